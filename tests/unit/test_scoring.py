@@ -1,0 +1,189 @@
+"""Scoring rules of DESIGN.md, "Scoring rules (exact)"."""
+
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from bro.scoring import (
+    CRITICAL_ALLOWED,
+    InvalidAudit,
+    InvalidQuiz,
+    Rating,
+    StepSpec,
+    display_score,
+    score_audit,
+    score_quiz,
+)
+
+GREET = StepSpec("greet", weight=1)
+NEEDS = StepSpec("needs", weight=3)
+OFFER = StepSpec("offer", weight=2)
+ID_CHECK = StepSpec("id_check", weight=1, critical=True)
+STANDARD = [GREET, NEEDS, OFFER, ID_CHECK]
+
+
+def ratings(greet="met", needs="met", offer="met", id_check="met"):
+    return {"greet": greet, "needs": needs, "offer": offer, "id_check": id_check}
+
+
+@pytest.mark.parametrize(
+    ("given", "expected_score"),
+    [
+        # all met: 7/7
+        (ratings(), 100.0),
+        # weights: needs (3) not met -> 4/7
+        (ratings(needs="not_met"), 100 * 4 / 7),
+        # partial earns half the weight: offer partial -> (1 + 3 + 1 + 1)/7
+        (ratings(offer="partial"), 100 * 6 / 7),
+        # na leaves numerator and denominator: offer na, needs not_met -> 2/5
+        (ratings(offer="na", needs="not_met"), 40.0),
+        # everything but one step na -> that step alone decides
+        (ratings(greet="partial", needs="na", offer="na", id_check="na"), 50.0),
+        (ratings(greet="not_met", needs="not_met", offer="not_met", id_check="not_met"), 0.0),
+    ],
+)
+def test_audit_score_is_weighted_credit_over_applicable_weight(given, expected_score):
+    assert score_audit(STANDARD, given, pass_score=80).score == pytest.approx(expected_score)
+
+
+def test_score_is_unrounded():
+    result = score_audit(STANDARD, ratings(needs="not_met"), pass_score=50)
+    assert result.score == float(Fraction(400, 7))
+
+
+def test_critical_step_not_met_fails_audit_even_at_full_score():
+    # id_check weighs nothing, so the score is 100 with the critical step failed.
+    steps = [GREET, StepSpec("id_check", weight=0, critical=True)]
+    result = score_audit(steps, {"greet": "met", "id_check": "not_met"}, pass_score=80)
+    assert result.score == 100.0
+    assert result.passed is False
+    assert result.critical_failed == ("id_check",)
+
+
+def test_critical_step_not_met_fails_audit_above_pass_score():
+    result = score_audit(STANDARD, ratings(id_check="not_met"), pass_score=80)
+    assert result.score == pytest.approx(100 * 6 / 7)
+    assert result.passed is False
+
+
+def test_critical_step_na_does_not_fail_audit():
+    result = score_audit(STANDARD, ratings(id_check="na"), pass_score=80)
+    assert result.passed is True
+    assert result.critical_failed == ()
+
+
+def test_score_exactly_at_pass_score_passes():
+    # 100 x 6/7 is a repeating fraction: only exact arithmetic makes it equal.
+    result = score_audit(STANDARD, ratings(offer="partial"), pass_score=Fraction(600, 7))
+    assert result.passed is True
+
+
+def test_score_exactly_at_decimal_pass_score_passes():
+    # 20 steps weighing 0.1, 17 met: exactly 85%, although 0.1 is inexact in
+    # binary and a float sum would land a hair off.
+    steps = [StepSpec(f"s{i}", weight=0.1) for i in range(20)]
+    given = {f"s{i}": "met" if i < 17 else "not_met" for i in range(20)}
+    result = score_audit(steps, given, pass_score=85)
+    assert result.score == 85.0
+    assert result.passed is True
+
+
+def test_score_just_below_pass_score_fails():
+    result = score_audit(STANDARD, ratings(offer="partial"), pass_score=Decimal("85.8"))
+    assert result.score == pytest.approx(85.714, abs=1e-3)
+    assert result.passed is False
+
+
+def test_partial_and_not_met_steps_are_nonconforming_in_standard_order():
+    result = score_audit(STANDARD, ratings(offer="not_met", greet="partial", needs="na"), 0)
+    assert result.nonconforming == ("greet", "offer")
+
+
+def test_all_na_audit_is_rejected():
+    with pytest.raises(InvalidAudit, match="no step is applicable"):
+        score_audit(STANDARD, ratings("na", "na", "na", "na"), pass_score=80)
+
+
+def test_partial_on_critical_step_is_rejected():
+    with pytest.raises(InvalidAudit, match="'id_check' is critical"):
+        score_audit(STANDARD, ratings(id_check="partial"), pass_score=80)
+
+
+def test_missing_rating_is_rejected():
+    given = ratings()
+    del given["offer"]
+    with pytest.raises(InvalidAudit, match="'offer' has no rating"):
+        score_audit(STANDARD, given, pass_score=80)
+
+
+def test_unknown_rating_is_rejected_with_the_allowed_values():
+    with pytest.raises(InvalidAudit, match="unknown rating 'good'.*met, partial, not_met, na"):
+        score_audit(STANDARD, ratings(greet="good"), pass_score=80)
+
+
+def test_rating_for_a_step_outside_the_standard_is_rejected():
+    with pytest.raises(InvalidAudit, match="'smile', which is not a step"):
+        score_audit(STANDARD, {**ratings(), "smile": "met"}, pass_score=80)
+
+
+def test_invalid_audit_lists_every_problem():
+    given = {"greet": "good", "needs": "met", "id_check": "partial"}
+    with pytest.raises(InvalidAudit) as raised:
+        score_audit(STANDARD, given, pass_score=80)
+    assert len(raised.value.problems) == 3
+
+
+def test_rating_enum_values_are_accepted_like_strings():
+    given = {key: Rating(value) for key, value in ratings(offer="partial").items()}
+    assert score_audit(STANDARD, given, 80).score == pytest.approx(100 * 6 / 7)
+
+
+def test_critical_steps_allow_only_met_not_met_na():
+    assert CRITICAL_ALLOWED == {Rating.MET, Rating.NOT_MET, Rating.NA}
+
+
+@pytest.mark.parametrize(
+    ("score", "shown"),
+    [
+        (84.95, "85.0"),
+        (84.94, "84.9"),
+        (84.05, "84.1"),  # binary 84.05 is 84.0499...: read as the decimal it was meant
+        (100, "100.0"),
+        (0, "0.0"),
+        (Fraction(400, 7), "57.1"),
+        (Fraction(1699, 20), "85.0"),
+        (Decimal("66.65"), "66.7"),
+    ],
+)
+def test_display_score_rounds_half_up_to_one_decimal(score, shown):
+    assert display_score(score) == shown
+
+
+def test_audit_score_display_property():
+    assert score_audit(STANDARD, ratings(needs="not_met"), 50).display == "57.1"
+
+
+def test_quiz_score_is_points_earned_over_possible():
+    result = score_quiz([(2, True), (1, False), (1, True)], pass_mark=75)
+    assert (result.earned, result.possible, result.score, result.passed) == (3, 4, 75.0, True)
+
+
+def test_quiz_exactly_at_pass_mark_passes():
+    # 2 of 3 = 66.666...%: equal to the mark only in exact arithmetic
+    result = score_quiz([(1, True), (1, True), (1, False)], pass_mark=Fraction(200, 3))
+    assert result.passed is True
+
+
+def test_quiz_below_pass_mark_fails():
+    assert score_quiz([(1, True), (1, False)], pass_mark=50.1).passed is False
+
+
+def test_quiz_with_fractional_points_reports_float_totals():
+    result = score_quiz([(0.5, True), (1.5, False)], pass_mark=20)
+    assert (result.earned, result.possible, result.score) == (0.5, 2, 25.0)
+
+
+def test_quiz_without_points_is_rejected():
+    with pytest.raises(InvalidQuiz, match="no points"):
+        score_quiz([], pass_mark=50)
