@@ -1,0 +1,250 @@
+"""Safe YAML loading that remembers where every value came from.
+
+Documents are composed with ``yaml.SafeLoader`` (no object construction) and
+the node graph is walked into plain Python values. The walk counts every node
+it expands, so an alias bomb ("billion laughs") is refused after a bounded
+amount of work instead of being expanded.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import CurriculumError
+
+MAX_FILE_BYTES = 1024 * 1024
+MAX_EXPANDED_NODES = 100_000
+MAX_ALIAS_USES = 100
+MAX_NESTING_DEPTH = 50
+
+Position = tuple[int, int]
+
+_CORE = "tag:yaml.org,2002:"
+_SCALAR_TAGS = {f"{_CORE}{name}" for name in ("str", "int", "float", "bool", "null")}
+_TIMESTAMP_TAG = f"{_CORE}timestamp"
+_MERGE_TAG = f"{_CORE}merge"
+_SEQUENCE_TAG = f"{_CORE}seq"
+_MAPPING_TAG = f"{_CORE}map"
+_CONSTRUCTOR = SafeConstructor()
+
+
+@dataclass
+class LoadedDocument:
+    """One YAML document as plain values, with the position of every field.
+
+    ``value_positions`` maps a field path (``steps[2].weight``; ``""`` for the
+    document itself) to the 1-based (line, column) of its value;
+    ``key_positions`` maps a mapping field's path to the position of its key.
+    """
+
+    data: Any
+    value_positions: dict[str, Position] = field(default_factory=dict)
+    key_positions: dict[str, Position] = field(default_factory=dict)
+
+    @property
+    def position(self) -> Position:
+        return self.value_positions.get("", (1, 1))
+
+
+@dataclass
+class LoadResult:
+    """Documents read from one file and the problems found while reading."""
+
+    documents: list[LoadedDocument]
+    errors: list[CurriculumError]
+
+
+class _Refused(Exception):
+    """A document cannot be read safely; carries the position of the cause."""
+
+    def __init__(self, node: Node | None, path: str, message: str) -> None:
+        super().__init__(message)
+        self.position = _position(node) if node is not None else (1, 1)
+        self.path = path
+        self.message = message
+
+
+def _position(node: Node) -> Position:
+    return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+def join_path(path: str, key: str) -> str:
+    """The path of field ``key`` inside the mapping at ``path``."""
+    return f"{path}.{key}" if path else key
+
+
+def index_path(path: str, index: int) -> str:
+    """The path of item ``index`` (0-based) of the sequence at ``path``."""
+    return f"{path}[{index}]"
+
+
+class _Walker:
+    """Turns composed nodes into plain values under shared work limits."""
+
+    def __init__(self, filename: str, errors: list[CurriculumError]) -> None:
+        self.filename = filename
+        self.errors = errors
+        self.expanded = 0
+        self.alias_uses = 0
+        self.seen: set[int] = set()
+
+    def document(self, root: Node) -> LoadedDocument:
+        document = LoadedDocument(data=None)
+        document.data = self.node(root, "", document, active=set(), depth=0)
+        return document
+
+    def node(self, node: Node, path: str, document: LoadedDocument, active: set[int], depth: int) -> Any:
+        self.count(node, path)
+        if id(node) in active:
+            raise _Refused(node, path, "an alias refers to the value that contains it; remove the recursive alias")
+        if depth > MAX_NESTING_DEPTH:
+            raise _Refused(node, path, f"values are nested more than {MAX_NESTING_DEPTH} levels deep")
+        document.value_positions.setdefault(path, _position(node))
+        if isinstance(node, ScalarNode):
+            return self.scalar(node, path)
+        active.add(id(node))
+        try:
+            if isinstance(node, SequenceNode):
+                self.require_tag(node, path, {_SEQUENCE_TAG})
+                return [
+                    self.node(item, index_path(path, index), document, active, depth + 1)
+                    for index, item in enumerate(node.value)
+                ]
+            if isinstance(node, MappingNode):
+                self.require_tag(node, path, {_MAPPING_TAG})
+                return self.mapping(node, path, document, active, depth)
+        finally:
+            active.discard(id(node))
+        raise _Refused(node, path, "unsupported YAML node")  # pragma: no cover
+
+    def count(self, node: Node, path: str) -> None:
+        self.expanded += 1
+        if self.expanded > MAX_EXPANDED_NODES:
+            raise _Refused(
+                node, path, f"the file expands to more than {MAX_EXPANDED_NODES} values; it is too large or uses aliases to multiply content"
+            )
+        if id(node) in self.seen:
+            self.alias_uses += 1
+            if self.alias_uses > MAX_ALIAS_USES:
+                raise _Refused(node, path, f"too many alias uses (more than {MAX_ALIAS_USES}); write the content out instead of repeating it with aliases")
+        else:
+            # Without aliases every node is visited once; a second visit of
+            # the same node object is an alias being expanded.
+            self.seen.add(id(node))
+
+    def mapping(self, node: MappingNode, path: str, document: LoadedDocument, active: set[int], depth: int) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_seen: dict[str, Position] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == _MERGE_TAG:
+                raise _Refused(key_node, path, "merge keys ('<<') are not supported; write the fields out")
+            if not isinstance(key_node, ScalarNode):
+                raise _Refused(key_node, path, "a field name must be plain text, not a list or mapping")
+            self.count(key_node, path)
+            key = str(key_node.value)
+            key_path = join_path(path, key)
+            if key in first_seen:
+                line, column = first_seen[key]
+                self.errors.append(
+                    CurriculumError(
+                        self.filename, *_position(key_node), key_path,
+                        f"duplicate key '{key}' (first defined at line {line}, column {column}); remove one of them",
+                    )
+                )
+                continue
+            first_seen[key] = _position(key_node)
+            document.key_positions[key_path] = _position(key_node)
+            result[key] = self.node(value_node, key_path, document, active, depth + 1)
+        return result
+
+    def require_tag(self, node: Node, path: str, allowed: set[str]) -> None:
+        if node.tag not in allowed:
+            tag = "!!" + node.tag[len(_CORE):] if node.tag.startswith(_CORE) else node.tag
+            raise _Refused(node, path, f"the YAML tag '{tag}' is not allowed; use plain values without tags")
+
+    def scalar(self, node: ScalarNode, path: str) -> Any:
+        if node.tag == _TIMESTAMP_TAG:
+            return node.value  # dates are kept as the text the trainer wrote
+        self.require_tag(node, path, _SCALAR_TAGS)
+        try:
+            return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
+        except (ValueError, OverflowError, ArithmeticError, yaml.YAMLError):
+            shown = node.value if len(node.value) <= 40 else node.value[:40] + "..."
+            raise _Refused(node, path, f"'{shown}' cannot be read as a value; put text in quotes or use a shorter number") from None
+
+
+def _error_position(error: yaml.YAMLError, text: str) -> Position:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    if mark is not None:
+        return mark.line + 1, mark.column + 1
+    offset = getattr(error, "position", None)
+    if isinstance(offset, int):
+        before = text[:offset]
+        return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+    return 1, 1
+
+
+def _syntax_message(error: yaml.YAMLError) -> str:
+    problem = getattr(error, "problem", None)
+    context = getattr(error, "context", None)
+    if problem:
+        detail = f"{problem} ({context})" if context else problem
+    elif isinstance(error, yaml.reader.ReaderError):
+        detail = f"unacceptable character #x{error.character:04x}: {error.reason}" if isinstance(error.character, int) else str(error.reason)
+    else:
+        detail = str(error).splitlines()[0] if str(error) else type(error).__name__
+    return f"YAML syntax error: {detail}"
+
+
+def load_yaml_text(text: str, filename: str, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
+    """Read every document of ``text``; never raises for bad input."""
+    size = len(text.encode("utf-8", errors="surrogatepass"))
+    if size > max_bytes:
+        return LoadResult([], [too_large_error(filename, size, max_bytes)])
+    errors: list[CurriculumError] = []
+    try:
+        roots = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+    except yaml.YAMLError as error:
+        line, column = _error_position(error, text)
+        return LoadResult([], [CurriculumError(filename, line, column, "", _syntax_message(error))])
+    except RecursionError:
+        return LoadResult([], [CurriculumError(filename, 1, 1, "", "values are nested too deeply to read")])
+    if not roots:
+        return LoadResult([], [CurriculumError(filename, 1, 1, "", "the file is empty; it needs at least one document with a 'kind'")])
+    walker = _Walker(filename, errors)
+    documents: list[LoadedDocument] = []
+    for root in roots:
+        try:
+            documents.append(walker.document(root))
+        except _Refused as refused:
+            errors.append(CurriculumError(filename, *refused.position, refused.path, refused.message))
+            if walker.expanded > MAX_EXPANDED_NODES or walker.alias_uses > MAX_ALIAS_USES:
+                break  # the limits are per file: stop reading the rest
+        except RecursionError:
+            errors.append(CurriculumError(filename, *_position(root), "", "values are nested too deeply to read"))
+    return LoadResult(documents, errors)
+
+
+def load_yaml_bytes(data: bytes, filename: str, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
+    """Decode ``data`` as UTF-8 and read it; never raises for bad input."""
+    if len(data) > max_bytes:
+        return LoadResult([], [too_large_error(filename, len(data), max_bytes)])
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        before = data[: error.start]
+        line = before.count(b"\n") + 1
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
+        return LoadResult([], [CurriculumError(filename, line, column, "", "the file is not UTF-8 text; save it with UTF-8 encoding")])
+    return load_yaml_text(text, filename, max_bytes)
+
+
+def too_large_error(filename: str, size: int, max_bytes: int) -> CurriculumError:
+    return CurriculumError(
+        filename, 0, 0, "",
+        f"the file is {size:,} bytes, larger than the limit of {max_bytes:,} bytes; split it into smaller files",
+    )

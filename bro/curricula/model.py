@@ -1,0 +1,392 @@
+"""Frozen dataclasses of checked curriculum documents.
+
+Every document converts to a plain dict (``to_dict``) that the database layer
+stores as JSON, and back (``from_dict``). ``content_hash`` is the SHA-256 of
+the canonical JSON of that dict, so reformatting a YAML file (whitespace, key
+order, comments, spelling out defaults) does not change it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
+from typing import Any, ClassVar, Mapping, Union
+
+Number = Union[int, float]
+
+
+def canonical_json(data: Any) -> str:
+    """Deterministic JSON: sorted keys, no spaces, UTF-8 text kept as is."""
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def plain_number(value: Number) -> Number:
+    """``2.0`` becomes ``2`` so equal numbers hash equally."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+@dataclass(frozen=True)
+class TextInLanguage:
+    """The text chosen for a language; ``is_fallback`` when it is the default's."""
+
+    text: str
+    language: str
+    is_fallback: bool
+
+
+@dataclass(frozen=True)
+class LocalizedText:
+    """Text in one or more languages, always including ``default_language``."""
+
+    translations: Mapping[str, str]
+    default_language: str
+
+    def __post_init__(self) -> None:
+        if self.default_language not in self.translations:
+            raise ValueError(f"no text in the default language {self.default_language!r}")
+        object.__setattr__(self, "translations", MappingProxyType(dict(sorted(self.translations.items()))))
+
+    def __hash__(self) -> int:
+        return hash((tuple(self.translations.items()), self.default_language))
+
+    def __str__(self) -> str:
+        return self.default
+
+    @property
+    def default(self) -> str:
+        return self.translations[self.default_language]
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(self.translations)
+
+    def get(self, language: str | None) -> TextInLanguage:
+        """The text in ``language``, or in the default language if missing."""
+        if language is not None and language in self.translations:
+            return TextInLanguage(self.translations[language], language, False)
+        return TextInLanguage(self.default, self.default_language, language != self.default_language)
+
+    def to_dict(self) -> dict[str, str]:
+        return dict(self.translations)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, str] | str, default_language: str) -> LocalizedText:
+        if isinstance(data, str):
+            return cls({default_language: data}, default_language)
+        return cls(dict(data), default_language)
+
+
+def _text_or_none(text: LocalizedText | None) -> dict[str, str] | None:
+    return None if text is None else text.to_dict()
+
+
+def _optional_text(data: Any, language: str) -> LocalizedText | None:
+    return None if data is None else LocalizedText.from_dict(data, language)
+
+
+def _sha256(data: Any) -> str:
+    return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
+
+
+# --- standard ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    title: LocalizedText
+    guidance: LocalizedText | None = None
+    weight: Number = 1
+    critical: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title.to_dict(),
+            "guidance": _text_or_none(self.guidance),
+            "weight": plain_number(self.weight),
+            "critical": self.critical,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], language: str) -> Step:
+        return cls(
+            id=data["id"],
+            title=LocalizedText.from_dict(data["title"], language),
+            guidance=_optional_text(data.get("guidance"), language),
+            weight=data.get("weight", 1),
+            critical=bool(data.get("critical", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Standard:
+    """A versioned list of service steps that audits rate."""
+
+    kind: ClassVar[str] = "standard"
+
+    id: str
+    language: str
+    title: LocalizedText
+    relationship: str
+    pass_score: Number
+    steps: tuple[Step, ...]
+
+    @property
+    def step_ids(self) -> list[str]:
+        return [step.id for step in self.steps]
+
+    def step(self, step_id: str) -> Step | None:
+        return next((step for step in self.steps if step.id == step_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "language": self.language,
+            "title": self.title.to_dict(),
+            "relationship": self.relationship,
+            "pass_score": plain_number(self.pass_score),
+            "steps": [step.to_dict() for step in self.steps],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Standard:
+        language = data.get("language", "en")
+        return cls(
+            id=data["id"],
+            language=language,
+            title=LocalizedText.from_dict(data["title"], language),
+            relationship=data["relationship"],
+            pass_score=data["pass_score"],
+            steps=tuple(Step.from_dict(step, language) for step in data["steps"]),
+        )
+
+    @cached_property
+    def content_hash(self) -> str:
+        return _sha256(self.to_dict())
+
+
+# --- course -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Option:
+    id: str
+    text: LocalizedText
+    correct: bool = False
+    feedback: LocalizedText | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "text": self.text.to_dict(), "correct": self.correct, "feedback": _text_or_none(self.feedback)}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], language: str) -> Option:
+        return cls(
+            id=data["id"],
+            text=LocalizedText.from_dict(data["text"], language),
+            correct=bool(data.get("correct", False)),
+            feedback=_optional_text(data.get("feedback"), language),
+        )
+
+
+@dataclass(frozen=True)
+class Question:
+    """A quiz question; which answer fields are used depends on ``type``."""
+
+    id: str
+    type: str
+    prompt: LocalizedText
+    points: Number = 1
+    options: tuple[Option, ...] = ()
+    answer: bool | None = None
+    accept: tuple[str, ...] = ()
+    value: Number | None = None
+    tolerance: Number = 0
+    explanation: LocalizedText | None = None
+
+    @property
+    def correct_option_ids(self) -> frozenset[str]:
+        return frozenset(option.id for option in self.options if option.correct)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "type": self.type,
+            "points": plain_number(self.points),
+            "prompt": self.prompt.to_dict(),
+            "options": [option.to_dict() for option in self.options],
+            "answer": self.answer,
+            "accept": list(self.accept),
+            "value": None if self.value is None else plain_number(self.value),
+            "tolerance": plain_number(self.tolerance),
+            "explanation": _text_or_none(self.explanation),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], language: str) -> Question:
+        return cls(
+            id=data["id"],
+            type=data["type"],
+            prompt=LocalizedText.from_dict(data["prompt"], language),
+            points=data.get("points", 1),
+            options=tuple(Option.from_dict(option, language) for option in data.get("options") or ()),
+            answer=data.get("answer"),
+            accept=tuple(data.get("accept") or ()),
+            value=data.get("value"),
+            tolerance=data.get("tolerance", 0),
+            explanation=_optional_text(data.get("explanation"), language),
+        )
+
+
+@dataclass(frozen=True)
+class Quiz:
+    pass_mark: Number
+    questions: tuple[Question, ...]
+    max_attempts: int | None = None
+    shuffle: bool = False
+
+    @property
+    def points_possible(self) -> Number:
+        return plain_number(sum(question.points for question in self.questions))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "pass_mark": plain_number(self.pass_mark),
+            "max_attempts": self.max_attempts,
+            "shuffle": self.shuffle,
+            "questions": [question.to_dict() for question in self.questions],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], language: str) -> Quiz:
+        return cls(
+            pass_mark=data["pass_mark"],
+            questions=tuple(Question.from_dict(question, language) for question in data["questions"]),
+            max_attempts=data.get("max_attempts"),
+            shuffle=bool(data.get("shuffle", False)),
+        )
+
+
+@dataclass(frozen=True)
+class Lesson:
+    id: str
+    title: LocalizedText
+    body: LocalizedText
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title.to_dict(), "body": self.body.to_dict()}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], language: str) -> Lesson:
+        return cls(
+            id=data["id"],
+            title=LocalizedText.from_dict(data["title"], language),
+            body=LocalizedText.from_dict(data["body"], language),
+        )
+
+
+@dataclass(frozen=True)
+class Module:
+    id: str
+    title: LocalizedText
+    lessons: tuple[Lesson, ...]
+    teaches: tuple[str, ...] = ()
+    required: bool = True
+    quiz: Quiz | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title.to_dict(),
+            "teaches": list(self.teaches),
+            "required": self.required,
+            "lessons": [lesson.to_dict() for lesson in self.lessons],
+            "quiz": None if self.quiz is None else self.quiz.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], language: str) -> Module:
+        quiz = data.get("quiz")
+        return cls(
+            id=data["id"],
+            title=LocalizedText.from_dict(data["title"], language),
+            lessons=tuple(Lesson.from_dict(lesson, language) for lesson in data["lessons"]),
+            teaches=tuple(data.get("teaches") or ()),
+            required=bool(data.get("required", True)),
+            quiz=None if quiz is None else Quiz.from_dict(quiz, language),
+        )
+
+
+@dataclass(frozen=True)
+class Certification:
+    title: LocalizedText
+    valid_days: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"title": self.title.to_dict(), "valid_days": self.valid_days}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], language: str) -> Certification:
+        return cls(title=LocalizedText.from_dict(data["title"], language), valid_days=data.get("valid_days"))
+
+
+@dataclass(frozen=True)
+class Course:
+    """Modules of lessons and quizzes, optionally teaching a standard's steps."""
+
+    kind: ClassVar[str] = "course"
+
+    id: str
+    language: str
+    title: LocalizedText
+    modules: tuple[Module, ...]
+    summary: LocalizedText | None = None
+    standard: str | None = None
+    certification: Certification | None = None
+
+    def module(self, module_id: str) -> Module | None:
+        return next((module for module in self.modules if module.id == module_id), None)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "id": self.id,
+            "language": self.language,
+            "title": self.title.to_dict(),
+            "summary": _text_or_none(self.summary),
+            "standard": self.standard,
+            "modules": [module.to_dict() for module in self.modules],
+            "certification": None if self.certification is None else self.certification.to_dict(),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Course:
+        language = data.get("language", "en")
+        certification = data.get("certification")
+        return cls(
+            id=data["id"],
+            language=language,
+            title=LocalizedText.from_dict(data["title"], language),
+            modules=tuple(Module.from_dict(module, language) for module in data["modules"]),
+            summary=_optional_text(data.get("summary"), language),
+            standard=data.get("standard"),
+            certification=None if certification is None else Certification.from_dict(certification, language),
+        )
+
+    @cached_property
+    def content_hash(self) -> str:
+        return _sha256(self.to_dict())
+
+
+Document = Union[Standard, Course]
+
+
+def document_from_dict(data: Mapping[str, Any]) -> Document:
+    """Rebuild a Standard or Course from its ``to_dict()`` form."""
+    kinds: dict[str, type[Standard] | type[Course]] = {"standard": Standard, "course": Course}
+    return kinds[data["kind"]].from_dict(data)
