@@ -1,0 +1,3 @@
+from bro import create_app
+
+app = create_app()

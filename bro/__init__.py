@@ -1,0 +1,62 @@
+"""bro: staff training and service quality for business relationship management."""
+from __future__ import annotations
+
+import logging
+import os
+
+from flask import Flask
+
+from bro.config import load_config
+from bro.extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Application factory: settings, extensions, blueprints, CLI."""
+    app = Flask(__name__, instance_path=os.environ.get("BRO_INSTANCE_PATH") or None, instance_relative_config=True)
+    app.config.from_mapping(load_config(app.instance_path, test_config))
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from bro.cli import register_cli
+    from bro.errors import init_errors
+    from bro.security import init_security
+    from bro.templating import init_templating
+
+    init_security(app)
+    init_errors(app)
+    init_templating(app)
+    register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    from bro import models  # noqa: F401  (every table registered before Alembic looks)
+    from bro.database import configure_engine
+    from bro.i18n import select_locale
+
+    db.init_app(app)
+    with app.app_context():
+        configure_engine(db.engine)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    from bro.auth.loading import load_user  # noqa: F401  (registers the user loader)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from bro.admin.routes import bp as admin_bp
+    from bro.auth.routes import bp as auth_bp
+    from bro.home.routes import bp as home_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(home_bp)
+    app.register_blueprint(admin_bp)

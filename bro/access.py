@@ -1,0 +1,59 @@
+"""Who may do what: the one place access is decided.
+
+Views declare the roles they admit with `@roles_required(...)`; admins pass every
+role check. Ownership (which teams and staff a user may see) is answered by
+`visible_team_ids` / `can_see_team` / `can_see_staff`, never re-derived in views.
+"""
+from __future__ import annotations
+
+from functools import wraps
+from typing import Callable
+
+from flask import abort, request
+from flask_login import current_user, login_required
+
+from bro.models.people import Role, User
+
+
+def roles_required(*roles: Role | str) -> Callable:
+    """Log-in required, and the user holds one of `roles` (or is admin)."""
+    wanted = {Role(r) for r in roles}
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if not may_enter(current_user, wanted):
+                abort(403)
+            return view(*args, **kwargs)
+
+        wrapped.allowed_roles = wanted  # read by the access-matrix test and the nav
+        return wrapped
+
+    return decorator
+
+
+def may_enter(user: User, roles: set[Role]) -> bool:
+    return user.is_authenticated and (user.is_admin or bool(user.roles & roles))
+
+
+def visible_team_ids(user: User) -> set[int] | None:
+    """Teams whose audits and attempts `user` may see; None means every team (admin)."""
+    if user.is_admin:
+        return None
+    teams = {team.id for team in user.supervised_teams} if user.has_role(Role.supervisor) else set()
+    return teams
+
+
+def can_see_team(user: User, team_id: int | None) -> bool:
+    teams = visible_team_ids(user)
+    return teams is None or (team_id is not None and team_id in teams)
+
+
+def can_see_staff(user: User, staff: User) -> bool:
+    """A staff member's own records, their supervisors, and admins."""
+    return user.id == staff.id or can_see_team(user, staff.team_id)
+
+
+def client_address() -> str:
+    return request.remote_addr or "unknown"

@@ -1,0 +1,82 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from sqlalchemy import func, select
+from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from bro.auth.forms import MIN_PASSWORD_LENGTH
+from bro.config import LANGUAGES
+from bro.extensions import db
+from bro.i18n import LANGUAGE_NAMES, ROLE_LABELS
+from bro.models.people import Role, Team, User
+
+
+
+class CheckboxListField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    email = StringField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+    language = SelectField(_l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
+    roles = CheckboxListField(_l("Roles"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
+    team_id = SelectField(_l("Team (as staff)"), coerce=int, validators=[Optional()])
+    supervised_team_ids = CheckboxListField(_l("Supervises"), coerce=int)
+    active = BooleanField(_l("Active (may log in)"), default=True)
+    password = PasswordField(
+        _l("Password"),
+        validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH,
+                                       message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))],
+        description=_l("Leave empty to keep the current password."),
+        render_kw={"autocomplete": "new-password"},
+    )
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, editing: User | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+        teams = db.session.execute(select(Team.id, Team.name).order_by(Team.name)).all()
+        self.team_id.choices = [(0, _l("No team"))] + [(team_id, name) for team_id, name in teams]
+        self.supervised_team_ids.choices = [(team_id, name) for team_id, name in teams]
+        if editing is None:
+            self.password.validators = [DataRequired(), *self.password.validators[1:]]
+            self.password.description = ""
+
+    def validate_email(self, field):
+        email = field.data.strip().lower()
+        query = select(User.id).where(func.lower(User.email) == email)
+        if self.editing is not None:
+            query = query.where(User.id != self.editing.id)
+        if db.session.execute(query).first():
+            raise ValidationError(_l("Another user already has this email."))
+
+    def validate_roles(self, field):
+        if not field.data:
+            raise ValidationError(_l("Choose at least one role."))
+
+    def validate_team_id(self, field):
+        if Role.staff.value in (self.roles.data or []) and not field.data:
+            raise ValidationError(_l("A staff member belongs to a team: choose one."))
+
+    def validate_supervised_team_ids(self, field):
+        if Role.supervisor.value in (self.roles.data or []) and not field.data:
+            raise ValidationError(_l("A supervisor supervises at least one team: choose one or more."))
+
+
+class TeamForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+    submit = SubmitField(_l("Save"))
+
+    def __init__(self, *args, editing: Team | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.editing = editing
+
+    def validate_name(self, field):
+        query = select(Team.id).where(func.lower(Team.name) == field.data.strip().lower())
+        if self.editing is not None:
+            query = query.where(Team.id != self.editing.id)
+        if db.session.execute(query).first():
+            raise ValidationError(_l("A team with this name exists already."))

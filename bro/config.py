@@ -1,0 +1,61 @@
+"""Settings read from the environment, with safe defaults for a local install."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+LANGUAGES = ("en", "id", "pl")
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _secret_key(instance_path: Path) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_hex(32))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def load_config(instance_path: str, overrides: dict | None = None) -> dict:
+    """Build the Flask config mapping; `overrides` (tests) win over the environment."""
+    instance = Path(instance_path)
+    debug = _flag("FLASK_DEBUG", False)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance / 'bro.sqlite3'}"
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    config = {
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "BRO_CURRICULA_DIR": os.environ.get("BRO_CURRICULA_DIR", str(Path.cwd() / "curricula")),
+        "BRO_DISPUTE_WINDOW_DAYS": int(os.environ.get("BRO_DISPUTE_WINDOW_DAYS", "14")),
+        "BRO_LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("BRO_LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")),
+        "BRO_LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("BRO_LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
+        "BRO_LOGIN_LOCK_MINUTES": int(os.environ.get("BRO_LOGIN_LOCK_MINUTES", "15")),
+        "BRO_PASSWORD_HASH_METHOD": os.environ.get("BRO_PASSWORD_HASH_METHOD", "scrypt"),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",
+        "LANGUAGES": LANGUAGES,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("BRO_SECURE_COOKIES", not debug),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _flag("BRO_SECURE_COOKIES", not debug),
+        "WTF_CSRF_TIME_LIMIT": None,
+        "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+    }
+    config.update(overrides or {})
+    if "SECRET_KEY" not in config:
+        config["SECRET_KEY"] = _secret_key(instance)
+    return config

@@ -1,0 +1,55 @@
+"""Template globals: navigation for the user's roles, language names, Markdown, formatting."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import Flask, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from bro.access import may_enter
+from bro.i18n import LANGUAGE_NAMES, ROLE_LABELS
+from bro.markdown import render_markdown
+from bro.models.people import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    roles: frozenset[Role]
+
+
+# Later areas append their entries with `register_nav`; the layout shows those the user may enter.
+NAV_ITEMS: list[NavItem] = [
+    NavItem("home.index", _l("Home"), frozenset(Role)),
+]
+
+
+def register_nav(endpoint: str, label, *roles: Role) -> None:
+    if all(item.endpoint != endpoint for item in NAV_ITEMS):
+        NAV_ITEMS.append(NavItem(endpoint, label, frozenset(roles)))
+
+
+def _navigation() -> list[dict]:
+    if not current_user.is_authenticated:
+        return []
+    items = []
+    for item in NAV_ITEMS:
+        if may_enter(current_user, set(item.roles)):
+            url = url_for(item.endpoint)
+            items.append({"url": url, "label": item.label, "active": request.path == url
+                          or (url != "/" and request.path.startswith(url))})
+    return items
+
+
+def init_templating(app: Flask) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+    @app.context_processor
+    def inject_layout():
+        return {"navigation": _navigation(), "language_names": LANGUAGE_NAMES, "Role": Role, "role_labels": ROLE_LABELS}

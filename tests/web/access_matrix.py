@@ -1,0 +1,48 @@
+"""Who may enter every route. A route missing here fails test_every_route_is_listed.
+
+`url` builds the path from the World (objects a supervisor of `world.team` may see);
+`allowed` names the roles admitted (admin is admitted wherever any role is).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable
+
+PUBLIC = "public"
+STAFF, SUPERVISOR, TRAINER, ADMIN = "staff", "supervisor", "trainer", "admin"
+ALL_ROLES = frozenset({STAFF, SUPERVISOR, TRAINER, ADMIN})
+PERSONAS = ("anonymous", STAFF, SUPERVISOR, TRAINER, ADMIN)
+
+
+@dataclass(frozen=True)
+class Access:
+    allowed: frozenset[str] | str
+    url: Callable | str | None = None
+    method: str = "GET"
+    data: dict = field(default_factory=dict)
+
+    def admits(self, persona: str) -> bool:
+        if self.allowed == PUBLIC:
+            return True
+        if persona == "anonymous":
+            return False
+        return persona == ADMIN or persona in self.allowed
+
+
+def roles(*names: str) -> frozenset[str]:
+    return frozenset(names)
+
+
+ACCESS: dict[str, Access] = {
+    "auth.login": Access(PUBLIC, "/login"),
+    "auth.choose_language": Access(PUBLIC, "/language", method="POST", data={"switch-language": "pl"}),
+    "auth.logout": Access(ALL_ROLES, "/logout", method="POST"),
+    "auth.account": Access(ALL_ROLES, "/account"),
+    "home.index": Access(ALL_ROLES, "/"),
+    "admin.users": Access(roles(ADMIN), "/admin/users"),
+    "admin.new_user": Access(roles(ADMIN), "/admin/users/new"),
+    "admin.edit_user": Access(roles(ADMIN), lambda w: f"/admin/users/{w.staff.id}"),
+    "admin.teams": Access(roles(ADMIN), "/admin/teams"),
+    "admin.new_team": Access(roles(ADMIN), "/admin/teams/new"),
+    "admin.edit_team": Access(roles(ADMIN), lambda w: f"/admin/teams/{w.team.id}"),
+}

@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+from bro.models.people import Role
+
+
+@pytest.fixture
+def world(factory):
+    """One organisation in which the supervisor persona supervises the staff persona's team.
+
+    Areas add objects here (a course, an audit, ...) so the access matrix can build their URLs.
+    """
+    team = factory.team("Access team")
+    other_team = factory.team("Other team")
+    w = SimpleNamespace(team=team, other_team=other_team)
+    w.staff = factory.staff(team=team, name="Sam Staff")
+    w.supervisor = factory.supervisor(team, name="Sue Supervisor")
+    w.trainer = factory.trainer(name="Tia Trainer")
+    w.admin = factory.admin(name="Ada Admin")
+    w.other_staff = factory.staff(team=other_team, name="Olga Other")
+    w.personas = {"staff": w.staff, "supervisor": w.supervisor, "trainer": w.trainer, "admin": w.admin}
+    for extend in WORLD_EXTENSIONS:
+        extend(w, factory)
+    return w
+
+
+# Areas append functions (world, factory) -> None that add their objects.
+WORLD_EXTENSIONS: list = []
+
+__all__ = ["Role", "WORLD_EXTENSIONS"]
