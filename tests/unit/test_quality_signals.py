@@ -1,0 +1,129 @@
+"""Western Electric rules: each fires past its boundary and not at it.
+
+Decisions under test: "beyond" is strict (z = 3.0 is not beyond 3σ); a point
+on the centre (z = 0) is on neither side; gaps are skipped; overlapping
+windows of one rule and side merge into one signal spanning first to last
+qualifying point.
+"""
+
+from datetime import date
+
+import pytest
+
+from bro.quality import PChartPoint, PeriodCount, RULE_NAMES, Signal, p_chart, western_electric
+
+
+def chart_points(*zs):
+    """Chart points P0, P1, ... with the given z values (None = gap)."""
+    return [
+        PChartPoint(f"P{i}", 0 if z is None else 10, 0, None, None, None, None, z)
+        for i, z in enumerate(zs)
+    ]
+
+
+def signal(rule, first, last, side="above", skip=()):
+    periods = tuple(f"P{i}" for i in range(first, last + 1) if i not in skip)
+    return Signal(rule, RULE_NAMES[rule], periods, side)
+
+
+def test_rule_1_fires_on_one_point_beyond_three_sigma():
+    assert western_electric(chart_points(0.5, 3.01, 0.5)) == [signal(1, 1, 1)]
+
+
+def test_rule_1_fires_below_the_centre_too():
+    assert western_electric(chart_points(-0.5, -3.2, -0.5)) == [signal(1, 1, 1, "below")]
+
+
+def test_rule_1_does_not_fire_exactly_at_three_sigma():
+    assert western_electric(chart_points(0.5, 3.0, -0.5)) == []
+
+
+def test_rule_2_fires_on_two_of_three_beyond_two_sigma_same_side():
+    assert western_electric(chart_points(2.1, 0.0, 2.1)) == [signal(2, 0, 2)]
+
+
+def test_rule_2_does_not_fire_exactly_at_two_sigma():
+    assert western_electric(chart_points(2.0, 2.5, 0.0)) == []
+
+
+def test_rule_2_does_not_fire_when_the_two_points_are_four_apart():
+    assert western_electric(chart_points(2.1, 0.0, 0.0, 2.1)) == []
+
+
+def test_rule_2_does_not_fire_on_opposite_sides():
+    assert western_electric(chart_points(2.5, -2.5, 0.0)) == []
+
+
+def test_rule_3_fires_on_four_of_five_beyond_one_sigma_same_side():
+    assert western_electric(chart_points(-1.1, -1.1, 0.0, -1.1, -1.1)) == [
+        signal(3, 0, 4, "below")
+    ]
+
+
+def test_rule_3_does_not_fire_exactly_at_one_sigma():
+    assert western_electric(chart_points(1.0, 1.1, 1.1, 1.1, 0.0)) == []
+
+
+def test_rule_3_does_not_fire_on_three_of_five():
+    assert western_electric(chart_points(1.5, 1.5, 0.0, 0.0, 1.5, 0.0)) == []
+
+
+def test_rule_4_fires_on_eight_in_a_row_on_one_side():
+    assert western_electric(chart_points(*[0.1] * 8)) == [signal(4, 0, 7)]
+
+
+def test_rule_4_does_not_fire_on_seven_in_a_row():
+    assert western_electric(chart_points(*[0.1] * 7, -0.1)) == []
+
+
+def test_point_on_the_centre_breaks_a_run():
+    assert western_electric(chart_points(*[0.1] * 4, 0.0, *[0.1] * 4)) == []
+
+
+def test_a_run_of_nine_is_one_signal_covering_all_nine():
+    assert western_electric(chart_points(*[-0.4] * 9)) == [signal(4, 0, 8, "below")]
+
+
+def test_gap_periods_are_skipped_and_do_not_break_a_run():
+    zs = [0.1] * 4 + [None] + [0.1] * 4
+    assert western_electric(chart_points(*zs)) == [signal(4, 0, 8, skip={4})]
+
+
+def test_overlapping_windows_of_one_rule_merge():
+    # windows P0–P2 and P1–P3 and P2–P4 each hold two points beyond 2σ: one
+    # rule-2 signal. (The same four points are also four of five beyond 1σ.)
+    assert western_electric(chart_points(2.5, 2.5, 0.0, 2.5, 2.5)) == [
+        signal(2, 0, 4),
+        signal(3, 0, 4),
+    ]
+
+
+def test_windows_that_do_not_share_a_point_stay_separate():
+    assert western_electric(chart_points(2.5, 2.5, 0.0, 0.0, 2.5, 2.5)) == [
+        signal(2, 0, 1),
+        signal(2, 4, 5),
+    ]
+
+
+def test_rule_1_reports_each_point_and_signals_are_ordered_by_start_then_rule():
+    assert western_electric(chart_points(3.5, 3.5)) == [
+        signal(1, 0, 0),
+        signal(2, 0, 1),
+        signal(1, 1, 1),
+    ]
+
+
+def test_series_shorter_than_a_window_is_one_window():
+    assert western_electric(chart_points(1.5, 1.5, 1.5, 1.5)) == [signal(3, 0, 3)]
+
+
+def test_every_signal_names_its_rule():
+    assert set(RULE_NAMES) == {1, 2, 3, 4}
+
+
+@pytest.mark.parametrize(("above", "fires"), [(27, False), (28, True)])
+def test_rule_1_boundary_on_a_real_chart(above, fires):
+    # p̄ = 0.5, σ = 1/12: 27 of 36 is exactly 3σ above, 28 of 36 beyond it.
+    chart = p_chart([PeriodCount("W1", 36, above), PeriodCount("W2", 36, 36 - above)])
+    rule_1 = [s for s in western_electric(chart.points) if s.rule == 1]
+    assert bool(rule_1) is fires
