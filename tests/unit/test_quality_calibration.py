@@ -1,0 +1,113 @@
+"""Calibration: per-step agreement, score spread, Fleiss' kappa, rater deviation."""
+
+import pytest
+
+from bro.quality import calibration_report, fleiss_kappa, rater_deviation
+from bro.scoring import InvalidAudit, Rating, StepSpec
+
+# Wikipedia, "Fleiss' kappa", worked example: 10 subjects, 14 raters, 5 categories.
+WIKIPEDIA_TABLE = [
+    [0, 0, 0, 0, 14],
+    [0, 2, 6, 4, 2],
+    [0, 0, 3, 5, 6],
+    [0, 3, 9, 2, 0],
+    [2, 2, 8, 1, 1],
+    [7, 7, 0, 0, 0],
+    [3, 2, 6, 3, 0],
+    [2, 5, 3, 2, 2],
+    [6, 5, 2, 1, 0],
+    [0, 2, 2, 3, 7],
+]
+
+STEPS = [StepSpec("greet", 1), StepSpec("needs", 3), StepSpec("id_check", 1, critical=True)]
+SESSION = {
+    "ann": {"greet": "met", "needs": "met", "id_check": "met"},  # 5/5 = 100
+    "bob": {"greet": "met", "needs": "partial", "id_check": "met"},  # 3.5/5 = 70
+    "cy": {"greet": "not_met", "needs": "partial", "id_check": "met"},  # 2.5/5 = 50
+}
+
+
+def test_fleiss_kappa_matches_the_wikipedia_worked_example():
+    # P̄ = 0.378, P̄e = 0.213, κ = (0.378 − 0.213)/(1 − 0.213) ≈ 0.210
+    assert fleiss_kappa(WIKIPEDIA_TABLE) == pytest.approx(0.20993, abs=5e-5)
+
+
+def test_fleiss_kappa_is_one_for_perfect_agreement_across_categories():
+    assert fleiss_kappa([[3, 0], [0, 3]]) == 1.0
+
+
+def test_fleiss_kappa_is_undefined_when_every_rating_is_in_one_category():
+    assert fleiss_kappa([[3, 0], [3, 0]]) is None
+
+
+def test_fleiss_kappa_needs_the_same_number_of_raters_per_subject():
+    with pytest.raises(ValueError, match="same number of raters"):
+        fleiss_kappa([[3, 0], [1, 1]])
+
+
+def test_report_gives_each_raters_score_and_the_spread():
+    report = calibration_report(SESSION, STEPS, pass_score=80)
+    assert report.scores == {"ann": 100.0, "bob": 70.0, "cy": 50.0}
+    assert report.spread == 50.0
+
+
+def test_step_agreement_is_the_share_of_rater_pairs_agreeing():
+    report = calibration_report(SESSION, STEPS, pass_score=80)
+    agreement = report.per_step_agreement
+    # greet: met, met, not_met -> 1 agreeing pair of 3
+    assert agreement["greet"].agreement == pytest.approx(1 / 3)
+    assert agreement["greet"].modal_rating is Rating.MET
+    assert agreement["needs"].modal_rating is Rating.PARTIAL
+    assert agreement["id_check"].agreement == 1.0
+    assert agreement["needs"].counts == {
+        Rating.MET: 1,
+        Rating.PARTIAL: 2,
+        Rating.NOT_MET: 0,
+        Rating.NA: 0,
+    }
+
+
+def test_report_kappa_over_step_ratings():
+    # rows (met, partial, not_met, na): greet [2,0,1,0], needs [1,2,0,0], id [3,0,0,0]
+    # Pᵢ = (Σn² − 3)/6 -> 1/3, 1/3, 1; P̄ = 5/9
+    # pⱼ = 6/9, 2/9, 1/9, 0 -> P̄e = 41/81; κ = (45/81 − 41/81)/(40/81) = 0.1
+    assert calibration_report(SESSION, STEPS, 80).fleiss_kappa == pytest.approx(0.1)
+
+
+def test_consensus_is_the_modal_rating_and_its_score():
+    report = calibration_report(SESSION, STEPS, 80)
+    assert report.consensus == {"greet": "met", "needs": "partial", "id_check": "met"}
+    assert report.consensus_score == 70.0
+
+
+def test_tied_ratings_resolve_to_the_stricter_one():
+    report = calibration_report(
+        {"ann": {"greet": "met"}, "bob": {"greet": "not_met"}}, [StepSpec("greet")], 80
+    )
+    assert report.per_step_agreement["greet"].modal_rating is Rating.NOT_MET
+    assert report.per_step_agreement["greet"].agreement == 0.0
+
+
+def test_single_rater_has_no_agreement_or_kappa():
+    report = calibration_report({"ann": SESSION["ann"]}, STEPS, 80)
+    assert report.per_step_agreement["greet"].agreement is None
+    assert report.fleiss_kappa is None
+    assert report.spread == 0.0
+
+
+def test_invalid_ratings_name_the_rater():
+    with pytest.raises(InvalidAudit, match="rater 'bob'"):
+        calibration_report(
+            {**SESSION, "bob": {"greet": "met", "needs": "met", "id_check": "partial"}},
+            STEPS,
+            80,
+        )
+
+
+def test_rater_deviation_averages_distance_from_consensus_score():
+    first = calibration_report(SESSION, STEPS, 80)  # consensus 70: ann 30, cy 20 off
+    all_met = {"greet": "met", "needs": "met", "id_check": "met"}
+    second = calibration_report({"ann": all_met, "bob": all_met}, STEPS, 80)  # ann 0 off
+    assert rater_deviation([first, second], "ann") == 15.0
+    assert rater_deviation([first, second], "cy") == 20.0
+    assert rater_deviation([first, second], "dee") is None
