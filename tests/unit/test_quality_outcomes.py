@@ -3,6 +3,8 @@
 import math
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bro.quality import compare_means, compare_rates, fisher_exact, two_proportion_z_test
 from bro.quality.outcomes import regularized_incomplete_beta, student_t_two_sided_p
@@ -110,3 +112,11 @@ def test_welch_t_test_without_variance_has_no_p_value():
 def test_welch_t_test_needs_two_values_per_group():
     result = compare_means([4], [3, 5])
     assert (result.mean_a, result.mean_b, result.p_value) == (4.0, 4.0, None)
+
+
+@given(st.lists(st.integers(0, 12), min_size=4, max_size=4))
+def test_fisher_p_value_is_a_probability_and_symmetric_in_rows(cells):
+    a, b, c, d = cells
+    p = fisher_exact([[a, b], [c, d]])
+    assert 0.0 < p <= 1.0
+    assert fisher_exact([[c, d], [a, b]]) == pytest.approx(p)

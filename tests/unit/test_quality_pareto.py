@@ -1,6 +1,8 @@
 """Pareto: nonconformities per step, descending, with cumulative percentage."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bro.quality import ParetoBar, pareto
 
@@ -36,3 +38,13 @@ def test_no_counts_give_no_bars():
 def test_negative_count_is_rejected():
     with pytest.raises(ValueError, match="negative"):
         pareto({"a": -1})
+
+
+@given(st.dictionaries(st.text(max_size=3), st.integers(0, 50)))
+def test_cumulative_percentages_rise_to_exactly_one_hundred(counts):
+    bars = pareto(counts)
+    cumulative = [bar.cumulative_percent for bar in bars]
+    assert cumulative == sorted(cumulative)
+    assert [bar.count for bar in bars] == sorted((bar.count for bar in bars), reverse=True)
+    if bars:
+        assert cumulative[-1] == 100.0

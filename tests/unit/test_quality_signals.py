@@ -6,7 +6,6 @@ windows of one rule and side merge into one signal spanning first to last
 qualifying point.
 """
 
-from datetime import date
 
 import pytest
 

@@ -4,6 +4,8 @@ from decimal import Decimal
 from fractions import Fraction
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from bro.scoring import (
     CRITICAL_ALLOWED,
@@ -187,3 +189,29 @@ def test_quiz_with_fractional_points_reports_float_totals():
 def test_quiz_without_points_is_rejected():
     with pytest.raises(InvalidQuiz, match="no points"):
         score_quiz([], pass_mark=50)
+
+
+# Properties over any valid audit -------------------------------------------
+
+_step_and_rating = st.tuples(
+    st.integers(min_value=1, max_value=5),
+    st.booleans(),
+    st.sampled_from(["met", "partial", "not_met", "na"]),
+)
+
+
+@given(st.lists(_step_and_rating, min_size=1, max_size=8), st.integers(0, 100))
+def test_any_valid_audit_scores_between_0_and_100_and_passes_by_the_rules(rows, pass_score):
+    steps = [StepSpec(f"s{i}", weight, critical) for i, (weight, critical, _) in enumerate(rows)]
+    given_ratings = {
+        f"s{i}": ("not_met" if critical and rating == "partial" else rating)
+        for i, (_, critical, rating) in enumerate(rows)
+    }
+    if all(rating == "na" for rating in given_ratings.values()):
+        with pytest.raises(InvalidAudit):
+            score_audit(steps, given_ratings, pass_score)
+        return
+    result = score_audit(steps, given_ratings, pass_score)
+    assert 0.0 <= result.score <= 100.0
+    assert result.passed == (result.score >= pass_score and not result.critical_failed)
+    assert set(result.critical_failed) <= set(result.nonconforming)
