@@ -6,7 +6,6 @@ windows of one rule and side merge into one signal spanning first to last
 qualifying point.
 """
 
-
 import pytest
 
 from bro.quality import PChartPoint, PeriodCount, RULE_NAMES, Signal, p_chart, western_electric
