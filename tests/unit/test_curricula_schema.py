@@ -24,7 +24,7 @@ def all_refs(node):
 
 def objects(node):
     if isinstance(node, dict):
-        if node.get("type") == "object" and "title" in node:  # the field objects, not localized text
+        if node.get("type") == "object" and "title" in node and "$defs" not in node:  # field objects only
             yield node
         for value in node.values():
             yield from objects(value)
