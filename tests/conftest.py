@@ -129,3 +129,15 @@ def count_queries():
         yield counter
     finally:
         event.remove(engine, "before_cursor_execute", before)
+
+
+def pytest_sessionstart(session):
+    """Compile the translation catalogues so tests see the current .po files."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    translations = Path(__file__).parents[1] / "bro" / "translations"
+    pybabel = Path(sys.executable).with_name("pybabel")
+    if translations.exists() and pybabel.exists():
+        subprocess.run([str(pybabel), "compile", "-q", "-d", str(translations)], check=False)

@@ -1,0 +1,58 @@
+# bro — two commands: `make run` and `make test`. Everything else is set up on the way.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := app.py
+
+.PHONY: run test setup dev-setup translations migrate demo bench load clean chromium check-curricula
+
+$(BIN)/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: $(BIN)/activate pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+setup: $(VENV)/.installed translations
+
+dev-setup: $(VENV)/.dev-installed translations chromium
+
+translations: $(VENV)/.installed
+	@$(BIN)/pybabel compile -q -d bro/translations
+
+migrate: setup
+	$(BIN)/flask db upgrade
+
+## make run: install, migrate, import curricula, seed a demo on an empty database, serve on :5000
+run: migrate
+	@if [ -d curricula ] && $(BIN)/flask bro curricula --help >/dev/null 2>&1; then $(BIN)/flask bro curricula import curricula; fi
+	$(BIN)/flask bro demo --if-empty
+	$(BIN)/flask run --host 127.0.0.1 --port 5000
+
+demo: migrate
+	$(BIN)/flask bro demo
+
+## Debian's Chromium for the browser tests (installed when missing and running as root)
+chromium:
+	@if [ ! -x /usr/bin/chromium ] && [ -z "$$BRO_CHROMIUM" ]; then \
+	  if [ "$$(id -u)" = "0" ]; then \
+	    echo "Installing Debian's chromium for the browser tests..."; \
+	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	      || { echo "could not install chromium"; exit 1; }; \
+	  else echo "Chromium is missing: install Debian's chromium (browser tests will skip, and fail under CI=true)"; fi; \
+	fi
+
+## make test: dev dependencies, Chromium, then the whole suite (browser tests included)
+test: dev-setup
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+check-curricula: setup
+	$(BIN)/flask bro curricula check curricula
+
+clean:
+	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts

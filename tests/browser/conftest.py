@@ -1,0 +1,113 @@
+"""Playwright against a live server with its own database, seeded with the demo organisation.
+
+Chromium is Debian's (/usr/bin/chromium, or BRO_CHROMIUM). Without it the browser tests
+skip locally, but fail under CI=true: CI must never pass without having driven a browser.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from bro import create_app
+from bro.extensions import db
+from tests.conftest import test_config
+
+CHROMIUM = os.environ.get("BRO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run", "--disable-quic"]
+DEMO_PASSWORD = "demo-password-123"
+SCREENSHOTS = Path(os.environ.get("BRO_SCREENSHOTS", "test-artifacts/screenshots"))
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.browser)
+
+
+def _require_chromium():
+    if not Path(CHROMIUM).exists():
+        message = f"Chromium not found at {CHROMIUM}: install Debian's chromium (make test does as root)"
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Base URL of a running bro with the demo organisation; every demo password is DEMO_PASSWORD."""
+    _require_chromium()
+    url = os.environ.get("BROWSER_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('live') / 'bro.sqlite3'}"
+    app = create_app(test_config(url, WTF_CSRF_ENABLED=True, TESTING=False,
+                                 BRO_CURRICULA_DIR=str(Path(__file__).parents[2] / "curricula")))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        from bro.demo import seed_demo
+
+        seed_demo(lambda _key: DEMO_PASSWORD)
+        db.session.commit()
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    _require_chromium()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    context = browser.new_context(base_url=live_server, locale="en-US", viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def log_in(page):
+    """Log in through the form as a demo user (by email)."""
+
+    def _log_in(email: str, password: str = DEMO_PASSWORD):
+        page.goto("/login")
+        page.get_by_label("Email").fill(email)
+        page.get_by_label("Password").fill(password)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url("**/")
+        return page
+
+    return _log_in
+
+
+def screenshot(page, name: str) -> Path:
+    """Save a full-page screenshot under test-artifacts/screenshots for people to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def choose_language(page, language: str) -> None:
+    """Pick a language in the footer switcher (it submits itself) and wait for the new page."""
+    with page.expect_navigation():
+        page.locator("#switch-language").select_option(language)
+    page.wait_for_load_state()

@@ -1,0 +1,73 @@
+"""A person uses bro in Chromium: logging in per role, languages, errors, keyboard."""
+import pytest
+
+from tests.browser.conftest import choose_language, screenshot
+
+DEMO_ROLES = [
+    ("admin@example.com", "admin", "Organisation"),
+    ("siti@example.com", "supervisor", "My teams"),
+    ("trainer@example.com", "trainer", None),
+    ("budi@example.com", "staff", None),
+]
+
+
+@pytest.mark.parametrize("email, role, section", DEMO_ROLES)
+def test_each_demo_role_logs_in_and_sees_its_home(page, log_in, email, role, section):
+    log_in(email)
+    # The demo users have their own preferred languages; look at the home in English first.
+    choose_language(page, "en")
+    assert page.locator("h1").inner_text().startswith("Hello")
+    if section:
+        assert page.get_by_role("heading", name=section).is_visible()
+    screenshot(page, f"home-{role}-en")
+    for language in ("id", "pl"):
+        choose_language(page, language)
+        assert page.locator("html").get_attribute("lang") == language
+        screenshot(page, f"home-{role}-{language}")
+
+
+def test_switching_to_polish_shows_polish_text(page, log_in):
+    log_in("admin@example.com")
+    choose_language(page, "pl")
+    assert page.get_by_role("link", name="Użytkownicy").is_visible()
+    assert "Witaj" in page.locator("h1").inner_text()
+
+
+def test_wrong_password_shows_an_error_not_a_crash(page):
+    page.goto("/login")
+    page.get_by_label("Email").fill("admin@example.com")
+    page.get_by_label("Password").fill("not-the-password")
+    page.get_by_role("button", name="Log in").click()
+    assert page.get_by_role("alert").inner_text() == "Wrong email or password."
+    assert page.get_by_label("Email").input_value() == "admin@example.com"
+    screenshot(page, "login-wrong-password")
+
+
+def test_login_works_with_the_keyboard_alone(page):
+    page.goto("/login")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")  # brand link
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "email"
+    page.keyboard.type("piotr@example.com")
+    page.keyboard.press("Tab")
+    page.keyboard.type("demo-password-123")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/")
+    assert page.get_by_role("heading", name="My teams").or_(page.get_by_role("heading", name="Moje zespoły")).is_visible()
+
+
+def test_mobile_layout_keeps_navigation_usable(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, locale="en-US")
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Email").fill("admin@example.com")
+    page.get_by_label("Password").fill("demo-password-123")
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url("**/")
+    choose_language(page, "en")
+    assert page.get_by_role("link", name="Users", exact=True).is_visible()
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"page scrolls sideways on a phone ({width}px)"
+    screenshot(page, "home-admin-mobile")
+    context.close()
