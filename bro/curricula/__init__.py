@@ -154,7 +154,13 @@ def _check_sources(
             _check_unique_document_id(source.filename, document, first_use, errors)
             if checked is not None:
                 documents.append(checked)
-    return CheckResult(documents=documents, errors=errors, files=files)
+    return CheckResult(documents=documents, errors=_in_reading_order(errors, files), files=files)
+
+
+def _in_reading_order(errors: list[CurriculumError], files: list[str]) -> list[CurriculumError]:
+    """Errors grouped by file (in checking order), then by line and column."""
+    file_order = {name: number for number, name in enumerate(files)}
+    return sorted(errors, key=lambda error: (file_order.get(error.file, -1), error.line, error.column))
 
 
 def _non_empty(source: _Source) -> list[LoadedDocument]:

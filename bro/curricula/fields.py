@@ -112,6 +112,9 @@ class FieldReader:
     # --- values ----------------------------------------------------------------
 
     def read_id(self, value: Any, path: str) -> str | None:
+        if is_number(value):
+            self.error(path, f"must be an id ({ID_RULE}), not a number; put it in quotes, e.g. '{value}'")
+            return None
         if not isinstance(value, str):
             self.error(path, f"must be an id ({ID_RULE}), not {describe(value)}")
             return None
@@ -169,6 +172,9 @@ class FieldReader:
         return number
 
     def read_positive_int(self, value: Any, path: str) -> int | None:
+        if isinstance(value, float) and math.isfinite(value):
+            self.error(path, f"must be a whole number, not {value:g}")
+            return None
         if not isinstance(value, int) or isinstance(value, bool):
             self.error(path, f"must be a whole number, not {describe(value)}")
             return None

@@ -95,7 +95,7 @@ def _sha256(data: Any) -> str:
 # --- standard ---------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Step:
     id: str
     title: LocalizedText
@@ -123,7 +123,7 @@ class Step:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Standard:
     """A versioned list of service steps that audits rate."""
 
@@ -174,7 +174,7 @@ class Standard:
 # --- course -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Option:
     id: str
     text: LocalizedText
@@ -194,14 +194,14 @@ class Option:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Question:
     """A quiz question; which answer fields are used depends on ``type``."""
 
     id: str
     type: str
-    prompt: LocalizedText
     points: Number = 1
+    prompt: LocalizedText
     options: tuple[Option, ...] = ()
     answer: bool | None = None
     accept: tuple[str, ...] = ()
@@ -243,12 +243,12 @@ class Question:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Quiz:
     pass_mark: Number
-    questions: tuple[Question, ...]
     max_attempts: int | None = None
     shuffle: bool = False
+    questions: tuple[Question, ...]
 
     @property
     def points_possible(self) -> Number:
@@ -272,7 +272,7 @@ class Quiz:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Lesson:
     id: str
     title: LocalizedText
@@ -290,13 +290,13 @@ class Lesson:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Module:
     id: str
     title: LocalizedText
-    lessons: tuple[Lesson, ...]
     teaches: tuple[str, ...] = ()
     required: bool = True
+    lessons: tuple[Lesson, ...]
     quiz: Quiz | None = None
 
     def to_dict(self) -> dict[str, Any]:
@@ -322,7 +322,7 @@ class Module:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Certification:
     title: LocalizedText
     valid_days: int | None = None
@@ -335,7 +335,7 @@ class Certification:
         return cls(title=LocalizedText.from_dict(data["title"], language), valid_days=data.get("valid_days"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Course:
     """Modules of lessons and quizzes, optionally teaching a standard's steps."""
 
@@ -344,9 +344,9 @@ class Course:
     id: str
     language: str
     title: LocalizedText
-    modules: tuple[Module, ...]
     summary: LocalizedText | None = None
     standard: str | None = None
+    modules: tuple[Module, ...]
     certification: Certification | None = None
 
     def module(self, module_id: str) -> Module | None:
