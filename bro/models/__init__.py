@@ -1,4 +1,8 @@
 """All models, imported here so Alembic and the app see every table."""
+from bro.models.audits import (
+    Audit, AuditRating, AuditRevision, AuditStepResult, AuditStepWeek, AuditWeek, CalibrationParticipant,
+    CalibrationRating, CalibrationSession, Dispute,
+)
 from bro.models.base import Base
 from bro.models.curricula import (
     Course, CourseModule, CourseVersion, ModuleStep, Standard, StandardStep, StandardVersion,
@@ -6,5 +10,7 @@ from bro.models.curricula import (
 from bro.models.people import LoginAttempt, Role, Team, User, UserRole, team_supervisors
 
 __all__ = [
+    "Audit", "AuditRating", "AuditRevision", "AuditStepResult", "AuditStepWeek", "AuditWeek",
+    "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute",
     "Base", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard", "StandardStep", "StandardVersion",
     "LoginAttempt", "Role", "Team", "User", "UserRole", "team_supervisors"]
