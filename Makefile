@@ -23,7 +23,7 @@ setup: $(VENV)/.installed translations
 dev-setup: $(VENV)/.dev-installed translations chromium
 
 translations: $(VENV)/.installed
-	@$(BIN)/pybabel compile -q -d bro/translations
+	@$(BIN)/pybabel compile -d bro/translations >/dev/null
 
 migrate: setup
 	$(BIN)/flask db upgrade

@@ -27,7 +27,7 @@ def database_url(tmp_path_factory, name: str = "test") -> str:
     return f"sqlite:///{tmp_path_factory.mktemp(name) / 'bro.sqlite3'}"
 
 
-def test_config(url: str, **extra) -> dict:
+def app_config(url: str, **extra) -> dict:
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
@@ -50,7 +50,7 @@ class ConnectionBoundSession(FlaskSession):
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     os.environ.setdefault("BRO_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
-    app = create_app(test_config(database_url(tmp_path_factory)))
+    app = create_app(app_config(database_url(tmp_path_factory)))
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -140,4 +140,4 @@ def pytest_sessionstart(session):
     translations = Path(__file__).parents[1] / "bro" / "translations"
     pybabel = Path(sys.executable).with_name("pybabel")
     if translations.exists() and pybabel.exists():
-        subprocess.run([str(pybabel), "compile", "-q", "-d", str(translations)], check=False)
+        subprocess.run([str(pybabel), "compile", "-d", str(translations)], check=False, capture_output=True)

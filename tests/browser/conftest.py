@@ -15,7 +15,7 @@ from werkzeug.serving import make_server
 
 from bro import create_app
 from bro.extensions import db
-from tests.conftest import test_config
+from tests.conftest import app_config
 
 CHROMIUM = os.environ.get("BRO_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -43,7 +43,7 @@ def live_server(tmp_path_factory):
     """Base URL of a running bro with the demo organisation; every demo password is DEMO_PASSWORD."""
     _require_chromium()
     url = os.environ.get("BROWSER_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('live') / 'bro.sqlite3'}"
-    app = create_app(test_config(url, WTF_CSRF_ENABLED=True, TESTING=False,
+    app = create_app(app_config(url, WTF_CSRF_ENABLED=True, TESTING=False,
                                  BRO_CURRICULA_DIR=str(Path(__file__).parents[2] / "curricula")))
     with app.app_context():
         db.drop_all()
