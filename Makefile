@@ -49,7 +49,7 @@ chromium:
 
 ## make test: dev dependencies, Chromium, then the whole suite (browser tests included)
 test: dev-setup
-	$(BIN)/pytest $(PYTEST_ARGS)
+	BRO_CHECK_MIGRATIONS=1 $(BIN)/pytest $(PYTEST_ARGS)
 
 check-curricula: setup
 	$(BIN)/flask bro curricula check curricula
