@@ -68,7 +68,8 @@ class LocalizedText:
         """The text in ``language``, or in the default language if missing."""
         if language is not None and language in self.translations:
             return TextInLanguage(self.translations[language], language, False)
-        return TextInLanguage(self.default, self.default_language, language != self.default_language)
+        is_fallback = language is not None and language != self.default_language
+        return TextInLanguage(self.default, self.default_language, is_fallback)
 
     def to_dict(self) -> dict[str, str]:
         return dict(self.translations)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal, DecimalException
 from typing import Any, ClassVar, Mapping
 
-from .fields import FieldReader, is_number
+from .fields import FieldReader
 from .loader import index_path, join_path
 from .model import Number, Option, Question
 

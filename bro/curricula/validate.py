@@ -88,7 +88,7 @@ def _read_language(reader: FieldReader, data: Mapping[str, Any]) -> str:
     return reader.language
 
 
-def _optional(reader: FieldReader, data: Mapping[str, Any], path: str, key: str, read: Any, default: Any = None) -> Any:
+def _optional(data: Mapping[str, Any], path: str, key: str, read: Any, default: Any = None) -> Any:
     """``read`` the field ``key`` if present, else ``default``."""
     return read(data[key], join_path(path, key)) if key in data else default
 
@@ -111,10 +111,10 @@ def _items(reader: FieldReader, data: Mapping[str, Any], path: str, key: str, wh
 def _read_standard(reader: FieldReader, data: Mapping[str, Any]) -> Standard | None:
     reader.check_fields(data, "", STANDARD_FIELDS, STANDARD_REQUIRED, "standard")
     language = _read_language(reader, data)
-    standard_id = _optional(reader, data, "", "id", reader.read_id)
-    title = _optional(reader, data, "", "title", reader.read_text)
-    relationship = _optional(reader, data, "", "relationship", lambda value, path: reader.read_choice(value, path, RELATIONSHIPS))
-    pass_score = _optional(reader, data, "", "pass_score", reader.read_percent)
+    standard_id = _optional(data, "", "id", reader.read_id)
+    title = _optional(data, "", "title", reader.read_text)
+    relationship = _optional(data, "", "relationship", lambda value, path: reader.read_choice(value, path, RELATIONSHIPS))
+    pass_score = _optional(data, "", "pass_score", reader.read_percent)
     steps = [_read_step(reader, item, index_path("steps", index)) for index, item in enumerate(_items(reader, data, "", "steps", "step", "in this standard"))]
     if None in (standard_id, title, relationship, pass_score) or not steps or None in steps:
         return None
@@ -126,11 +126,11 @@ def _read_step(reader: FieldReader, item: Any, path: str) -> Step | None:
     if data is None:
         return None
     reader.check_fields(data, path, STEP_FIELDS, STEP_REQUIRED, "step")
-    step_id = _optional(reader, data, path, "id", reader.read_id)
-    title = _optional(reader, data, path, "title", reader.read_text)
-    guidance = _optional(reader, data, path, "guidance", reader.read_text)
-    weight = _optional(reader, data, path, "weight", reader.read_positive, 1)
-    critical = _optional(reader, data, path, "critical", reader.read_bool, False)
+    step_id = _optional(data, path, "id", reader.read_id)
+    title = _optional(data, path, "title", reader.read_text)
+    guidance = _optional(data, path, "guidance", reader.read_text)
+    weight = _optional(data, path, "weight", reader.read_positive, 1)
+    critical = _optional(data, path, "critical", reader.read_bool, False)
     if None in (step_id, title, weight, critical):
         return None
     return Step(id=step_id, title=title, guidance=guidance, weight=weight, critical=critical)
@@ -142,10 +142,10 @@ def _read_step(reader: FieldReader, item: Any, path: str) -> Step | None:
 def _read_course(reader: FieldReader, data: Mapping[str, Any], standards: StepsByStandard) -> Course | None:
     reader.check_fields(data, "", COURSE_FIELDS, COURSE_REQUIRED, "course")
     language = _read_language(reader, data)
-    course_id = _optional(reader, data, "", "id", reader.read_id)
-    title = _optional(reader, data, "", "title", reader.read_text)
-    summary = _optional(reader, data, "", "summary", reader.read_text)
-    standard_id = _optional(reader, data, "", "standard", reader.read_id)
+    course_id = _optional(data, "", "id", reader.read_id)
+    title = _optional(data, "", "title", reader.read_text)
+    summary = _optional(data, "", "summary", reader.read_text)
+    standard_id = _optional(data, "", "standard", reader.read_id)
     step_ids: Sequence[str] | None = None
     if standard_id is not None:
         step_ids = standards.get(standard_id)
@@ -158,7 +158,7 @@ def _read_course(reader: FieldReader, data: Mapping[str, Any], standards: StepsB
         _read_module(reader, item, index_path("modules", index), teaching)
         for index, item in enumerate(_items(reader, data, "", "modules", "module", "in this course"))
     ]
-    certification = _optional(reader, data, "", "certification", lambda value, path: _read_certification(reader, value, path))
+    certification = _optional(data, "", "certification", lambda value, path: _read_certification(reader, value, path))
     if None in (course_id, title) or not modules or None in modules:
         return None
     return Course(
@@ -206,16 +206,16 @@ def _read_module(reader: FieldReader, item: Any, path: str, teaching: _Teaching)
     if data is None:
         return None
     reader.check_fields(data, path, MODULE_FIELDS, MODULE_REQUIRED, "module")
-    module_id = _optional(reader, data, path, "id", reader.read_id)
-    title = _optional(reader, data, path, "title", reader.read_text)
-    teaches = _optional(reader, data, path, "teaches", lambda value, p: teaching.read(reader, value, p), ())
-    required = _optional(reader, data, path, "required", reader.read_bool, True)
+    module_id = _optional(data, path, "id", reader.read_id)
+    title = _optional(data, path, "title", reader.read_text)
+    teaches = _optional(data, path, "teaches", lambda value, p: teaching.read(reader, value, p), ())
+    required = _optional(data, path, "required", reader.read_bool, True)
     lessons_path = join_path(path, "lessons")
     lessons = [
         _read_lesson(reader, lesson, index_path(lessons_path, index))
         for index, lesson in enumerate(_items(reader, data, path, "lessons", "lesson", "in this module"))
     ]
-    quiz = _optional(reader, data, path, "quiz", lambda value, p: _read_quiz(reader, value, p))
+    quiz = _optional(data, path, "quiz", lambda value, p: _read_quiz(reader, value, p))
     if None in (module_id, title, teaches, required) or not lessons or None in lessons or ("quiz" in data and quiz is None):
         return None
     return Module(id=module_id, title=title, lessons=tuple(lessons), teaches=teaches, required=required, quiz=quiz)
@@ -226,9 +226,9 @@ def _read_lesson(reader: FieldReader, item: Any, path: str) -> Lesson | None:
     if data is None:
         return None
     reader.check_fields(data, path, LESSON_FIELDS, LESSON_FIELDS, "lesson")
-    lesson_id = _optional(reader, data, path, "id", reader.read_id)
-    title = _optional(reader, data, path, "title", reader.read_text)
-    body = _optional(reader, data, path, "body", reader.read_text)
+    lesson_id = _optional(data, path, "id", reader.read_id)
+    title = _optional(data, path, "title", reader.read_text)
+    body = _optional(data, path, "body", reader.read_text)
     if None in (lesson_id, title, body):
         return None
     return Lesson(id=lesson_id, title=title, body=body)
@@ -239,9 +239,9 @@ def _read_quiz(reader: FieldReader, value: Any, path: str) -> Quiz | None:
     if data is None:
         return None
     reader.check_fields(data, path, QUIZ_FIELDS, QUIZ_REQUIRED, "quiz")
-    pass_mark = _optional(reader, data, path, "pass_mark", reader.read_percent)
-    max_attempts = _optional(reader, data, path, "max_attempts", reader.read_positive_int)
-    shuffle = _optional(reader, data, path, "shuffle", reader.read_bool, False)
+    pass_mark = _optional(data, path, "pass_mark", reader.read_percent)
+    max_attempts = _optional(data, path, "max_attempts", reader.read_positive_int)
+    shuffle = _optional(data, path, "shuffle", reader.read_bool, False)
     questions_path = join_path(path, "questions")
     questions = [
         _read_question(reader, question, index_path(questions_path, index))
@@ -257,7 +257,7 @@ def _read_question(reader: FieldReader, item: Any, path: str) -> Question | None
     if data is None:
         return None
     before = reader.error_count
-    type_name = _optional(reader, data, path, "type", lambda value, p: reader.read_choice(value, p, tuple(QUESTION_TYPES)))
+    type_name = _optional(data, path, "type", lambda value, p: reader.read_choice(value, p, tuple(QUESTION_TYPES)))
     question_type = QUESTION_TYPES.get(type_name) if type_name else None
     if question_type is None:
         # Without a known type, accept any type's fields rather than guess.
@@ -271,10 +271,10 @@ def _read_question(reader: FieldReader, item: Any, path: str) -> Question | None
                 reader.error(join_path(path, key), f"field '{key}' does not apply to {question_type.name} questions; remove it", at)
         own = {key: value for key, value in data.items() if key not in other_fields}
         reader.check_fields(own, path, QUESTION_FIELDS + question_type.fields, QUESTION_REQUIRED + question_type.required, "question")
-    question_id = _optional(reader, data, path, "id", reader.read_id)
-    points = _optional(reader, data, path, "points", reader.read_positive, 1)
-    prompt = _optional(reader, data, path, "prompt", reader.read_text)
-    explanation = _optional(reader, data, path, "explanation", reader.read_text)
+    question_id = _optional(data, path, "id", reader.read_id)
+    points = _optional(data, path, "points", reader.read_positive, 1)
+    prompt = _optional(data, path, "prompt", reader.read_text)
+    explanation = _optional(data, path, "explanation", reader.read_text)
     answers = question_type.validate(reader, data, path) if question_type is not None else {}
     if reader.error_count > before or question_type is None or None in (question_id, points, prompt):
         return None
@@ -286,8 +286,8 @@ def _read_certification(reader: FieldReader, value: Any, path: str) -> Certifica
     if data is None:
         return None
     reader.check_fields(data, path, CERTIFICATION_FIELDS, ("title",), "certification")
-    title = _optional(reader, data, path, "title", reader.read_text)
-    valid_days = _optional(reader, data, path, "valid_days", reader.read_positive_int)
+    title = _optional(data, path, "title", reader.read_text)
+    valid_days = _optional(data, path, "valid_days", reader.read_positive_int)
     if title is None or ("valid_days" in data and valid_days is None):
         return None
     return Certification(title=title, valid_days=valid_days)
