@@ -44,6 +44,12 @@ class CheckResult:
     documents: list[Document] = field(default_factory=list)
     errors: list[CurriculumError] = field(default_factory=list)
     files: list[str] = field(default_factory=list)
+    origins: dict[tuple[str, str], str] = field(default_factory=dict)
+    """(kind, id) of each checked document -> the file it came from."""
+
+    def file_of(self, document: Document) -> str:
+        """The file ``document`` was read from."""
+        return self.origins[(document.kind, document.id)]
 
     @property
     def ok(self) -> bool:
@@ -147,6 +153,7 @@ def _check_sources(
             if declared is not None:
                 standards[declared[0]] = declared[1]
     documents: list[Document] = []
+    origins: dict[tuple[str, str], str] = {}
     first_use: dict[tuple[str, str], str] = {}
     for source in sources:
         for document in _non_empty(source):
@@ -154,7 +161,8 @@ def _check_sources(
             _check_unique_document_id(source.filename, document, first_use, errors)
             if checked is not None:
                 documents.append(checked)
-    return CheckResult(documents=documents, errors=_in_reading_order(errors, files), files=files)
+                origins.setdefault((checked.kind, checked.id), source.filename)
+    return CheckResult(documents=documents, errors=_in_reading_order(errors, files), files=files, origins=origins)
 
 
 def _in_reading_order(errors: list[CurriculumError], files: list[str]) -> list[CurriculumError]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import math
 import re
+from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
 from .errors import CurriculumError
@@ -16,7 +17,9 @@ from .loader import LoadedDocument, Position, index_path, join_path
 from .model import LocalizedText, Number, plain_number
 
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*")
-MAX_ID_LENGTH = 100
+MAX_ID_LENGTH = 80  # the database stores ids in 80 characters
+MAX_WEIGHT = 1000  # weights and points: stored with 3 decimals
+MAX_VALID_DAYS = 36500  # 100 years
 LANGUAGE_PATTERN = re.compile(r"[a-z]{2}")
 DEFAULT_LANGUAGE = "en"
 
@@ -156,22 +159,30 @@ class FieldReader:
             return None
         return plain_number(value)
 
-    def read_positive(self, value: Any, path: str) -> Number | None:
+    def read_positive(self, value: Any, path: str, maximum: Number | None = None, decimals: int | None = None) -> Number | None:
+        """A number above 0, optionally bounded and with limited decimal places."""
         number = self.read_number(value, path)
-        if number is not None and number <= 0:
+        if number is None:
+            return None
+        if number <= 0:
             self.error(path, "must be greater than 0")
+            return None
+        if maximum is not None and number > maximum:
+            self.error(path, f"must be at most {maximum}")
+            return None
+        if decimals is not None and Decimal(repr(number)).as_tuple().exponent < -decimals:
+            self.error(path, f"use at most {decimals} decimal places")
             return None
         return number
 
     def read_percent(self, value: Any, path: str) -> Number | None:
-        """A number with 0 < value <= 100."""
-        number = self.read_positive(value, path)
-        if number is not None and number > 100:
-            self.error(path, "must be at most 100")
-            return None
-        return number
+        """A number with 0 < value <= 100 and at most two decimal places."""
+        return self.read_positive(value, path, maximum=100, decimals=2)
 
-    def read_positive_int(self, value: Any, path: str) -> int | None:
+    def read_weight(self, value: Any, path: str) -> Number | None:
+        return self.read_positive(value, path, maximum=MAX_WEIGHT, decimals=3)
+
+    def read_positive_int(self, value: Any, path: str, maximum: int | None = None) -> int | None:
         if isinstance(value, float) and math.isfinite(value):
             self.error(path, f"must be a whole number, not {value:g}")
             return None
@@ -181,7 +192,13 @@ class FieldReader:
         if value <= 0:
             self.error(path, "must be greater than 0")
             return None
+        if maximum is not None and value > maximum:
+            self.error(path, f"must be at most {maximum}")
+            return None
         return value
+
+    def read_valid_days(self, value: Any, path: str) -> int | None:
+        return self.read_positive_int(value, path, maximum=MAX_VALID_DAYS)
 
     def read_choice(self, value: Any, path: str, choices: Sequence[str]) -> str | None:
         if isinstance(value, str) and value in choices:

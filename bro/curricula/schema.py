@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .fields import ID_PATTERN, LANGUAGE_PATTERN, MAX_ID_LENGTH
+from .fields import ID_PATTERN, LANGUAGE_PATTERN, MAX_ID_LENGTH, MAX_VALID_DAYS, MAX_WEIGHT
 from .questions import QUESTION_TYPES
 from .validate import (
     CERTIFICATION_FIELDS, COURSE_FIELDS, COURSE_REQUIRED, LESSON_FIELDS, MODULE_FIELDS, MODULE_REQUIRED,
@@ -46,7 +46,7 @@ def _question_schema(name: str) -> dict[str, Any]:
     properties = {
         "id": _described(_REF_ID, "Unique within the quiz."),
         "type": {"const": name, "description": question_type.description},
-        "points": {"type": "number", "exclusiveMinimum": 0, "default": 1},
+        "points": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_WEIGHT, "default": 1},
         "prompt": _described(_REF_TEXT, "Markdown."),
         "explanation": _described(_REF_TEXT, "Markdown shown after submission."),
         **question_type.schema_properties(),
@@ -79,7 +79,7 @@ def json_schema() -> dict[str, Any]:
             "id": _described(_REF_ID, "Unique within the standard."),
             "title": _REF_TEXT,
             "guidance": _described(_REF_TEXT, "Markdown: what met, partial and not met look like."),
-            "weight": {"type": "number", "exclusiveMinimum": 0, "default": 1},
+            "weight": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_WEIGHT, "default": 1},
             "critical": {"type": "boolean", "default": False, "description": "Critical steps accept only met, not_met or na; not_met fails the audit."},
         }, STEP_FIELDS, STEP_REQUIRED),
         "standard": _object("standard", {
@@ -120,7 +120,7 @@ def json_schema() -> dict[str, Any]:
         }, MODULE_FIELDS, MODULE_REQUIRED),
         "certification": _object("certification", {
             "title": _REF_TEXT,
-            "valid_days": {"type": "integer", "minimum": 1, "description": "Absent means never expires."},
+            "valid_days": {"type": "integer", "minimum": 1, "maximum": MAX_VALID_DAYS, "description": "Absent means never expires."},
         }, CERTIFICATION_FIELDS, ("title",)),
         "course": _object("course", {
             "kind": {"const": "course"},

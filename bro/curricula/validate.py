@@ -129,7 +129,7 @@ def _read_step(reader: FieldReader, item: Any, path: str) -> Step | None:
     step_id = _optional(data, path, "id", reader.read_id)
     title = _optional(data, path, "title", reader.read_text)
     guidance = _optional(data, path, "guidance", reader.read_text)
-    weight = _optional(data, path, "weight", reader.read_positive, 1)
+    weight = _optional(data, path, "weight", reader.read_weight, 1)
     critical = _optional(data, path, "critical", reader.read_bool, False)
     if None in (step_id, title, weight, critical):
         return None
@@ -272,7 +272,7 @@ def _read_question(reader: FieldReader, item: Any, path: str) -> Question | None
         own = {key: value for key, value in data.items() if key not in other_fields}
         reader.check_fields(own, path, QUESTION_FIELDS + question_type.fields, QUESTION_REQUIRED + question_type.required, "question")
     question_id = _optional(data, path, "id", reader.read_id)
-    points = _optional(data, path, "points", reader.read_positive, 1)
+    points = _optional(data, path, "points", reader.read_weight, 1)
     prompt = _optional(data, path, "prompt", reader.read_text)
     explanation = _optional(data, path, "explanation", reader.read_text)
     answers = question_type.validate(reader, data, path) if question_type is not None else {}
@@ -287,7 +287,7 @@ def _read_certification(reader: FieldReader, value: Any, path: str) -> Certifica
         return None
     reader.check_fields(data, path, CERTIFICATION_FIELDS, ("title",), "certification")
     title = _optional(data, path, "title", reader.read_text)
-    valid_days = _optional(data, path, "valid_days", reader.read_positive_int)
+    valid_days = _optional(data, path, "valid_days", reader.read_valid_days)
     if title is None or ("valid_days" in data and valid_days is None):
         return None
     return Certification(title=title, valid_days=valid_days)

@@ -103,6 +103,12 @@ RULES = [
      [f"{FILE}:7:9: steps[0].id: must be an id (use lowercase letters, digits and hyphens, starting with a letter or digit), not a list"]),
     ("step-id-number", STANDARD.replace("id: greet", "id: 7"),
      [f"{FILE}:7:9: steps[0].id: must be an id (use lowercase letters, digits and hyphens, starting with a letter or digit), not a number; put it in quotes, e.g. '7'"]),
+    ("step-id-too-long", STANDARD.replace("id: greet", "id: " + "g" * 81),
+     [f"{FILE}:7:9: steps[0].id: is longer than 80 characters"]),
+    ("weight-too-large", STANDARD.replace("weight: 2", "weight: 1001"),
+     [f"{FILE}:11:13: steps[1].weight: must be at most 1000"]),
+    ("weight-too-precise", STANDARD.replace("weight: 2", "weight: 0.0001"),
+     [f"{FILE}:11:13: steps[1].weight: use at most 3 decimal places"]),
     ("step-id-duplicate", STANDARD.replace("id: needs", "id: greet"),
      [f"{FILE}:9:9: steps[1].id: step id 'greet' is used twice in this standard; the first is steps[0]"]),
     ("steps-empty", STANDARD.split("steps:")[0] + "steps: []\n",
@@ -202,6 +208,8 @@ RULES = [
      [f"{FILE}:20:22: modules[0].quiz.questions[0].tolerance: must not be negative"]),
     ("valid-days-zero", course_with(SINGLE) + "certification:\n  title: Certified\n  valid_days: 0\n",
      [f"{FILE}:24:15: certification.valid_days: must be greater than 0"]),
+    ("valid-days-too-large", course_with(SINGLE) + "certification:\n  title: Certified\n  valid_days: 100000\n",
+     [f"{FILE}:24:15: certification.valid_days: must be at most 36500"]),
     ("certification-title-missing", course_with(SINGLE) + "certification:\n  valid_days: 365\n",
      [f"{FILE}:23:3: certification.title: required field is missing"]),
 ]
@@ -263,6 +271,7 @@ def test_duplicate_ids_across_files_in_one_import_are_an_error(tmp_path):
     (tmp_path / "nested" / "b.yml").write_text(STANDARD, encoding="utf-8")
     result = check_paths([tmp_path])
     assert result.files == [str(tmp_path / "a.yaml"), str(tmp_path / "nested" / "b.yml")]
+    assert result.file_of(result.documents[0]) == str(tmp_path / "a.yaml")
     assert [str(error) for error in result.errors] == [
         f"{tmp_path / 'nested' / 'b.yml'}:2:5: id: standard id 'brm-service' is already used at {tmp_path / 'a.yaml'}:2:5; ids must be unique in one import"
     ]
