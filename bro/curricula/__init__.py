@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Mapping, Sequence, Union
 
+from .diff import Change, diff_courses, diff_standards
 from .errors import CurriculumCheckError, CurriculumError
 from .loader import MAX_FILE_BYTES, LoadedDocument, LoadResult, load_yaml_bytes, load_yaml_text, too_large_error
 from .model import (
@@ -22,12 +23,14 @@ from .model import (
     TextInLanguage, document_from_dict,
 )
 from .questions import QUESTION_TYPES, is_correct
+from .schema import json_schema
 from .validate import declared_steps, validate_document
 
 __all__ = [
-    "Certification", "CheckResult", "Course", "CurriculumCheckError", "CurriculumError", "Document", "Lesson",
+    "Certification", "Change", "CheckResult", "Course", "CurriculumCheckError", "CurriculumError", "Document", "Lesson",
     "LocalizedText", "MAX_FILE_BYTES", "Module", "Option", "QUESTION_TYPES", "Question", "Quiz", "Standard", "Step",
-    "TextInLanguage", "check_paths", "check_text", "document_from_dict", "find_curriculum_files", "is_correct",
+    "TextInLanguage", "check_paths", "check_text", "diff_courses", "diff_standards", "document_from_dict",
+    "find_curriculum_files", "is_correct", "json_schema",
 ]
 
 YAML_SUFFIXES = (".yaml", ".yml")
