@@ -32,7 +32,8 @@ migrate: setup
 run: migrate
 	@if [ -d curricula ] && $(BIN)/flask bro curricula --help >/dev/null 2>&1; then $(BIN)/flask bro curricula import curricula; fi
 	$(BIN)/flask bro demo --if-empty
-	$(BIN)/flask run --host 127.0.0.1 --port 5000
+	@echo "Serving bro at http://127.0.0.1:5000 (Ctrl-C stops)"
+	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --threads 4 --access-logfile - app:app
 
 demo: migrate
 	$(BIN)/flask bro demo
