@@ -55,8 +55,10 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from bro.admin.routes import bp as admin_bp
     from bro.auth.routes import bp as auth_bp
+    from bro.authoring.routes import bp as authoring_bp
     from bro.home.routes import bp as home_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(home_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(authoring_bp)

@@ -63,4 +63,7 @@ def demo_command(if_empty):
 
 
 def register_cli(app: Flask) -> None:
+    from bro.authoring.cli import curricula_cli
+
+    bro_cli.add_command(curricula_cli)
     app.cli.add_command(bro_cli)

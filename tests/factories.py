@@ -42,3 +42,101 @@ class Factory:
 
     def admin(self, **kw) -> User:
         return self.user(Role.admin, **kw)
+
+    # --- curricula (authoring) ---------------------------------------------------------------
+    def curricula(self, text: str | None = None, imported_by: User | None = None, filename: str = "factory.yaml"):
+        """Check and import curriculum YAML (default: SAMPLE_CURRICULUM); returns the ImportReport."""
+        from bro.authoring.operations import import_documents, known_standards
+        from bro.curricula import check_text
+
+        result = check_text(text or SAMPLE_CURRICULUM, filename, known_standards=known_standards())
+        result.raise_for_errors()
+        return import_documents(result, imported_by=imported_by, sources=filename)
+
+    def standard_version(self, text: str | None = None):
+        """The StandardVersion in force of `sample-service` (imports SAMPLE_CURRICULUM when needed)."""
+        return self.curricula(text).version_of("standard", "sample-service")
+
+    def course_version(self, text: str | None = None):
+        """The CourseVersion in force of `sample-course` (imports SAMPLE_CURRICULUM when needed)."""
+        return self.curricula(text).version_of("course", "sample-course")
+
+
+# A small standard (3 steps, one critical) and a course teaching it: two modules, every question type.
+SAMPLE_CURRICULUM = """\
+kind: standard
+id: sample-service
+language: en
+title: {en: Sample service standard, pl: Przykładowy standard obsługi}
+relationship: b2c
+pass_score: 80
+steps:
+  - id: greet
+    title: {en: Greet the customer, pl: Przywitaj klienta}
+    guidance: {en: "Say **hello** within 30 seconds."}
+    weight: 1
+  - id: needs
+    title: {en: Ask about needs}
+    weight: 2
+  - id: confirm
+    title: {en: Confirm the order, pl: Potwierdź zamówienie}
+    weight: 2
+    critical: true
+---
+kind: course
+id: sample-course
+language: en
+title: {en: Sample course, pl: Przykładowy kurs}
+summary: A short course for tests.
+standard: sample-service
+modules:
+  - id: basics
+    title: {en: Basics, pl: Podstawy}
+    teaches: [greet, needs]
+    lessons:
+      - id: hello
+        title: Saying hello
+        body: {en: "Greet **every** customer.", pl: "Witaj **każdego** klienta."}
+    quiz:
+      pass_mark: 75
+      max_attempts: 3
+      questions:
+        - id: q1
+          type: single
+          prompt: When do you greet?
+          options:
+            - {id: a, text: At once, correct: true, feedback: Yes - right away.}
+            - {id: b, text: After a while, feedback: Too late.}
+        - id: q2
+          type: multiple
+          prompt: Which are needs questions?
+          options:
+            - {id: a, text: "What do you need?", correct: true}
+            - {id: b, text: "What is it for?", correct: true}
+            - {id: c, text: "Cash or card?"}
+        - id: q3
+          type: true_false
+          prompt: Word of mouth beats advertising.
+          answer: true
+          explanation: Customers trust other customers.
+        - id: q4
+          type: short_text
+          prompt: What do satisfied customers bring?
+          accept: [referrals, repeat business]
+        - id: q5
+          type: numeric
+          prompt: Within how many seconds do you greet?
+          value: 30
+          tolerance: 5
+  - id: closing
+    title: Closing
+    teaches: [confirm]
+    required: false
+    lessons:
+      - id: confirm
+        title: Confirming
+        body: Read the order back.
+certification:
+  title: Sample certificate
+  valid_days: 365
+"""

@@ -13,12 +13,16 @@ from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bro import clock
 from bro.models.base import Base
+
+if TYPE_CHECKING:
+    from bro.models.people import User
 
 
 class Standard(Base):
@@ -54,6 +58,7 @@ class StandardVersion(Base):
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     standard: Mapped[Standard] = relationship(back_populates="versions", foreign_keys=[standard_id])
+    imported_by: Mapped[User | None] = relationship(foreign_keys=[imported_by_id])
     steps: Mapped[list[StandardStep]] = relationship(
         back_populates="standard_version", order_by="StandardStep.position", cascade="all, delete-orphan")
 
@@ -110,6 +115,7 @@ class CourseVersion(Base):
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     course: Mapped[Course] = relationship(back_populates="versions", foreign_keys=[course_id])
+    imported_by: Mapped[User | None] = relationship(foreign_keys=[imported_by_id])
     standard: Mapped[Standard | None] = relationship(foreign_keys=[standard_id])
     standard_version: Mapped[StandardVersion | None] = relationship(foreign_keys=[standard_version_id])
     modules: Mapped[list[CourseModule]] = relationship(

@@ -45,4 +45,12 @@ ACCESS: dict[str, Access] = {
     "admin.teams": Access(roles(ADMIN), "/admin/teams"),
     "admin.new_team": Access(roles(ADMIN), "/admin/teams/new"),
     "admin.edit_team": Access(roles(ADMIN), lambda w: f"/admin/teams/{w.team.id}"),
+    "authoring.index": Access(roles(TRAINER), "/curricula/"),
+    "authoring.standard_version": Access(roles(TRAINER), lambda w: f"/curricula/standards/{w.standard_key}/versions/1"),
+    "authoring.course_version": Access(roles(TRAINER), lambda w: f"/curricula/courses/{w.course_key}/versions/1"),
+    "authoring.compare_standard": Access(roles(TRAINER),
+                                         lambda w: f"/curricula/standards/{w.standard_key}/compare?old=1&new=2"),
+    "authoring.compare_course": Access(roles(TRAINER), lambda w: f"/curricula/courses/{w.course_key}/compare"),
+    "authoring.upload": Access(roles(TRAINER), "/curricula/upload"),
+    "authoring.schema": Access(roles(TRAINER), "/curricula/schema.json"),
 }

@@ -31,3 +31,4 @@ def world(factory):
 WORLD_EXTENSIONS: list = []
 
 __all__ = ["Role", "WORLD_EXTENSIONS"]
+from tests.web import world_authoring  # noqa: E402,F401  (curricula for the access matrix)

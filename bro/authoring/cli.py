@@ -1,0 +1,123 @@
+"""`flask bro curricula check|import|schema`: the trainers' YAML on the command line.
+
+Errors are printed one a line as `file:line:column: field.path: message`, then a
+count; any error exits with status 1. `import` writes all documents or none, and
+commits once at its end.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from bro.curricula import CheckResult, CurriculumCheckError, check_paths, find_curriculum_files
+from bro.curricula.schema import json_schema
+
+# Show a progress bar from this many files on: a handful of files check in a blink.
+PROGRESS_BAR_FROM = 5
+
+curricula_cli = AppGroup("curricula", help="Check and import curriculum YAML files; export their JSON Schema.")
+
+paths_argument = click.argument("paths", nargs=-1, type=click.Path())
+
+
+def _paths(paths: tuple[str, ...]) -> list[str]:
+    return list(paths) or [current_app.config["BRO_CURRICULA_DIR"]]
+
+
+@contextmanager
+def _progress(paths: list[str]):
+    """A `progress(filename, number, total)` callback for check_paths, drawing a bar when there are many files."""
+    files, _errors = find_curriculum_files(paths)
+    if len(files) < PROGRESS_BAR_FROM:
+        yield None
+        return
+    with click.progressbar(length=len(files), label="Checking", file=sys.stderr,
+                           item_show_func=lambda name: name) as bar:
+        def advance(filename: str, number: int, total: int) -> None:
+            bar.update(1, filename)
+
+        yield advance
+
+
+def _check(paths: list[str], known: dict[str, list[str]] | None = None) -> CheckResult:
+    with _progress(paths) as progress:
+        return check_paths(paths, known_standards=known, progress=progress)
+
+
+def _files(count: int) -> str:
+    return f"{count} file" if count == 1 else f"{count} files"
+
+
+def _report_errors(result: CheckResult, importing: bool = False) -> None:
+    for error in result.errors:
+        click.echo(str(error))
+    count = len(result.errors)
+    tail = "; nothing imported." if importing else "."
+    click.echo(f"{count} error{'' if count == 1 else 's'} in {_files(len(result.files))}{tail}")
+
+
+def _found(result: CheckResult) -> str:
+    standards, courses = len(result.standards), len(result.courses)
+    return (f"{standards} standard{'' if standards == 1 else 's'} and "
+            f"{courses} course{'' if courses == 1 else 's'} in {_files(len(result.files))}")
+
+
+@curricula_cli.command("check")
+@paths_argument
+def check_command(paths):
+    """Check curriculum files or folders (default: BRO_CURRICULA_DIR) without writing anything."""
+    from bro.authoring.operations import known_standards
+
+    result = _check(_paths(paths), known_standards())
+    if not result.ok:
+        _report_errors(result)
+        sys.exit(1)
+    click.echo(f"OK: {_found(result)}, no errors.")
+
+
+@curricula_cli.command("import")
+@paths_argument
+def import_command(paths):
+    """Check, then import curriculum files or folders (default: BRO_CURRICULA_DIR), all or nothing."""
+    from bro.authoring.operations import document_sources, import_documents, known_standards
+    from bro.extensions import db
+
+    result = _check(_paths(paths), known_standards())
+    if not result.ok:
+        _report_errors(result, importing=True)
+        sys.exit(1)
+    try:
+        report = import_documents(result, sources=document_sources(result.files))
+        db.session.commit()
+    except CurriculumCheckError as error:
+        db.session.rollback()
+        result.errors.extend(error.errors)
+        _report_errors(result, importing=True)
+        sys.exit(1)
+    except Exception as error:  # a database failure: nothing is written, say why
+        db.session.rollback()
+        click.echo(f"Import failed, nothing imported: {error}", err=True)
+        sys.exit(1)
+    for document in report.documents:
+        click.echo(str(document))
+    click.echo(f"Imported {_found(result)}: {report.created} created, {report.new_versions} new "
+               f"version{'' if report.new_versions == 1 else 's'}, {report.unchanged} unchanged.")
+
+
+@curricula_cli.command("schema")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the schema to this file instead of printing it.")
+def schema_command(output):
+    """Print the JSON Schema of the curriculum format, for editors' YAML plugins."""
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if output:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        click.echo(f"Wrote the curriculum JSON Schema to {output}", err=True)
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,278 @@
+"""Import checked curricula into the database as content-versioned standards and courses.
+
+Operations flush, callers commit. `import_documents` writes nothing unless every
+document can be imported: it resolves everything first, then writes inside a
+SAVEPOINT that is rolled back on any error, so a failed import leaves the
+caller's transaction as it was.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Mapping, Sequence
+
+from sqlalchemy import select
+
+from bro.curricula import (
+    CheckResult, Course, CurriculumCheckError, CurriculumError, Document, Standard, check_text,
+)
+from bro.curricula.loader import load_yaml_bytes
+from bro.extensions import db
+from bro.models import curricula as models
+from bro.models.people import User
+
+CREATED = "created"
+NEW_VERSION = "new_version"
+UNCHANGED = "unchanged"
+
+SOURCE_FILE_LENGTH = 500
+
+
+@dataclass(frozen=True)
+class ImportedDocument:
+    """What importing one document did. ``version`` is the version in force afterwards."""
+
+    kind: str  # "standard" or "course"
+    key: str
+    outcome: str  # CREATED, NEW_VERSION or UNCHANGED
+    number: int
+    version: models.StandardVersion | models.CourseVersion
+
+    def __str__(self) -> str:
+        if self.outcome == CREATED:
+            what = f"created (version {self.number})"
+        elif self.outcome == NEW_VERSION:
+            what = f"new version {self.number}"
+        else:
+            what = f"unchanged (version {self.number})"
+        return f"{self.kind} {self.key}: {what}"
+
+
+@dataclass
+class ImportReport:
+    documents: list[ImportedDocument] = field(default_factory=list)
+
+    def _count(self, outcome: str) -> int:
+        return sum(1 for document in self.documents if document.outcome == outcome)
+
+    @property
+    def created(self) -> int:
+        return self._count(CREATED)
+
+    @property
+    def new_versions(self) -> int:
+        return self._count(NEW_VERSION)
+
+    @property
+    def unchanged(self) -> int:
+        return self._count(UNCHANGED)
+
+    @property
+    def changed_anything(self) -> bool:
+        return self.created + self.new_versions > 0
+
+    def version_of(self, kind: str, key: str) -> models.StandardVersion | models.CourseVersion | None:
+        """The version in force of the document ``kind``/``key`` after the import."""
+        return next((d.version for d in self.documents if d.kind == kind and d.key == key), None)
+
+    def summary(self) -> str:
+        return (f"{len(self.documents)} documents: {self.created} created, "
+                f"{self.new_versions} new versions, {self.unchanged} unchanged")
+
+
+def known_standards() -> dict[str, list[str]]:
+    """Key of every imported standard -> step keys of its version in force (for ``check_paths``)."""
+    rows = db.session.execute(
+        select(models.Standard.key, models.StandardStep.key)
+        .join(models.StandardStep, models.StandardStep.standard_version_id == models.Standard.current_version_id)
+        .order_by(models.Standard.key, models.StandardStep.position)
+    ).all()
+    standards: dict[str, list[str]] = {}
+    for standard_key, step_key in rows:
+        standards.setdefault(standard_key, []).append(step_key)
+    return standards
+
+
+def check_upload(data: bytes, filename: str) -> tuple[CheckResult, str | None]:
+    """Check uploaded bytes as one file against the standards already imported.
+
+    Returns the result and the decoded text (None when the bytes are not UTF-8 text).
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        loaded = load_yaml_bytes(data, filename)
+        return CheckResult(errors=list(loaded.errors), files=[filename]), None
+    return check_text(text, filename, known_standards=known_standards()), text
+
+
+def document_sources(files: Sequence[str], relative_to: str | None = None) -> dict[tuple[str, str], str]:
+    """(kind, id) -> the file that declares it, for recording where each version came from.
+
+    With ``relative_to`` (a folder), names are given relative to it.
+    """
+    sources: dict[tuple[str, str], str] = {}
+    for filename in files:
+        try:
+            with open(filename, "rb") as handle:
+                data = handle.read()
+        except OSError:
+            continue
+        for document in load_yaml_bytes(data, filename).documents:
+            if isinstance(document.data, dict):
+                key = (document.data.get("kind"), document.data.get("id"))
+                if all(isinstance(part, str) for part in key):
+                    name = os.path.relpath(filename, relative_to) if relative_to else filename
+                    sources.setdefault(key, name)  # type: ignore[arg-type]
+    return sources
+
+
+def import_documents(
+    result: CheckResult,
+    imported_by: User | None = None,
+    sources: Mapping[tuple[str, str], str] | str | None = None,
+) -> ImportReport:
+    """Import every document of a clean check, standards first, all or nothing.
+
+    Unchanged content (the content hash of the newest version) changes nothing;
+    changed content adds version number + 1 and puts it in force; older versions
+    stay. ``sources`` names the file of each document ((kind, id) -> file), or one
+    file for all. Raises CurriculumCheckError, writing nothing, if the check had
+    errors or a course names a standard or steps that do not exist.
+    """
+    result.raise_for_errors()
+    _check_course_references(result, sources)
+    report = ImportReport()
+    with db.session.begin_nested():
+        for standard in result.standards:
+            report.documents.append(_import_standard(standard, imported_by, _source(sources, standard)))
+        for course in result.courses:
+            report.documents.append(_import_course(course, imported_by, _source(sources, course)))
+    return report
+
+
+def _source(sources: Mapping[tuple[str, str], str] | str | None, document: Document) -> str | None:
+    if sources is None:
+        return None
+    name = sources if isinstance(sources, str) else sources.get((document.kind, document.id))
+    return None if name is None else name[-SOURCE_FILE_LENGTH:]
+
+
+def _check_course_references(result: CheckResult, sources: Mapping[tuple[str, str], str] | str | None) -> None:
+    """A result checked against stale `known_standards` must not import a course whose steps are gone."""
+    steps = known_standards()
+    steps.update({standard.id: standard.step_ids for standard in result.standards})
+    errors = []
+    for course in result.courses:
+        if course.standard is None:
+            continue
+        filename = _source(sources, course) or "<import>"
+        if course.standard not in steps:
+            errors.append(CurriculumError(filename, 0, 0, "standard",
+                                          f"standard '{course.standard}' is neither in this import nor imported before"))
+            continue
+        for index, module in enumerate(course.modules):
+            missing = [key for key in module.teaches if key not in steps[course.standard]]
+            if missing:
+                errors.append(CurriculumError(
+                    filename, 0, 0, f"modules[{index}].teaches",
+                    f"standard '{course.standard}' has no step {', '.join(repr(key) for key in missing)}"))
+    if errors:
+        raise CurriculumCheckError(errors)
+
+
+def _newest(version_model, owner_column, owner_id: int):
+    return db.session.execute(
+        select(version_model).where(owner_column == owner_id).order_by(version_model.number.desc()).limit(1)
+    ).scalar_one_or_none()
+
+
+def _decimal(number: float | int) -> Decimal:
+    return Decimal(str(number))
+
+
+def _import_standard(document: Standard, imported_by: User | None, source_file: str | None) -> ImportedDocument:
+    standard = db.session.execute(
+        select(models.Standard).where(models.Standard.key == document.id)).scalar_one_or_none()
+    newest = None
+    if standard is None:
+        standard = models.Standard(key=document.id, relationship_kind=document.relationship)
+        db.session.add(standard)
+        db.session.flush()
+    else:
+        newest = _newest(models.StandardVersion, models.StandardVersion.standard_id, standard.id)
+        if newest is not None and newest.content_hash == document.content_hash:
+            return ImportedDocument("standard", document.id, UNCHANGED, newest.number, newest)
+    version = models.StandardVersion(
+        standard_id=standard.id,
+        number=1 if newest is None else newest.number + 1,
+        content_hash=document.content_hash,
+        language=document.language,
+        title=document.title.to_dict(),
+        relationship_kind=document.relationship,
+        pass_score=_decimal(document.pass_score),
+        document=document.to_dict(),
+        source_file=source_file,
+        imported_by_id=imported_by.id if imported_by is not None else None,
+        steps=[
+            models.StandardStep(
+                key=step.id, position=position, title=step.title.to_dict(),
+                guidance=None if step.guidance is None else step.guidance.to_dict(),
+                weight=_decimal(step.weight), critical=step.critical,
+            )
+            for position, step in enumerate(document.steps, start=1)
+        ],
+    )
+    db.session.add(version)
+    db.session.flush()
+    standard.current_version = version
+    standard.relationship_kind = document.relationship
+    db.session.flush()
+    return ImportedDocument("standard", document.id, CREATED if newest is None else NEW_VERSION, version.number, version)
+
+
+def _import_course(document: Course, imported_by: User | None, source_file: str | None) -> ImportedDocument:
+    course = db.session.execute(select(models.Course).where(models.Course.key == document.id)).scalar_one_or_none()
+    newest = None
+    if course is None:
+        course = models.Course(key=document.id)
+        db.session.add(course)
+        db.session.flush()
+    else:
+        newest = _newest(models.CourseVersion, models.CourseVersion.course_id, course.id)
+        if newest is not None and newest.content_hash == document.content_hash:
+            return ImportedDocument("course", document.id, UNCHANGED, newest.number, newest)
+    standard = None
+    if document.standard is not None:
+        standard = db.session.execute(
+            select(models.Standard).where(models.Standard.key == document.standard)).scalar_one()
+    version = models.CourseVersion(
+        course_id=course.id,
+        number=1 if newest is None else newest.number + 1,
+        content_hash=document.content_hash,
+        language=document.language,
+        title=document.title.to_dict(),
+        summary=None if document.summary is None else document.summary.to_dict(),
+        standard_id=None if standard is None else standard.id,
+        standard_version_id=None if standard is None else standard.current_version_id,
+        certification_title=None if document.certification is None else document.certification.title.to_dict(),
+        certification_valid_days=None if document.certification is None else document.certification.valid_days,
+        document=document.to_dict(),
+        source_file=source_file,
+        imported_by_id=imported_by.id if imported_by is not None else None,
+    )
+    for position, module in enumerate(document.modules, start=1):
+        data = module.to_dict()
+        version.modules.append(models.CourseModule(
+            course_id=course.id, key=module.id, position=position, title=data["title"],
+            required=module.required, lessons=data["lessons"], quiz=data["quiz"],
+            teaches=[models.ModuleStep(step_key=key, standard_id=standard.id) for key in module.teaches]
+            if standard is not None else [],
+        ))
+    db.session.add(version)
+    db.session.flush()
+    course.current_version = version
+    db.session.flush()
+    return ImportedDocument("course", document.id, CREATED if newest is None else NEW_VERSION, version.number, version)
+

@@ -1,0 +1,149 @@
+"""Curricula for trainers: what is imported, each version, what changed, and upload."""
+from __future__ import annotations
+
+import json
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.utils import secure_filename
+
+from bro.access import roles_required
+from bro.authoring import demo  # noqa: F401  (registers the demo step)
+from bro.authoring import queries
+from bro.authoring.forms import CompareForm, UploadForm
+from bro.authoring.operations import check_upload, import_documents
+from bro.authoring.source import annotate_source, excerpt
+from bro.authoring.text import QUESTION_TYPE_LABELS, language_label, localized_filter
+from bro.curricula import CurriculumCheckError, MAX_FILE_BYTES, document_from_dict
+from bro.curricula import diff as changes
+from bro.curricula.schema import json_schema
+from bro.extensions import db
+from bro.home.sections import register_section
+from bro.models.people import Role
+from bro.templating import register_nav
+
+bp = Blueprint("authoring", __name__, url_prefix="/curricula", template_folder="templates")
+bp.add_app_template_filter(localized_filter, "localized")
+bp.add_app_template_global(language_label, "language_label")
+
+# Whole files up to this many lines are shown on upload; longer ones only around their errors.
+FULL_LISTING_LINES = 80
+
+CHANGE_LABELS = {
+    changes.ADDED: _l("added"), changes.REMOVED: _l("removed"), changes.REWORDED: _l("reworded"),
+    changes.REWEIGHTED: _l("reweighted"), changes.CRITICAL_CHANGED: _l("critical flag"),
+    changes.TEACHES_CHANGED: _l("steps taught"), changes.REORDERED: _l("reordered"), changes.CHANGED: _l("changed"),
+}
+CHANGE_BADGES = {changes.ADDED: "badge-ok", changes.REMOVED: "badge-bad", changes.CRITICAL_CHANGED: "badge-warn",
+                 changes.REWEIGHTED: "badge-warn"}
+ELEMENT_LABELS = {
+    "standard": _l("standard"), "step": _l("step"), "course": _l("course"), "module": _l("module"),
+    "lesson": _l("lesson"), "quiz": _l("quiz"), "question": _l("question"), "certification": _l("certification"),
+}
+
+
+@bp.route("/")
+@roles_required(Role.trainer)
+def index():
+    return render_template(
+        "authoring/index.html",
+        standards=queries.standards_with_versions(), courses=queries.courses_with_versions(),
+        step_counts=queries.step_counts(), module_counts=queries.module_counts())
+
+
+@bp.route("/standards/<key>/versions/<int:number>")
+@roles_required(Role.trainer)
+def standard_version(key: str, number: int):
+    version = queries.standard_version(key, number) or abort(404)
+    document = document_from_dict(version.document)
+    total_weight = sum(step.weight for step in document.steps)
+    return render_template("authoring/standard_version.html", version=version, standard=version.standard,
+                           document=document, total_weight=total_weight)
+
+
+@bp.route("/courses/<key>/versions/<int:number>")
+@roles_required(Role.trainer)
+def course_version(key: str, number: int):
+    version = queries.course_version(key, number) or abort(404)
+    document = document_from_dict(version.document)
+    steps = {step.key: step for step in version.standard_version.steps} if version.standard_version else {}
+    return render_template("authoring/course_version.html", version=version, course=version.course,
+                           document=document, steps=steps, question_types=QUESTION_TYPE_LABELS)
+
+
+@bp.route("/standards/<key>/compare")
+@roles_required(Role.trainer)
+def compare_standard(key: str):
+    standard = queries.standard_by_key(key) or abort(404)
+    return _compare("standard", standard, changes.diff_standards)
+
+
+@bp.route("/courses/<key>/compare")
+@roles_required(Role.trainer)
+def compare_course(key: str):
+    course = queries.course_by_key(key) or abort(404)
+    return _compare("course", course, changes.diff_courses)
+
+
+def _compare(kind: str, owner, diff):
+    versions = {version.number: version for version in owner.versions}
+    numbers = sorted(versions)
+    form = CompareForm(numbers, request.args)
+    if not request.args and len(numbers) >= 2:
+        form.old.data, form.new.data = numbers[-2], numbers[-1]
+    found, status = None, 200
+    if len(numbers) >= 2 and (not request.args or form.validate()):
+        old, new = versions[form.old.data], versions[form.new.data]
+        found = diff(document_from_dict(old.document), document_from_dict(new.document))
+    elif request.args:
+        status = 400
+    current = owner.current_version
+    title = localized_filter(current.title, current.language) if current else None
+    return render_template("authoring/compare.html", kind=kind, owner=owner, numbers=numbers, form=form,
+                           changes=found, title=title, change_labels=CHANGE_LABELS, change_badges=CHANGE_BADGES,
+                           element_labels=ELEMENT_LABELS), status
+
+
+@bp.route("/upload", methods=["GET", "POST"])
+@roles_required(Role.trainer)
+def upload():
+    form = UploadForm()
+    if not form.validate_on_submit():
+        return render_template("authoring/upload.html", form=form, source=None, result=None,
+                               max_kb=MAX_FILE_BYTES // 1024), 400 if form.errors else 200
+    upload = form.file.data
+    filename = secure_filename(upload.filename or "") or "upload.yaml"
+    result, text = check_upload(upload.read(MAX_FILE_BYTES + 1), filename)
+    if result.ok and not form.check.data:
+        try:
+            report = import_documents(result, imported_by=current_user, sources=filename)
+        except CurriculumCheckError as error:
+            result.errors.extend(error.errors)
+        else:
+            db.session.commit()
+            flash(_("%(file)s imported: %(created)d created, %(new)d new versions, %(unchanged)d unchanged.",
+                    file=filename, created=report.created, new=report.new_versions, unchanged=report.unchanged),
+                  "success")
+            return redirect(url_for("authoring.index"))
+    source = annotate_source(text, result.errors)
+    listing = source.lines if len(source.lines) <= FULL_LISTING_LINES else excerpt(source)
+    return render_template("authoring/upload.html", form=form, result=result, filename=filename, source=source,
+                           listing=listing, max_kb=MAX_FILE_BYTES // 1024), 200 if result.ok else 400
+
+
+@bp.route("/schema.json")
+@roles_required(Role.trainer)
+def schema():
+    body = json.dumps(json_schema(), indent=2, ensure_ascii=False)
+    return Response(body, mimetype="application/schema+json",
+                    headers={"Content-Disposition": "attachment; filename=curriculum.schema.json"})
+
+
+def _curricula_section(user):
+    return {"figures": queries.curricula_in_force()}
+
+
+register_nav("authoring.index", _l("Curricula"), Role.trainer)
+register_section("curricula", "authoring/_home.html", {Role.trainer}, _curricula_section, order=40)
