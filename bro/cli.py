@@ -66,4 +66,6 @@ def register_cli(app: Flask) -> None:
     from bro.authoring.cli import curricula_cli
 
     bro_cli.add_command(curricula_cli)
+    from bro.training.cli import training_cli
+    bro_cli.add_command(training_cli)
     app.cli.add_command(bro_cli)

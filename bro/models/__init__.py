@@ -8,9 +8,11 @@ from bro.models.curricula import (
     Course, CourseModule, CourseVersion, ModuleStep, Standard, StandardStep, StandardVersion,
 )
 from bro.models.people import LoginAttempt, Role, Team, User, UserRole, team_supervisors
+from bro.models.training import AttemptAnswer, Assignment, Certificate, LessonRead, QuizAttempt
 
 __all__ = [
     "Audit", "AuditRating", "AuditRevision", "AuditStepResult", "AuditStepWeek", "AuditWeek",
     "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute",
     "Base", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard", "StandardStep", "StandardVersion",
-    "LoginAttempt", "Role", "Team", "User", "UserRole", "team_supervisors"]
+    "LoginAttempt", "Role", "Team", "User", "UserRole", "team_supervisors",
+    "AttemptAnswer", "Assignment", "Certificate", "LessonRead", "QuizAttempt"]

@@ -1,0 +1,151 @@
+"""Training records: assignments, quiz attempts and their answers, lesson reads, certificates.
+
+A QuizAttempt points at the exact CourseModule row (one course version) it was
+started against, so re-importing a curriculum never changes what an attempt was
+scored on. Submitted attempts and their answers are evidence: never updated.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bro import clock
+from bro.models.base import Base
+from bro.models.curricula import Course, CourseModule, CourseVersion
+from bro.models.people import User
+
+REASON_MANUAL = "manual"
+REASON_RETRAINING = "retraining"
+REASON_RECERTIFICATION = "recertification"
+ASSIGNMENT_REASONS = (REASON_MANUAL, REASON_RETRAINING, REASON_RECERTIFICATION)
+
+
+def _now() -> datetime:
+    return clock.utcnow()  # looked up at call time, so tests moving the clock move defaults too
+
+
+class Assignment(Base):
+    """A course (or one module of it, `module_key`) someone must complete, and why."""
+
+    __tablename__ = "training_assignments"
+    __table_args__ = (
+        Index("ix_training_assignments_user_completed", "user_id", "completed_at"),
+        Index("ix_training_assignments_course", "course_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    module_key: Mapped[str | None] = mapped_column(String(80))  # None: the whole course
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(String(20), default=REASON_MANUAL)
+    # The audit that triggered a retraining; a plain column until the audits model exists.
+    audit_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    step_key: Mapped[str | None] = mapped_column(String(80))
+    due_date: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    completed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    assigned_by: Mapped[User | None] = relationship(foreign_keys=[assigned_by_id])
+    course: Mapped[Course] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.completed_at is None
+
+    def is_overdue(self, today: date) -> bool:
+        return self.completed_at is None and self.due_date is not None and self.due_date < today
+
+
+class QuizAttempt(Base):
+    """One attempt at one module's quiz, pinned to the module row of the version in force when it started."""
+
+    __tablename__ = "quiz_attempts"
+    __table_args__ = (
+        # `number` counts a user's attempts at a module; the constraint also stops two tabs opening two attempts.
+        UniqueConstraint("user_id", "course_id", "module_key", "number"),
+        Index("ix_quiz_attempts_module", "module_id"),
+        Index("ix_quiz_attempts_course_module", "course_id", "module_key"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id"))
+    module_key: Mapped[str] = mapped_column(String(80))
+    number: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    question_order: Mapped[list] = mapped_column(JSON)
+    option_order: Mapped[dict] = mapped_column(JSON)  # {question id: [option ids in shown order]}
+    earned: Mapped[Decimal | None] = mapped_column(Numeric(10, 3))
+    possible: Mapped[Decimal | None] = mapped_column(Numeric(10, 3))
+    score: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))  # 0-100, unrounded to 4 places
+    passed: Mapped[bool | None] = mapped_column(Boolean)
+
+    user: Mapped[User] = relationship()
+    module: Mapped[CourseModule] = relationship()
+    answers: Mapped[list[AttemptAnswer]] = relationship(
+        back_populates="attempt", cascade="all, delete-orphan", order_by="AttemptAnswer.position")
+
+    @property
+    def is_submitted(self) -> bool:
+        return self.submitted_at is not None
+
+
+class AttemptAnswer(Base):
+    """The response given to one question of a submitted attempt, and its judgement."""
+
+    __tablename__ = "attempt_answers"
+
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"), primary_key=True)
+    question_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)  # as shown in the attempt
+    response: Mapped[object | None] = mapped_column(JSON)
+    correct: Mapped[bool] = mapped_column(Boolean)
+    points: Mapped[Decimal] = mapped_column(Numeric(10, 3))  # earned
+
+    attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
+
+
+class LessonRead(Base):
+    """A user opened a lesson (reading counts toward progress)."""
+
+    __tablename__ = "lesson_reads"
+    __table_args__ = (UniqueConstraint("user_id", "course_id", "module_key", "lesson_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    module_key: Mapped[str] = mapped_column(String(80))
+    lesson_key: Mapped[str] = mapped_column(String(80))
+    read_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+
+class Certificate(Base):
+    """Issued when every required module of a course is passed; expires after the course's valid_days."""
+
+    __tablename__ = "certificates"
+    __table_args__ = (
+        Index("ix_certificates_user_course", "user_id", "course_id"),
+        Index("ix_certificates_expires_on", "expires_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    course_version_id: Mapped[int] = mapped_column(ForeignKey("course_versions.id"))
+    issued_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    expires_on: Mapped[date | None] = mapped_column(Date)  # first day it is no longer valid
+    superseded_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+    course: Mapped[Course] = relationship()
+    course_version: Mapped[CourseVersion] = relationship()
+
+    def is_valid(self, today: date) -> bool:
+        return self.superseded_at is None and (self.expires_on is None or today < self.expires_on)

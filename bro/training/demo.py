@@ -1,0 +1,157 @@
+"""Demo data: assignments for every staff member and twelve weeks of lesson reads and quiz attempts.
+
+Attempts go through the real path (`start_attempt`, `submit_attempt`) with the clock moved to the
+moment each happened, so scores, certificates and assignment completion are what the app computes.
+"""
+from __future__ import annotations
+
+import random
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+
+from sqlalchemy import select
+
+from bro import clock
+from bro.curricula import Question
+from bro.demo import DemoContext, register_demo_step
+from bro.extensions import db
+from bro.models.curricula import Course, CourseModule
+from bro.models.people import User
+from bro.training.operations import (
+    AttemptLimitReached, assign_course, mark_lesson_read, module_quiz, start_attempt, submit_attempt,
+)
+
+# Which course each demo team takes (the first course in force is used when a key is missing).
+TEAM_COURSES = {"Front desk": "customer-service-essentials", "Key accounts": "partner-relationships"}
+JOURNEY_STAFF = "staff_3"    # James: everything passed but the first module, for the browser journey
+EXPIRING_STAFF = "staff_7"   # Emily: certified long ago, certificate expires within 30 days
+OVERDUE_STAFF = "staff_4"    # Dewi: behind, assignment overdue
+
+
+@contextmanager
+def moved_clock(when: datetime):
+    """Run operations as if it were `when` (the operations read time only through bro.clock)."""
+    original = clock.utcnow
+    clock.utcnow = lambda: when
+    try:
+        yield
+    finally:
+        clock.utcnow = original
+
+
+def demo_response(question: Question, right: bool, rng: random.Random):
+    """A form response that is right or wrong on purpose."""
+    correct = sorted(question.correct_option_ids)
+    wrong = sorted(o.id for o in question.options if not o.correct)
+    if question.type == "single":
+        return correct[0] if right or not wrong else rng.choice(wrong)
+    if question.type == "multiple":
+        if right:
+            return correct
+        return correct[1:] + wrong[:1] if wrong else correct[:-1]
+    if question.type == "true_false":
+        return "true" if bool(question.answer) == right else "false"
+    if question.type == "short_text":
+        return question.accept[0] if right else "not sure"
+    if question.type == "numeric":
+        return str(question.value) if right else str(question.value + question.tolerance + 7)
+    return None
+
+
+def take_quiz(user: User, module: CourseModule, skill: float, rng: random.Random, when: datetime):
+    with moved_clock(when):
+        try:
+            attempt = start_attempt(user, module)
+        except AttemptLimitReached:
+            return None
+        quiz = module_quiz(module)
+        responses = {q.id: demo_response(q, rng.random() < skill, rng) for q in quiz.questions}
+    with moved_clock(when + timedelta(minutes=rng.randint(4, 25))):
+        return submit_attempt(attempt, responses)
+
+
+def read_lessons(user: User, module: CourseModule, when: datetime) -> None:
+    for number, lesson in enumerate(module.lessons):
+        with moved_clock(when + timedelta(minutes=12 * number)):
+            mark_lesson_read(user, module, lesson["id"])
+
+
+def work_through(user: User, modules: list[CourseModule], skill: float, rng: random.Random, start: datetime,
+                 end: datetime, stop_after: int | None = None) -> datetime:
+    """Read and take modules in order until `stop_after` modules or `end`; retakes after a fail."""
+    when = start
+    for index, module in enumerate(modules):
+        if stop_after is not None and index >= stop_after or when >= end:
+            break
+        read_lessons(user, module, when)
+        if module.quiz is None:
+            continue
+        for retake in range(4):
+            when += timedelta(hours=rng.randint(1, 30))
+            if when >= end:
+                return when
+            attempt = take_quiz(user, module, min(0.97, skill + 0.12 * retake), rng, when)
+            if attempt is None or attempt.passed:
+                break
+            when += timedelta(days=rng.randint(1, 4))
+        when += timedelta(days=rng.randint(2, 7))
+    return when
+
+
+def seed_training(ctx: DemoContext) -> None:
+    courses = db.session.execute(select(Course).where(Course.current_version_id.is_not(None))
+                                 .order_by(Course.key)).scalars().all()
+    if not courses:
+        return
+    by_key = {course.key: course for course in courses}
+    rng = ctx.rng
+    now = clock.utcnow().replace(microsecond=0)
+    start = now - timedelta(weeks=12)
+    staff_keys = sorted(key for key in ctx.users if key.startswith("staff_"))
+    for key in staff_keys:
+        user = ctx.users[key]
+        course = by_key.get(TEAM_COURSES.get(user.team.name if user.team else "", ""), courses[0])
+        modules = list(course.current_version.modules)
+        supervisor = next(iter(user.team.supervisors), None) if user.team else None
+        skill = rng.uniform(0.6, 0.92)
+        if key == EXPIRING_STAFF and course.current_version.certification_valid_days:
+            _certified_long_ago(user, course, modules, supervisor, now, rng)
+            continue
+        assigned_at = start + timedelta(days=rng.randint(0, 6), hours=rng.randint(8, 10))
+        due = (now - timedelta(days=9)).date() if key == OVERDUE_STAFF else (now + timedelta(days=rng.randint(10, 40))).date()
+        with moved_clock(assigned_at):
+            assign_course(user, course, due, supervisor)
+        begin = assigned_at + timedelta(days=rng.randint(1, 3))
+        if key == JOURNEY_STAFF:
+            # Leave the first module for the journey test; pass the rest with certainty.
+            work_through(user, modules[1:], 1.0, rng, begin, now - timedelta(days=2))
+        elif key == OVERDUE_STAFF:
+            work_through(user, modules, 0.45, rng, begin, now, stop_after=1)
+        else:
+            stop = None if rng.random() < 0.5 else rng.randint(1, len(modules))
+            work_through(user, modules, skill, rng, begin, now - timedelta(hours=3), stop_after=stop)
+    # A second course, optional, for two people who asked for it (shows several assignments).
+    if len(courses) > 1:
+        for key in ("staff_1", "staff_6"):
+            user = ctx.users.get(key)
+            if user is None:
+                continue
+            other = next(c for c in courses if c.key != TEAM_COURSES.get(user.team.name if user.team else "", ""))
+            with moved_clock(now - timedelta(days=rng.randint(3, 12))):
+                assign_course(user, other, (now + timedelta(days=45)).date(), ctx.users.get("sup_both"))
+
+
+def _certified_long_ago(user: User, course: Course, modules: list[CourseModule], supervisor: User | None,
+                        now: datetime, rng: random.Random) -> None:
+    """Pass the whole course so long ago that the certificate expires in about three weeks."""
+    valid_days = course.current_version.certification_valid_days
+    begin = now - timedelta(days=valid_days - 21)
+    with moved_clock(begin - timedelta(days=2)):
+        assign_course(user, course, (begin + timedelta(days=30)).date(), supervisor)
+    for number, module in enumerate(modules):
+        when = begin + timedelta(hours=2 * number)
+        read_lessons(user, module, when)
+        if module.quiz is not None:
+            take_quiz(user, module, 1.0, rng, when + timedelta(hours=1))
+
+register_demo_step(20, "training", seed_training)

@@ -1,0 +1,332 @@
+"""What the training pages show, read in a bounded number of queries per page."""
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from bro.curricula import Quiz
+from bro.extensions import db
+from bro.models.curricula import Course, CourseModule, CourseVersion, StandardVersion
+from bro.models.people import Role, Team, User, UserRole
+from bro.models.training import Assignment, Certificate, LessonRead, QuizAttempt
+from bro.quality import item_analysis
+from bro.quality.items import AttemptItems, ItemStats
+from bro.training.operations import Progress
+from bro.training.text import text
+
+EXPIRY_WARNING_DAYS = 30
+
+_VERSION_LOAD = (selectinload(Course.current_version).selectinload(CourseVersion.modules),
+                 selectinload(Course.current_version).selectinload(CourseVersion.standard_version)
+                 .selectinload(StandardVersion.steps))
+
+
+def course_title(course: Course, language: str) -> str:
+    version = course.current_version
+    return text(version.title, language, version.language) if version else course.key
+
+
+def module_units(module: CourseModule) -> int:
+    """Progress units of a module: each lesson, and the quiz."""
+    return len(module.lessons) + (1 if module.quiz is not None else 0)
+
+
+def module_units_done(module: CourseModule, progress: Progress, since: datetime | None) -> int:
+    read = sum(1 for lesson in module.lessons if (module.key, lesson["id"]) in progress.reads)
+    quiz = 1 if module.quiz is not None and module.key in progress.completed_modules([module], since=since) else 0
+    return read + quiz
+
+
+def _progress_by_course(user_id: int, course_ids: set[int]) -> dict[int, Progress]:
+    if not course_ids:
+        return {}
+    passes: dict[int, list] = defaultdict(list)
+    for course_id, key, at in db.session.execute(
+            select(QuizAttempt.course_id, QuizAttempt.module_key, QuizAttempt.submitted_at)
+            .where(QuizAttempt.user_id == user_id, QuizAttempt.course_id.in_(course_ids),
+                   QuizAttempt.passed.is_(True))):
+        passes[course_id].append((key, at))
+    reads: dict[int, set] = defaultdict(set)
+    for course_id, key, lesson in db.session.execute(
+            select(LessonRead.course_id, LessonRead.module_key, LessonRead.lesson_key)
+            .where(LessonRead.user_id == user_id, LessonRead.course_id.in_(course_ids))):
+        reads[course_id].add((key, lesson))
+    return {course_id: Progress(tuple(passes[course_id]), frozenset(reads[course_id])) for course_id in course_ids}
+
+
+@dataclass
+class AssignmentView:
+    assignment: Assignment
+    course_title: str
+    module_title: str | None
+    done: int
+    total: int
+    overdue: bool
+    step_title: str | None
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+def _step_title(course: Course, step_key: str | None, language: str) -> str | None:
+    version = course.current_version
+    if step_key is None:
+        return None
+    if version is not None and version.standard_version is not None:
+        for step in version.standard_version.steps:
+            if step.key == step_key:
+                return text(step.title, language, version.standard_version.language)
+    return step_key
+
+
+def assignment_views(user: User, language: str, today: date, completed_days: int = 90) -> list[AssignmentView]:
+    """Open assignments (overdue first, then by due date) and those completed in the last `completed_days`."""
+    recent = datetime.combine(today - timedelta(days=completed_days), datetime.min.time())
+    assignments = db.session.execute(
+        select(Assignment)
+        .where(Assignment.user_id == user.id,
+               Assignment.completed_at.is_(None) | (Assignment.completed_at >= recent))
+        .options(selectinload(Assignment.course).options(*_VERSION_LOAD), joinedload(Assignment.assigned_by))
+        .order_by(Assignment.completed_at.is_not(None), Assignment.due_date.is_(None), Assignment.due_date,
+                  Assignment.created_at.desc())
+    ).scalars().all()
+    progress = _progress_by_course(user.id, {a.course_id for a in assignments})
+    views = []
+    for assignment in assignments:
+        course = assignment.course
+        version = course.current_version
+        if version is None:
+            continue
+        if assignment.module_key is not None:
+            scope = [m for m in version.modules if m.key == assignment.module_key]
+        else:
+            scope = [m for m in version.modules if m.required]
+        total = sum(module_units(m) for m in scope)
+        done = total if assignment.completed_at else sum(
+            module_units_done(m, progress[course.id], assignment.created_at) for m in scope)
+        module_title = text(scope[0].title, language, version.language) if assignment.module_key and scope else (
+            assignment.module_key)
+        views.append(AssignmentView(assignment, course_title(course, language), module_title, done, total,
+                                    assignment.is_overdue(today), _step_title(course, assignment.step_key, language)))
+    return views
+
+
+def user_certificates(user_id: int) -> list[Certificate]:
+    return db.session.execute(
+        select(Certificate).where(Certificate.user_id == user_id)
+        .options(joinedload(Certificate.course_version), joinedload(Certificate.course))
+        .order_by(Certificate.issued_at.desc())
+    ).scalars().all()
+
+
+def expiring_certificates(certificates: list[Certificate], today: date) -> list[Certificate]:
+    limit = today + timedelta(days=EXPIRY_WARNING_DAYS)
+    return [c for c in certificates if c.is_valid(today) and c.expires_on is not None and c.expires_on <= limit]
+
+
+# --- course page ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ModuleView:
+    module: CourseModule
+    quiz: Quiz | None
+    read: set[str]
+    attempts: list[QuizAttempt]
+    open_attempt: QuizAttempt | None
+    passed: bool
+
+    @property
+    def submitted(self) -> list[QuizAttempt]:
+        return [a for a in self.attempts if a.submitted_at is not None]
+
+    @property
+    def attempts_left(self) -> int | None:
+        if self.quiz is None or self.quiz.max_attempts is None:
+            return None
+        return max(0, self.quiz.max_attempts - len(self.submitted))
+
+    @property
+    def best(self) -> QuizAttempt | None:
+        scored = [a for a in self.submitted if a.score is not None]
+        return max(scored, key=lambda a: a.score) if scored else None
+
+
+def course_modules_for(user: User, course: Course) -> list[ModuleView]:
+    version = course.current_version
+    attempts = db.session.execute(
+        select(QuizAttempt).where(QuizAttempt.user_id == user.id, QuizAttempt.course_id == course.id)
+        .order_by(QuizAttempt.number)
+    ).scalars().all()
+    reads = db.session.execute(
+        select(LessonRead.module_key, LessonRead.lesson_key)
+        .where(LessonRead.user_id == user.id, LessonRead.course_id == course.id)
+    ).all()
+    views = []
+    for module in version.modules:
+        mine = [a for a in attempts if a.module_key == module.key]
+        views.append(ModuleView(
+            module=module,
+            quiz=Quiz.from_dict(module.quiz, version.language) if module.quiz else None,
+            read={lesson for key, lesson in reads if key == module.key},
+            attempts=mine,
+            open_attempt=next((a for a in mine if a.submitted_at is None), None),
+            passed=any(a.passed for a in mine)))
+    return views
+
+
+def load_course(course_id: int) -> Course | None:
+    return db.session.execute(
+        select(Course).where(Course.id == course_id).options(*_VERSION_LOAD)
+    ).scalar_one_or_none()
+
+
+def courses_in_force() -> list[Course]:
+    return db.session.execute(
+        select(Course).where(Course.current_version_id.is_not(None)).options(*_VERSION_LOAD).order_by(Course.key)
+    ).scalars().all()
+
+
+# --- supervisors ------------------------------------------------------------------------------------------
+
+NOT_STARTED, IN_PROGRESS, PASSED, FAILED, OVERDUE = "not_started", "in_progress", "passed", "failed", "overdue"
+STATUSES = (NOT_STARTED, IN_PROGRESS, FAILED, OVERDUE, PASSED)
+
+
+@dataclass
+class Matrix:
+    team: Team
+    course: Course
+    modules: list[CourseModule]
+    rows: list[tuple[User, list[str]]]
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def team_staff(team_ids: list[int]) -> list[User]:
+    return db.session.execute(
+        select(User).join(UserRole, UserRole.user_id == User.id)
+        .where(User.team_id.in_(team_ids), User.active.is_(True), UserRole.role == Role.staff)
+        .options(joinedload(User.team)).order_by(User.name)
+    ).unique().scalars().all()
+
+
+def completion_matrix(team: Team, course: Course, today: date) -> Matrix:
+    """Staff x module status; precedence passed > overdue > failed > in progress > not started."""
+    modules = list(course.current_version.modules)
+    staff = team_staff([team.id])
+    ids = [u.id for u in staff]
+    attempt_rows = db.session.execute(
+        select(QuizAttempt.user_id, QuizAttempt.module_key,
+               func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)),
+               func.count(QuizAttempt.submitted_at), func.count(QuizAttempt.id))
+        .where(QuizAttempt.course_id == course.id, QuizAttempt.user_id.in_(ids))
+        .group_by(QuizAttempt.user_id, QuizAttempt.module_key)
+    ).all()
+    attempts = {(u, k): (bool(p), s, t) for u, k, p, s, t in attempt_rows}
+    read_rows = db.session.execute(
+        select(LessonRead.user_id, LessonRead.module_key, func.count(LessonRead.id))
+        .where(LessonRead.course_id == course.id, LessonRead.user_id.in_(ids))
+        .group_by(LessonRead.user_id, LessonRead.module_key)
+    ).all()
+    reads = {(u, k): n for u, k, n in read_rows}
+    overdue_rows = db.session.execute(
+        select(Assignment.user_id, Assignment.module_key)
+        .where(Assignment.course_id == course.id, Assignment.user_id.in_(ids), Assignment.completed_at.is_(None),
+               Assignment.due_date < today)
+    ).all()
+    overdue = {(u, k) for u, k in overdue_rows}
+    rows = []
+    counts = dict.fromkeys(STATUSES, 0)
+    for user in staff:
+        cells = []
+        for module in modules:
+            passed, submitted, total = attempts.get((user.id, module.key), (False, 0, 0))
+            lessons_read = reads.get((user.id, module.key), 0)
+            if passed or (module.quiz is None and module.lessons and lessons_read >= len(module.lessons)):
+                status = PASSED
+            elif (user.id, module.key) in overdue or (user.id, None) in overdue and module.required:
+                status = OVERDUE
+            elif submitted:
+                status = FAILED
+            elif total or lessons_read:
+                status = IN_PROGRESS
+            else:
+                status = NOT_STARTED
+            counts[status] += 1
+            cells.append(status)
+        rows.append((user, cells))
+    return Matrix(team, course, modules, rows, counts)
+
+
+# --- trainers ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ModuleStats:
+    module: CourseModule
+    attempts: int
+    passed: int
+    people: int
+
+    @property
+    def pass_rate(self) -> float | None:
+        return self.passed / self.attempts if self.attempts else None
+
+
+def quiz_module_stats() -> list[ModuleStats]:
+    """Every module with a quiz, of every version, with submitted attempts, passes and people."""
+    counts = {row[0]: row[1:] for row in db.session.execute(
+        select(QuizAttempt.module_id, func.count(QuizAttempt.id),
+               func.sum(case((QuizAttempt.passed.is_(True), 1), else_=0)),
+               func.count(func.distinct(QuizAttempt.user_id)))
+        .where(QuizAttempt.submitted_at.is_not(None)).group_by(QuizAttempt.module_id))}
+    modules = db.session.execute(
+        select(CourseModule).join(CourseVersion, CourseVersion.id == CourseModule.course_version_id)
+        .where(CourseModule.quiz.is_not(None))
+        .options(joinedload(CourseModule.course_version).joinedload(CourseVersion.course))
+        .order_by(CourseModule.course_id, CourseVersion.number.desc(), CourseModule.position)
+    ).scalars().all()
+    stats = []
+    for module in modules:
+        if module.quiz is None:
+            continue
+        attempts, passed, people = counts.get(module.id, (0, 0, 0))
+        stats.append(ModuleStats(module, attempts, int(passed or 0), people))
+    return stats
+
+
+@dataclass
+class ItemReport:
+    module: CourseModule
+    quiz: Quiz
+    attempts: int
+    passed: int
+    items: list[tuple[object, ItemStats | None]]  # (Question, stats)
+
+
+def item_report(module: CourseModule) -> ItemReport:
+    """Item analysis of one quiz version: every submitted attempt at exactly this module row."""
+    attempts = db.session.execute(
+        select(QuizAttempt).where(QuizAttempt.module_id == module.id, QuizAttempt.submitted_at.is_not(None))
+        .options(selectinload(QuizAttempt.answers)).order_by(QuizAttempt.id)
+    ).scalars().all()
+    quiz = Quiz.from_dict(module.quiz, module.course_version.language)
+    choice_questions = {q.id for q in quiz.questions if q.options}
+    responses = []
+    for attempt in attempts:
+        chosen = {}
+        for answer in attempt.answers:
+            if answer.question_key in choice_questions and answer.response is not None:
+                chosen[answer.question_key] = answer.response if isinstance(answer.response, list) else [
+                    answer.response]
+        responses.append(AttemptItems(
+            total_score=float(attempt.score or 0),
+            items={answer.question_key: answer.correct for answer in attempt.answers}, chosen=chosen))
+    stats = {s.question: s for s in item_analysis(responses)}
+    return ItemReport(module, quiz, len(attempts), sum(1 for a in attempts if a.passed),
+                      [(question, stats.get(question.id)) for question in quiz.questions])

@@ -1,0 +1,319 @@
+"""Training pages: my learning, courses, lessons, quizzes, reviews, certificates; team views; item analysis."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from bro import clock
+from bro.access import can_see_staff, can_see_team, roles_required, visible_team_ids
+from bro.curricula import Quiz
+from bro.extensions import db
+from bro.models.curricula import Course, CourseModule, CourseVersion
+from bro.models.people import Role, Team, User
+from bro.models.training import Certificate, QuizAttempt
+from bro.training import demo as _demo  # noqa: F401  (registers the demo step)
+from bro.training import home as _home  # noqa: F401  (registers the home section)
+from bro.training import queries
+from bro.training.forms import AssignForm
+from bro.training.operations import (
+    AttemptLimitReached, ModuleNotInForce, NoQuiz, assign_course, attempt_score_display, current_module,
+    expire_certificates, mark_lesson_read, start_attempt, submit_attempt,
+)
+from bro.training.text import localized
+from bro.templating import register_nav
+
+bp = Blueprint("training", __name__, url_prefix="/learning", template_folder="templates")
+
+register_nav("training.my_learning", _l("My learning"), Role.staff)
+register_nav("training.teams", _l("Team learning"), Role.supervisor)
+register_nav("training.items", _l("Quiz analysis"), Role.trainer)
+
+
+def language() -> str:
+    return str(get_locale())
+
+
+@bp.context_processor
+def training_helpers():
+    lang = language()
+    return {"tr": lambda value, default="en": localized(value, lang, default), "score_of": attempt_score_display,
+            "today": clock.today(), "plain": plain_number}
+
+
+def plain_number(value):
+    """3.000 -> 3, 2.500 -> 2.5: points as people write them."""
+    if value is None:
+        return None
+    return int(value) if value == int(value) else float(value)
+
+
+def expire_lazily(user: User) -> None:
+    if expire_certificates(clock.today(), user_id=user.id):
+        db.session.commit()
+
+
+# --- staff ------------------------------------------------------------------------------------------------
+
+
+@bp.route("/")
+@roles_required(Role.staff)
+def my_learning():
+    expire_lazily(current_user)
+    today = clock.today()
+    certificates = queries.user_certificates(current_user.id)
+    return render_template(
+        "training/my_learning.html", assignments=queries.assignment_views(current_user, language(), today),
+        certificates=certificates, expiring=queries.expiring_certificates(certificates, today),
+        courses=queries.courses_in_force())
+
+
+def _course_or_404(course_id: int) -> Course:
+    course = queries.load_course(course_id)
+    if course is None or course.current_version is None:
+        abort(404)
+    return course
+
+
+@bp.route("/courses/<int:course_id>")
+@roles_required(Role.staff)
+def course(course_id: int):
+    course = _course_or_404(course_id)
+    certificate = db.session.execute(
+        select(Certificate).where(Certificate.user_id == current_user.id, Certificate.course_id == course.id,
+                                  Certificate.superseded_at.is_(None))
+        .order_by(Certificate.issued_at.desc()).limit(1)).scalar_one_or_none()
+    return render_template("training/course.html", course=course, version=course.current_version,
+                           modules=queries.course_modules_for(current_user, course), certificate=certificate)
+
+
+def _module_or_404(course: Course, module_key: str) -> CourseModule:
+    module = next((m for m in course.current_version.modules if m.key == module_key), None)
+    return module if module is not None else abort(404)
+
+
+@bp.route("/courses/<int:course_id>/modules/<module_key>/lessons/<lesson_key>")
+@roles_required(Role.staff)
+def lesson(course_id: int, module_key: str, lesson_key: str):
+    course = _course_or_404(course_id)
+    module = _module_or_404(course, module_key)
+    keys = [lesson["id"] for lesson in module.lessons]
+    if lesson_key not in keys:
+        abort(404)
+    # Opening a lesson counts as reading it: one rule, no separate "mark as read" step.
+    if mark_lesson_read(current_user, module, lesson_key):
+        db.session.commit()
+    index = keys.index(lesson_key)
+    return render_template(
+        "training/lesson.html", course=course, version=course.current_version, module=module,
+        lesson=module.lessons[index], number=index + 1,
+        previous=keys[index - 1] if index > 0 else None, next=keys[index + 1] if index + 1 < len(keys) else None)
+
+
+@bp.route("/courses/<int:course_id>/modules/<module_key>/quiz", methods=["POST"])
+@roles_required(Role.staff)
+def start_quiz(course_id: int, module_key: str):
+    module = current_module(course_id, module_key) or abort(404)
+    try:
+        attempt = start_attempt(current_user, module)
+    except AttemptLimitReached:
+        flash(_("You have used every attempt this quiz allows. Ask your supervisor or trainer how to continue."),
+              "error")
+        return redirect(url_for("training.course", course_id=course_id))
+    except (NoQuiz, ModuleNotInForce):
+        abort(404)
+    db.session.commit()
+    return redirect(url_for("training.attempt", attempt_id=attempt.id))
+
+
+def _own_attempt_or_404(attempt_id: int) -> QuizAttempt:
+    attempt = db.session.execute(
+        select(QuizAttempt).where(QuizAttempt.id == attempt_id)
+        .options(joinedload(QuizAttempt.module).joinedload(CourseModule.course_version))
+    ).scalar_one_or_none()
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    return attempt
+
+
+@bp.route("/attempts/<int:attempt_id>")
+@roles_required(Role.staff)
+def attempt(attempt_id: int):
+    attempt = _own_attempt_or_404(attempt_id)
+    if attempt.submitted_at is not None:
+        return redirect(url_for("training.review", attempt_id=attempt.id))
+    version = attempt.module.course_version
+    quiz = Quiz.from_dict(attempt.module.quiz, version.language)
+    questions = {question.id: question for question in quiz.questions}
+    shown = []
+    for question_id in attempt.question_order:
+        question = questions[question_id]
+        options = {option.id: option for option in question.options}
+        shown.append((question, [options[o] for o in attempt.option_order.get(question_id, []) if o in options]))
+    return render_template("training/quiz.html", attempt=attempt, version=version, quiz=quiz, questions=shown,
+                           course=db.session.get(Course, attempt.course_id))
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
+@roles_required(Role.staff)
+def submit(attempt_id: int):
+    attempt = _own_attempt_or_404(attempt_id)
+    if attempt.submitted_at is not None:
+        flash(_("This attempt was submitted already; here is its result."), "info")
+        return redirect(url_for("training.review", attempt_id=attempt.id))
+    responses = {}
+    for question_id in attempt.question_order:
+        values = request.form.getlist(f"q-{question_id}")
+        responses[question_id] = values if len(values) != 1 else values[0]
+    first_submitted = submit_attempt(attempt, responses)
+    db.session.commit()
+    if first_submitted.passed:
+        flash(_("Passed with %(score)s%%.", score=attempt_score_display(first_submitted)), "success")
+    else:
+        flash(_("Not passed this time: %(score)s%%. Read the feedback below, then try again.",
+                score=attempt_score_display(first_submitted)), "warning")
+    return redirect(url_for("training.review", attempt_id=attempt.id))
+
+
+@bp.route("/attempts/<int:attempt_id>/review")
+@roles_required(Role.staff, Role.supervisor)
+def review(attempt_id: int):
+    attempt = db.session.execute(
+        select(QuizAttempt).where(QuizAttempt.id == attempt_id)
+        .options(joinedload(QuizAttempt.user), joinedload(QuizAttempt.module).joinedload(CourseModule.course_version),
+                 joinedload(QuizAttempt.answers))
+    ).unique().scalar_one_or_none()
+    if attempt is None or not can_see_staff(current_user, attempt.user):
+        abort(404)
+    if attempt.submitted_at is None:
+        if attempt.user_id == current_user.id:
+            return redirect(url_for("training.attempt", attempt_id=attempt.id))
+        abort(404)
+    version = attempt.module.course_version
+    quiz = Quiz.from_dict(attempt.module.quiz, version.language)
+    questions = {question.id: question for question in quiz.questions}
+    answers = [(questions[a.question_key], a) for a in attempt.answers if a.question_key in questions]
+    return render_template("training/review.html", attempt=attempt, version=version, quiz=quiz, answers=answers,
+                           course=db.session.get(Course, attempt.course_id))
+
+
+@bp.route("/certificates/<int:certificate_id>")
+@roles_required(Role.staff, Role.supervisor)
+def certificate(certificate_id: int):
+    certificate = db.session.execute(
+        select(Certificate).where(Certificate.id == certificate_id)
+        .options(joinedload(Certificate.user), joinedload(Certificate.course_version))
+    ).scalar_one_or_none()
+    if certificate is None or not can_see_staff(current_user, certificate.user):
+        abort(404)
+    return render_template("training/certificate.html", certificate=certificate,
+                           version=certificate.course_version)
+
+
+# --- supervisors ------------------------------------------------------------------------------------------
+
+
+def _visible_teams() -> list[Team]:
+    teams = visible_team_ids(current_user)
+    query = select(Team).order_by(Team.name)
+    if teams is not None:
+        query = query.where(Team.id.in_(teams))
+    return list(db.session.execute(query).scalars())
+
+
+@bp.route("/teams")
+@roles_required(Role.supervisor)
+def teams():
+    teams = _visible_teams()
+    courses = queries.courses_in_force()
+    team = None
+    if teams:
+        team_id = request.args.get("team", type=int)
+        team = next((t for t in teams if t.id == team_id), teams[0])
+    course = None
+    if courses:
+        course_id = request.args.get("course", type=int)
+        course = next((c for c in courses if c.id == course_id), courses[0])
+    matrix = queries.completion_matrix(team, course, clock.today()) if team and course else None
+    return render_template("training/teams.html", teams=teams, courses=courses, team=team, course=course,
+                           matrix=matrix, statuses=queries.STATUSES)
+
+
+@bp.route("/teams/<int:team_id>")
+@roles_required(Role.supervisor)
+def team_matrix(team_id: int):
+    team = db.session.get(Team, team_id)
+    if team is None:
+        abort(404)
+    if not can_see_team(current_user, team.id):
+        abort(403)
+    return redirect(url_for("training.teams", team=team.id, course=request.args.get("course", type=int)))
+
+
+def _assign_choices(form: AssignForm, teams: list[Team], courses: list[Course]) -> dict[str, list[User]]:
+    lang = language()
+    form.course_id.choices = [(c.id, queries.course_title(c, lang)) for c in courses]
+    staff = queries.team_staff([t.id for t in teams])
+    targets: dict[str, list[User]] = {}
+    choices = []
+    for team in teams:
+        members = [u for u in staff if u.team_id == team.id]
+        targets[f"team-{team.id}"] = members
+        choices.append((f"team-{team.id}", _("Whole team: %(team)s (%(count)d staff)", team=team.name,
+                                             count=len(members))))
+    for user in staff:
+        targets[f"user-{user.id}"] = [user]
+        choices.append((f"user-{user.id}", f"{user.name} · {user.team.name if user.team else ''}"))
+    form.who.choices = choices
+    return targets
+
+
+@bp.route("/assign", methods=["GET", "POST"])
+@roles_required(Role.supervisor)
+def assign():
+    teams = _visible_teams()
+    courses = queries.courses_in_force()
+    form = AssignForm()
+    targets = _assign_choices(form, teams, courses)
+    if request.method == "GET":
+        form.course_id.data = request.args.get("course", type=int)
+        team_id = request.args.get("team", type=int)
+        if team_id:
+            form.who.data = f"team-{team_id}"
+    if form.validate_on_submit():
+        course = next(c for c in courses if c.id == form.course_id.data)
+        people = targets[form.who.data]
+        for person in people:
+            assign_course(person, course, form.due_date.data, current_user)
+        db.session.commit()
+        flash(_("%(course)s assigned to %(count)d staff.", course=queries.course_title(course, language()),
+                count=len(people)), "success")
+        team_id = people[0].team_id if people else None
+        return redirect(url_for("training.teams", team=team_id, course=course.id))
+    return render_template("training/assign.html", form=form, courses=courses), 400 if form.errors else 200
+
+
+# --- trainers ---------------------------------------------------------------------------------------------
+
+
+@bp.route("/items")
+@roles_required(Role.trainer)
+def items():
+    return render_template("training/items.html", stats=queries.quiz_module_stats())
+
+
+@bp.route("/items/<int:module_id>")
+@roles_required(Role.trainer)
+def item_analysis(module_id: int):
+    module = db.session.execute(
+        select(CourseModule).where(CourseModule.id == module_id)
+        .options(joinedload(CourseModule.course_version).joinedload(CourseVersion.course))
+    ).scalar_one_or_none()
+    if module is None or module.quiz is None:
+        abort(404)
+    return render_template("training/item_analysis.html", report=queries.item_report(module), module=module,
+                           version=module.course_version)
