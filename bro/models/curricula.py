@@ -32,7 +32,8 @@ class Standard(Base):
     key: Mapped[str] = mapped_column(String(80), unique=True)
     relationship_kind: Mapped[str] = mapped_column("relationship", String(8))  # of the newest version
     current_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("standard_versions.id", use_alter=True, name="fk_standards_current_version_id"))
+        ForeignKey("standard_versions.id", use_alter=True, name="fk_standards_current_version_id",
+                   ondelete="SET NULL"))  # lets SQLite drop the tables of this cycle
 
     versions: Mapped[list[StandardVersion]] = relationship(
         back_populates="standard", foreign_keys="StandardVersion.standard_id", order_by="StandardVersion.number")
@@ -85,7 +86,8 @@ class Course(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(80), unique=True)
     current_version_id: Mapped[int | None] = mapped_column(
-        ForeignKey("course_versions.id", use_alter=True, name="fk_courses_current_version_id"))
+        ForeignKey("course_versions.id", use_alter=True, name="fk_courses_current_version_id",
+                   ondelete="SET NULL"))
 
     versions: Mapped[list[CourseVersion]] = relationship(
         back_populates="course", foreign_keys="CourseVersion.course_id", order_by="CourseVersion.number")
