@@ -434,10 +434,9 @@ class WeeklySummaries:
         counts[1] += 0 if passed else 1
         counts[2] += score
         for step_key_, rating in ratings:
-            if rating == "na":
-                continue
+            # A row for every step of a recorded audit, even when rated na (counts 0), as record_audit writes.
             step = self.step_weeks.setdefault((team_id, standard_id, step_key_, week), [0, 0])
-            step[0] += 1
+            step[0] += rating != "na"
             step[1] += rating in ("partial", "not_met")
 
     def week_rows(self) -> list[tuple]:
@@ -762,10 +761,9 @@ def derived_table_problems(database_url: str) -> list[str]:
             for step, rating in current[audit_id].items():
                 expected_results.add((audit_id, step, audit.standard_id, audit.team_id, audit.staff_id,
                                       audit.interacted_on, rating, rating != "na", rating in ("partial", "not_met")))
-                if rating != "na":
-                    counts = step_weeks[(audit.team_id, audit.standard_id, step, week)]
-                    counts[0] += 1
-                    counts[1] += rating in ("partial", "not_met")
+                counts = step_weeks[(audit.team_id, audit.standard_id, step, week)]
+                counts[0] += rating != "na"
+                counts[1] += rating in ("partial", "not_met")
         actual_results = {tuple(row) for row in connection.execute(select(*[
             AuditStepResult.__table__.c[name] for name in STEP_RESULT_COLUMNS]))}
         if actual_results != expected_results:

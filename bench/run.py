@@ -1,0 +1,420 @@
+"""``make bench``: generate the organisation, serve it with gunicorn on loopback, measure every figure of
+issue 7 in one run, print one table and write bench/results.json (and bench/RESULTS.md with --markdown).
+
+    python -m bench.run [--scale 1.0] [--seed 1] [--reuse] [--markdown]
+
+With BENCH_DATABASE_URL set (a PostgreSQL URL) the whole run is repeated on PostgreSQL after SQLite; the
+quarter-size database there is the same server's database with "_quarter" appended to its name.
+"""
+from __future__ import annotations
+
+import json
+import os
+import platform
+import random
+import statistics
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlencode
+
+import click
+
+from bench import generate as gen
+from bench.actions import (
+    AuditRecorder, Catalogue, OpenAttempt, Urls, attempt_url, audit_id_of, csrf_token, discover_urls,
+    read_catalogue, start_attempt,
+)
+from bench.measure import Client, Figure, Response, Target, Timing, ratio, render_markdown, render_table, timed
+from bench.server import GunicornServer
+
+HERE = Path(__file__).resolve().parent
+TARGETS = {
+    "team_dashboard": Target(10),
+    "all_dashboard": Target(25),
+    "growth": Target(1.3),
+    "submissions": Target(0.4, at_least=True),
+    "import": Target(4),
+    "memory": Target(150, unit=" MB"),
+}
+PAGE_STEP = "step-07"  # the step that drifts in the generated data
+
+
+@dataclass
+class Settings:
+    seed: int = 1
+    scale: float = 1.0
+    page_requests: int = 20
+    baseline_requests: int = 200
+    clients: int = 8
+    audits_per_client: int = 25
+    quiz_users_per_client: int = 2
+    import_courses: int = 200
+    workers: int = 2
+    threads: int = 4
+    reuse: bool = False
+    quarter: bool = True
+
+
+# --------------------------------------------------------------------------------------------- helpers
+def sqlite_url(name: str) -> str:
+    return f"sqlite:///{HERE / name}"
+
+
+def quarter_url_for(url: str) -> str:
+    if url.startswith("sqlite"):
+        path = Path(url.split("///", 1)[1])
+        return f"sqlite:///{path.with_name(path.stem + '-quarter' + path.suffix)}"
+    base, _, name = url.rpartition("/")
+    name, _, query = name.partition("?")
+    return f"{base}/{name}_quarter" + (f"?{query}" if query else "")
+
+
+def ensure_postgres_database(url: str) -> None:
+    """Create the PostgreSQL database named in ``url`` when it does not exist (same server and credentials)."""
+    from sqlalchemy import create_engine, text
+
+    base, _, name = url.rpartition("/")
+    name = name.split("?", 1)[0]
+    engine = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+
+
+def generated(url: str, settings: Settings, scale: float, org_scale: float | None, end: date) -> dict:
+    """Generate into ``url`` unless --reuse and the database exists; the generator's report."""
+    if settings.reuse and url.startswith("sqlite") and Path(url.split("///", 1)[1]).exists():
+        return {"reused": True, "database_url": gen.redact(url)}
+    if not url.startswith("sqlite"):
+        ensure_postgres_database(url)
+    report = gen.generate(url, seed=settings.seed, scale=scale, org_scale=org_scale, end=end)
+    click.echo(f"  generated {gen.redact(url)}: {report.total_rows:,} rows in {report.seconds:.1f} s "
+               f"({report.rows_per_second:,.0f} rows/s); schema: {report.schema}", err=True)
+    return report.as_dict()
+
+
+def logged_in(base_url: str, email: str) -> Client:
+    client = Client(base_url)
+    client.login(email, gen.PASSWORD)
+    return client
+
+
+def dashboard_url(urls: Urls, **params) -> str | None:
+    return f"{urls.dashboard}?{urlencode(params)}" if urls.dashboard else None
+
+
+def two_years(end: date) -> dict[str, str]:
+    return {"from": (end - timedelta(days=gen.HISTORY_DAYS - 1)).isoformat(), "to": end.isoformat(),
+            "period": "week"}
+
+
+def concurrently(clients: list, work: Callable[[int, object], list[Response]],
+                 accept: Callable[[Response], bool]) -> Timing:
+    """Run ``work(i, client)`` in one thread per client, all released at once; latencies of every response."""
+    barrier = threading.Barrier(len(clients) + 1)
+    results: list[list[Response]] = [[] for _ in clients]
+    failures: list[BaseException] = []
+
+    def run(index: int, client) -> None:
+        barrier.wait()
+        try:
+            results[index] = work(index, client)
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            failures.append(error)
+
+    threads = [threading.Thread(target=run, args=(i, c), daemon=True) for i, c in enumerate(clients)]
+    for thread in threads:
+        thread.start()
+    barrier.wait()
+    started = time.perf_counter()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - started
+    responses = [response for batch in results for response in batch]
+    statuses: dict[int, int] = {}
+    for response in responses:
+        statuses[response.status] = statuses.get(response.status, 0) + 1
+    timing = Timing([r.seconds for r in responses], wall, sum(not accept(r) for r in responses) + len(failures),
+                    statuses)
+    if failures:
+        click.echo(f"  {len(failures)} client(s) failed: {failures[0]!r}", err=True)
+    return timing
+
+
+def page_figure(name: str, client: Client, url: str | None, settings: Settings, missing: str = "") -> tuple[Figure, Timing | None]:
+    if url is None:
+        return Figure(name, note=f"not measured: {missing or 'route missing'}"), None
+    timing = timed(settings.page_requests, lambda: client.get(url))
+    note = timing.status_note()
+    click.echo(f"  {name}: p95 {timing.p95 * 1000:.0f} ms", err=True)
+    return Figure.from_timing(name, timing, note=note), timing
+
+
+# --------------------------------------------------------------------------------------------- one database
+def measure_database(label: str, url: str, quarter: str | None, settings: Settings, end: date,
+                     details: dict) -> list[Figure]:
+    """Every HTTP figure on one database (and its quarter-size twin)."""
+    app = gen.make_app(url)
+    urls = discover_urls(app)
+    details["urls"] = {key: value for key, value in vars(urls).items() if key != "endpoints"}
+    catalogue = read_catalogue(url)
+    figures: list[Figure] = []
+    team_id = catalogue.team_ids[0]
+    window = two_years(end)
+    with GunicornServer(url, settings.workers, settings.threads) as server:
+        base = server.base_url
+        click.echo(f"[{label}] gunicorn {settings.workers} workers x {settings.threads} threads at {base}", err=True)
+        supervisor = logged_in(base, gen.user_email("sup", team_id))
+        admin = logged_in(base, gen.ADMIN_EMAIL)
+
+        baseline_figure, baseline = page_figure("baseline: GET /account (supervisor)", supervisor, urls.baseline,
+                                                settings)
+        figures.append(baseline_figure)
+        base_p95 = baseline.p95 if baseline else None
+
+        team_url = dashboard_url(urls, team=team_id, **window)
+        figure, team_timing = page_figure("dashboard, one team, 2 years weekly (its supervisor)", supervisor,
+                                          team_url, settings, urls.missing.get("dashboard", ""))
+        figures.append(figure.judge(ratio(team_timing.p95, base_p95) if team_timing else None,
+                                    TARGETS["team_dashboard"], "p95 / baseline p95"))
+        all_url = dashboard_url(urls, **window)
+        figure, all_timing = page_figure("dashboard, all teams, 2 years weekly (admin)", admin, all_url, settings,
+                                         urls.missing.get("dashboard", ""))
+        figures.append(figure.judge(ratio(all_timing.p95, base_p95) if all_timing else None,
+                                    TARGETS["all_dashboard"], "p95 / baseline p95"))
+        step_url = dashboard_url(urls, step=PAGE_STEP, **window)
+        figure, step_timing = page_figure(f"p-chart of one step ({PAGE_STEP}), all teams", admin, step_url, settings,
+                                          urls.missing.get("dashboard", ""))
+        figures.append(figure.judge(ratio(step_timing.p95, base_p95) if step_timing else None, Target(25),
+                                    "p95 / baseline p95") if step_timing else figure)
+        pareto_url = f"{urls.dashboard_csv}?{urlencode({'chart': 'pareto', **window})}" if urls.dashboard_csv else None
+        figure, pareto_timing = page_figure("Pareto (its CSV), all teams", admin, pareto_url, settings,
+                                            urls.missing.get("dashboard_csv", ""))
+        if pareto_timing:
+            figure.ratio, figure.ratio_label = ratio(pareto_timing.p95, base_p95), "p95 / baseline p95"
+        figures.append(figure)
+        list_url = (f"{urls.audits_index}?" + urlencode({"team": team_id, "from": window["from"], "to": window["to"],
+                                                         "result": "failed"})) if urls.audits_index else None
+        figure, list_timing = page_figure("audit list, team + 2 years + failed (page 1)", supervisor, list_url,
+                                          settings, urls.missing.get("audits_index", ""))
+        if list_timing:
+            figure.ratio, figure.ratio_label = ratio(list_timing.p95, base_p95), "p95 / baseline p95"
+        figures.append(figure)
+
+        figures.extend(measure_submissions(server, urls, catalogue, settings, details))
+        memory = server.worker_memory_kb()
+        details["worker_memory_kb"] = memory
+        details["gunicorn_log_tail"] = server.log_tail(15)
+    peak_mb = max((values.get("VmHWM", 0) for values in memory.values()), default=0) / 1024
+    figures.append(Figure(f"peak RSS of one worker (VmHWM, {len(memory)} workers)", count=None,
+                          note=f"{peak_mb:.0f} MB").judge(peak_mb or None, TARGETS["memory"], "MB"))
+
+    if quarter:
+        quarter_catalogue = read_catalogue(quarter)
+        with GunicornServer(quarter, settings.workers, settings.threads) as server:
+            supervisor = logged_in(server.base_url, gen.user_email("sup", quarter_catalogue.team_ids[0]))
+            admin = logged_in(server.base_url, gen.ADMIN_EMAIL)
+            for name, client, url, full in (
+                    ("team", supervisor, dashboard_url(urls, team=quarter_catalogue.team_ids[0], **window), team_timing),
+                    ("all teams", admin, dashboard_url(urls, **window), all_timing)):
+                figure, timing = page_figure(f"dashboard, {name}, at quarter size", client, url, settings,
+                                             urls.missing.get("dashboard", ""))
+                if timing and full:
+                    figure.judge(ratio(full.p95, timing.p95), TARGETS["growth"], "full p95 / quarter p95")
+                figures.append(figure)
+    return figures
+
+
+def measure_submissions(server: GunicornServer, urls: Urls, catalogue: Catalogue, settings: Settings,
+                        details: dict) -> list[Figure]:
+    """Baseline throughput and audit / quiz submissions, each with ``settings.clients`` concurrent clients."""
+    figures = []
+    base = server.base_url
+    n = settings.clients
+    supervisors = [gen.user_email("sup", catalogue.team_ids[i % len(catalogue.team_ids)]) for i in range(n)]
+    clients = [logged_in(base, email) for email in supervisors]
+    per_client = max(1, settings.baseline_requests * 2 // n)
+    baseline = concurrently(clients, lambda i, c: [c.get(urls.baseline) for _ in range(per_client)],
+                            lambda r: r.status == 200)
+    figures.append(Figure.from_timing(f"baseline: GET /account, {n} clients", baseline))
+    click.echo(f"  baseline with {n} clients: {baseline.per_second:.0f} req/s", err=True)
+
+    run_tag = datetime.now(timezone.utc).strftime("%H%M%S")
+    if urls.audits_new:
+        recorders = [AuditRecorder(c, urls.audits_new) for c in clients]
+        k = settings.audits_per_client
+
+        def record(index: int, recorder: AuditRecorder) -> list[Response]:
+            rng = random.Random(index)
+            return [recorder.submit(f"BENCH-{run_tag}-{index}-{number}", rng) for number in range(k)]
+
+        audits = concurrently(recorders, record, lambda r: audit_id_of(r) is not None)
+        figures.append(submission_figure(f"audit submissions (POST), {n} clients", audits, baseline))
+        click.echo(f"  audits: {audits.per_second:.1f}/s, {audits.errors} errors", err=True)
+    else:
+        figures.append(Figure(f"audit submissions, {n} clients", note="not measured: route missing"))
+
+    if urls.quiz_start and catalogue.modules:
+        staff = [sid for team in catalogue.team_ids for sid in catalogue.staff_by_team[team]]
+        prepared: list[list[OpenAttempt]] = []
+        staff_clients = []
+        for index in range(n):
+            batch = []
+            for user in range(settings.quiz_users_per_client):
+                number = staff[(index * settings.quiz_users_per_client + user) * 7 % len(staff)]
+                client = Client(base)
+                client.login(_staff_email(number, catalogue), gen.PASSWORD)
+                staff_clients.append(client)
+                token = csrf_token(client)
+                rng = random.Random(index * 100 + user)
+                for module_id, course_id, key in catalogue.modules:
+                    response, attempt_id = start_attempt(
+                        client, urls.quiz_start.format(course_id=course_id, module_key=key), token)
+                    if attempt_id is None:
+                        continue
+                    batch.append(OpenAttempt(client, attempt_id, attempt_url(response), rng))
+            prepared.append(batch)
+
+        def submit_all(index: int, batch: list[OpenAttempt]) -> list[Response]:
+            return [attempt.submit() for attempt in batch]
+
+        quizzes = concurrently(prepared, submit_all, lambda r: r.status in (302, 303) and "review" in (r.location or ""))
+        figures.append(submission_figure(f"quiz submissions (POST), {n} clients", quizzes, baseline))
+        click.echo(f"  quizzes: {quizzes.per_second:.1f}/s, {quizzes.errors} errors", err=True)
+    else:
+        figures.append(Figure(f"quiz submissions, {n} clients", note="not measured: route missing"))
+    return figures
+
+
+def submission_figure(name: str, timing: Timing, baseline: Timing) -> Figure:
+    """Accepted submissions per second (refusals and errors do not count) against baseline requests per second."""
+    figure = Figure.from_timing(name, timing, note=timing.status_note())
+    figure.per_second = timing.accepted_per_second
+    return figure.judge(ratio(timing.accepted_per_second, baseline.per_second), TARGETS["submissions"],
+                        "accepted submissions/s / baseline req/s")
+
+
+def _staff_email(user_id: int, catalogue: Catalogue) -> str:
+    """Generated staff are numbered in id order after the admin, trainers and supervisors."""
+    first_staff = min(sid for ids in catalogue.staff_by_team.values() for sid in ids)
+    return gen.user_email("staff", user_id - first_staff + 1)
+
+
+# --------------------------------------------------------------------------------------------- curricula import
+def measure_import(settings: Settings, details: dict) -> Figure:
+    """Check + import of generated courses (the CLI's path, in process) vs plain yaml.safe_load of the same files."""
+    import yaml
+
+    from bench.curricula import standard_document, to_yaml, write_course_files
+    from bro.authoring.operations import document_sources, import_documents, known_standards
+    from bro.curricula import check_paths, check_text
+    from bro.extensions import db
+
+    with tempfile.TemporaryDirectory(prefix="bro-bench-import-") as folder:
+        files = write_course_files(Path(folder) / "courses", settings.import_courses)
+        plain = []
+        for _ in range(3):
+            started = time.perf_counter()
+            for path in files:
+                with open(path, "rb") as handle:
+                    yaml.safe_load(handle.read())
+            plain.append(time.perf_counter() - started)
+        full = []
+        for repetition in range(3):
+            url = f"sqlite:///{Path(folder) / f'import-{repetition}.sqlite3'}"
+            app = gen.make_app(url, "pbkdf2:sha256:1000")
+            gen.create_schema(app)
+            with app.app_context():
+                standard = check_text(to_yaml(standard_document()), "standard.yaml")
+                import_documents(standard)
+                db.session.commit()
+                started = time.perf_counter()
+                result = check_paths([str(Path(folder) / "courses")], known_standards=known_standards())
+                result.raise_for_errors()
+                report = import_documents(result, sources=document_sources(result.files))
+                db.session.commit()
+                full.append(time.perf_counter() - started)
+                assert report.created == settings.import_courses, report.summary()
+                db.session.remove()
+                db.engine.dispose()
+    details["import_seconds"] = {"yaml.safe_load": plain, "check+import": full}
+    plain_s, full_s = statistics.median(plain), statistics.median(full)
+    figure = Figure(f"curricula check+import of {settings.import_courses} courses (median of 3)", median_ms=full_s * 1000,
+                    count=settings.import_courses, note=f"yaml.safe_load: {plain_s * 1000:.0f} ms")
+    return figure.judge(ratio(full_s, plain_s), TARGETS["import"], "time / yaml.safe_load time")
+
+
+# --------------------------------------------------------------------------------------------- the run
+def run(settings: Settings, markdown: bool) -> dict:
+    end = date.today()
+    databases = [("sqlite", sqlite_url("bench.sqlite3"))]
+    if os.environ.get("BENCH_DATABASE_URL"):
+        databases.append(("postgresql", os.environ["BENCH_DATABASE_URL"]))
+    results = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+               "settings": vars(settings), "databases": {}, "figures": []}
+    all_figures: list[Figure] = []
+    for label, url in databases:
+        click.echo(f"[{label}] generating scale {settings.scale} (and {settings.scale * 0.25:g} for the quarter)...",
+                   err=True)
+        quarter = quarter_url_for(url) if settings.quarter else None
+        details: dict = {"generation": generated(url, settings, settings.scale, None, end)}
+        if quarter:
+            details["generation_quarter"] = generated(quarter, settings, settings.scale * 0.25, settings.scale, end)
+        figures = measure_database(label, url, quarter, settings, end, details)
+        if len(databases) > 1:
+            for figure in figures:
+                figure.name = f"[{label}] {figure.name}"
+        all_figures.extend(figures)
+        results["databases"][label] = details
+    import_figure = measure_import(settings, results)
+    all_figures.append(import_figure)
+    results["figures"] = [figure.as_dict() for figure in all_figures]
+    results["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    table = render_table(all_figures)
+    click.echo(table)
+    (HERE / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
+    if markdown:
+        write_markdown(results, all_figures)
+    return results
+
+
+def write_markdown(results: dict, figures: list[Figure]) -> None:
+    generation = results["databases"].get("sqlite", {}).get("generation", {})
+    lines = ["# Benchmark results", "",
+             f"Run {results['started']} → {results['finished']} on {results['machine']['cpus']} CPUs, "
+             f"Python {results['machine']['python']}; scale {results['settings']['scale']} "
+             f"(seed {results['settings']['seed']}); gunicorn {results['settings']['workers']} gthread workers × "
+             f"{results['settings']['threads']} threads on loopback.", ""]
+    if generation and not generation.get("reused"):
+        lines += [f"Generation (SQLite): {generation['total_rows']:,} rows in {generation['seconds']} s "
+                  f"({generation['rows_per_second']:,} rows/s); schema: {generation['schema']}.", ""]
+    lines += [render_markdown(figures), "",
+              "Produced by `make bench` (`python -m bench.run --markdown`); see bench/README.md.", ""]
+    (HERE / "RESULTS.md").write_text("\n".join(lines))
+
+
+@click.command()
+@click.option("--scale", default=1.0, show_default=True, help="Size of the generated organisation (1.0 = issue 7).")
+@click.option("--seed", default=1, show_default=True)
+@click.option("--page-requests", default=20, show_default=True, help="Sequential requests per page figure.")
+@click.option("--clients", default=8, show_default=True, help="Concurrent clients for the submission figures.")
+@click.option("--reuse", is_flag=True, help="Reuse bench/bench*.sqlite3 when present instead of generating.")
+@click.option("--no-quarter", is_flag=True, help="Skip the quarter-size comparison.")
+@click.option("--markdown", is_flag=True, help="Also write bench/RESULTS.md.")
+def main(scale, seed, page_requests, clients, reuse, no_quarter, markdown):
+    """Measure bro at scale against the targets of issue 7."""
+    settings = Settings(seed=seed, scale=scale, page_requests=page_requests, clients=clients, reuse=reuse,
+                        quarter=not no_quarter)
+    run(settings, markdown)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
