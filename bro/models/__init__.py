@@ -7,6 +7,7 @@ from bro.models.base import Base
 from bro.models.curricula import (
     Course, CourseModule, CourseVersion, ModuleStep, Standard, StandardStep, StandardVersion,
 )
+from bro.models.improvement import CorrectiveAction, CorrectiveActionEvent
 from bro.models.people import LoginAttempt, Role, Team, User, UserRole, team_supervisors
 from bro.models.training import AttemptAnswer, Assignment, Certificate, LessonRead, QuizAttempt
 
@@ -14,5 +15,6 @@ __all__ = [
     "Audit", "AuditRating", "AuditRevision", "AuditStepResult", "AuditStepWeek", "AuditWeek",
     "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute",
     "Base", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard", "StandardStep", "StandardVersion",
+    "CorrectiveAction", "CorrectiveActionEvent",
     "LoginAttempt", "Role", "Team", "User", "UserRole", "team_supervisors",
     "AttemptAnswer", "Assignment", "Certificate", "LessonRead", "QuizAttempt"]

@@ -66,4 +66,13 @@ ACCESS: dict[str, Access] = {
     "training.assign": Access(roles(SUPERVISOR), "/learning/assign"),
     "training.items": Access(roles(TRAINER), "/learning/items"),
     "training.item_analysis": Access(roles(TRAINER), lambda w: f"/learning/items/{w.module.id}"),
+    "improve.dashboard": Access(roles(SUPERVISOR), "/quality/"),
+    "improve.dashboard_csv": Access(roles(SUPERVISOR), "/quality/data.csv?chart=pareto"),
+    "improve.actions": Access(roles(SUPERVISOR), "/quality/actions"),
+    "improve.new_action": Access(roles(SUPERVISOR), "/quality/actions/new"),
+    "improve.action": Access(roles(SUPERVISOR), lambda w: f"/quality/actions/{w.corrective_action.id}"),
+    "improve.advance_action": Access(roles(SUPERVISOR), lambda w: f"/quality/actions/{w.corrective_action.id}/advance",
+                                     method="POST", data={"expected_status": "plan"}),
+    "improve.evidence": Access(roles(TRAINER, SUPERVISOR), "/quality/evidence"),
+    "improve.mine": Access(roles(STAFF), "/quality/me"),
 }

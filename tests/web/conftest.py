@@ -33,3 +33,4 @@ WORLD_EXTENSIONS: list = []
 __all__ = ["Role", "WORLD_EXTENSIONS"]
 from tests.web import world_authoring  # noqa: E402,F401  (curricula for the access matrix)
 from tests.web import world_training  # noqa: E402,F401  (a course, attempts and a certificate)
+from tests.web import world_improve  # noqa: E402,F401  (a corrective action)

@@ -1,0 +1,362 @@
+"""Chart geometry: the coordinates the SVG macros in templates/improve/_charts.html draw.
+
+Plain Python over the results of bro.quality (PChart, Signal, ParetoBar) and plain numbers; no Flask.
+Every figure keeps its data next to its shapes so the template can give each mark a <title>, and the
+same rows feed the table and the CSV behind the chart.
+
+Colours are chosen for contrast on white (WCAG 2.1: ≥ 3:1 for graphics, ≥ 4.5:1 for text); heat-map
+cells pick black or white text by whichever contrasts more with the cell.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from bro.quality import PChart, ParetoBar, Signal
+
+INK = "#1b2430"          # 15.6:1 on white
+SERIES = "#1f5f8b"       # 6.6:1
+LIMIT = "#5b6472"        # 5.9:1
+SIGNAL = "#a11d2c"       # 7.6:1
+CUMULATIVE = "#8a5200"   # 6.0:1
+GRID = "#d9dee5"         # decoration only
+
+
+def _fmt(value: float) -> str:
+    return f"{value:.1f}"
+
+
+def _nice_ceiling(value: float) -> float:
+    """Top of a 0–1 rate axis: the next tenth above ``value`` (at least 0.1, at most 1)."""
+    return min(1.0, max(0.1, math.ceil(value * 10 - 1e-9) / 10))
+
+
+def _label_step(count: int, room: int) -> int:
+    return max(1, math.ceil(count / max(1, room)))
+
+
+@dataclass(frozen=True)
+class Box:
+    width: int
+    height: int
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+    @property
+    def plot_width(self) -> float:
+        return self.width - self.left - self.right
+
+    @property
+    def plot_height(self) -> float:
+        return self.height - self.top - self.bottom
+
+    @property
+    def x0(self) -> float:
+        return self.left
+
+    @property
+    def x1(self) -> float:
+        return self.width - self.right
+
+    @property
+    def y0(self) -> float:  # bottom of the plot (value 0)
+        return self.height - self.bottom
+
+    @property
+    def y1(self) -> float:
+        return self.top
+
+
+@dataclass(frozen=True)
+class Tick:
+    position: float
+    label: str
+
+
+@dataclass(frozen=True)
+class PointMark:
+    x: float
+    y: float
+    period: Hashable
+    n: int
+    nonconforming: int
+    p: float
+    ucl: float
+    lcl: float
+    rules: tuple[int, ...]  # Western Electric rules this point takes part in
+
+    @property
+    def signalled(self) -> bool:
+        return bool(self.rules)
+
+
+@dataclass(frozen=True)
+class PChartFigure:
+    box: Box
+    y_ticks: tuple[Tick, ...]
+    x_ticks: tuple[Tick, ...]
+    centre: float | None
+    centre_y: float | None
+    line_paths: tuple[str, ...]   # the p series, one path per run of periods without a gap
+    ucl_paths: tuple[str, ...]
+    lcl_paths: tuple[str, ...]
+    points: tuple[PointMark, ...]
+    gaps: tuple[Tick, ...]        # periods without audits, at their x
+    y_max: float
+
+
+def _rate_y(box: Box, value: float, y_max: float) -> float:
+    return box.y0 - value / y_max * box.plot_height
+
+
+def _runs(indexes: Sequence[int]) -> list[list[int]]:
+    runs: list[list[int]] = []
+    for index in indexes:
+        if runs and index == runs[-1][-1] + 1:
+            runs[-1].append(index)
+        else:
+            runs.append([index])
+    return runs
+
+
+def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640, height: int = 230,
+                  max_x_labels: int = 10) -> PChartFigure:
+    box = Box(width, height, left=46, top=14, right=14, bottom=44)
+    points = chart.points
+    count = max(1, len(points))
+    slot = box.plot_width / count
+    present = [i for i, point in enumerate(points) if not point.is_gap]
+    highest = max([point.ucl for point in points if point.ucl is not None]
+                  + [point.p for point in points if point.p is not None] + [0.0])
+    y_max = _nice_ceiling(highest)
+
+    def x(i: int) -> float:
+        return box.x0 + slot * (i + 0.5)
+
+    def y(value: float) -> float:
+        return _rate_y(box, value, y_max)
+
+    rules_by_period: dict[Hashable, set[int]] = {}
+    for signal in signals:
+        for period in signal.periods:
+            rules_by_period.setdefault(period, set()).add(signal.rule)
+
+    line_paths, ucl_paths, lcl_paths = [], [], []
+    for run in _runs(present):
+        line_paths.append(" ".join(
+            f"{'M' if k == 0 else 'L'}{_fmt(x(i))},{_fmt(y(points[i].p))}" for k, i in enumerate(run)))
+        for attribute, paths in (("ucl", ucl_paths), ("lcl", lcl_paths)):
+            parts = []
+            for k, i in enumerate(run):
+                level = _fmt(y(getattr(points[i], attribute)))
+                start, end = _fmt(x(i) - slot / 2), _fmt(x(i) + slot / 2)
+                parts.append(f"M{start},{level} H{end}" if k == 0 else f"V{level} H{end}")
+            paths.append(" ".join(parts))
+
+    marks = tuple(
+        PointMark(x(i), y(points[i].p), points[i].period, points[i].n, points[i].nonconforming, points[i].p,
+                  points[i].ucl, points[i].lcl, tuple(sorted(rules_by_period.get(points[i].period, ()))))
+        for i in present)
+    step = _label_step(len(points), max_x_labels)
+    x_ticks = tuple(Tick(x(i), str(point.period)) for i, point in enumerate(points) if i % step == 0)
+    y_ticks = tuple(Tick(y(value), f"{round(value * 100):d}%")
+                    for value in (y_max * k / 4 for k in range(5)))
+    gaps = tuple(Tick(x(i), str(point.period)) for i, point in enumerate(points) if point.is_gap)
+    return PChartFigure(
+        box=box, y_ticks=y_ticks, x_ticks=x_ticks, centre=chart.centre,
+        centre_y=y(chart.centre) if chart.centre is not None else None,
+        line_paths=tuple(line_paths), ucl_paths=tuple(ucl_paths), lcl_paths=tuple(lcl_paths),
+        points=marks, gaps=gaps, y_max=y_max)
+
+
+@dataclass(frozen=True)
+class BarMark:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str       # shown (shortened)
+    full_label: str
+    key: Hashable
+    count: int
+    percent: float
+    cumulative_percent: float
+    cumulative_x: float
+    cumulative_y: float
+
+
+@dataclass(frozen=True)
+class ParetoFigure:
+    box: Box
+    bars: tuple[BarMark, ...]
+    count_ticks: tuple[Tick, ...]
+    percent_ticks: tuple[Tick, ...]
+    cumulative_path: str
+
+
+def shorten(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _count_axis(highest: int) -> tuple[int, list[int]]:
+    """A 0..top axis with about four integer steps."""
+    step = max(1, math.ceil(highest / 4))
+    top = step * math.ceil(max(1, highest) / step)
+    return top, list(range(0, top + 1, step))
+
+
+def pareto_figure(bars: Sequence[ParetoBar], labels: Mapping[Hashable, str], *, width: int = 640,
+                  height: int = 300, label_length: int = 22) -> ParetoFigure:
+    box = Box(width, height, left=46, top=14, right=46, bottom=120)
+    top, count_values = _count_axis(max((bar.count for bar in bars), default=0))
+    slot = box.plot_width / max(1, len(bars))
+    marks = []
+    for i, bar in enumerate(bars):
+        bar_height = bar.count / top * box.plot_height
+        centre = box.x0 + slot * (i + 0.5)
+        full = labels.get(bar.key, str(bar.key))
+        marks.append(BarMark(
+            x=centre - slot * 0.35, y=box.y0 - bar_height, width=slot * 0.7, height=bar_height,
+            label=shorten(full, label_length), full_label=full, key=bar.key, count=bar.count,
+            percent=bar.percent, cumulative_percent=bar.cumulative_percent,
+            cumulative_x=centre, cumulative_y=box.y0 - bar.cumulative_percent / 100 * box.plot_height))
+    path = " ".join(f"{'M' if i == 0 else 'L'}{_fmt(m.cumulative_x)},{_fmt(m.cumulative_y)}"
+                    for i, m in enumerate(marks))
+    return ParetoFigure(
+        box=box, bars=tuple(marks),
+        count_ticks=tuple(Tick(box.y0 - value / top * box.plot_height, str(value)) for value in count_values),
+        percent_ticks=tuple(Tick(box.y0 - value / 100 * box.plot_height, f"{value}%") for value in range(0, 101, 25)),
+        cumulative_path=path)
+
+
+# -- heat map ----------------------------------------------------------------------------------------
+
+_LIGHT = (0xfb, 0xf5, 0xf2)
+_DARK = (0x7a, 0x0b, 0x1c)
+
+
+def _mix(rate: float) -> tuple[int, int, int]:
+    return tuple(round(a + (b - a) * rate) for a, b in zip(_LIGHT, _DARK))
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(value: int) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(v) for v in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast_ratio(first: str, second: str) -> float:
+    """WCAG contrast ratio of two #rrggbb colours."""
+    def rgb(colour: str) -> tuple[int, int, int]:
+        return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    a, b = sorted((_luminance(rgb(first)), _luminance(rgb(second))), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def heat_colour(rate: float) -> tuple[str, str]:
+    """(fill, text colour) for a nonconformity rate 0–1: light to dark red, text black or white."""
+    fill = "#{:02x}{:02x}{:02x}".format(*_mix(max(0.0, min(1.0, rate))))
+    text = max(("#000000", "#ffffff"), key=lambda colour: contrast_ratio(fill, colour))
+    return fill, text
+
+
+@dataclass(frozen=True)
+class HeatCell:
+    x: float
+    y: float
+    row: Hashable
+    column: Hashable
+    row_label: str
+    column_label: str
+    n: int
+    nonconforming: int
+    rate: float | None
+    fill: str
+    text_colour: str
+
+
+@dataclass(frozen=True)
+class HeatMapFigure:
+    width: int
+    height: int
+    cell_width: int
+    cell_height: int
+    row_labels: tuple[Tick, ...]
+    column_labels: tuple[Tick, ...]
+    cells: tuple[HeatCell, ...]
+    row_keys: tuple[Hashable, ...]
+    column_keys: tuple[Hashable, ...]
+    label_width: int
+    header_height: int
+
+
+def heat_map_figure(rows: Sequence[tuple[Hashable, str]], columns: Sequence[tuple[Hashable, str]],
+                    counts: Mapping[tuple[Hashable, Hashable], tuple[int, int]], *,
+                    cell_width: int = 64, cell_height: int = 28, label_width: int = 190,
+                    header_height: int = 96) -> HeatMapFigure:
+    """``counts[(row key, column key)] = (n, nonconforming)``; missing cells have no audits."""
+    cells = []
+    for r, (row_key, row_label) in enumerate(rows):
+        for c, (column_key, column_label) in enumerate(columns):
+            n, nonconforming = counts.get((row_key, column_key), (0, 0))
+            rate = nonconforming / n if n else None
+            fill, text = heat_colour(rate) if rate is not None else ("#eef0f3", INK)
+            cells.append(HeatCell(label_width + c * cell_width, header_height + r * cell_height, row_key,
+                                  column_key, row_label, column_label, n, nonconforming, rate, fill, text))
+    return HeatMapFigure(
+        width=label_width + max(1, len(columns)) * cell_width + 8,
+        height=header_height + max(1, len(rows)) * cell_height + 4,
+        cell_width=cell_width, cell_height=cell_height,
+        row_labels=tuple(Tick(header_height + r * cell_height + cell_height / 2, shorten(label, 28))
+                         for r, (_key, label) in enumerate(rows)),
+        column_labels=tuple(Tick(label_width + c * cell_width + cell_width / 2, shorten(label, 16))
+                            for c, (_key, label) in enumerate(columns)),
+        cells=tuple(cells), row_keys=tuple(key for key, _ in rows), column_keys=tuple(key for key, _ in columns),
+        label_width=label_width, header_height=header_height)
+
+
+# -- small multiples of a 0–100 score -------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class TrendFigure:
+    box: Box
+    paths: tuple[str, ...]
+    dots: tuple[tuple[float, float, str, float, int], ...]  # x, y, period, mean score, audits
+    reference_y: float | None
+    y_ticks: tuple[Tick, ...]
+    first_label: str
+    last_label: str
+    mean: float | None = None
+    audits: int = 0
+    periods: tuple[str, ...] = field(default=())
+
+
+def trend_figure(periods: Sequence[str], values: Mapping[str, tuple[int, float]], *, reference: float | None = None,
+                 width: int = 240, height: int = 96) -> TrendFigure:
+    """``values[period] = (audits, mean score)``; periods without audits are gaps in the line."""
+    box = Box(width, height, left=30, top=8, right=8, bottom=20)
+    slot = box.plot_width / max(1, len(periods))
+
+    def x(i: int) -> float:
+        return box.x0 + slot * (i + 0.5)
+
+    def y(score: float) -> float:
+        return box.y0 - score / 100 * box.plot_height
+
+    present = [i for i, period in enumerate(periods) if period in values]
+    paths = tuple(" ".join(f"{'M' if k == 0 else 'L'}{_fmt(x(i))},{_fmt(y(values[periods[i]][1]))}"
+                           for k, i in enumerate(run)) for run in _runs(present))
+    dots = tuple((x(i), y(values[periods[i]][1]), periods[i], values[periods[i]][1], values[periods[i]][0])
+                 for i in present)
+    audits = sum(values[periods[i]][0] for i in present)
+    mean = (sum(values[periods[i]][0] * values[periods[i]][1] for i in present) / audits) if audits else None
+    return TrendFigure(
+        box=box, paths=paths, dots=dots, reference_y=y(reference) if reference is not None else None,
+        y_ticks=(Tick(y(0), "0"), Tick(y(50), "50"), Tick(y(100), "100")),
+        first_label=periods[0] if periods else "", last_label=periods[-1] if periods else "",
+        mean=mean, audits=audits, periods=tuple(periods))

@@ -1,0 +1,274 @@
+"""The quality dashboard: filters from the URL, the access scope they imply, and the charts they show.
+
+``read_filters`` turns query parameters into DashboardFilters, refusing (404) a team or staff member the
+viewer may not see; ``build_dashboard`` runs the aggregations of bro.improve.queries and the statistics of
+bro.quality and lays the figures out with bro.improve.charts. Views stay thin.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from urllib.parse import urlencode
+
+from flask import abort
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from bro import clock
+from bro.access import visible_team_ids
+from bro.authoring.text import localized
+from bro.extensions import db
+from bro.improve import charts
+from bro.improve import queries as q
+from bro.models.audits import AuditWeek
+from bro.models.people import User
+from bro.quality import (
+    DAY, MONTH, PERIOD_UNITS, WEEK, PChart, PeriodCount, Signal, p_chart, pareto, period_range, period_start,
+    western_electric,
+)
+
+PERIOD_LABELS = {DAY: _l("Day"), WEEK: _l("ISO week"), MONTH: _l("Month")}
+RULE_LABELS = {
+    1: _l("One point beyond 3σ"),
+    2: _l("Two of three consecutive points beyond 2σ on the same side"),
+    3: _l("Four of five consecutive points beyond 1σ on the same side"),
+    4: _l("Eight consecutive points on the same side of the centre"),
+}
+SIDE_LABELS = {"above": _l("worse (above the centre)"), "below": _l("better (below the centre)")}
+DEFAULT_SPAN = {DAY: timedelta(days=41), WEEK: timedelta(weeks=25), MONTH: timedelta(days=365)}
+MAX_PERIODS = 800  # a day chart over two years; longer spans are cut to the most recent periods
+FAILURE = "__audit__"  # chart key of "audit failed"
+
+
+def text(mapping, default_language: str = "en") -> str:
+    """Curriculum text (a {language: text} mapping) in the reader's language."""
+    found = localized(mapping, str(get_locale()), default_language)
+    return found.text if found else ""
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value) if value not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+
+
+def _date(value) -> date | None:
+    try:
+        return date.fromisoformat(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+@dataclass(frozen=True)
+class DashboardFilters:
+    standard: q.StandardInfo | None
+    team_id: int | None
+    staff_id: int | None
+    step_key: str | None
+    start: date
+    end: date
+    unit: str
+    visible_teams: frozenset[int] | None  # None: every team
+    start_given: bool = False
+
+    @property
+    def scope_teams(self) -> frozenset[int] | None:
+        return frozenset({self.team_id}) if self.team_id is not None else self.visible_teams
+
+    def scope(self, **changes) -> q.Scope:
+        first, last = q.period_bounds(self.start, self.end, self.unit)
+        values = dict(standard_id=self.standard.id if self.standard else 0, first_day=first, last_day=last,
+                      unit=self.unit, team_ids=self.scope_teams, staff_id=self.staff_id)
+        values.update(changes)
+        return q.Scope(**values)
+
+    def args(self, **changes) -> dict[str, str]:
+        """The query parameters that reproduce this view (for links and CSV downloads)."""
+        values = {"standard": self.standard.id if self.standard else None, "team": self.team_id,
+                  "staff": self.staff_id, "step": self.step_key, "from": self.start.isoformat(),
+                  "to": self.end.isoformat(), "period": self.unit}
+        values.update(changes)
+        return {key: str(value) for key, value in values.items() if value not in (None, "")}
+
+    def query_string(self, **changes) -> str:
+        return urlencode(self.args(**changes))
+
+
+def read_filters(user: User, args: Mapping[str, str], standards: list[q.StandardInfo]) -> DashboardFilters:
+    """Filters from query parameters. A team or staff member outside the viewer's reach is a 404, so a
+    shared link never widens what someone sees; other unreadable values fall back to defaults."""
+    teams = visible_team_ids(user)
+    visible = None if teams is None else frozenset(teams)
+    team_id = _int(args.get("team"))
+    if team_id is not None and visible is not None and team_id not in visible:
+        abort(404)
+    staff_id = _int(args.get("staff"))
+    if staff_id is not None:
+        staff = db.session.get(User, staff_id)
+        if staff is None or (visible is not None and staff.team_id not in visible):
+            abort(404)
+        if team_id is not None and staff.team_id != team_id:
+            staff_id = None  # a staff member of another team than the one chosen: show the team
+    unit = args.get("period") if args.get("period") in PERIOD_UNITS else WEEK
+
+    standard_id = _int(args.get("standard"))
+    by_id = {standard.id: standard for standard in standards}
+    standard = by_id.get(standard_id) if standard_id is not None else None
+    if standard is None and standards:
+        audited = set(q.standard_ids_with_audits(frozenset({team_id}) if team_id else visible))
+        standard = next((s for s in standards if s.id in audited), standards[0])
+    step_key = args.get("step") or None
+    if standard is None or step_key not in {step.key for step in standard.steps}:
+        step_key = None
+
+    today = clock.today()
+    end = _date(args.get("to")) or today
+    start = _date(args.get("from"))
+    start_given = start is not None
+    if start is None:
+        start = end - DEFAULT_SPAN[unit]
+        first_audit = _first_audit_day(standard, frozenset({team_id}) if team_id else visible)
+        if first_audit is not None and start < first_audit <= end:
+            start = first_audit
+    if start > end:
+        start, end = end, start
+    periods = period_range(start, end, unit)
+    if len(periods) > MAX_PERIODS:
+        start = period_start(periods[-MAX_PERIODS], unit)
+    return DashboardFilters(standard, team_id, staff_id, step_key, start, end, unit, visible, start_given)
+
+
+def _first_audit_day(standard: q.StandardInfo | None, teams: frozenset[int] | None) -> date | None:
+    if standard is None:
+        return None
+    query = select(func.min(AuditWeek.week_start)).where(AuditWeek.standard_id == standard.id)
+    if teams is not None:
+        query = query.where(AuditWeek.team_id.in_(sorted(teams)))
+    return db.session.execute(query).scalar()
+
+
+# -- the dashboard ----------------------------------------------------------------------------------
+
+@dataclass
+class ControlChart:
+    key: str              # step key, or FAILURE
+    title: str
+    chart: PChart
+    signals: list[Signal]
+    figure: charts.PChartFigure
+    n: int
+    nonconforming: int
+    critical: bool = False
+
+    @property
+    def rate(self) -> float | None:
+        return self.nonconforming / self.n if self.n else None
+
+
+@dataclass
+class StaffRow:
+    staff_id: int
+    name: str
+    trend: charts.TrendFigure
+    missed: list[tuple[str, str, q.Counts]]  # (step key, title, counts), most nonconforming first
+    rated: int
+    nonconforming: int
+
+
+@dataclass
+class Dashboard:
+    filters: DashboardFilters
+    periods: list[str]
+    failure: ControlChart | None
+    steps: list[ControlChart]
+    step_titles: dict[str, str]
+    pareto: list
+    pareto_figure: charts.ParetoFigure | None
+    heat_by: str                  # "team" | "staff"
+    heat_rows: list[tuple[str, str]]
+    heat_columns: list[tuple[int, str]]
+    heat_counts: dict
+    heat_figure: charts.HeatMapFigure | None
+    staff_rows: list[StaffRow] = field(default_factory=list)
+    staff_shown: bool = False     # staff sections need a team or a staff member chosen
+
+    @property
+    def signals(self) -> list[tuple[ControlChart, Signal]]:
+        found = [(chart, signal) for chart in ([self.failure] if self.failure else []) + self.steps
+                 for signal in chart.signals]
+        return sorted(found, key=lambda item: (item[1].periods[-1]), reverse=True)
+
+    @property
+    def has_data(self) -> bool:
+        return bool(self.failure and self.failure.n)
+
+
+def control_chart(key: str, title: str, periods: list[str], counts: Mapping[str, q.Counts],
+                  critical: bool = False) -> ControlChart:
+    chart = p_chart([PeriodCount(period, *counts.get(period, (0, 0))) for period in periods])
+    signals = western_electric(chart.points)
+    total = sum(c.n for c in counts.values() if c)
+    nonconforming = sum(c.nonconforming for c in counts.values() if c)
+    return ControlChart(key, title, chart, signals, charts.pchart_figure(chart, signals), total, nonconforming,
+                        critical)
+
+
+def build_dashboard(filters: DashboardFilters, team_names: dict[int, str]) -> Dashboard:
+    standard = filters.standard
+    scope = filters.scope()
+    periods = period_range(scope.first_day, scope.last_day, filters.unit)
+    if standard is None:
+        return Dashboard(filters, periods, None, [], {}, [], None, "team", [], [], {}, None)
+    language = standard.language
+    step_titles = {step.key: text(step.title, language) or step.key for step in standard.steps}
+
+    failure_counts = q.failure_period_counts(scope)
+    step_counts = q.step_period_counts(scope)
+    for key in step_counts:
+        step_titles.setdefault(key, key)  # a step of an older version of the standard
+    ordered_keys = [step.key for step in standard.steps] + sorted(set(step_counts) - {s.key for s in standard.steps})
+    critical = {step.key for step in standard.steps if step.critical}
+
+    failure = control_chart(FAILURE, str(_l("Audits failed")), periods, failure_counts)
+    shown_keys = [filters.step_key] if filters.step_key else ordered_keys
+    steps = [control_chart(key, step_titles[key], periods, step_counts.get(key, {}), key in critical)
+             for key in shown_keys]
+
+    totals = q.step_totals(step_counts)
+    bars = pareto({key: counts.nonconforming for key, counts in totals.items()})
+    pareto_fig = charts.pareto_figure(bars, step_titles) if bars else None
+
+    heat_scope = scope if not filters.step_key else filters.scope(step_keys=(filters.step_key,))
+    heat_rows = [(key, step_titles[key]) for key in shown_keys]
+    staff_shown = filters.team_id is not None or filters.staff_id is not None
+    staff_rows: list[StaffRow] = []
+    if staff_shown:
+        staff_step = q.step_staff_counts(filters.scope())
+        trend = q.staff_score_trend(scope)
+        staff_ids = {staff_id for _key, staff_id in staff_step} | set(trend)
+        names = q.people_names(staff_ids)
+        heat_by = "staff"
+        heat_columns = sorted(((sid, names.get(sid, str(sid))) for sid in staff_ids), key=lambda item: item[1])
+        heat_counts = {key: value for key, value in staff_step.items() if key[0] in shown_keys}
+        for staff_id, name in heat_columns:
+            values = {period: (s.audits, s.score_sum / s.audits) for period, s in trend.get(staff_id, {}).items()
+                      if s.audits}
+            missed = sorted(((key, step_titles.get(key, key), counts) for (key, sid), counts in staff_step.items()
+                             if sid == staff_id and counts.nonconforming),
+                            key=lambda item: (-item[2].nonconforming, -item[2].nonconforming / item[2].n, item[1]))
+            rated = sum(c.n for (key, sid), c in staff_step.items() if sid == staff_id)
+            nonconforming = sum(c.nonconforming for (key, sid), c in staff_step.items() if sid == staff_id)
+            staff_rows.append(StaffRow(staff_id, name, charts.trend_figure(periods, values), missed[:3], rated,
+                                       nonconforming))
+    else:
+        heat_by = "team"
+        heat_counts = q.step_team_counts(heat_scope)
+        heat_columns = sorted(((tid, team_names.get(tid, str(tid))) for _key, tid in heat_counts),
+                              key=lambda item: item[1])
+        heat_columns = list(dict.fromkeys(heat_columns))
+    heat_fig = charts.heat_map_figure(heat_rows, heat_columns, heat_counts) if heat_columns else None
+    return Dashboard(filters, periods, failure, steps, step_titles, bars, pareto_fig, heat_by, heat_rows,
+                     heat_columns, heat_counts, heat_fig, staff_rows, staff_shown)

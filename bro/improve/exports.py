@@ -1,0 +1,86 @@
+"""The numbers behind each dashboard chart, as rows for its table and its CSV download."""
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from flask_babel import gettext as _
+
+from bro.improve.dashboard import FAILURE, ControlChart, Dashboard
+
+CHARTS = ("failure", "step", "pareto", "heatmap", "staff")
+
+
+def _rate(value: float | None) -> str:
+    return "" if value is None else f"{value:.4f}"
+
+
+def control_chart_rows(chart: ControlChart) -> list[list]:
+    rules = {}
+    for signal in chart.signals:
+        for period in signal.periods:
+            rules.setdefault(period, []).append(str(signal.rule))
+    rows = [[_("period"), _("audits"), _("nonconforming"), _("rate"), _("centre"), _("lower limit"),
+             _("upper limit"), _("z"), _("signal rules")]]
+    for point in chart.chart.points:
+        rows.append([point.period, point.n, point.nonconforming, _rate(point.p), _rate(chart.chart.centre),
+                     _rate(point.lcl), _rate(point.ucl), "" if point.z is None else round(point.z, 3),
+                     " ".join(rules.get(point.period, []))])
+    return rows
+
+
+def pareto_rows(board: Dashboard) -> list[list]:
+    rows = [[_("step key"), _("step"), _("nonconforming"), _("percent"), _("cumulative percent")]]
+    for bar in board.pareto:
+        rows.append([bar.key, board.step_titles.get(bar.key, bar.key), bar.count, f"{bar.percent:.2f}",
+                     f"{bar.cumulative_percent:.2f}"])
+    return rows
+
+
+def heat_map_rows(board: Dashboard) -> list[list]:
+    column = _("staff member") if board.heat_by == "staff" else _("team")
+    rows = [[_("step key"), _("step"), column, _("audits"), _("nonconforming"), _("rate")]]
+    for key, title in board.heat_rows:
+        for column_id, name in board.heat_columns:
+            n, nonconforming = board.heat_counts.get((key, column_id), (0, 0))
+            rows.append([key, title, name, n, nonconforming, _rate(nonconforming / n if n else None)])
+    return rows
+
+
+def staff_rows(board: Dashboard) -> list[list]:
+    rows = [[_("staff member"), _("period"), _("audits"), _("mean score")]]
+    for row in board.staff_rows:
+        for x, y, period, mean, audits in row.trend.dots:
+            rows.append([row.name, period, audits, f"{mean:.2f}"])
+    return rows
+
+
+def chart_rows(board: Dashboard, chart: str, key: str | None = None) -> list[list] | None:
+    if chart == "failure" and board.failure is not None:
+        return control_chart_rows(board.failure)
+    if chart == "step":
+        found = next((c for c in board.steps if c.key == key and key != FAILURE), None)
+        return control_chart_rows(found) if found else None
+    if chart == "pareto":
+        return pareto_rows(board)
+    if chart == "heatmap":
+        return heat_map_rows(board)
+    if chart == "staff" and board.staff_shown:
+        return staff_rows(board)
+    return None
+
+
+def _safe(value) -> object:
+    """Spreadsheets run cells starting with = + - @ as formulas: quote text that does."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(rows: Iterable[Sequence]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    for row in rows:
+        writer.writerow([_safe(value) for value in row])
+    return buffer.getvalue()

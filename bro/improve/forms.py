@@ -1,0 +1,34 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import DateField, HiddenField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
+
+from bro import clock
+
+
+class CorrectiveActionForm(FlaskForm):
+    target = SelectField(_l("Target step"), validators=[DataRequired(message=_l("Choose the step to improve."))])
+    team_id = SelectField(_l("Team"), coerce=int)
+    problem = TextAreaField(_l("Problem"), validators=[
+        DataRequired(message=_l("Describe the problem.")), Length(max=4000)],
+        description=_l("What goes wrong, where and since when — the numbers that show it."))
+    root_cause = TextAreaField(_l("Root cause"), validators=[Optional(), Length(max=4000)],
+                               description=_l("Why it happens (you may fill this in later, while planning)."))
+    action = TextAreaField(_l("Action"), validators=[DataRequired(message=_l("Describe the action.")),
+                                                     Length(max=4000)])
+    owner_id = SelectField(_l("Owner"), coerce=int)
+    due_date = DateField(_l("Due date"), validators=[DataRequired(message=_l("Enter a due date (YYYY-MM-DD)."))])
+    source = HiddenField()
+    source_detail = HiddenField()
+    submit = SubmitField(_l("Open action"))
+
+    def validate_due_date(self, field):
+        if field.data and field.data < clock.today():
+            raise ValidationError(_l("The due date cannot be in the past."))
+
+
+class AdvanceForm(FlaskForm):
+    expected_status = HiddenField()
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)],
+                         description=_l("What was done or found at this stage."))
+    submit = SubmitField(_l("Move on"))

@@ -1,0 +1,302 @@
+"""Quality pages: the dashboard and its CSV data, corrective actions, evidence, and staff's own quality."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from bro import clock
+from bro.access import roles_required, visible_team_ids
+from bro.extensions import db
+from bro.home.sections import register_section
+from bro.improve import evidence as ev
+from bro.improve import operations as ops
+from bro.improve import queries as q
+from bro.improve.charts import trend_figure
+from bro.improve.dashboard import (
+    FAILURE, PERIOD_LABELS, RULE_LABELS, SIDE_LABELS, build_dashboard, read_filters, text,
+)
+from bro.improve.exports import chart_rows, to_csv
+from bro.improve.forms import AdvanceForm, CorrectiveActionForm
+from bro.models.improvement import ACTION_STATUSES, CorrectiveAction
+from bro.models.people import Role, User
+from bro.pagination import paginate
+from bro.quality import WEEK, period_range
+from bro.templating import register_nav
+
+bp = Blueprint("improve", __name__, url_prefix="/quality", template_folder="templates")
+
+STATUS_LABELS = {"plan": _l("Plan"), "do": _l("Do"), "check": _l("Check"), "act": _l("Act"), "closed": _l("Closed")}
+ADVANCE_LABELS = {"plan": _l("Start: move to Do"), "do": _l("Move to Check"), "check": _l("Move to Act"),
+                  "act": _l("Close the action")}
+SOURCE_LABELS = {"signal": _l("Control-chart signal"), "pareto": _l("Pareto chart"), "manual": _l("Opened by hand")}
+
+
+@bp.context_processor
+def improve_template_helpers():
+    return {"rule_labels": RULE_LABELS, "side_labels": SIDE_LABELS, "period_labels": PERIOD_LABELS,
+            "status_labels": STATUS_LABELS, "source_labels": SOURCE_LABELS, "advance_labels": ADVANCE_LABELS,
+            "curriculum_text": text, "today": clock.today(), "chart_rows": chart_rows,
+            "statuses": ACTION_STATUSES}
+
+
+# -- dashboard -----------------------------------------------------------------------------------------
+
+def _dashboard():
+    standards = q.standards_with_steps()
+    filters = read_filters(current_user, request.args, standards)
+    teams = q.team_names(filters.visible_teams)
+    return standards, filters, teams, build_dashboard(filters, teams)
+
+
+@bp.route("/")
+@roles_required(Role.supervisor)
+def dashboard():
+    standards, filters, teams, board = _dashboard()
+    staff = q.team_members(filters.scope_teams)
+    return render_template("improve/dashboard.html", board=board, filters=filters, standards=standards,
+                           teams=teams, staff=staff, FAILURE=FAILURE)
+
+
+@bp.route("/data.csv")
+@roles_required(Role.supervisor)
+def dashboard_csv():
+    _standards, filters, _teams, board = _dashboard()
+    chart = request.args.get("chart", "")
+    rows = chart_rows(board, chart, request.args.get("key"))
+    if rows is None:
+        abort(404)
+    name = f"quality-{chart}{'-' + request.args['key'] if chart == 'step' else ''}-{filters.start}-{filters.end}.csv"
+    return Response(to_csv(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+# -- corrective actions --------------------------------------------------------------------------------
+
+@bp.route("/actions")
+@roles_required(Role.supervisor)
+def actions():
+    show = request.args.get("show", "open")
+    query = ops.visible_actions_query(current_user, open_only=show != "all")
+    return render_template("improve/actions.html", page=paginate(query), show=show)
+
+
+def _action_form(standards: list[q.StandardInfo]) -> CorrectiveActionForm:
+    form = CorrectiveActionForm()
+    form.target.choices = [("", _("Choose a step"))] + [
+        (text(standard.title, standard.language) or standard.key,
+         [(f"{standard.id}:{step.key}", text(step.title, standard.language) or step.key) for step in standard.steps])
+        for standard in standards]
+    teams = q.team_names(visible_team_ids(current_user))
+    form.team_id.choices = ([(0, _("Every team"))] if current_user.is_admin else []) + list(teams.items())
+    form.owner_id.choices = [(person.id, person.name) for person in ops.possible_owners(current_user)]
+    return form
+
+
+@bp.route("/actions/new", methods=["GET", "POST"])
+@roles_required(Role.supervisor)
+def new_action():
+    standards = q.standards_with_steps()
+    form = _action_form(standards)
+    if request.method == "GET":
+        standard_id, step = request.args.get("standard", ""), request.args.get("step", "")
+        if f"{standard_id}:{step}" in {value for _group, options in form.target.choices[1:] for value, _ in options}:
+            form.target.data = f"{standard_id}:{step}"
+        team = q_int(request.args.get("team"))
+        if team is not None and team in dict(form.team_id.choices):
+            form.team_id.data = team
+        form.owner_id.data = current_user.id
+        form.source.data = request.args.get("source") if request.args.get("source") in SOURCE_LABELS else "manual"
+        form.source_detail.data = request.args.get("detail", "")[:300]
+        form.problem.data = request.args.get("problem", "")[:4000]
+        form.due_date.data = clock.today() + timedelta(days=28)
+    if form.validate_on_submit():
+        standard_id, step_key = form.target.data.split(":", 1)
+        team_id = form.team_id.data or None
+        owner = db.session.get(User, form.owner_id.data)
+        if owner is None or not (ops.may_manage_team(owner, team_id) or owner.id == current_user.id):
+            form.owner_id.errors.append(_("The owner must supervise the action's team."))
+        else:
+            action = ops.open_action(
+                created_by=current_user, owner=owner, problem=form.problem.data, root_cause=form.root_cause.data,
+                action=form.action.data, due_date=form.due_date.data, standard_id=int(standard_id),
+                step_key=step_key, team_id=team_id, source=form.source.data, source_detail=form.source_detail.data)
+            db.session.commit()
+            flash(_("Corrective action opened."), "success")
+            return redirect(url_for("improve.action", action_id=action.id))
+    return render_template("improve/action_form.html", form=form), 400 if form.errors else 200
+
+
+def q_int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _visible_action(action_id: int) -> CorrectiveAction:
+    action = db.session.execute(
+        select(CorrectiveAction).options(selectinload(CorrectiveAction.events), selectinload(CorrectiveAction.owner),
+                                         selectinload(CorrectiveAction.team))
+        .where(CorrectiveAction.id == action_id)).scalar_one_or_none()
+    if action is None or not ops.may_see_action(current_user, action):
+        abort(404)
+    return action
+
+
+def _render_action(action: CorrectiveAction, form: AdvanceForm | None = None, status: int = 200):
+    standards = {standard.id: standard for standard in q.standards_with_steps()}
+    standard = standards.get(action.standard_id)
+    step = next((s for s in standard.steps if s.key == action.step_key), None) if standard else None
+    step_title = text(step.title, standard.language) if step else action.step_key
+    if form is None:
+        form = AdvanceForm(expected_status=action.status)
+    effect = ops.action_effect(action)
+    return render_template("improve/action.html", action=action, form=form, effect=effect, standard=standard,
+                           step_title=step_title), status
+
+
+@bp.route("/actions/<int:action_id>")
+@roles_required(Role.supervisor)
+def action(action_id: int):
+    return _render_action(_visible_action(action_id))
+
+
+@bp.route("/actions/<int:action_id>/advance", methods=["POST"])
+@roles_required(Role.supervisor)
+def advance_action(action_id: int):
+    action = _visible_action(action_id)
+    form = AdvanceForm()
+    if not form.validate_on_submit():
+        return _render_action(action, form, 400)
+    try:
+        ops.advance_action(action, by=current_user, note=form.note.data,
+                           expected_status=form.expected_status.data or None)
+    except ops.ActionRefused:
+        flash(_("This action has moved on since you opened the page: check its status and try again."), "error")
+        return redirect(url_for("improve.action", action_id=action.id))
+    db.session.commit()
+    flash(_("The action is now at “%(status)s”.", status=STATUS_LABELS[action.status]), "success")
+    return redirect(url_for("improve.action", action_id=action.id))
+
+
+# -- evidence -----------------------------------------------------------------------------------------
+
+@bp.route("/evidence")
+@roles_required(Role.trainer, Role.supervisor)
+def evidence():
+    standards = q.standards_with_steps()
+    # Trainers see aggregates over every team; supervisors their teams.
+    teams = None if current_user.has_role(Role.trainer) else visible_team_ids(current_user)
+    visible = None if teams is None else frozenset(teams)
+    team_id = q_int(request.args.get("team"))
+    if team_id is not None and visible is not None and team_id not in visible:
+        abort(404)
+    scope_teams = frozenset({team_id}) if team_id is not None else visible
+    n = q_int(request.args.get("n")) or 5
+    n = max(1, min(n, 50))
+    standard = next((s for s in standards if str(s.id) == request.args.get("standard")), None) \
+        or (standards[0] if standards else None)
+    today = clock.today()
+    end = _parse_date(request.args.get("to")) or today
+    start = _parse_date(request.args.get("from")) or end - timedelta(days=365)
+    if start > end:
+        start, end = end, start
+    retraining = ev.retraining_rows(scope_teams, n)
+    passed = ev.passed_vs_failed(standard.id, scope_teams, start, end) if standard else []
+    per_step = ev.met_vs_nonconforming(standard, scope_teams, start, end) if standard else []
+    return render_template("improve/evidence.html", retraining=retraining, passed=passed, per_step=per_step,
+                           n=n, standards=standards, standard=standard, teams=q.team_names(visible),
+                           team_id=team_id, start=start, end=end)
+
+
+def _parse_date(value):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(value) if value else None
+    except ValueError:
+        return None
+
+
+# -- staff: my own quality ------------------------------------------------------------------------------
+
+def my_quality(user, weeks: int = 12) -> list[dict]:
+    """Per standard the user was audited on in the last ``weeks`` weeks: score trend and most-missed steps, with
+    the modules that teach each step."""
+    end = clock.today()
+    first, last = q.period_bounds(end - timedelta(weeks=weeks - 1), end, WEEK)
+    periods = period_range(first, last, WEEK)
+    standards = {standard.id: standard for standard in q.standards_with_steps()}
+    results = []
+    for standard_id in q.standard_ids_for_staff(user.id, first, last):
+        standard = standards.get(standard_id)
+        if standard is None:
+            continue
+        scope = q.Scope(standard_id, first, last, WEEK, None, user.id)
+        trend = q.staff_score_trend(scope).get(user.id, {})
+        values = {period: (s.audits, s.score_sum / s.audits) for period, s in trend.items() if s.audits}
+        counts = {key: c for (key, _staff), c in q.step_staff_counts(scope).items()}
+        titles = {step.key: text(step.title, standard.language) or step.key for step in standard.steps}
+        missed = sorted(((key, titles.get(key, key), c) for key, c in counts.items() if c.nonconforming),
+                        key=lambda item: (-item[2].nonconforming, item[1]))
+        teaching = q.modules_teaching([standard_id])
+        results.append({"standard": standard, "title": text(standard.title, standard.language) or standard.key,
+                        "trend": trend_figure(periods, values, reference=standard.pass_score, width=560, height=160),
+                        "missed": [(key, title, c, teaching.get((standard_id, key), [])) for key, title, c in missed]})
+    return results
+
+
+@bp.route("/me")
+@roles_required(Role.staff)
+def mine():
+    return render_template("improve/mine.html", standards=my_quality(current_user), module_url=module_url)
+
+
+def module_url(module: q.TeachingModule) -> str | None:
+    """Link to the training page of a module, when the training area provides one."""
+    from werkzeug.routing import BuildError
+
+    candidates = [("training.course", {"course_id": module.course_id})]
+    if module.first_lesson:
+        candidates.insert(0, ("training.lesson", {"course_id": module.course_id, "module_key": module.module_key,
+                                                  "lesson_key": module.first_lesson}))
+    for endpoint, args in candidates:
+        try:
+            return url_for(endpoint, **args)
+        except BuildError:
+            continue
+    return None
+
+
+# -- navigation and home ----------------------------------------------------------------------------------
+
+register_nav("improve.dashboard", _l("Quality"), Role.supervisor)
+register_nav("improve.actions", _l("Actions"), Role.supervisor)
+register_nav("improve.evidence", _l("Evidence"), Role.trainer, Role.supervisor)
+register_nav("improve.mine", _l("My quality"), Role.staff)
+
+
+def _my_actions(user):
+    actions = ops.overdue_for(user, clock.today())
+    if not actions:
+        return None
+    today = clock.today()
+    return {"actions": actions, "overdue": [a for a in actions if a.is_overdue(today)], "today": today,
+            "status_labels": STATUS_LABELS}
+
+
+def _my_quality_section(user):
+    found = my_quality(user)
+    if not found:
+        return None
+    return {"standards": found[:1], "module_url": module_url, "curriculum_text": text}
+
+
+register_section("corrective-actions", "improve/_home_actions.html", {Role.supervisor}, _my_actions, order=25)
+register_section("my-quality", "improve/_home_quality.html", {Role.staff}, _my_quality_section, order=22)

@@ -1,0 +1,150 @@
+"""The quality dashboard: filters in the URL, access by team, charts with their numbers, CSV, bounded queries."""
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date, timedelta
+
+import pytest
+
+from bro import clock
+from tests.conftest import count_queries
+
+TODAY = date(2026, 11, 26)
+
+
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch):
+    from datetime import datetime
+
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 26, 12, 0))
+    monkeypatch.setattr(clock, "today", lambda: TODAY)
+
+
+@pytest.fixture
+def org(factory):
+    """Two teams audited against one standard over eight weeks; `needs` gets worse in team A's last weeks."""
+    from types import SimpleNamespace
+
+    team_a, team_b = factory.team("Alpha"), factory.team("Beta")
+    sup_a, sup_b = factory.supervisor(team_a, name="Sue A"), factory.supervisor(team_b, name="Sam B")
+    staff_a = [factory.staff(team=team_a, name=f"Ann {i}") for i in range(2)]
+    staff_b = factory.staff(team=team_b, name="Bob B")
+    version = factory.audit_standard(key="dash-standard")
+    start = TODAY - timedelta(weeks=8)
+    for week in range(8):
+        for i, person in enumerate(staff_a):
+            for k in range(3):
+                bad = week >= 6 or (k == 0 and i == 0 and week % 3 == 0)
+                factory.audit(person, sup_a, version, interacted_on=start + timedelta(weeks=week, days=k),
+                              ratings={"greet": "met", "needs": "not_met" if bad else "met",
+                                       "close": "partial" if k == 2 else "met"})
+        factory.audit(staff_b, sup_b, version, interacted_on=start + timedelta(weeks=week),
+                      ratings={"greet": "not_met", "needs": "met", "close": "na"})
+    return SimpleNamespace(team_a=team_a, team_b=team_b, sup_a=sup_a, sup_b=sup_b, staff_a=staff_a,
+                           staff_b=staff_b, version=version, standard_id=version.standard_id)
+
+
+def test_supervisor_sees_own_team_charts_and_the_signal(client, login, org):
+    login(org.sup_a)
+    response = client.get(f"/quality/?standard={org.standard_id}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'id="pchart-failure"' in page and 'id="pchart-needs"' in page
+    assert "Alpha" in page and "Beta" not in page
+    assert "signal-row" in page and 'data-step="needs"' in page
+    assert "<title" in page and "<desc" in page
+
+
+def test_supervisor_cannot_reach_another_team_through_the_url(client, login, org):
+    login(org.sup_a)
+    assert client.get(f"/quality/?team={org.team_b.id}").status_code == 404
+    assert client.get(f"/quality/?staff={org.staff_b.id}").status_code == 404
+    assert client.get(f"/quality/data.csv?chart=pareto&team={org.team_b.id}").status_code == 404
+
+
+def test_staff_member_is_refused_the_dashboard(client, login, org):
+    login(org.staff_a[0])
+    assert client.get("/quality/").status_code == 403
+    assert client.get("/quality/data.csv?chart=pareto").status_code == 403
+
+
+def test_team_filter_shows_staff_heat_map_trends_and_most_missed_steps(client, login, org):
+    login(org.sup_a)
+    page = client.get(f"/quality/?team={org.team_a.id}").get_data(as_text=True)
+    assert "Heat map: step × staff member" in page
+    assert 'id="trend-' in page
+    assert "Ann 0" in page and "Ann 1" in page
+
+
+def test_csv_of_pareto_matches_the_counts(client, login, org):
+    login(org.sup_a)
+    response = client.get(f"/quality/data.csv?chart=pareto&team={org.team_a.id}")
+    assert response.status_code == 200 and response.mimetype == "text/csv"
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    counts = {row[0]: int(row[2]) for row in rows[1:]}
+    # needs: 2 staff × 3 audits × 2 bad weeks, plus Ann 0's first audit in weeks 0 and 3
+    assert counts == {"needs": 14, "close": 16}
+    assert rows[-1][4] == "100.00"
+
+
+@pytest.mark.parametrize("chart", ["failure", "pareto", "heatmap", "staff"])
+def test_every_chart_has_a_csv(client, login, org, chart):
+    login(org.sup_a)
+    response = client.get(f"/quality/data.csv?chart={chart}&team={org.team_a.id}")
+    assert response.status_code == 200
+    assert len(response.get_data(as_text=True).splitlines()) > 1
+
+
+def test_step_csv_lists_every_period_with_limits_and_gaps(client, login, org):
+    login(org.sup_a)
+    frm = (TODAY - timedelta(weeks=10)).isoformat()
+    response = client.get(f"/quality/data.csv?chart=step&key=needs&from={frm}&to={TODAY.isoformat()}")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert len(rows) == 1 + 11
+    gaps = [row for row in rows[1:] if row[1] == "0"]
+    assert gaps and all(row[3] == "" and row[6] == "" for row in gaps)
+
+
+def test_unknown_chart_csv_is_not_found(client, login, org):
+    login(org.sup_a)
+    assert client.get("/quality/data.csv?chart=nope").status_code == 404
+
+
+@pytest.mark.parametrize("period", ["day", "week", "month"])
+def test_each_period_unit_renders(client, login, org, period):
+    login(org.sup_a)
+    response = client.get(f"/quality/?period={period}&step=needs")
+    assert response.status_code == 200
+
+
+def test_bad_filter_values_fall_back_to_defaults(client, login, org):
+    login(org.sup_a)
+    response = client.get("/quality/?from=yesterday&to=2026-13-45&period=fortnight&step=nope&standard=x")
+    assert response.status_code == 200
+
+
+def test_admin_sees_every_team(client, login, factory, org):
+    login(factory.admin())
+    page = client.get("/quality/").get_data(as_text=True)
+    assert "Alpha" in page and "Beta" in page
+
+
+def test_dashboard_queries_do_not_grow_with_audits_or_teams(client, login, factory, org):
+    admin = factory.admin()
+    login(admin)
+    with count_queries() as small:
+        assert client.get("/quality/").status_code == 200
+        assert client.get(f"/quality/?team={org.team_a.id}").status_code == 200
+    for n in range(3):
+        team = factory.team(f"Extra {n}")
+        sup = factory.supervisor(team)
+        person = factory.staff(team=team)
+        for week in range(4):
+            factory.audit(person, sup, org.version, interacted_on=TODAY - timedelta(weeks=week),
+                          ratings={"greet": "met", "needs": "not_met", "close": "partial"})
+    with count_queries() as large:
+        assert client.get("/quality/").status_code == 200
+        assert client.get(f"/quality/?team={org.team_a.id}").status_code == 200
+    assert large.count <= small.count
+    assert small.count <= 40
