@@ -62,6 +62,33 @@ class Factory:
         return self.curricula(text).version_of("course", "sample-course")
 
 
+    # --- audits ------------------------------------------------------------------------------
+    def audit_standard(self, steps=(("greet", 1, False), ("needs", 2, True), ("close", 1, False)),
+                       pass_score=80, relationship="b2c", key: str | None = None, imported_by: User | None = None):
+        """Import a standard with `steps` as (key, weight, critical); returns its StandardVersion in force."""
+        key = key or f"audit-standard-{next(_sequence)}"
+        lines = [f"kind: standard", f"id: {key}", "language: en", f"title: {{en: Standard {key}}}",
+                 f"relationship: {relationship}", f"pass_score: {pass_score}", "steps:"]
+        for step_key, weight, critical in steps:
+            lines += [f"  - id: {step_key}", f"    title: {{en: Step {step_key}}}", f"    weight: {weight}",
+                      f"    guidance: {{en: 'How to do {step_key} well.'}}"]
+            if critical:
+                lines.append("    critical: true")
+        return self.curricula("\n".join(lines) + "\n", imported_by=imported_by).version_of("standard", key)
+
+    def audit(self, staff: User, auditor: User, version=None, ratings: dict | None = None, **kw):
+        """Record an audit through bro.audits.operations.record_audit (every step met unless `ratings`)."""
+        from datetime import date
+
+        from bro.audits.operations import record_audit
+
+        version = version or self.audit_standard()
+        ratings = ratings or {step.key: "met" for step in version.steps}
+        values = {"relationship": version.relationship_kind if version.relationship_kind != "any" else "b2c",
+                  "channel": "phone", "interacted_on": date.today(), "customer_ref": f"C-{next(_sequence)}"}
+        values.update(kw)
+        return record_audit(auditor=auditor, staff=staff, version=version, ratings=ratings, **values)
+
 # A small standard (3 steps, one critical) and a course teaching it: two modules, every question type.
 SAMPLE_CURRICULUM = """\
 kind: standard

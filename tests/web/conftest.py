@@ -33,4 +33,5 @@ WORLD_EXTENSIONS: list = []
 __all__ = ["Role", "WORLD_EXTENSIONS"]
 from tests.web import world_authoring  # noqa: E402,F401  (curricula for the access matrix)
 from tests.web import world_training  # noqa: E402,F401  (a course, attempts and a certificate)
+from tests.web import world_audits  # noqa: E402,F401  (a standard, audits, a dispute, a calibration session)
 from tests.web import world_improve  # noqa: E402,F401  (a corrective action)

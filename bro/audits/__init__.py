@@ -1,0 +1,1 @@
+"""Audits of service interactions: recording, revisions, disputes, outcomes, calibration, the retraining loop."""

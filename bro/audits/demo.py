@@ -1,0 +1,266 @@
+"""Demo audits: thirteen weeks of audits over both teams, through the real operations.
+
+Each supervisor audits their team's staff (Grace, who supervises both, audits some of each). Staff differ
+in skill; the B2C step `needs` drifts from ~10% to ~45% nonconforming over the last four weeks, so the
+improvement dashboards find a real signal. Some audits are acknowledged, three are disputed (one upheld
+with a new revision, one rejected, one open), most interactions get customer outcomes that go with
+passing, and there are two calibration sessions (one complete, one waiting for Grace).
+
+Time is set explicitly: the clock is moved to each event's moment while the operation runs, so
+revisions, disputes and the retraining assignments they create carry their past dates.
+"""
+from __future__ import annotations
+
+import random
+from contextlib import contextmanager
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from bro import clock
+from bro.audits import calibration as calibration_ops
+from bro.audits.operations import (
+    AuditRefused, Outcomes, acknowledge_audit, correct_audit, dispute_audit, record_audit, record_outcomes,
+    resolve_dispute, standards_in_force,
+)
+from bro.demo import DemoContext, register_demo_step
+from bro.extensions import db
+from bro.models.audits import Audit
+from bro.models.curricula import StandardVersion
+
+WEEKS = 13
+DRIFT_WEEKS = 4
+DRIFTING_STEP = "needs"
+CHANNELS_B2C = ["phone", "phone", "chat", "email", "in_person", "in_person"]
+CHANNELS_B2B = ["meeting", "meeting", "phone", "email"]
+# Steps that often do not apply (rated n.a.) in a share of interactions.
+OFTEN_NA = {"follow-up": 0.25, "inform": 0.3, "support": 0.15, "cross-sell": 0.3, "disputes": 0.5, "boundaries": 0.2}
+# How hard each step is for everybody (added to a staff member's base rate).
+DIFFICULTY = {"recommend": 0.06, "listen": 0.04, "close": 0.05, "negotiate": 0.08, "review": 0.05, "trust": 0.03}
+
+
+@contextmanager
+def _clock_at(moment: datetime):
+    original = clock.utcnow
+    clock.utcnow = lambda: moment
+    try:
+        yield
+    finally:
+        clock.utcnow = original
+
+
+def _rate(version: StandardVersion, base: float, rng: random.Random, drift: float) -> dict[str, str]:
+    ratings = {}
+    for step in version.steps:
+        if rng.random() < OFTEN_NA.get(step.key, 0.03):
+            ratings[step.key] = "na"
+            continue
+        p = base + DIFFICULTY.get(step.key, 0.0)
+        if step.key == DRIFTING_STEP:
+            p = drift
+        if rng.random() < p:
+            ratings[step.key] = "not_met" if step.critical or rng.random() < 0.4 else "partial"
+        else:
+            ratings[step.key] = "met"
+    if all(value == "na" for value in ratings.values()):
+        ratings[version.steps[0].key] = "met"
+    return ratings
+
+
+def _outcomes(audit: Audit, ratings: dict[str, str], rng: random.Random, today: date) -> Outcomes | None:
+    if rng.random() < 0.18:
+        return None  # not every customer's outcome is known
+    good = audit.passed
+    needs_failed = ratings.get(DRIFTING_STEP) == "not_met"
+    csat = min(5, max(1, round(rng.gauss(4.4 if good else 3.1, 0.7) - (0.6 if needs_failed else 0))))
+    repeat = rng.random() < (0.58 if good else 0.30) - (0.12 if needs_failed else 0)
+    referral = rng.random() < (0.27 if good else 0.09)
+    retained = None
+    if (today - audit.interacted_on).days >= 90:
+        retained = rng.random() < (0.9 if good else 0.68)
+    if audit.relationship_kind == "b2b":
+        value = Decimal(rng.randint(1500, 24000)) if repeat or rng.random() < 0.5 else None
+    else:
+        value = Decimal(rng.randint(1500, 32000)) / 100 if repeat or rng.random() < 0.6 else None
+    return Outcomes(csat=csat, repeat_purchase=repeat, referral_made=referral, retained_90d=retained,
+                    order_value=value)
+
+
+def seed_audits(ctx: DemoContext) -> None:
+    b2c = next(iter(standards_in_force("b2c")), None)
+    b2b = next(iter(standards_in_force("b2b")), None)
+    if b2c is None and b2b is None:
+        return  # no standard imported: nothing to audit against
+    if db.session.execute(select(Audit.id).limit(1)).first():
+        return
+    users, rng = ctx.users, ctx.rng
+    today = clock.today()
+    first_monday = today - timedelta(days=today.weekday()) - timedelta(weeks=WEEKS - 1)
+    teams = [
+        (b2c or b2b, "b2c" if b2c else "b2b", users["sup_front"], ["staff_1", "staff_2", "staff_3", "staff_4"],
+         CHANNELS_B2C, "C-"),
+        (b2b or b2c, "b2b" if b2b else "b2c", users["sup_key"], ["staff_5", "staff_6", "staff_7", "staff_8"],
+         CHANNELS_B2B, "ACC-"),
+    ]
+    base_rates = {key: rate for key, rate in zip([f"staff_{i}" for i in range(1, 9)],
+                                                   [0.07, 0.15, 0.05, 0.11, 0.09, 0.16, 0.06, 0.12])}
+    recorded: list[tuple[Audit, dict[str, str]]] = []
+    reference = 10000
+    for week in range(WEEKS):
+        monday = first_monday + timedelta(weeks=week)
+        drifting = week >= WEEKS - DRIFT_WEEKS
+        for version, relationship, supervisor, staff_keys, channels, prefix in teams:
+            for key in staff_keys:
+                staff = users[key]
+                for _ in range(rng.randint(3, 6)):
+                    day = monday + timedelta(days=rng.randint(0, 5))
+                    if day >= today:
+                        continue
+                    drift = rng.uniform(0.38, 0.52) if drifting else rng.uniform(0.06, 0.14)
+                    ratings = _rate(version, base_rates[key], rng, drift)
+                    auditor = users["sup_both"] if rng.random() < 0.25 else supervisor
+                    at = datetime.combine(day, time(rng.randint(8, 16), rng.choice([0, 15, 30, 45])))
+                    created = at + timedelta(hours=rng.randint(1, 30))
+                    created = min(created, clock.utcnow() - timedelta(hours=1))
+                    reference += rng.randint(1, 9)
+                    notes = {k: "Customer had to explain twice." for k, v in ratings.items()
+                             if k == DRIFTING_STEP and v == "not_met" and rng.random() < 0.4}
+                    with _clock_at(created):
+                        audit = record_audit(
+                            auditor=auditor, staff=staff, version=version, relationship=relationship,
+                            channel=rng.choice(channels), interacted_on=day, interacted_at=at,
+                            customer_ref=f"{prefix}{reference}", ratings=ratings, step_notes=notes,
+                            note=None, created_at=created)
+                    recorded.append((audit, ratings))
+    db.session.flush()
+
+    # The staff's answers: most older audits acknowledged within a few days.
+    for audit, _ratings in recorded:
+        if (today - audit.interacted_on).days > 7 and rng.random() < 0.85:
+            with _clock_at(audit.created_at + timedelta(hours=rng.randint(4, 72))):
+                acknowledge_audit(audit, audit.staff)
+
+    _demo_disputes(ctx, recorded, today)
+
+    # Outcomes, recorded by the auditor about two weeks after the interaction (when known by then).
+    for audit, ratings in recorded:
+        outcomes = _outcomes(audit, ratings, rng, today)
+        recorded_at = datetime.combine(audit.interacted_on + timedelta(days=14), time(10))
+        if outcomes is None or recorded_at > clock.utcnow():
+            continue
+        record_outcomes(audit, outcomes, audit.auditor, at=recorded_at)
+
+    _demo_calibration(ctx, b2c or b2b, b2b or b2c, today)
+    db.session.flush()
+
+
+def _changed(audit: Audit, rng: random.Random) -> dict[str, str] | None:
+    """The audit's ratings with one nonconforming step corrected to met (what an upheld dispute changes)."""
+    ratings = {r.step_key: r.rating for r in audit.current_revision.ratings}
+    failing = [k for k, v in ratings.items() if v in ("partial", "not_met")]
+    if not failing:
+        return None
+    ratings[rng.choice(failing)] = "met"
+    return ratings
+
+
+def _demo_disputes(ctx: DemoContext, recorded, today: date) -> None:
+    users, rng = ctx.users, ctx.rng
+    front = [a for a, _ in recorded if a.team_id == users["staff_1"].team_id]
+    key = [a for a, _ in recorded if a.team_id == users["staff_5"].team_id]
+
+    def candidates(audits, min_days, max_days, auditor=None):
+        return [a for a in audits if min_days <= (today - a.interacted_on).days <= max_days
+                and a.status == "recorded" and not a.passed and (auditor is None or a.auditor_id == auditor.id)]
+
+    # Upheld: a Front desk audit by Siti, disputed by the staff member, Grace corrects it.
+    upheld = candidates(front, 20, 40, users["sup_front"])
+    if upheld:
+        audit = upheld[0]
+        ratings = _changed(audit, rng)
+        if ratings:
+            with _clock_at(audit.created_at + timedelta(days=2)):
+                dispute = dispute_audit(audit, audit.staff, "The customer asked to be called back later; "
+                                        "I did ask about their needs on the second call.")
+            with _clock_at(audit.created_at + timedelta(days=5)):
+                resolve_dispute(dispute, by=users["sup_both"], upheld=True, ratings=ratings,
+                                reason="The call recording shows the needs were asked on the follow-up call.")
+
+    # Rejected: a Key accounts audit by Piotr, Grace rejects the dispute.
+    rejected = candidates(key, 15, 45, users["sup_key"])
+    if rejected:
+        audit = rejected[0]
+        with _clock_at(audit.created_at + timedelta(days=3)):
+            dispute = dispute_audit(audit, audit.staff, "The partner never asked for a written summary.")
+        with _clock_at(audit.created_at + timedelta(days=6)):
+            resolve_dispute(dispute, by=users["sup_both"], upheld=False,
+                            reason="The standard asks for a written summary after every meeting, asked or not.")
+
+    # Open: a recent Front desk audit, disputed and waiting for a supervisor.
+    open_ = candidates(front, 2, 10)
+    if open_:
+        audit = open_[0]
+        with _clock_at(min(audit.created_at + timedelta(days=1), clock.utcnow())):
+            dispute_audit(audit, audit.staff, "The customer was in a hurry and refused the questions about "
+                                              "their needs; I noted that in the system.")
+
+    # An auditor's own correction (a rating entered on the wrong step).
+    corrected = [a for a, _ in recorded if 30 <= (today - a.interacted_on).days <= 60
+                 and a.status in ("recorded", "acknowledged") and not a.disputes]
+    if corrected:
+        audit = corrected[0]
+        ratings = _changed(audit, rng)
+        if ratings:
+            with _clock_at(audit.created_at + timedelta(hours=3)):
+                try:
+                    correct_audit(audit, by=audit.auditor, ratings=ratings,
+                                  reason="Rated the wrong step by mistake; corrected from my notes.")
+                except AuditRefused:
+                    pass
+
+
+def _demo_calibration(ctx: DemoContext, b2c: StandardVersion, b2b: StandardVersion, today: date) -> None:
+    users, rng = ctx.users, ctx.rng
+    raters = [users["sup_front"], users["sup_key"], users["sup_both"]]
+    opened = datetime.combine(today - timedelta(days=20), time(9))
+    with _clock_at(opened):
+        complete = calibration_ops.open_session(
+            owner=users["sup_front"], reference="CAL-B2C-01", version=b2c, participants=raters,
+            description="Phone call, 6 minutes. The customer asks about upgrading their mobile plan. The agent "
+                        "greets by name, asks how many people share the plan, recommends the family plan without "
+                        "asking about budget, explains the price clearly but not the contract length, and "
+                        "closes with a summary. No follow-up is agreed.")
+    base = {step.key: "met" for step in b2c.steps}
+    variations = [{}, {"recommend": "partial"}, {"recommend": "partial", "close": "partial"}]
+    for offset, (user, change) in enumerate(zip(raters, variations)):
+        ratings = dict(base)
+        ratings.update({k: v for k, v in change.items() if k in ratings})
+        for key in ("follow-up", "support"):
+            if key in ratings:
+                ratings[key] = "not_met" if offset == 2 and key == "follow-up" else "na"
+        if "needs" in ratings and offset == 1:
+            ratings["needs"] = "not_met"
+        with _clock_at(opened + timedelta(hours=2 + offset * 5)):
+            calibration_ops.submit_ratings(complete, user, ratings)
+
+    opened = datetime.combine(today - timedelta(days=3), time(14))
+    with _clock_at(opened):
+        waiting = calibration_ops.open_session(
+            owner=users["sup_key"], reference="CAL-B2B-02", version=b2b, participants=raters,
+            description="Quarterly review meeting with a distribution partner. The account manager prepared "
+                        "figures, agreed next quarter's targets, but gave a discount without asking for "
+                        "anything in return and did not send a written summary.")
+    for offset, user in enumerate([users["sup_key"], users["sup_front"]]):
+        ratings = {step.key: "met" for step in b2b.steps}
+        for key, value in (("negotiate", "not_met" if offset == 0 else "partial"), ("review", "partial"),
+                           ("disputes", "na")):
+            if key in ratings:
+                critical = next(s.critical for s in b2b.steps if s.key == key)
+                ratings[key] = "not_met" if critical and value == "partial" else value
+        with _clock_at(opened + timedelta(hours=3 + offset * 20)):
+            calibration_ops.submit_ratings(waiting, user, ratings)
+    rng.random()
+
+
+register_demo_step(30, "audits", seed_audits)

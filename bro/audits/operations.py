@@ -1,0 +1,442 @@
+"""Audit operations: record, correct, acknowledge, dispute, resolve, outcomes, and the retraining loop.
+
+Every function adds and flushes; the caller (view, CLI, demo) commits once. Scoring is
+`bro.scoring.score_audit` — never re-implemented here. Ratings are evidence: a change of
+ratings always adds an AuditRevision; the previous revision and its AuditRating rows stay.
+The derived tables (AuditStepResult, AuditWeek, AuditStepWeek) are rewritten only by
+`_apply_current_revision`, the one place that keeps them in step with the evidence.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import selectinload
+
+from bro import clock
+from bro.extensions import db
+from bro.models.audits import (
+    CHANNELS, RELATIONSHIPS, Audit, AuditRating, AuditRevision, AuditStepResult, AuditStepWeek, AuditWeek, Dispute,
+)
+from bro.models.curricula import Course, CourseModule, ModuleStep, Standard, StandardVersion
+from bro.models.people import Role, User
+from bro.scoring import NONCONFORMING, InvalidAudit, Rating, StepSpec, score_audit
+
+__all__ = [
+    "AuditRefused", "NotAllowed", "acknowledge_audit", "can_audit", "can_resolve_dispute", "correct_audit",
+    "dispute_audit", "dispute_deadline", "may_correct", "record_audit", "record_outcomes", "resolve_dispute",
+    "standards_in_force", "step_specs", "week_start",
+]
+
+
+class AuditRefused(ValueError):
+    """The request cannot be carried out; ``problems`` are messages for people (translated)."""
+
+    def __init__(self, problems: list[str] | str, field_problems: Mapping[str, str] | None = None):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.field_problems = dict(field_problems or {})
+        super().__init__("; ".join(self.problems + list(self.field_problems.values())))
+
+
+class NotAllowed(PermissionError):
+    """The user may not do this to this object (views answer 403, or 404 when they may not even see it)."""
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Standards and scoring helpers
+
+
+def step_specs(version: StandardVersion) -> list[StepSpec]:
+    return [StepSpec(key=step.key, weight=step.weight, critical=step.critical) for step in version.steps]
+
+
+def standards_in_force(relationship: str) -> list[StandardVersion]:
+    """Current versions of the standards that apply to ``relationship`` (exact kind first, then ``any``)."""
+    versions = db.session.execute(
+        select(StandardVersion)
+        .join(Standard, Standard.current_version_id == StandardVersion.id)
+        .where(StandardVersion.relationship_kind.in_([relationship, "any"]))
+        .options(selectinload(StandardVersion.steps), selectinload(StandardVersion.standard))
+    ).scalars().all()
+    return sorted(versions, key=lambda v: (v.relationship_kind != relationship, v.standard.key))
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s ISO week (the key of the weekly summaries)."""
+    return day - timedelta(days=day.weekday())
+
+
+def _score(version: StandardVersion, ratings: Mapping[str, str]):
+    """Score with bro.scoring, turning its problems into messages for the person rating."""
+    keys = [step.key for step in version.steps]
+    if keys and all(ratings.get(key) == Rating.NA.value for key in keys):
+        raise AuditRefused(_("Every step is rated “n.a.”: an audit needs at least one step rated met, "
+                             "partial or not met. Rate the steps that happened, or do not record this audit."))
+    try:
+        return score_audit(step_specs(version), ratings, version.pass_score)
+    except InvalidAudit as error:
+        raise AuditRefused([_("The ratings cannot be scored: %(problem)s", problem=p) for p in error.problems]) \
+            from None
+
+
+def _decimal_score(score: float) -> Decimal:
+    return Decimal(repr(score)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Who may do what (object level; roles are checked by the views' decorators)
+
+
+def can_audit(auditor: User, staff: User) -> bool:
+    """Admins audit anyone; a supervisor audits staff of the teams they supervise (never themselves)."""
+    if staff.team_id is None or not staff.has_role(Role.staff) or auditor.id == staff.id:
+        return False
+    if auditor.is_admin:
+        return True
+    return auditor.has_role(Role.supervisor) and staff.team_id in {t.id for t in auditor.supervised_teams}
+
+
+def may_correct(user: User, audit: Audit) -> bool:
+    return user.id == audit.auditor_id or (user.is_admin and user.id != audit.staff_id)
+
+
+def can_resolve_dispute(user: User, audit: Audit) -> bool:
+    """A supervisor of the audit's team other than the auditor — the auditor only when the team has no
+    other active supervisor. Admins may resolve any dispute they did not audit."""
+    if user.id == audit.staff_id:
+        return False
+    supervises = user.has_role(Role.supervisor) and audit.team_id in {t.id for t in user.supervised_teams}
+    if not (supervises or user.is_admin):
+        return False
+    if user.id != audit.auditor_id:
+        return True
+    others = [s for s in audit.team.supervisors if s.id != audit.auditor_id and s.active]
+    return not others
+
+
+def dispute_deadline(audit: Audit) -> datetime:
+    days = current_app.config.get("BRO_DISPUTE_WINDOW_DAYS", 14)
+    return audit.created_at + timedelta(days=days)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Recording and revising
+
+
+def record_audit(*, auditor: User, staff: User, version: StandardVersion, relationship: str, channel: str,
+                 interacted_on: date, customer_ref: str, ratings: Mapping[str, str],
+                 step_notes: Mapping[str, str | None] | None = None, note: str | None = None,
+                 interacted_at: datetime | None = None, created_at: datetime | None = None) -> Audit:
+    """Record an audit (revision 1), update the derived tables and assign retraining for failed steps."""
+    if not can_audit(auditor, staff):
+        raise NotAllowed(_("You may audit only staff members of the teams you supervise."))
+    problems: dict[str, str] = {}
+    if relationship not in RELATIONSHIPS:
+        problems["relationship"] = _("Choose B2C or B2B.")
+    elif version.relationship_kind not in (relationship, "any"):
+        problems["relationship"] = _("This standard applies to %(kind)s relationships.",
+                                     kind=version.relationship_kind.upper())
+    if version.standard.current_version_id != version.id:
+        problems["standard"] = _("A newer version of this standard is in force: reload the form.")
+    if channel not in CHANNELS:
+        problems["channel"] = _("Choose a channel.")
+    if interacted_on > clock.today():
+        problems["interacted_on"] = _("The interaction cannot be in the future.")
+    customer_ref = (customer_ref or "").strip()
+    if not customer_ref:
+        problems["customer_ref"] = _("Enter the customer or account reference.")
+    if problems:
+        raise AuditRefused([], problems)
+    result = _score(version, ratings)
+
+    now = created_at or clock.utcnow()
+    audit = Audit(staff_id=staff.id, team_id=staff.team_id, auditor_id=auditor.id, standard_id=version.standard_id,
+                  standard_version_id=version.id, relationship_kind=relationship, channel=channel,
+                  interacted_on=interacted_on, interacted_at=interacted_at, customer_ref=customer_ref,
+                  note=(note or "").strip() or None, created_at=now, revision_number=1,
+                  score=_decimal_score(result.score), passed=result.passed, status="recorded")
+    db.session.add(audit)
+    db.session.flush()
+    revision = _add_revision(audit, number=1, kind="original", by=auditor, at=now, reason=None,
+                             ratings=ratings, step_notes=step_notes, note=audit.note, result=result)
+    _apply_current_revision(audit, revision, previous=None)
+    assign_retraining_for(audit, revision, assigned_by=auditor)
+    return audit
+
+
+def correct_audit(audit: Audit, *, by: User, ratings: Mapping[str, str], reason: str,
+                  step_notes: Mapping[str, str | None] | None = None, note: str | None = None,
+                  at: datetime | None = None) -> AuditRevision:
+    """The auditor corrects their audit: a new revision; the previous one is kept as it was."""
+    if not may_correct(by, audit):
+        raise NotAllowed(_("Only the auditor may correct this audit."))
+    return _revise(audit, kind="correction", by=by, ratings=ratings, reason=reason, step_notes=step_notes,
+                   note=note, at=at)
+
+
+def _revise(audit: Audit, *, kind: str, by: User, ratings: Mapping[str, str], reason: str,
+            step_notes: Mapping[str, str | None] | None, note: str | None, at: datetime | None) -> AuditRevision:
+    reason = (reason or "").strip()
+    if not reason:
+        raise AuditRefused([], {"reason": _("Say why the ratings change: the reason is kept with the revision.")})
+    previous = audit.current_revision
+    before = {row.step_key: (row.rating, row.note or None) for row in previous.ratings}
+    after = {key: (value, ((step_notes or {}).get(key) or "").strip() or None) for key, value in ratings.items()}
+    new_note = (note or "").strip() or None
+    if before == after and new_note == previous.note:
+        raise AuditRefused(_("Nothing changed: change at least one rating or note, or leave the audit as it is."))
+    result = _score(audit.standard_version, ratings)
+    revision = _add_revision(audit, number=previous.number + 1, kind=kind, by=by, at=at or clock.utcnow(),
+                             reason=reason, ratings=ratings, step_notes=step_notes, note=new_note, result=result)
+    audit.revision_number = revision.number
+    audit.score = revision.score
+    audit.passed = revision.passed
+    _apply_current_revision(audit, revision, previous=previous)
+    assign_retraining_for(audit, revision, assigned_by=by)
+    return revision
+
+
+def _add_revision(audit: Audit, *, number: int, kind: str, by: User, at: datetime, reason: str | None,
+                  ratings: Mapping[str, str], step_notes: Mapping[str, str | None] | None, note: str | None,
+                  result) -> AuditRevision:
+    revision = AuditRevision(audit_id=audit.id, number=number, kind=kind, created_by_id=by.id, created_at=at,
+                             reason=reason, score=_decimal_score(result.score), passed=result.passed, note=note)
+    revision.ratings = [
+        AuditRating(step_key=step.key, rating=str(ratings[step.key]),
+                    note=((step_notes or {}).get(step.key) or "").strip() or None)
+        for step in audit.standard_version.steps
+    ]
+    audit.revisions.append(revision)
+    db.session.add(revision)
+    db.session.flush()
+    return revision
+
+
+def _apply_current_revision(audit: Audit, revision: AuditRevision, previous: AuditRevision | None) -> None:
+    """Rewrite the derived rows of ``audit`` from ``revision`` (its current one), and move the weekly counts
+    from ``previous`` to ``revision``."""
+    db.session.execute(delete(AuditStepResult).where(AuditStepResult.audit_id == audit.id))
+    rows = [
+        {"audit_id": audit.id, "step_key": r.step_key, "standard_id": audit.standard_id, "team_id": audit.team_id,
+         "staff_id": audit.staff_id, "interacted_on": audit.interacted_on, "rating": r.rating,
+         "rated": r.rating != Rating.NA.value, "nonconforming": r.rating in NONCONFORMING}
+        for r in revision.ratings
+    ]
+    if rows:
+        db.session.execute(insert(AuditStepResult), rows)
+
+    week = week_start(audit.interacted_on)
+    audits_delta = 0 if previous is not None else 1
+    failed_delta = int(not revision.passed) - (int(not previous.passed) if previous is not None else 0)
+    score_delta = revision.score - (previous.score if previous is not None else Decimal(0))
+    _upsert_counts(AuditWeek, [{"team_id": audit.team_id, "standard_id": audit.standard_id, "week_start": week,
+                                "audits": audits_delta, "failed": failed_delta, "score_sum": score_delta}],
+                   keys=("team_id", "standard_id", "week_start"), counters=("audits", "failed", "score_sum"))
+
+    old = {r.step_key: r.rating for r in previous.ratings} if previous is not None else {}
+    step_rows = []
+    for r in revision.ratings:
+        rated = int(r.rating != Rating.NA.value) - int(r.step_key in old and old[r.step_key] != Rating.NA.value)
+        nonconforming = int(r.rating in NONCONFORMING) - int(old.get(r.step_key) in NONCONFORMING)
+        if previous is None or rated or nonconforming:
+            step_rows.append({"team_id": audit.team_id, "standard_id": audit.standard_id, "step_key": r.step_key,
+                              "week_start": week, "rated": rated, "nonconforming": nonconforming})
+    if step_rows:
+        _upsert_counts(AuditStepWeek, step_rows, keys=("team_id", "standard_id", "step_key", "week_start"),
+                       counters=("rated", "nonconforming"))
+
+
+def _upsert_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tuple[str, ...]) -> None:
+    """Add ``rows``' counters to the summary rows with the same keys (insert when missing), in one statement
+    that is safe under concurrent writers (INSERT ... ON CONFLICT DO UPDATE on SQLite and PostgreSQL)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:  # pragma: no cover - other databases: read, then write
+        for row in rows:
+            existing = db.session.get(model, tuple(row[k] for k in keys))
+            if existing is None:
+                db.session.add(model(**row))
+            else:
+                for name in counters:
+                    setattr(existing, name, getattr(existing, name) + row[name])
+        db.session.flush()
+        return
+    statement = dialect_insert(model).values(rows)
+    table = model.__table__
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: table.c[name] + statement.excluded[name] for name in counters},
+    )
+    db.session.execute(statement)
+    # The ORM may hold summary objects loaded earlier: let it reread them.
+    for obj in [o for o in db.session.identity_map.values() if isinstance(o, model)]:
+        db.session.expire(obj)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The loop: failed steps assign the modules that teach them
+
+
+def modules_teaching(standard_id: int, step_keys: list[str]) -> list[tuple[CourseModule, str]]:
+    """Modules of the current version of each course on ``standard_id`` that teach any of ``step_keys``,
+    each with the first of those steps it teaches (in the order given) — one entry per module."""
+    if not step_keys:
+        return []
+    rows = db.session.execute(
+        select(CourseModule, ModuleStep.step_key)
+        .join(ModuleStep, ModuleStep.module_id == CourseModule.id)
+        .join(Course, Course.current_version_id == CourseModule.course_version_id)
+        .where(ModuleStep.standard_id == standard_id, ModuleStep.step_key.in_(step_keys))
+        .order_by(CourseModule.course_id, CourseModule.position)
+    ).all()
+    order = {key: index for index, key in enumerate(step_keys)}
+    chosen: dict[int, tuple[CourseModule, str]] = {}
+    for module, step_key in rows:
+        if module.id not in chosen or order[step_key] < order[chosen[module.id][1]]:
+            chosen[module.id] = (module, step_key)
+    return list(chosen.values())
+
+
+def _training_operations():
+    """The training area's operations, when installed (it is built alongside this area)."""
+    try:
+        from bro.training import operations
+    except ImportError:
+        return None
+    return operations if hasattr(operations, "assign_retraining") else None
+
+
+def assign_retraining_for(audit: Audit, revision: AuditRevision, assigned_by: User | None = None) -> list:
+    """Assign the audited staff member each module that teaches a step rated partial or not_met in
+    ``revision`` — once per module, and not when an assignment of that module is already open."""
+    training = _training_operations()
+    if training is None:
+        return []
+    nonconforming = [r.step_key for r in sorted(revision.ratings, key=_step_position(audit))
+                     if r.rating in NONCONFORMING]
+    assignments = []
+    for module, step_key in modules_teaching(audit.standard_id, nonconforming):
+        # assign_retraining itself skips a module whose assignment is still open (returns None).
+        assignment = training.assign_retraining(audit.staff, module, audit.id, step_key, assigned_by=assigned_by)
+        if assignment is not None:
+            assignments.append(assignment)
+    return assignments
+
+
+def _step_position(audit: Audit):
+    positions = {step.key: step.position for step in audit.standard_version.steps}
+    return lambda rating: positions.get(rating.step_key, 0)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The staff member's answer: acknowledge or dispute
+
+
+def acknowledge_audit(audit: Audit, staff: User, at: datetime | None = None) -> Audit:
+    if staff.id != audit.staff_id:
+        raise NotAllowed(_("Only the audited staff member acknowledges an audit."))
+    if audit.status != "recorded":
+        raise AuditRefused(_("This audit has been acknowledged or disputed already."))
+    audit.status = "acknowledged"
+    audit.acknowledged_at = at or clock.utcnow()
+    db.session.flush()
+    return audit
+
+
+def dispute_audit(audit: Audit, staff: User, reason: str, at: datetime | None = None) -> Dispute:
+    if staff.id != audit.staff_id:
+        raise NotAllowed(_("Only the audited staff member may dispute an audit."))
+    now = at or clock.utcnow()
+    if audit.disputes:
+        raise AuditRefused(_("This audit has been disputed already; an audit can be disputed once."))
+    if now > dispute_deadline(audit):
+        raise AuditRefused(_("The dispute window closed on %(date)s.", date=dispute_deadline(audit).date().isoformat()))
+    reason = (reason or "").strip()
+    if not reason:
+        raise AuditRefused([], {"reason": _("Say what you think is wrong in this audit.")})
+    dispute = Dispute(audit_id=audit.id, raised_by_id=staff.id, raised_at=now, reason=reason)
+    audit.disputes.append(dispute)
+    audit.status = "disputed"
+    db.session.add(dispute)
+    db.session.flush()
+    return dispute
+
+
+def resolve_dispute(dispute: Dispute, *, by: User, upheld: bool, reason: str,
+                    ratings: Mapping[str, str] | None = None, step_notes: Mapping[str, str | None] | None = None,
+                    note: str | None = None, at: datetime | None = None) -> Dispute:
+    """Uphold (with corrected ratings: a new revision) or reject a dispute, with a reason."""
+    audit = dispute.audit
+    if not can_resolve_dispute(by, audit):
+        raise NotAllowed(_("A supervisor of this team other than the auditor resolves this dispute."))
+    if dispute.resolution is not None:
+        raise AuditRefused(_("This dispute has been resolved already."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise AuditRefused([], {"reason": _("Give the reason for your decision: the staff member will read it.")})
+    now = at or clock.utcnow()
+    if upheld:
+        if ratings is None:
+            raise AuditRefused(_("Upholding a dispute corrects the ratings: change the ratings that were wrong."))
+        revision = _revise(audit, kind="dispute_upheld", by=by, ratings=ratings, reason=reason,
+                           step_notes=step_notes, note=note if note is not None else audit.current_revision.note,
+                           at=now)
+        dispute.revision_id = revision.id
+    dispute.resolution = "upheld" if upheld else "rejected"
+    dispute.resolution_reason = reason
+    dispute.resolved_by_id = by.id
+    dispute.resolved_at = now
+    audit.status = "dispute_upheld" if upheld else "dispute_rejected"
+    db.session.flush()
+    return dispute
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Customer outcomes
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    csat: int | None = None
+    repeat_purchase: bool | None = None
+    referral_made: bool | None = None
+    retained_90d: bool | None = None
+    order_value: Decimal | None = None
+
+    def problems(self) -> dict[str, str]:
+        found = {}
+        if self.csat is not None and not 1 <= self.csat <= 5:
+            found["csat"] = _("Satisfaction is a whole number from 1 to 5.")
+        if self.order_value is not None and self.order_value < 0:
+            found["order_value"] = _("The order value cannot be negative.")
+        return found
+
+    @property
+    def empty(self) -> bool:
+        return all(getattr(self, name) is None for name in OUTCOME_FIELDS)
+
+
+OUTCOME_FIELDS = ("csat", "repeat_purchase", "referral_made", "retained_90d", "order_value")
+
+
+def record_outcomes(audit: Audit, outcomes: Outcomes, by: User, at: datetime | None = None) -> Audit:
+    """Record what the customer did after the interaction (not part of the rated evidence)."""
+    problems = outcomes.problems()
+    if problems:
+        raise AuditRefused([], problems)
+    if outcomes.empty:
+        raise AuditRefused(_("Enter at least one outcome."))
+    for name in OUTCOME_FIELDS:
+        setattr(audit, name, getattr(outcomes, name))
+    audit.outcomes_recorded_at = at or clock.utcnow()
+    audit.outcomes_recorded_by_id = by.id
+    db.session.flush()
+    return audit

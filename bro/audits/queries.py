@@ -1,0 +1,208 @@
+"""Reading audits: the visible set, list filters, export rows and home-page figures (aggregated in SQL)."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from flask_babel import get_locale
+from sqlalchemy import Select, case, false, func, or_, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from bro import clock
+from bro.access import visible_team_ids
+from bro.curricula import LocalizedText
+from bro.extensions import db
+from bro.models.audits import Audit, AuditRevision, Dispute
+from bro.models.curricula import Standard, StandardVersion
+from bro.models.people import Role, Team, User
+
+
+def localized(mapping: dict | str | None, default_language: str = "en") -> str:
+    """Curriculum text in the user's language, falling back to the document's default language."""
+    if not mapping:
+        return ""
+    if isinstance(mapping, str):
+        return mapping
+    language = default_language if default_language in mapping else next(iter(mapping))
+    return LocalizedText.from_dict(mapping, language).get(str(get_locale())).text
+
+
+def plain_number(value) -> str:
+    """A weight or pass mark without trailing zeros, in the user's number format (3.000 -> 3, 1.50 -> 1.5)."""
+    from decimal import Decimal
+
+    from flask_babel import format_decimal
+
+    number = Decimal(str(value)).normalize()
+    return format_decimal(number, format="#,##0.###")
+
+
+def visibility_clause(user: User):
+    """Audits ``user`` may see: admins all; supervisors their teams' (by the team at audit time);
+    everyone their own."""
+    teams = visible_team_ids(user)
+    if teams is None:
+        return None
+    clauses = [Audit.staff_id == user.id]
+    if teams:
+        clauses.append(Audit.team_id.in_(teams))
+    return or_(*clauses)
+
+
+def can_see_audit(user: User, audit: Audit) -> bool:
+    teams = visible_team_ids(user)
+    return teams is None or audit.staff_id == user.id or audit.team_id in teams
+
+
+@dataclass
+class AuditFilters:
+    team_id: int | None = None
+    staff_id: int | None = None
+    standard_id: int | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+    result: str | None = None  # passed | failed
+    status: str | None = None
+
+    @classmethod
+    def from_args(cls, args) -> AuditFilters:
+        def day(name):
+            try:
+                return date.fromisoformat(args.get(name, ""))
+            except ValueError:
+                return None
+
+        result = args.get("result")
+        return cls(team_id=args.get("team", type=int), staff_id=args.get("staff", type=int),
+                   standard_id=args.get("standard", type=int), date_from=day("from"), date_to=day("to"),
+                   result=result if result in ("passed", "failed") else None,
+                   status=args.get("status") or None)
+
+    def as_args(self) -> dict:
+        values = {"team": self.team_id, "staff": self.staff_id, "standard": self.standard_id,
+                  "from": self.date_from.isoformat() if self.date_from else None,
+                  "to": self.date_to.isoformat() if self.date_to else None,
+                  "result": self.result, "status": self.status}
+        return {key: value for key, value in values.items() if value}
+
+
+def audit_query(user: User, filters: AuditFilters) -> Select:
+    """Visible audits matching ``filters``, newest interaction first, with what the list shows loaded."""
+    query = select(Audit).options(
+        joinedload(Audit.staff), joinedload(Audit.team), joinedload(Audit.auditor),
+        joinedload(Audit.standard_version), joinedload(Audit.standard),
+    )
+    clause = visibility_clause(user)
+    if clause is not None:
+        query = query.where(clause)
+    if filters.team_id:
+        query = query.where(Audit.team_id == filters.team_id)
+    if filters.staff_id:
+        query = query.where(Audit.staff_id == filters.staff_id)
+    if filters.standard_id:
+        query = query.where(Audit.standard_id == filters.standard_id)
+    if filters.date_from:
+        query = query.where(Audit.interacted_on >= filters.date_from)
+    if filters.date_to:
+        query = query.where(Audit.interacted_on <= filters.date_to)
+    if filters.result == "passed":
+        query = query.where(Audit.passed.is_(True))
+    elif filters.result == "failed":
+        query = query.where(Audit.passed.is_(False))
+    if filters.status:
+        query = query.where(Audit.status == filters.status)
+    return query.order_by(Audit.interacted_on.desc(), Audit.id.desc())
+
+
+def filter_choices(user: User) -> dict:
+    """Teams, staff and standards the filters offer (only what ``user`` may see)."""
+    teams = visible_team_ids(user)
+    team_query = select(Team).order_by(Team.name)
+    staff_query = (select(User).where(User.team_id.is_not(None), User.role_rows.any(role=Role.staff))
+                   .order_by(User.name))
+    if teams is not None:
+        team_query = team_query.where(Team.id.in_(teams) if teams else false())
+        staff_query = staff_query.where(or_(User.team_id.in_(teams) if teams else false(), User.id == user.id))
+    standards = db.session.execute(
+        select(Standard).options(joinedload(Standard.current_version)).order_by(Standard.key)).scalars().all()
+    return {"teams": db.session.execute(team_query).scalars().all(),
+            "staff": db.session.execute(staff_query).scalars().all(),
+            "standards": standards}
+
+
+def auditable_staff(user: User) -> list[User]:
+    """Active staff of the teams ``user`` supervises (admins: all staff), by team then name."""
+    teams = visible_team_ids(user)
+    query = (select(User).options(joinedload(User.team)).join(Team, Team.id == User.team_id)
+             .where(User.active.is_(True), User.id != user.id, User.role_rows.any(role=Role.staff))
+             .order_by(Team.name, User.name))
+    if teams is not None:
+        query = query.where(User.team_id.in_(teams) if teams else false())
+    return db.session.execute(query).scalars().all()
+
+
+def audit_with_history(audit_id: int) -> Audit | None:
+    return db.session.execute(
+        select(Audit).where(Audit.id == audit_id).options(
+            joinedload(Audit.staff), joinedload(Audit.team), joinedload(Audit.auditor),
+            joinedload(Audit.standard_version).selectinload(StandardVersion.steps),
+            selectinload(Audit.revisions).joinedload(AuditRevision.created_by),
+            selectinload(Audit.disputes).joinedload(Dispute.raised_by),
+            selectinload(Audit.disputes).joinedload(Dispute.resolved_by),
+        )).unique().scalar_one_or_none()
+
+
+def open_disputes_query(user: User) -> Select:
+    query = (select(Dispute).join(Audit, Audit.id == Dispute.audit_id).where(Dispute.resolution.is_(None))
+             .options(joinedload(Dispute.audit).joinedload(Audit.staff),
+                      joinedload(Dispute.audit).joinedload(Audit.team),
+                      joinedload(Dispute.audit).joinedload(Audit.auditor), joinedload(Dispute.raised_by))
+             .order_by(Dispute.raised_at))
+    teams = visible_team_ids(user)
+    if teams is not None:
+        query = query.where(Audit.team_id.in_(teams) if teams else false())
+    return query
+
+
+# Home-page figures ----------------------------------------------------------------------------------------------
+
+RECENT_DAYS = 28
+
+
+def my_audits_summary(user: User) -> dict | None:
+    """The staff member's latest audits and how many wait for an answer (acknowledge or dispute)."""
+    latest = db.session.execute(
+        select(Audit).where(Audit.staff_id == user.id).options(joinedload(Audit.standard_version))
+        .order_by(Audit.interacted_on.desc(), Audit.id.desc()).limit(5)).scalars().all()
+    if not latest:
+        return None
+    to_answer = db.session.execute(
+        select(func.count(Audit.id)).where(Audit.staff_id == user.id, Audit.status == "recorded")).scalar_one()
+    return {"latest": latest, "to_answer": to_answer}
+
+
+def team_audits_summary(user: User) -> dict | None:
+    """Per supervised team: audits and pass rate over the last RECENT_DAYS days, and open disputes."""
+    teams = visible_team_ids(user)
+    if teams is not None and not teams:
+        return None
+    since = clock.today() - timedelta(days=RECENT_DAYS)
+    recent = (select(Audit.team_id, func.count(Audit.id).label("audits"),
+                     func.sum(case((Audit.passed.is_(True), 1), else_=0)).label("passed"))
+              .where(Audit.interacted_on >= since).group_by(Audit.team_id).subquery())
+    disputes = (select(Audit.team_id, func.count(Dispute.id).label("open"))
+                .join(Dispute, Dispute.audit_id == Audit.id).where(Dispute.resolution.is_(None))
+                .group_by(Audit.team_id).subquery())
+    query = (select(Team, func.coalesce(recent.c.audits, 0), func.coalesce(recent.c.passed, 0),
+                    func.coalesce(disputes.c.open, 0))
+             .outerjoin(recent, recent.c.team_id == Team.id).outerjoin(disputes, disputes.c.team_id == Team.id)
+             .order_by(Team.name))
+    if teams is not None:
+        query = query.where(Team.id.in_(teams))
+    rows = [{"team": team, "audits": audits, "passed": passed, "open_disputes": open_,
+             "pass_rate": (passed / audits) if audits else None}
+            for team, audits, passed, open_ in db.session.execute(query).all()]
+    if not any(row["audits"] or row["open_disputes"] for row in rows):
+        return None
+    return {"teams": rows, "days": RECENT_DAYS,
+            "open_disputes": sum(row["open_disputes"] for row in rows)}
