@@ -267,3 +267,10 @@ def test_trainer_home_summarises_the_curricula_in_force(client, trainer, importe
 def test_staff_home_has_no_curricula_section(client, factory, login, imported):
     login(factory.staff())
     assert 'id="section-curricula"' not in client.get("/").get_data(as_text=True)
+
+
+def test_course_page_says_when_a_newer_standard_version_is_in_force(client, trainer, factory, imported):
+    course_page = "/curricula/courses/sample-course/versions/1"
+    assert "a newer version of this standard is in force" not in text_of(client.get(course_page))
+    factory.curricula(SAMPLE_CURRICULUM.split("\n---\n")[0].replace("pass_score: 80", "pass_score: 90"))
+    assert "a newer version of this standard is in force" in text_of(client.get(course_page))
