@@ -188,7 +188,8 @@ def load_course(course_id: int) -> Course | None:
 
 def courses_in_force() -> list[Course]:
     return db.session.execute(
-        select(Course).where(Course.current_version_id.is_not(None)).options(*_VERSION_LOAD).order_by(Course.key)
+        select(Course).where(Course.current_version_id.is_not(None))
+        .options(selectinload(Course.current_version).selectinload(CourseVersion.modules)).order_by(Course.key)
     ).scalars().all()
 
 

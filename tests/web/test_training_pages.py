@@ -1,0 +1,343 @@
+"""Training pages through the test client: what staff, supervisors and trainers see and may do."""
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from bro import clock
+from bro.extensions import db
+from bro.models.training import AttemptAnswer, Assignment, Certificate, LessonRead, QuizAttempt
+from bro.quality import AttemptItems, item_analysis
+from bro.training.operations import assign_course, start_attempt, submit_attempt
+from tests.conftest import count_queries
+from tests.web.world_training import correct_responses, import_training_course, module_of
+
+SECRETS = ["Feedbackalpha", "Feedbackbravo", "Explanationcharlie", "Wordofmouthzulu", "word-of-mouth-zulu", "31.5"]
+
+
+@pytest.fixture
+def course(factory):
+    return import_training_course()
+
+
+@pytest.fixture
+def team(factory):
+    return factory.team("Counter")
+
+
+@pytest.fixture
+def staff(factory, team):
+    return factory.staff(team=team, name="Sam Learner")
+
+
+def html(response) -> str:
+    return response.get_data(as_text=True)
+
+
+# --- staff ------------------------------------------------------------------------------------------------
+
+
+def test_quiz_page_contains_no_correctness_information(client, login, staff, course):
+    attempt = start_attempt(staff, module_of(course, "basics"))
+    login(staff)
+    page = html(client.get(f"/learning/attempts/{attempt.id}"))
+    assert "correct" not in page.lower()
+    for secret in SECRETS:
+        assert secret not in page
+    assert "data-once" in page
+    # Options appear in the attempt's fixed order, each input with its label.
+    shown = re.findall(r'name="q-q-single" id="q-q-single-(\w)"', page)
+    assert shown == attempt.option_order["q-single"]
+    for option in shown:
+        assert f'<label for="q-q-single-{option}">' in page
+    questions = re.findall(r'data-question="([\w-]+)"', page)
+    assert questions == attempt.question_order
+
+
+def test_staff_takes_fails_retakes_and_passes_through_the_pages(client, login, staff, course):
+    basics = module_of(course, "basics")
+    login(staff)
+    response = client.post(f"/learning/courses/{course.id}/modules/basics/quiz")
+    assert response.status_code == 302
+    attempt_url = response.headers["Location"]
+    attempt_id = int(re.search(r"/attempts/(\d+)", attempt_url).group(1))
+    response = client.post(f"/learning/attempts/{attempt_id}/submit", data={"q-q-single": "b", "q-q-tf": "true"})
+    assert response.headers["Location"].endswith(f"/learning/attempts/{attempt_id}/review")
+    review = html(client.get(f"/learning/attempts/{attempt_id}/review"))
+    assert "Not passed" in review and "20.0%" in review
+    assert "Explanationcharlie" in review and "Feedbackbravo" in review and "Feedbackalpha" in review
+    assert "Wordofmouthzulu" in review  # the right answers are shown after submission
+
+    response = client.post(f"/learning/courses/{course.id}/modules/basics/quiz")
+    second = int(re.search(r"/attempts/(\d+)", response.headers["Location"]).group(1))
+    assert second != attempt_id
+    good = correct_responses(basics)
+    data = {"q-q-single": good["q-single"], "q-q-multi": good["q-multi"], "q-q-tf": "true",
+            "q-q-text": " wordofmouthZULU ", "q-q-num": "31,5"}
+    client.post(f"/learning/attempts/{second}/submit", data=data)
+    review = html(client.get(f"/learning/attempts/{second}/review"))
+    assert "100.0%" in review and "Passed" in review
+
+
+def test_double_submission_through_the_form_records_one_result(client, login, staff, course):
+    attempt = start_attempt(staff, module_of(course, "basics"))
+    login(staff)
+    first = client.post(f"/learning/attempts/{attempt.id}/submit", data={"q-q-single": "a"})
+    again = client.post(f"/learning/attempts/{attempt.id}/submit", data={"q-q-tf": "true", "q-q-single": "a"})
+    assert first.status_code == again.status_code == 302
+    assert again.headers["Location"] == first.headers["Location"]
+    db.session.expire_all()
+    assert db.session.get(QuizAttempt, attempt.id).earned == 1
+    assert db.session.execute(select(func.count()).select_from(AttemptAnswer)
+                              .where(AttemptAnswer.attempt_id == attempt.id)).scalar() == 5
+    # The back button to the quiz page lands on the result.
+    assert client.get(f"/learning/attempts/{attempt.id}").headers["Location"].endswith("/review")
+
+
+def test_attempt_limit_is_explained_not_crashed(client, login, staff, course):
+    basics = module_of(course, "basics")
+    for _ in range(3):
+        submit_attempt(start_attempt(staff, basics), {})
+    login(staff)
+    response = client.post(f"/learning/courses/{course.id}/modules/basics/quiz", follow_redirects=True)
+    assert response.status_code == 200
+    assert "used every attempt" in html(response)
+
+
+def test_lesson_is_sanitized_translated_and_counted_as_read(client, login, factory, team, course):
+    polish = factory.staff(team=team, language="pl")
+    login(polish)
+    page = html(client.get(f"/learning/courses/{course.id}/modules/basics/lessons/hello"))
+    assert "dzień dobry" in page
+    english_only = html(client.get(f"/learning/courses/{course.id}/modules/basics/lessons/names"))
+    assert "Use the customer" in english_only and 'lang="en"' in english_only
+    reads = db.session.execute(select(LessonRead.lesson_key).where(LessonRead.user_id == polish.id)).scalars()
+    assert sorted(reads) == ["hello", "names"]
+
+
+def test_lesson_markdown_cannot_inject_script(client, login, staff, course):
+    login(staff)
+    page = html(client.get(f"/learning/courses/{course.id}/modules/basics/lessons/hello"))
+    assert "<strong>hello</strong>" in page
+    assert "<script>alert" not in page
+
+
+def test_my_learning_shows_progress_due_dates_overdue_and_reasons(client, login, staff, course, factory, team,
+                                                               monkeypatch):
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 5, 10, 12, 0))
+    boss = factory.supervisor(team, name="Bea Boss")
+    assign_course(staff, course, date(2026, 5, 1), boss)
+    assign_course(staff, course, date(2026, 6, 1), None, module_key="basics", reason="retraining", audit_id=77,
+                  step_key="greet")
+    login(staff)
+    client.get(f"/learning/courses/{course.id}/modules/basics/lessons/hello")
+    page = html(client.get("/learning/"))
+    assert "Assigned by Bea Boss" in page
+    assert "Retraining after audit #77, step “Greet the customer”" in page
+    assert "Overdue since" in page
+    # Units: each lesson and each quiz of the required modules (2 + 1 and 1 + 1); one lesson read.
+    assert re.search(r'<progress id="progress-\d+" max="5" value="1">', page)
+    assert re.search(r'<progress id="progress-\d+" max="3" value="1">', page)
+
+
+def test_home_warns_thirty_days_before_a_certificate_expires(client, login, staff, course, monkeypatch):
+    now = datetime(2026, 5, 10, 12, 0)
+    monkeypatch.setattr(clock, "utcnow", lambda: now)
+    db.session.add(Certificate(user_id=staff.id, course_id=course.id, course_version_id=course.current_version_id,
+                               issued_at=now - timedelta(days=340), expires_on=(now + timedelta(days=25)).date()))
+    db.session.flush()
+    login(staff)
+    home = html(client.get("/"))
+    assert "expires on" in home and "World certified" in home
+
+
+def test_expired_certificate_is_reassigned_when_the_learning_page_loads(client, login, staff, course, monkeypatch):
+    now = datetime(2026, 5, 10, 12, 0)
+    monkeypatch.setattr(clock, "utcnow", lambda: now)
+    db.session.add(Certificate(user_id=staff.id, course_id=course.id, course_version_id=course.current_version_id,
+                               issued_at=now - timedelta(days=400), expires_on=(now - timedelta(days=35)).date()))
+    db.session.flush()
+    login(staff)
+    page = html(client.get("/learning/"))
+    assert "Recertification" in page
+    assert db.session.execute(select(Assignment.reason).where(Assignment.user_id == staff.id)).scalar_one() == (
+        "recertification")
+
+
+def test_certificate_page_prints_and_names_the_holder(client, login, staff, course):
+    for key in ("basics", "needs"):
+        module = module_of(course, key)
+        submit_attempt(start_attempt(staff, module), correct_responses(module))
+    certificate = db.session.execute(select(Certificate)).scalar_one()
+    login(staff)
+    page = html(client.get(f"/learning/certificates/{certificate.id}"))
+    assert "Sam Learner" in page and "World certified" in page
+    assert "css/print.css" in page and 'media="print"' in page
+
+
+# --- access -----------------------------------------------------------------------------------------------
+
+
+def test_other_staff_cannot_see_or_submit_an_attempt(client, login, staff, course, factory, team):
+    attempt = start_attempt(staff, module_of(course, "needs"))
+    colleague = factory.staff(team=team)
+    login(colleague)
+    assert client.get(f"/learning/attempts/{attempt.id}").status_code == 404
+    assert client.post(f"/learning/attempts/{attempt.id}/submit", data={"q-q1": "true"}).status_code == 404
+    submit_attempt(attempt, {"q1": "true"})
+    assert client.get(f"/learning/attempts/{attempt.id}/review").status_code == 404
+    basics = module_of(course, "basics")
+    submit_attempt(start_attempt(staff, basics), correct_responses(basics))
+    certificate = db.session.execute(select(Certificate)).scalar_one()
+    assert client.get(f"/learning/certificates/{certificate.id}").status_code == 404
+
+
+def test_supervisor_sees_own_team_only(client, login, staff, course, factory, team):
+    attempt = submit_attempt(start_attempt(staff, module_of(course, "needs")), {"q1": "false"})
+    other_team = factory.team("Elsewhere")
+    own = factory.supervisor(team)
+    stranger = factory.supervisor(other_team)
+    login(stranger)
+    assert client.get(f"/learning/attempts/{attempt.id}/review").status_code == 404
+    assert client.get(f"/learning/teams/{team.id}").status_code == 403
+    assert "Sam Learner" not in html(client.get(f"/learning/teams?team={team.id}"))
+    response = client.post("/learning/assign", data={"course_id": course.id, "who": f"user-{staff.id}"})
+    assert response.status_code == 400
+    assert db.session.execute(select(func.count()).select_from(Assignment)).scalar() == 0
+    client.post("/logout")
+    login(own)
+    assert client.get(f"/learning/attempts/{attempt.id}/review").status_code == 200
+
+
+def test_trainer_cannot_open_individual_attempts(client, login, staff, course, factory):
+    attempt = submit_attempt(start_attempt(staff, module_of(course, "needs")), {"q1": "true"})
+    login(factory.trainer())
+    assert client.get(f"/learning/attempts/{attempt.id}/review").status_code == 403
+
+
+# --- supervisors ------------------------------------------------------------------------------------------
+
+
+def test_supervisor_assigns_a_course_to_a_whole_team(client, login, course, factory, team, staff):
+    second = factory.staff(team=team, name="Second Learner")
+    supervisor = factory.supervisor(team)
+    login(supervisor)
+    due = (clock.today() + timedelta(days=14)).isoformat()
+    response = client.post("/learning/assign", data={"course_id": course.id, "who": f"team-{team.id}",
+                                                     "due_date": due})
+    assert response.status_code == 302
+    rows = db.session.execute(select(Assignment.user_id, Assignment.assigned_by_id, Assignment.due_date)).all()
+    assert sorted(rows) == sorted([(staff.id, supervisor.id, date.fromisoformat(due)),
+                                   (second.id, supervisor.id, date.fromisoformat(due))])
+
+
+def test_assigning_with_a_past_due_date_is_refused_with_a_message(client, login, course, team, staff, factory):
+    login(factory.supervisor(team))
+    response = client.post("/learning/assign", data={"course_id": course.id, "who": f"user-{staff.id}",
+                                                     "due_date": "2001-01-01"})
+    assert response.status_code == 400
+    assert "in the past" in html(response)
+
+
+def test_completion_matrix_shows_each_status(client, login, course, factory, team, staff, monkeypatch):
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 5, 10, 12, 0))
+    failing = factory.staff(team=team, name="Fay Failing")
+    late = factory.staff(team=team, name="Lee Late")
+    reader = factory.staff(team=team, name="Rea Reader")
+    submit_attempt(start_attempt(staff, module_of(course, "basics")), correct_responses(module_of(course, "basics")))
+    submit_attempt(start_attempt(failing, module_of(course, "basics")), {})
+    assign_course(late, course, date(2026, 5, 1), None)
+    client_login = login(factory.supervisor(team))
+    assert client_login
+    client.get("/")  # warm the session
+    db.session.add(LessonRead(user_id=reader.id, course_id=course.id, module_key="basics", lesson_key="hello"))
+    db.session.flush()
+    page = html(client.get(f"/learning/teams?team={team.id}&course={course.id}"))
+
+    def row(name):
+        return re.findall(r'status-(\w+)">', re.search(rf"{name}</th>(.*?)</tr>", page, re.S).group(1))
+
+    assert row("Sam Learner") == ["passed", "not_started", "not_started"]
+    assert row("Fay Failing") == ["failed", "not_started", "not_started"]
+    assert row("Lee Late") == ["overdue", "overdue", "not_started"]  # the optional module is not overdue
+    assert row("Rea Reader") == ["in_progress", "not_started", "not_started"]
+    assert "matrix-legend" in page
+
+
+def test_learning_page_and_matrix_run_a_bounded_number_of_queries(client, login, course, factory, team, staff):
+    for _ in range(6):
+        other = factory.staff(team=team)
+        assign_course(other, course, None, None)
+        submit_attempt(start_attempt(other, module_of(course, "needs")), {"q1": "true"})
+    for key in ("basics", "needs", "extra"):
+        assign_course(staff, course, None, None, module_key=key)
+    submit_attempt(start_attempt(staff, module_of(course, "basics")), {})
+    login(staff)
+    client.get("/learning/")
+    with count_queries() as queries:
+        assert client.get("/learning/").status_code == 200
+    assert queries.count <= 16, "\n".join(q[:150] for q in queries.statements)
+    client.post("/logout")
+    login(factory.supervisor(team))
+    client.get("/learning/teams")
+    with count_queries() as queries:
+        assert client.get(f"/learning/teams?team={team.id}&course={course.id}").status_code == 200
+    assert queries.count <= 16, "\n".join(q[:150] for q in queries.statements)
+
+
+# --- trainers ---------------------------------------------------------------------------------------------
+
+# Which questions each of four people answers right (basics quiz, every question 1 point).
+PATTERNS = {
+    "A": {"q-single", "q-multi", "q-tf", "q-text", "q-num"},  # 100
+    "B": {"q-single", "q-multi", "q-tf"},                     # 60
+    "C": {"q-single"},                                        # 20
+    "D": {"q-tf"},                                            # 20, picks option b in q-single
+}
+
+
+def test_item_analysis_matches_a_hand_computed_example(client, login, course, factory, team):
+    basics = module_of(course, "basics")
+    good = correct_responses(basics)
+    for name, right in PATTERNS.items():
+        person = factory.staff(team=team, name=f"Person {name}")
+        responses = {qid: good[qid] for qid in right}
+        if name == "D":
+            responses["q-single"] = "b"
+        submit_attempt(start_attempt(person, basics), responses)
+    login(factory.trainer())
+    index = html(client.get("/learning/items"))
+    assert re.search(r">4</td>\s*<td class=\"num\">4</td>\s*<td class=\"num\">50%</td>", index)  # A and B pass
+    page = html(client.get(f"/learning/items/{basics.id}"))
+
+    def row(question):
+        return re.search(rf'id="item-{question}">(.*?)</tr>', page, re.S).group(1)
+
+    # q-single: right 3 of 4. Rest scores 4, 2, 0, 1 -> r = 0.75 / sqrt(0.75 * 8.75) = 0.29.
+    assert "75%" in row("q-single") and "0.29" in row("q-single")
+    # q-text: right 1 of 4 (A). Rest scores 4, 3, 1, 1 -> r = 1.75 / sqrt(0.75 * 6.75) = 0.78;
+    # upper/lower groups of one (27% of 4 rounds to 1): A vs the first of the two lowest (C) -> D = 1.00.
+    assert "25%" in row("q-text") and "0.78" in row("q-text") and "1.00" in row("q-text")
+    # Option choices of q-single: a three times, b once.
+    counts = re.findall(r'<span class="option-count">(\d+)</span>', page)
+    assert counts[:3] == ["3", "1", "0"]
+    assert "<svg" in page and "difficulty-chart" in page
+    # The page agrees with the pure statistics.
+    expected = item_analysis([AttemptItems(total_score=float(100 * len(r) / 5),
+                                           items={q: q in r for q in good}) for r in PATTERNS.values()])
+    assert {s.question: round(s.difficulty, 2) for s in expected}["q-text"] == 0.25
+
+
+def test_item_analysis_is_per_version(client, login, course, factory, team, staff):
+    from tests.web.world_training import TRAINING_YAML
+
+    old = module_of(course, "basics")
+    submit_attempt(start_attempt(staff, old), {})
+    changed = import_training_course(TRAINING_YAML.replace("pass_mark: 60", "pass_mark: 70"))
+    new = module_of(changed, "basics")
+    login(factory.trainer())
+    assert "Nobody has submitted" in html(client.get(f"/learning/items/{new.id}"))
+    assert "1</span><span class=\"kpi-label\">submitted attempts" in html(client.get(f"/learning/items/{old.id}"))
