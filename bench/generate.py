@@ -23,7 +23,7 @@ import sys
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
@@ -476,6 +476,7 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
     team_factor = {t: rng.uniform(0.6, 1.6) for t in org.team_ids}
     staff_factor = {s: rng.uniform(0.7, 1.4) * team_factor[org.staff_team[s]] for s in org.staff_ids}
     drift_step, drift_from = min(6, step_count - 1), end - timedelta(days=70)
+    last_moment = datetime.combine(end, datetime.max.time()).replace(microsecond=0)  # nothing after the end day
     days = sorted(rng.randrange(HISTORY_DAYS) for _ in range(count))
     summaries = WeeklySummaries()
     audit_t, revision_t, rating_t, result_t = (tables["audits"], tables["audit_revisions"], tables["audit_ratings"],
@@ -503,7 +504,7 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
             if all(rating == "na" for rating in ratings):
                 ratings[0] = "met"
             interacted_at = datetime.combine(day, datetime.min.time()) + timedelta(minutes=rng.randrange(8 * 60, 18 * 60))
-            created_at = interacted_at + timedelta(hours=rng.randrange(1, 48))
+            created_at = min(last_moment, interacted_at + timedelta(hours=rng.randrange(1, 48)))
             original_score, original_passed = score(tuple(ratings))
             revision_id += 1
             revisions.append((revision_id, number, 1, "original", auditor_id, created_at, None, original_score,
@@ -519,12 +520,14 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
                     current_score, current_passed = score(tuple(corrected))
                     revision_id += 1
                     revisions.append((revision_id, number, 2, "correction", auditor_id,
-                                      created_at + timedelta(hours=2), "Corrected after reviewing the recording.",
+                                      min(last_moment, created_at + timedelta(hours=2)),
+                                      "Corrected after reviewing the recording.",
                                       current_score, current_passed, None))
                     ratings_rows.extend((revision_id, step.key, rating, None) for step, rating in zip(steps, corrected))
             old = (end - day).days > 14
             status = "acknowledged" if old and rng.random() < 0.9 else "recorded"
-            acknowledged_at = created_at + timedelta(hours=rng.randrange(2, 72)) if status == "acknowledged" else None
+            acknowledged_at = (min(last_moment, created_at + timedelta(hours=rng.randrange(2, 72)))
+                               if status == "acknowledged" else None)
             outcomes = (None,) * 7
             if rng.random() < 0.6:
                 good = current_passed
@@ -534,7 +537,7 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
                     rng.random() < (0.25 if good else 0.1),
                     rng.random() < (0.85 if good else 0.65),
                     Decimal(rng.randrange(1000, 500000)) / 100,
-                    created_at + timedelta(days=rng.randrange(1, 90)),
+                    min(last_moment, created_at + timedelta(days=rng.randrange(1, 90))),
                     auditor_id,
                 )
             audits.append((number, staff_id, team_id, auditor_id, cur.standard_id, cur.standard_version_id, "b2c",
@@ -588,7 +591,7 @@ def write_attempts(writer: BulkWriter, tables, org: Organisation, cur: Curricula
     first_day = end - timedelta(days=HISTORY_DAYS - 1)
     ability = {s: rng.uniform(0.55, 0.97) for s in org.staff_ids}
     numbers: dict[tuple[int, int], int] = defaultdict(int)
-    minutes = sorted(rng.randrange(HISTORY_DAYS * 24 * 60) for _ in range(count))
+    minutes = sorted(rng.randrange(HISTORY_DAYS * 24 * 60 - 30) for _ in range(count))  # submitted by the end day
     score_cache: dict[tuple, tuple] = {}
     attempt_t, answer_t = tables["quiz_attempts"], tables["attempt_answers"]
     for chunk_start in range(0, count, ATTEMPT_CHUNK):
@@ -630,7 +633,7 @@ def write_attempts(writer: BulkWriter, tables, org: Organisation, cur: Curricula
                 result = score_cache[key] = (Decimal(repr(scored.earned)).quantize(POINT_PLACES),
                                              Decimal(repr(scored.possible)).quantize(POINT_PLACES),
                                              quantize(scored.score, QUIZ_SCORE_PLACES), scored.passed)
-            submitted_at = started_at + timedelta(minutes=rng.randrange(2, 25))
+            submitted_at = started_at + timedelta(minutes=rng.randrange(2, 25))  # still within the end day
             attempts.append((attempt_id, user_id, module.course_id, module.id, module.key, number, started_at,
                              submitted_at, [q.id for q in questions], option_order, *result))
         writer.insert(attempt_t, ATTEMPT_COLUMNS, attempts)
@@ -645,7 +648,7 @@ def generate(database_url: str, seed: int = 1, scale: float = 1.0, org_scale: fl
     """Generate everything into a fresh database at ``database_url``; returns what was written and how fast."""
     from bro.extensions import db
 
-    end = end or date.today()
+    end = end or default_end()
     sizes = Sizes.for_scale(scale, org_scale)
     report = Report(database_url, seed, scale, org_scale, end.isoformat(), sizes.__dict__.copy())
     started = time.perf_counter()
@@ -781,6 +784,11 @@ def derived_table_problems(database_url: str) -> list[str]:
     return problems
 
 
+def default_end() -> date:
+    """Yesterday (UTC): the history ends before anything the benchmark itself records today."""
+    return datetime.now(timezone.utc).date() - timedelta(days=1)
+
+
 def default_database_url() -> str:
     return os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{Path(__file__).resolve().parent / 'bench.sqlite3'}"
 
@@ -789,7 +797,7 @@ def default_database_url() -> str:
 @click.option("--seed", default=1, show_default=True, help="Random seed: the same seed gives the same rows.")
 @click.option("--scale", default=1.0, show_default=True, help="Multiplies every size (1.0 = 2,000 staff, 200,000 audits).")
 @click.option("--org-scale", type=float, default=None, help="Multiplies the organisation only (default: --scale).")
-@click.option("--end", "end", default=None, help="Last day of the history, YYYY-MM-DD (default: today).")
+@click.option("--end", "end", default=None, help="Last day of the history, YYYY-MM-DD (default: yesterday, UTC).")
 @click.option("--database-url", default=None, help="Default: $BENCH_DATABASE_URL, else sqlite:///bench/bench.sqlite3.")
 @click.option("--password-method", default="scrypt", show_default=True,
               help="Werkzeug hash method for the users' password (the app's default is scrypt).")

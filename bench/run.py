@@ -211,7 +211,9 @@ def measure_database(label: str, url: str, quarter: str | None, settings: Settin
         figures.extend(measure_submissions(server, urls, catalogue, settings, details))
         memory = server.worker_memory_kb()
         details["worker_memory_kb"] = memory
-        details["gunicorn_log_tail"] = server.log_tail(15)
+        details["server_exceptions"] = server.exceptions()
+        for line, count in details["server_exceptions"].items():
+            click.echo(f"  server logged {count}× {line}", err=True)
     peak_mb = max((values.get("VmHWM", 0) for values in memory.values()), default=0) / 1024
     figures.append(Figure(f"peak RSS of one worker (VmHWM, {len(memory)} workers)", count=None,
                           note=f"{peak_mb:.0f} MB").judge(peak_mb or None, TARGETS["memory"], "MB"))
@@ -353,7 +355,7 @@ def measure_import(settings: Settings, details: dict) -> Figure:
 
 # --------------------------------------------------------------------------------------------- the run
 def run(settings: Settings, markdown: bool) -> dict:
-    end = date.today()
+    end = gen.default_end()
     databases = [("sqlite", sqlite_url("bench.sqlite3"))]
     if os.environ.get("BENCH_DATABASE_URL"):
         databases.append(("postgresql", os.environ["BENCH_DATABASE_URL"]))

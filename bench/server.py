@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -116,6 +117,24 @@ class GunicornServer:
             except OSError:
                 done = False
         return done
+
+    def exceptions(self) -> dict[str, int]:
+        """The app's logged exceptions, by their final line (e.g. "...OperationalError: database is locked")."""
+        counts: dict[str, int] = {}
+        try:
+            text = self.log_path.read_text(errors="replace")
+        except OSError:
+            return counts
+        lines = [line for line in text.splitlines() if line.strip()]
+        for index, line in enumerate(lines):
+            if not re.match(r"^[\w.]+(Error|Exception)\b.*:", line) or line.startswith("Traceback"):
+                continue
+            following = lines[index + 1] if index + 1 < len(lines) else ""
+            if following.startswith(("The above exception", "During handling")):
+                continue  # the cause of a chained exception: counted as the exception it caused
+            key = re.sub(r"\[SQL:.*", "", line)[:160]
+            counts[key] = counts.get(key, 0) + 1
+        return counts
 
     def log_tail(self, lines: int = 40) -> str:
         try:
