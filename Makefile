@@ -57,3 +57,12 @@ check-curricula: setup
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis test-artifacts
+
+## make bench: generate a large organisation, serve it with gunicorn on loopback, measure against the targets
+## (BENCH_ARGS="--scale 0.25 --markdown" ...; BENCH_DATABASE_URL=postgresql+psycopg://... adds PostgreSQL)
+bench: dev-setup
+	$(BIN)/python -m bench.run $(BENCH_ARGS)
+
+## make load: 50 clients for 60 s of mixed work, then every accepted submission must be stored exactly once
+load: dev-setup
+	$(BIN)/python -m bench.load --clients 50 --seconds 60 $(LOAD_ARGS)

@@ -1,0 +1,107 @@
+"""The benchmark generator at a tiny size: deterministic from its seed, and consistent with the app's rules."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from bench import generate as gen
+
+pytestmark = pytest.mark.no_db
+
+END = date(2026, 11, 22)
+FAST_HASH = "pbkdf2:sha256:1000"
+
+
+def _generate(path, seed: int = 1) -> str:
+    url = f"sqlite:///{path}"
+    gen.generate(url, seed=seed, scale=0.001, end=END, password_method=FAST_HASH, show_progress=False)
+    return url
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> str:
+    return _generate(tmp_path_factory.mktemp("bench") / "tiny.sqlite3")
+
+
+def test_full_scale_sizes_are_those_of_the_issue():
+    sizes = gen.Sizes.for_scale(1.0)
+    assert (sizes.teams, sizes.staff, sizes.audits, sizes.attempts) == (100, 2000, 200_000, 500_000)
+
+
+def test_quarter_size_can_keep_the_organisation_and_shrink_the_history():
+    sizes = gen.Sizes.for_scale(0.25, org_scale=1.0)
+    assert (sizes.teams, sizes.staff, sizes.audits, sizes.attempts) == (100, 2000, 50_000, 125_000)
+
+
+def test_same_seed_gives_the_same_rows(tiny, tmp_path):
+    again = _generate(tmp_path / "again.sqlite3")
+    assert gen.database_digest(again) == gen.database_digest(tiny)
+
+
+def test_another_seed_gives_other_rows(tiny, tmp_path):
+    other = _generate(tmp_path / "other.sqlite3", seed=2)
+    tables = ["audits", "audit_ratings", "quiz_attempts"]
+    assert gen.database_digest(other, tables) != gen.database_digest(tiny, tables)
+
+
+def test_derived_tables_and_scores_agree_with_the_ratings_and_bro_scoring(tiny):
+    assert gen.derived_table_problems(tiny) == []
+
+
+def test_the_consistency_check_notices_a_wrong_weekly_summary(tiny, tmp_path):
+    copy = tmp_path / "tampered.sqlite3"
+    copy.write_bytes(open(tiny.split("///", 1)[1], "rb").read())
+    engine = create_engine(f"sqlite:///{copy}")
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE audit_step_weeks SET nonconforming = nonconforming + 1 "
+                                "WHERE rowid = (SELECT MIN(rowid) FROM audit_step_weeks)"))
+    engine.dispose()
+    assert any("audit_step_weeks" in problem for problem in gen.derived_table_problems(f"sqlite:///{copy}"))
+
+
+def test_every_audit_rates_every_step_and_sizes_match(tiny):
+    sizes = gen.Sizes.for_scale(0.001)
+    engine = create_engine(tiny)
+    with engine.connect() as connection:
+        audits = connection.execute(text("SELECT COUNT(*) FROM audits")).scalar()
+        results = connection.execute(text("SELECT COUNT(*) FROM audit_step_results")).scalar()
+        attempts = connection.execute(text("SELECT COUNT(*) FROM quiz_attempts")).scalar()
+        staff = connection.execute(text("SELECT COUNT(*) FROM user_roles WHERE role = 'staff'")).scalar()
+        latest = connection.execute(text("SELECT MAX(interacted_on) FROM audits")).scalar()
+    engine.dispose()
+    assert (audits, results, attempts, staff) == (sizes.audits, 12 * sizes.audits, sizes.attempts, sizes.staff)
+    assert latest <= END.isoformat()
+
+
+def test_stored_quiz_judgements_are_those_of_the_curricula_rules(tiny):
+    from bro.curricula import document_from_dict, is_correct
+    from bro.models.curricula import CourseModule, CourseVersion
+    from bro.models.training import AttemptAnswer, QuizAttempt
+    from sqlalchemy import select
+
+    engine = create_engine(tiny)
+    with engine.connect() as connection:
+        quizzes = {}
+        for module_id, key, document in connection.execute(
+                select(CourseModule.id, CourseModule.key, CourseVersion.document)
+                .join(CourseVersion, CourseVersion.id == CourseModule.course_version_id)):
+            quizzes[module_id] = {q.id: q for q in document_from_dict(document).module(key).quiz.questions}
+        rows = connection.execute(
+            select(QuizAttempt.module_id, AttemptAnswer.question_key, AttemptAnswer.response, AttemptAnswer.correct)
+            .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id).limit(300)).all()
+    engine.dispose()
+    assert rows
+    assert all(is_correct(quizzes[module_id][key], response) == correct for module_id, key, response, correct in rows)
+
+
+def test_the_generated_users_can_log_in_with_the_documented_password(tiny):
+    from werkzeug.security import check_password_hash
+
+    engine = create_engine(tiny)
+    with engine.connect() as connection:
+        hashed = connection.execute(text("SELECT password_hash FROM users WHERE email = :e"),
+                                    {"e": gen.ADMIN_EMAIL}).scalar()
+    engine.dispose()
+    assert check_password_hash(hashed, gen.PASSWORD)
