@@ -7,6 +7,7 @@ commits once at its end.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from contextlib import contextmanager
 
@@ -91,8 +92,10 @@ def import_command(paths):
     if not result.ok:
         _report_errors(result, importing=True)
         sys.exit(1)
+    # Files of the configured folder are recorded as "curricula/x.yaml", not by their absolute path.
+    relative_to = None if paths else os.path.dirname(os.path.abspath(_paths(paths)[0]))
     try:
-        report = import_documents(result, sources=document_sources(result.files))
+        report = import_documents(result, sources=document_sources(result.files, relative_to=relative_to))
         db.session.commit()
     except CurriculumCheckError as error:
         db.session.rollback()

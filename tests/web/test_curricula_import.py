@@ -271,6 +271,12 @@ def test_cli_defaults_to_the_configured_curricula_folder(cli, app, folder, monke
     assert result.output == "OK: 1 standard and 1 course in 2 files, no errors.\n"
 
 
+def test_cli_import_of_the_configured_folder_records_file_names_relative_to_its_parent(cli, app, folder, monkeypatch):
+    monkeypatch.setitem(app.config, "BRO_CURRICULA_DIR", str(folder))
+    assert cli("import").exit_code == 0
+    assert db.session.execute(select(CourseVersion.source_file)).scalar_one() == f"{folder.name}/course.yaml"
+
+
 def test_cli_shows_a_progress_bar_only_for_many_files(cli, tmp_path):
     for number in range(6):
         (tmp_path / f"standard-{number}.yaml").write_text(STANDARD_ONLY.replace("sample-service", f"s{number}"))
@@ -303,10 +309,12 @@ def test_shipped_curricula_pass_check(cli):
 # --- demo -----------------------------------------------------------------------------------
 
 def test_demo_imports_the_shipped_curricula(app, monkeypatch):
-    from bro.demo import seed_demo
+    from bro.authoring.demo import import_shipped_curricula
+    from bro.demo import DEMO_STEPS, seed_people
 
+    assert (10, "curricula", import_shipped_curricula) in DEMO_STEPS
     monkeypatch.setitem(app.config, "BRO_CURRICULA_DIR", str(SHIPPED))
-    seed_demo(lambda _key: "demo-password-123")
+    import_shipped_curricula(seed_people(lambda _key: "demo-password-123"))
     assert count(Standard) == 2 and count(Course) == 2
     trainer_versions = db.session.execute(select(StandardVersion)).scalars().all()
     assert {version.imported_by.email for version in trainer_versions} == {"trainer@example.com"}
@@ -314,8 +322,9 @@ def test_demo_imports_the_shipped_curricula(app, monkeypatch):
 
 
 def test_demo_skips_curricula_quietly_when_the_folder_is_missing(app, monkeypatch, tmp_path):
-    from bro.demo import seed_demo
+    from bro.authoring.demo import import_shipped_curricula
+    from bro.demo import seed_people
 
     monkeypatch.setitem(app.config, "BRO_CURRICULA_DIR", str(tmp_path / "missing"))
-    seed_demo(lambda _key: "demo-password-123")
+    import_shipped_curricula(seed_people(lambda _key: "demo-password-123"))
     assert count(Standard) == 0
