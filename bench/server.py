@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import signal
 import socket
 import subprocess
@@ -73,7 +74,8 @@ class GunicornServer:
                "FLASK_DEBUG": "0", **self.extra_env}
         command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--worker-class", "gthread",
                    "--threads", str(self.threads), "--bind", f"127.0.0.1:{self.port}", "--keep-alive", "30",
-                   "--timeout", "300", "--graceful-timeout", "10", "app:app"]
+                   "--timeout", "300", "--graceful-timeout", "10",
+                   *shlex.split(os.environ.get("BENCH_GUNICORN_ARGS", "")), "app:app"]
         self._log = open(self.log_path, "w")
         self.process = subprocess.Popen(command, cwd=REPO, env=env, stdout=self._log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
