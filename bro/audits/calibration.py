@@ -9,7 +9,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from flask_babel import gettext as _
+from bro.audits.text import _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 

@@ -132,9 +132,9 @@ YES_NO = [("", _l("Unknown")), ("yes", _l("Yes")), ("no", _l("No"))]
 class OutcomesForm(FlaskForm):
     csat = IntegerField(_l("Satisfaction (1–5)"), validators=[
         Optional(), NumberRange(min=1, max=5, message=_l("Satisfaction is a whole number from 1 to 5."))])
-    repeat_purchase = SelectField(_l("Repeat purchase"), choices=YES_NO)
-    referral_made = SelectField(_l("Referral made"), choices=YES_NO)
-    retained_90d = SelectField(_l("Retained at 90 days"), choices=YES_NO)
+    repeat_purchase = SelectField(_l("Repeat purchase"), choices=YES_NO, default="")
+    referral_made = SelectField(_l("Referral made"), choices=YES_NO, default="")
+    retained_90d = SelectField(_l("Retained at 90 days"), choices=YES_NO, default="")
     order_value = DecimalField(_l("Order value"), places=2, validators=[
         Optional(), NumberRange(min=0, message=_l("The order value cannot be negative."))])
     submit = SubmitField(_l("Save outcomes"))

@@ -14,7 +14,7 @@ from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
-from flask_babel import gettext as _
+from bro.audits.text import _
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import selectinload
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 
-from flask_babel import gettext as _
+from bro.audits.text import _
 from sqlalchemy import select, tuple_
 
 from bro.audits.operations import OUTCOME_FIELDS, Outcomes, record_outcomes

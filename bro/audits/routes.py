@@ -120,6 +120,8 @@ def new():
     if request.method == "GET":
         form.staff_id.data = request.args.get("staff", 0, type=int)
         form.interacted_on.data = utcnow().date()
+    elif request.form.get("staff_id", 0, type=int) not in {0} | {u.id for u in staff}:
+        abort(403)  # a staff member of a team the auditor does not supervise
     if request.method == "POST" and chosen and chosen != version.id:
         context["problems"].append(_("A newer version of this standard is in force: check the steps and "
                                      "submit again."))

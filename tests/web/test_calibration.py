@@ -1,0 +1,115 @@
+"""Calibration sessions: blind rating, results when all have submitted or the owner closes, history.
+
+Worked example (3 raters, 4 steps of weight 1, categories met/partial/not_met/na), by hand:
+    step   A        B        C        counts             P_i = (Σn² − n) / n(n−1)
+    s1     met      met      met      met 3              (9−3)/6 = 1
+    s2     met      met      partial  met 2, partial 1   (4+1−3)/6 = 1/3
+    s3     not_met  not_met  not_met  not_met 3          1
+    s4     na       met      na       na 2, met 1        1/3
+    P̄  = (1 + 1/3 + 1 + 1/3) / 4 = 2/3
+    p_j = met 6/12, partial 1/12, not_met 3/12, na 2/12  →  P̄e = (36 + 1 + 9 + 4)/144 = 25/72
+    κ  = (2/3 − 25/72) / (1 − 25/72) = (23/72) / (47/72) = 23/47 ≈ 0.489
+Scores: A 2/3 = 66.7, B 3/4 = 75.0, C 1.5/3 = 50.0 → spread 25.0; consensus (s1 met, s2 met, s3 not_met,
+s4 na) = 66.7, so deviations are A 0.0, B 8.3, C 16.7.
+"""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from bro.extensions import db
+from bro.models.audits import CalibrationSession
+
+STEPS = (("s1", 1, False), ("s2", 1, False), ("s3", 1, False), ("s4", 1, False))
+RATINGS = {
+    "A": {"s1": "met", "s2": "met", "s3": "not_met", "s4": "na"},
+    "B": {"s1": "met", "s2": "met", "s3": "not_met", "s4": "met"},
+    "C": {"s1": "met", "s2": "partial", "s3": "not_met", "s4": "na"},
+}
+
+
+@pytest.fixture
+def panel(factory):
+    team = factory.team()
+    raters = {name: factory.supervisor(team, name=f"Rater {name}") for name in "ABC"}
+    version = factory.audit_standard(STEPS, pass_score=80)
+    return raters, version
+
+
+def _switch(client, login, user):
+    client.post("/logout")
+    login(user)
+
+
+def _open(client, login, raters, version) -> CalibrationSession:
+    _switch(client, login, raters["A"])
+    response = client.post("/calibration/new", data={
+        "standard_version_id": str(version.id), "reference": "CAL-7", "description": "A chat about a refund.",
+        "participant_ids": [str(u.id) for u in raters.values()]})
+    assert response.status_code == 302, response.data[:2000]
+    return db.session.execute(select(CalibrationSession).where(CalibrationSession.reference == "CAL-7")).scalar_one()
+
+
+def _rate(client, login, user, session, ratings):
+    _switch(client, login, user)
+    data = {f"rating-{k}": v for k, v in ratings.items()}
+    response = client.post(f"/calibration/{session.id}/rate", data=data)
+    assert response.status_code == 302, response.data[:2000]
+
+
+def test_fleiss_kappa_of_a_session_matches_the_worked_example(client, login, panel):
+    raters, version = panel
+    session = _open(client, login, raters, version)
+    _rate(client, login, raters["A"], session, RATINGS["A"])
+    _rate(client, login, raters["B"], session, RATINGS["B"])
+    page = client.get(f"/calibration/{session.id}").get_data(as_text=True)
+    assert "data-kappa" not in page  # blind until everyone has submitted
+    assert "Rater A" in page
+    _rate(client, login, raters["C"], session, RATINGS["C"])
+    page = client.get(f"/calibration/{session.id}").get_data(as_text=True)
+    assert f"{23 / 47:.3f}" == "0.489"
+    assert "data-kappa>0.489<" in page
+    assert "data-spread>25.0<" in page
+    assert "33%" in page and "100%" in page  # per-step agreement of s2 and s1
+
+
+def test_opening_a_session_needs_two_supervisors(client, login, panel):
+    raters, version = panel
+    login(raters["A"])
+    response = client.post("/calibration/new", data={
+        "standard_version_id": str(version.id), "reference": "CAL-8", "description": "x",
+        "participant_ids": [str(raters["A"].id)]})
+    assert response.status_code == 400 and b"at least 2 supervisors" in response.data
+
+
+def test_owner_closes_a_session_to_show_results_before_everyone_rated(client, login, panel):
+    raters, version = panel
+    session = _open(client, login, raters, version)
+    _rate(client, login, raters["B"], session, RATINGS["B"])
+    _rate(client, login, raters["C"], session, RATINGS["C"])
+    _switch(client, login, raters["B"])  # not the owner
+    client.post(f"/calibration/{session.id}/close")
+    db.session.refresh(session)
+    assert session.closed_at is None
+    _switch(client, login, raters["A"])
+    assert client.post(f"/calibration/{session.id}/close").status_code == 302
+    page = client.get(f"/calibration/{session.id}").get_data(as_text=True)
+    assert "data-kappa>" in page and "did not rate" in page
+    assert "Submit my ratings" not in page  # closed: A can no longer rate
+
+
+def test_uninvited_supervisors_do_not_see_a_session(client, login, factory, panel):
+    raters, version = panel
+    session = _open(client, login, raters, version)
+    _switch(client, login, factory.supervisor())
+    assert client.get(f"/calibration/{session.id}").status_code == 404
+
+
+def test_calibration_history_shows_average_deviation_from_consensus(client, login, panel):
+    raters, version = panel
+    session = _open(client, login, raters, version)
+    for name in "ABC":
+        _rate(client, login, raters[name], session, RATINGS[name])
+    page = client.get(f"/calibration/history?user={raters['C'].id}").get_data(as_text=True)
+    # C scored 50.0 against a consensus of 66.7: deviation 16.7; B 8.3; A 0.0
+    assert "16.7" in page and "8.3" in page and "0.0" in page
