@@ -208,9 +208,9 @@ def _count_axis(highest: int) -> tuple[int, list[int]]:
     return top, list(range(0, top + 1, step))
 
 
-def pareto_figure(bars: Sequence[ParetoBar], labels: Mapping[Hashable, str], *, width: int = 640,
-                  height: int = 300, label_length: int = 22) -> ParetoFigure:
-    box = Box(width, height, left=46, top=14, right=46, bottom=120)
+def pareto_figure(bars: Sequence[ParetoBar], labels: Mapping[Hashable, str], *, width: int = 720,
+                  height: int = 320, label_length: int = 24) -> ParetoFigure:
+    box = Box(width, height, left=120, top=14, right=46, bottom=120)
     top, count_values = _count_axis(max((bar.count for bar in bars), default=0))
     slot = box.plot_width / max(1, len(bars))
     marks = []

@@ -118,8 +118,8 @@ def read_filters(user: User, args: Mapping[str, str], standards: list[q.Standard
     by_id = {standard.id: standard for standard in standards}
     standard = by_id.get(standard_id) if standard_id is not None else None
     if standard is None and standards:
-        audited = set(q.standard_ids_with_audits(frozenset({team_id}) if team_id else visible))
-        standard = next((s for s in standards if s.id in audited), standards[0])
+        audited = q.standard_ids_with_audits(frozenset({team_id}) if team_id else visible)
+        standard = next((by_id[i] for i in audited if i in by_id), standards[0])
     step_key = args.get("step") or None
     if standard is None or step_key not in {step.key for step in standard.steps}:
         step_key = None

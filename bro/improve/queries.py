@@ -279,7 +279,9 @@ def standards_with_steps() -> list[StandardInfo]:
 
 
 def standard_ids_with_audits(team_ids: frozenset[int] | None) -> list[int]:
-    query = select(AuditWeek.standard_id).where(*_team_filter(AuditWeek.team_id, team_ids)).distinct()
+    """Standards audited in the given teams, most audited first."""
+    query = (select(AuditWeek.standard_id).where(*_team_filter(AuditWeek.team_id, team_ids))
+             .group_by(AuditWeek.standard_id).order_by(func.sum(AuditWeek.audits).desc(), AuditWeek.standard_id))
     return [row[0] for row in db.session.execute(query)]
 
 

@@ -88,10 +88,10 @@ def actions():
 
 def _action_form(standards: list[q.StandardInfo]) -> CorrectiveActionForm:
     form = CorrectiveActionForm()
-    form.target.choices = [("", _("Choose a step"))] + [
-        (text(standard.title, standard.language) or standard.key,
-         [(f"{standard.id}:{step.key}", text(step.title, standard.language) or step.key) for step in standard.steps])
-        for standard in standards]
+    form.target.choices = {
+        text(standard.title, standard.language) or standard.key:
+            [(f"{standard.id}:{step.key}", text(step.title, standard.language) or step.key) for step in standard.steps]
+        for standard in standards if standard.steps}
     teams = q.team_names(visible_team_ids(current_user))
     form.team_id.choices = ([(0, _("Every team"))] if current_user.is_admin else []) + list(teams.items())
     form.owner_id.choices = [(person.id, person.name) for person in ops.possible_owners(current_user)]
@@ -105,7 +105,7 @@ def new_action():
     form = _action_form(standards)
     if request.method == "GET":
         standard_id, step = request.args.get("standard", ""), request.args.get("step", "")
-        if f"{standard_id}:{step}" in {value for _group, options in form.target.choices[1:] for value, _ in options}:
+        if f"{standard_id}:{step}" in {value for options in form.target.choices.values() for value, _ in options}:
             form.target.data = f"{standard_id}:{step}"
         team = q_int(request.args.get("team"))
         if team is not None and team in dict(form.team_id.choices):

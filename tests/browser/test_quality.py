@@ -1,0 +1,59 @@
+"""A supervisor finds the drifting step on the quality dashboard and opens a corrective action from its signal."""
+from tests.browser.conftest import SCREENSHOTS, choose_language, screenshot
+
+
+def _open_b2c_dashboard(page):
+    page.get_by_role("link", name="Quality", exact=True).click()
+    page.wait_for_load_state()
+    standard = page.locator("#f-standard")
+    b2c = standard.locator("option", has_text="B2C").or_(standard.locator("option[value]")).first
+    if "b2c" not in (b2c.inner_text() or "").lower():
+        for option in standard.locator("option").all():
+            if "customer" in option.inner_text().lower() or "b2c" in option.inner_text().lower():
+                b2c = option
+                break
+    standard.select_option(b2c.get_attribute("value"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show").click()
+
+
+def test_dashboard_shows_the_drifting_step_signal_and_opens_an_action(page, log_in):
+    log_in("grace@example.com")
+    choose_language(page, "en")
+    _open_b2c_dashboard(page)
+    signal = page.locator('tr.signal-row[data-step="needs"]').first
+    assert signal.is_visible(), "the drifting `needs` step should raise a signal"
+    assert page.locator("#pchart-needs .point-signal").count() >= 1
+    screenshot(page, "quality-dashboard-en")
+    for selector, name in (("#chart-needs", "needs"), ("#pareto", "pareto"), ("#chart-__audit__", "failure")):
+        page.locator(selector).screenshot(path=str(SCREENSHOTS / f"quality-{name}-en.png"))
+
+    signal.get_by_role("link", name="Open corrective action").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "New corrective action"
+    assert "Opened from a control-chart signal" in page.locator(".lead").inner_text()
+    page.get_by_label("Problem").fill("Needs are not explored in recent weeks.")
+    page.get_by_label("Root cause").fill("New product range; scripts not updated.")
+    page.get_by_label("Action", exact=True).fill("Refresh the needs-questions coaching for the team.")
+    page.get_by_role("button", name="Open action").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "Corrective action"
+    assert page.locator(".pdca-current").inner_text() == "Plan"
+    page.get_by_role("button", name="Start: move to Do").click()
+    page.wait_for_load_state()
+    assert page.locator(".pdca-current").inner_text() == "Do"
+    assert page.locator("table.before-after").is_visible()
+    screenshot(page, "quality-action-en")
+
+
+def test_dashboard_reads_in_polish_and_indonesian(page, log_in):
+    log_in("siti@example.com")
+    choose_language(page, "en")
+    _open_b2c_dashboard(page)
+    url = page.url
+    for language in ("pl", "id"):
+        choose_language(page, language)
+        page.goto(url)
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.locator("#pchart-failure").is_visible()
+        screenshot(page, f"quality-dashboard-{language}")
