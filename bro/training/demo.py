@@ -17,8 +17,10 @@ from bro.demo import DemoContext, register_demo_step
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule
 from bro.models.people import User
+from bro.models.training import REASON_RETRAINING, Assignment
 from bro.training.operations import (
-    AttemptLimitReached, assign_course, mark_lesson_read, module_quiz, start_attempt, submit_attempt,
+    AttemptLimitReached, assign_course, complete_backdated_assignments, current_module, mark_lesson_read,
+    module_quiz, start_attempt, submit_attempt,
 )
 
 # Which course each demo team takes (the first course in force is used when a key is missing).
@@ -128,7 +130,7 @@ def seed_training(ctx: DemoContext) -> None:
         elif key == OVERDUE_STAFF:
             work_through(user, modules, 0.45, rng, begin, now, stop_after=1)
         else:
-            stop = None if rng.random() < 0.5 else rng.randint(1, len(modules))
+            stop = None if rng.random() < 0.6 else rng.randint(1, len(modules))
             work_through(user, modules, skill, rng, begin, now - timedelta(hours=3), stop_after=stop)
     # A second course, optional, for two people who asked for it (shows several assignments).
     if len(courses) > 1:
@@ -154,4 +156,36 @@ def _certified_long_ago(user: User, course: Course, modules: list[CourseModule],
         if module.quiz is not None:
             take_quiz(user, module, 1.0, rng, when + timedelta(hours=1))
 
+def seed_retraining_work(ctx: DemoContext) -> None:
+    """After the audits' demo step: most staff take their retraining a few days after it was assigned."""
+    rng = ctx.rng
+    now = clock.utcnow()
+    journey = ctx.users.get(JOURNEY_STAFF)
+    # Audits were recorded (back-dated) after this demo's attempts: passes made after an audit's retraining
+    # assignment complete it, as they would have at the time.
+    complete_backdated_assignments()
+    retraining = db.session.execute(
+        select(Assignment).where(Assignment.reason == REASON_RETRAINING, Assignment.completed_at.is_(None),
+                                 Assignment.module_key.is_not(None))
+        .order_by(Assignment.created_at, Assignment.id)).scalars().all()
+    for assignment in retraining:
+        if assignment.completed_at is not None or rng.random() > 0.7:
+            continue
+        if journey is not None and assignment.user_id == journey.id and assignment.module_key == "first-contact":
+            continue  # the browser journey takes this quiz itself
+        when = assignment.created_at + timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 8))
+        module = current_module(assignment.course_id, assignment.module_key)
+        if module is None or module.quiz is None:
+            continue
+        read_lessons(assignment.user, module, when)
+        for retake in range(3):
+            if when >= now - timedelta(hours=1):
+                break
+            attempt = take_quiz(assignment.user, module, min(0.97, 0.8 + 0.1 * retake), rng, when)
+            if attempt is None or attempt.passed:
+                break
+            when += timedelta(days=rng.randint(1, 3))
+
+
 register_demo_step(20, "training", seed_training)
+register_demo_step(40, "training-retraining", seed_retraining_work)

@@ -92,8 +92,8 @@ def assignment_views(user: User, language: str, today: date, completed_days: int
         .where(Assignment.user_id == user.id,
                Assignment.completed_at.is_(None) | (Assignment.completed_at >= recent))
         .options(selectinload(Assignment.course).options(*_VERSION_LOAD), joinedload(Assignment.assigned_by))
-        .order_by(Assignment.completed_at.is_not(None), Assignment.due_date.is_(None), Assignment.due_date,
-                  Assignment.created_at.desc())
+        .order_by(Assignment.completed_at.is_not(None), Assignment.completed_at.desc(), Assignment.due_date.is_(None),
+                  Assignment.due_date, Assignment.created_at.desc())
     ).scalars().all()
     progress = _progress_by_course(user.id, {a.course_id for a in assignments})
     views = []

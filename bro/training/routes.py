@@ -197,8 +197,14 @@ def review(attempt_id: int):
     quiz = Quiz.from_dict(attempt.module.quiz, version.language)
     questions = {question.id: question for question in quiz.questions}
     answers = [(questions[a.question_key], a) for a in attempt.answers if a.question_key in questions]
+
+    def ordered_options(question):
+        """The options in the order this attempt showed them."""
+        shown = attempt.option_order.get(question.id, [])
+        return sorted(question.options, key=lambda o: shown.index(o.id) if o.id in shown else len(shown))
+
     return render_template("training/review.html", attempt=attempt, version=version, quiz=quiz, answers=answers,
-                           course=db.session.get(Course, attempt.course_id))
+                           course=db.session.get(Course, attempt.course_id), ordered_options=ordered_options)
 
 
 @bp.route("/certificates/<int:certificate_id>")

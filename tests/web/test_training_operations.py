@@ -12,7 +12,8 @@ from bro import clock
 from bro.extensions import db
 from bro.models.training import AttemptAnswer, Assignment, Certificate, LessonRead, QuizAttempt
 from bro.training.operations import (
-    AttemptLimitReached, assign_course, assign_retraining, attempt_score_display, expire_certificates,
+    AttemptLimitReached, assign_course, assign_retraining, attempt_score_display, complete_backdated_assignments,
+    expire_certificates,
     mark_lesson_read, start_attempt, submit_attempt,
 )
 from tests.web.world_training import TRAINING_YAML, correct_responses, import_training_course, module_of
@@ -193,7 +194,9 @@ def test_expired_certificate_reassigns_the_course_once_and_recertification_renew
     at(T0)
     pass_course(staff, course)
     old = db.session.execute(select(Certificate)).scalar_one()
+    at(datetime.combine(old.expires_on, datetime.min.time()) - timedelta(hours=1))
     assert expire_certificates(old.expires_on - timedelta(days=1)) == []
+    at(datetime.combine(old.expires_on, datetime.min.time()) + timedelta(hours=1))
     created = expire_certificates(old.expires_on)
     assert [(a.user_id, a.reason, a.module_key) for a in created] == [(staff.id, "recertification", None)]
     assert expire_certificates(old.expires_on + timedelta(days=3)) == []
@@ -264,3 +267,14 @@ def test_cli_expire_creates_recertifications(app, staff, course, at):
     assert "1 recertification" in result.output
     assert db.session.execute(select(Assignment.reason).where(Assignment.user_id == staff.id)).scalar_one() == (
         "recertification")
+
+
+def test_an_assignment_dated_before_a_pass_is_completed_by_it(staff, course, basics, at):
+    at(T0 + timedelta(days=3))
+    submit_attempt(start_attempt(staff, basics), correct_responses(basics))
+    at(T0)  # e.g. demo history: an audit recorded about an interaction before the pass
+    assignment = assign_retraining(staff, basics, audit_id=5, step_key="greet")
+    other = assign_course(staff, course, None, None)  # the whole course: "needs" is not passed
+    assert complete_backdated_assignments() == 1
+    assert assignment.completed_at == T0 + timedelta(days=3)
+    assert other.completed_at is None
