@@ -113,9 +113,9 @@ def upload():
     if not form.validate_on_submit():
         return render_template("authoring/upload.html", form=form, source=None, result=None,
                                max_kb=MAX_FILE_BYTES // 1024), 400 if form.errors else 200
-    upload = form.file.data
-    filename = secure_filename(upload.filename or "") or "upload.yaml"
-    result, text = check_upload(upload.read(MAX_FILE_BYTES + 1), filename)
+    uploaded = form.file.data
+    filename = secure_filename(uploaded.filename or "") or "upload.yaml"
+    result, text = check_upload(uploaded.read(MAX_FILE_BYTES + 1), filename)
     if result.ok and not form.check.data:
         try:
             report = import_documents(result, imported_by=current_user, sources=filename)
