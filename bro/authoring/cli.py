@@ -59,7 +59,8 @@ def _report_errors(result: CheckResult, importing: bool = False) -> None:
         click.echo(str(error))
     count = len(result.errors)
     tail = "; nothing imported." if importing else "."
-    click.echo(f"{count} error{'' if count == 1 else 's'} in {_files(len(result.files))}{tail}")
+    where = f" in {_files(len(result.files))}" if result.files else ""
+    click.echo(f"{count} error{'' if count == 1 else 's'}{where}{tail}")
 
 
 def _found(result: CheckResult) -> str:

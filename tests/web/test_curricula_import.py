@@ -221,7 +221,7 @@ def test_cli_check_prints_every_error_with_position_then_a_count_and_exits_1(cli
 def test_cli_check_of_a_missing_path_fails(cli, tmp_path):
     result = cli("check", str(tmp_path / "nowhere"))
     assert result.exit_code == 1
-    assert f"{tmp_path / 'nowhere'}: no such file or folder" in result.output
+    assert result.output.splitlines() == [f"{tmp_path / 'nowhere'}: no such file or folder", "1 error."]
 
 
 def test_cli_import_reports_each_document_and_a_summary(cli, folder):
