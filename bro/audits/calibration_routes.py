@@ -29,7 +29,8 @@ bp = Blueprint("calibration", __name__, url_prefix="/calibration", template_fold
 
 @bp.context_processor
 def calibration_template_helpers():
-    return {"localized": queries.localized, "plain_number": queries.plain_number, "display_score": display_score, "rating_labels": RATING_LABELS,
+    return {"localized": queries.localized, "plain_number": queries.plain_number, "display_score": display_score,
+            "rating_labels": RATING_LABELS,
             "rating_badges": {"met": "badge-ok", "partial": "badge-warn", "not_met": "badge-bad",
                               "na": "badge-muted"},
             "relationship_labels": RELATIONSHIP_LABELS, "rating_field_name": rating_field_name,

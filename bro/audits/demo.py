@@ -260,7 +260,6 @@ def _demo_calibration(ctx: DemoContext, b2c: StandardVersion, b2b: StandardVersi
                 ratings[key] = "not_met" if critical and value == "partial" else value
         with _clock_at(opened + timedelta(hours=3 + offset * 20)):
             calibration_ops.submit_ratings(waiting, user, ratings)
-    rng.random()
 
 
 register_demo_step(30, "audits", seed_audits)

@@ -145,7 +145,7 @@ def record_audit(*, auditor: User, staff: User, version: StandardVersion, relati
         problems["standard"] = _("A newer version of this standard is in force: reload the form.")
     if channel not in CHANNELS:
         problems["channel"] = _("Choose a channel.")
-    if interacted_on > clock.today():
+    if interacted_on > clock.today() + timedelta(days=1):  # a day of slack: users east of UTC are ahead
         problems["interacted_on"] = _("The interaction cannot be in the future.")
     customer_ref = (customer_ref or "").strip()
     if not customer_ref:

@@ -4,7 +4,9 @@ from __future__ import annotations
 import csv
 import io
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for,
+)
 from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -38,8 +40,8 @@ RATING_BADGES = {"met": "badge-ok", "partial": "badge-warn", "not_met": "badge-b
 
 @bp.context_processor
 def audit_template_helpers():
-    return {"localized": queries.localized, "plain_number": queries.plain_number, "display_score": display_score, "rating_labels": RATING_LABELS,
-            "rating_badges": RATING_BADGES, "channel_labels": CHANNEL_LABELS,
+    return {"localized": queries.localized, "plain_number": queries.plain_number, "display_score": display_score,
+            "rating_labels": RATING_LABELS, "rating_badges": RATING_BADGES, "channel_labels": CHANNEL_LABELS,
             "relationship_labels": RELATIONSHIP_LABELS, "status_labels": STATUS_LABELS,
             "revision_kind_labels": REVISION_KIND_LABELS, "rating_field_name": rating_field_name,
             "note_field_name": note_field_name}
@@ -78,23 +80,38 @@ def index():
 @bp.route("/export.csv")
 @roles_required(Role.staff, Role.supervisor)
 def export():
+    """The filtered list as CSV, streamed in batches so a large export never sits in memory."""
     filters = queries.AuditFilters.from_args(request.args)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["audit_id", "interacted_on", "staff", "team", "auditor", "standard", "standard_version",
-                     "relationship", "channel", "customer_ref", "score", "passed", "status", "revision",
-                     "csat", "repeat_purchase", "referral_made", "retained_90d", "order_value"])
-    for audit in db.session.execute(queries.audit_query(current_user, filters)).unique().scalars():
-        writer.writerow([audit.id, audit.interacted_on.isoformat(), audit.staff.name, audit.team.name,
-                         audit.auditor.name, audit.standard.key,
-                         audit.standard_version.number, audit.relationship_kind, audit.channel, audit.customer_ref,
-                         display_score(audit.score), "yes" if audit.passed else "no", audit.status,
-                         audit.revision_number, "" if audit.csat is None else audit.csat,
-                         *["" if getattr(audit, f) is None else ("yes" if getattr(audit, f) else "no")
-                           for f in ("repeat_purchase", "referral_made", "retained_90d")],
-                         "" if audit.order_value is None else audit.order_value])
-    return Response(buffer.getvalue(), mimetype="text/csv",
+    query = queries.audit_query(current_user, filters).execution_options(yield_per=1000)
+
+    def flags(audit):
+        return ["" if getattr(audit, f) is None else ("yes" if getattr(audit, f) else "no")
+                for f in ("repeat_purchase", "referral_made", "retained_90d")]
+
+    def rows():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_COLUMNS)
+        for audit in db.session.execute(query).scalars():
+            writer.writerow([audit.id, audit.interacted_on.isoformat(), audit.staff.name, audit.team.name,
+                             audit.auditor.name, audit.standard.key, audit.standard_version.number,
+                             audit.relationship_kind, audit.channel, audit.customer_ref, display_score(audit.score),
+                             "yes" if audit.passed else "no", audit.status, audit.revision_number,
+                             "" if audit.csat is None else audit.csat, *flags(audit),
+                             "" if audit.order_value is None else audit.order_value])
+            if buffer.tell() > 64_000:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return Response(stream_with_context(rows()), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=audits.csv"})
+
+
+EXPORT_COLUMNS = ["audit_id", "interacted_on", "staff", "team", "auditor", "standard", "standard_version",
+                  "relationship", "channel", "customer_ref", "score", "passed", "status", "revision", "csat",
+                  "repeat_purchase", "referral_made", "retained_90d", "order_value"]
 
 
 # Recording ------------------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 from sqlalchemy import select
@@ -11,7 +12,9 @@ from bro.audits.operations import (
     AuditRefused, NotAllowed, correct_audit, dispute_audit, resolve_dispute,
 )
 from bro.extensions import db
-from bro.models.audits import Audit, AuditRating, AuditRevision, AuditStepResult, AuditStepWeek, Dispute
+from bro.models.audits import (
+    Audit, AuditRating, AuditRevision, AuditStepResult, AuditStepWeek, AuditWeek, Dispute,
+)
 from bro.scoring import display_score
 
 STEPS = (("greet", 1, False), ("needs", 2, True), ("close", 1, False))
@@ -76,6 +79,8 @@ def test_dispute_upheld_by_a_second_supervisor_creates_a_revision_and_keeps_the_
     needs_week = db.session.execute(select(AuditStepWeek).where(
         AuditStepWeek.team_id == audit.team_id, AuditStepWeek.step_key == "needs")).scalar_one()
     assert (needs_week.rated, needs_week.nonconforming) == (1, 0)
+    week = db.session.execute(select(AuditWeek).where(AuditWeek.team_id == audit.team_id)).scalar_one()
+    assert (week.audits, week.failed, week.score_sum) == (1, 0, Decimal("87.500"))
 
     page = client.get(f"/audits/{audit.id}").get_data(as_text=True)
     assert "Revision 1" in page and "Revision 2" in page and "The recording shows the needs question." in page

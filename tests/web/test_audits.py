@@ -280,3 +280,10 @@ def test_outcomes_recorded_on_the_audit_page(client, login, factory, team_setup)
     db.session.refresh(audit)
     assert (audit.csat, audit.repeat_purchase, audit.referral_made, audit.retained_90d, audit.order_value) == \
         (4, True, False, None, Decimal("120.50"))
+
+
+def test_an_interaction_in_the_future_is_refused(factory, team_setup):
+    _team, staff, supervisor = team_setup
+    with pytest.raises(AuditRefused) as refused:
+        factory.audit(staff, supervisor, interacted_on=date.today() + timedelta(days=3))
+    assert "interacted_on" in refused.value.field_problems
