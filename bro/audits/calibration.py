@@ -71,7 +71,7 @@ def submit_ratings(session: CalibrationSession, user: User, ratings: Mapping[str
     version = session.standard_version
     keys = [step.key for step in version.steps]
     if keys and all(ratings.get(key) == Rating.NA.value for key in keys):
-        raise AuditRefused(_("Every step is rated “n.a.”: rate at least one step met, partial or not met."))
+        raise AuditRefused(_("Every step is rated “N/A”: rate at least one step met, partial or not met."))
     try:
         score_audit(step_specs(version), ratings, version.pass_score)
     except InvalidAudit as error:

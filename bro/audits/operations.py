@@ -75,7 +75,7 @@ def _score(version: StandardVersion, ratings: Mapping[str, str]):
     """Score with bro.scoring, turning its problems into messages for the person rating."""
     keys = [step.key for step in version.steps]
     if keys and all(ratings.get(key) == Rating.NA.value for key in keys):
-        raise AuditRefused(_("Every step is rated “n.a.”: an audit needs at least one step rated met, "
+        raise AuditRefused(_("Every step is rated “N/A”: an audit needs at least one step rated met, "
                              "partial or not met. Rate the steps that happened, or do not record this audit."))
     try:
         return score_audit(step_specs(version), ratings, version.pass_score)

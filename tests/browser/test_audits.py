@@ -118,3 +118,31 @@ def test_audit_list_in_polish(page, log_in):
     assert page.locator("table tbody tr").count() > 0
     screenshot(page, "audit-list-failed-pl")
 
+
+
+def test_all_na_audit_is_refused_with_a_clear_message(page, log_in):
+    log_in("piotr@example.com")
+    choose_language(page, "en")
+    page.goto("/audits/new?relationship=b2b")
+    page.get_by_label("Staff member").select_option(label="Emily Brooks · Key accounts")
+    page.get_by_label("Customer or account reference").fill("ACC-NA-1")
+    for radio in page.locator('input[type=radio][value="na"]').all():
+        radio.check()
+    assert page.locator("[data-live-result]").inner_text() == "rate a step"
+    page.get_by_role("button", name="Record audit").click()
+    assert page.get_by_role("alert").filter(has_text="at least one step rated met, partial or not met").is_visible()
+    screenshot(page, "audit-all-na-refused-en")
+
+
+def test_outcomes_import_lists_bad_rows(page, log_in):
+    log_in("siti@example.com")
+    choose_language(page, "id")
+    page.goto("/audits/outcomes/import")
+    page.locator('input[type=file]').set_input_files(files=[{
+        "name": "outcomes.csv", "mimeType": "text/csv",
+        "buffer": b"customer_ref,interacted_on,csat,repeat_purchase\nC-NOPE,2026-01-05,4,yes\nC-1,2026-13-01,9,maybe\n"}])
+    page.locator("main form button[type=submit]").click()
+    errors = page.locator(".import-errors li")
+    assert errors.count() == 2
+    assert "2" in errors.nth(0).inner_text() and "3" in errors.nth(1).inner_text()
+    screenshot(page, "audit-outcomes-import-errors-id")
