@@ -208,29 +208,71 @@ def measure_database(label: str, url: str, quarter: str | None, settings: Settin
             figure.ratio, figure.ratio_label = ratio(list_timing.p95, base_p95), "p95 / baseline p95"
         figures.append(figure)
 
+        if quarter:
+            figures.extend(measure_growth(server, supervisor, admin, quarter, urls, team_id, window, settings))
         figures.extend(measure_submissions(server, urls, catalogue, settings, details))
         memory = server.worker_memory_kb()
         details["worker_memory_kb"] = memory
+        peak_mb = max((values.get("VmHWM", 0) for values in memory.values()), default=0) / 1024
+        figures.append(Figure(f"peak RSS of one worker (VmHWM, {len(memory)} workers)", count=None,
+                              note=f"{peak_mb:.0f} MB").judge(peak_mb or None, TARGETS["memory"], "MB"))
+        # Beyond the issue's figures: what the load run's trainers read, and what it costs in memory.
+        if urls.item_analysis and catalogue.modules:
+            trainer = logged_in(base, gen.user_email("trainer", 1))
+            analysis_url = urls.item_analysis.format(module_id=catalogue.modules[0][0])
+            figure, analysis = page_figure("(extra) item analysis of one quiz module (trainer)", trainer, analysis_url,
+                                           Settings(page_requests=5))
+            if analysis:
+                figure.ratio, figure.ratio_label = ratio(analysis.p95, base_p95), "p95 / baseline p95"
+            figures.append(figure)
+            after = server.worker_memory_kb()
+            details["worker_memory_kb_after_item_analysis"] = after
+            peak_after = max((values.get("VmHWM", 0) for values in after.values()), default=0) / 1024
+            figures.append(Figure("(extra) peak RSS of one worker after item analysis", note=f"{peak_after:.0f} MB"))
         details["server_exceptions"] = server.exceptions()
         for line, count in details["server_exceptions"].items():
             click.echo(f"  server logged {count}× {line}", err=True)
-    peak_mb = max((values.get("VmHWM", 0) for values in memory.values()), default=0) / 1024
-    figures.append(Figure(f"peak RSS of one worker (VmHWM, {len(memory)} workers)", count=None,
-                          note=f"{peak_mb:.0f} MB").judge(peak_mb or None, TARGETS["memory"], "MB"))
 
-    if quarter:
-        quarter_catalogue = read_catalogue(quarter)
-        with GunicornServer(quarter, settings.workers, settings.threads) as server:
-            supervisor = logged_in(server.base_url, gen.user_email("sup", quarter_catalogue.team_ids[0]))
-            admin = logged_in(server.base_url, gen.ADMIN_EMAIL)
-            for name, client, url, full in (
-                    ("team", supervisor, dashboard_url(urls, team=quarter_catalogue.team_ids[0], **window), team_timing),
-                    ("all teams", admin, dashboard_url(urls, **window), all_timing)):
-                figure, timing = page_figure(f"dashboard, {name}, at quarter size", client, url, settings,
-                                             urls.missing.get("dashboard", ""))
-                if timing and full:
-                    figure.judge(ratio(full.p95, timing.p95), TARGETS["growth"], "full p95 / quarter p95")
-                figures.append(figure)
+    return figures
+
+
+def measure_growth(full_server: GunicornServer, supervisor: Client, admin: Client, quarter: str, urls: Urls,
+                   team_id: int, window: dict, settings: Settings) -> list[Figure]:
+    """Each dashboard at full and at quarter size, requests alternating between the two servers so that
+    whatever else the machine does weighs on both sides alike."""
+    if urls.dashboard is None:
+        return [Figure("dashboard at quarter size", note=f"not measured: {urls.missing.get('dashboard')}")]
+    quarter_catalogue = read_catalogue(quarter)
+    quarter_team = quarter_catalogue.team_ids[0]
+    with GunicornServer(quarter, settings.workers, settings.threads) as server:
+        quarter_supervisor = logged_in(server.base_url, gen.user_email("sup", quarter_team))
+        quarter_admin = logged_in(server.base_url, gen.ADMIN_EMAIL)
+        pairs = {
+            "one team": ((supervisor, dashboard_url(urls, team=team_id, **window)),
+                         (quarter_supervisor, dashboard_url(urls, team=quarter_team, **window))),
+            "all teams": ((admin, dashboard_url(urls, **window)), (quarter_admin, dashboard_url(urls, **window))),
+        }
+        samples = {(name, side): [] for name in pairs for side in (0, 1)}
+        statuses = {key: {} for key in samples}
+        for round_ in range(3 + settings.page_requests):
+            for name, sides in pairs.items():
+                for side, (client, url) in enumerate(sides):
+                    response = client.get(url)
+                    if round_ >= 3:  # three warm-up rounds
+                        samples[(name, side)].append(response.seconds)
+                        statuses[(name, side)][response.status] = statuses[(name, side)].get(response.status, 0) + 1
+    figures = []
+    for name in pairs:
+        full = Timing(samples[(name, 0)], sum(samples[(name, 0)]), sum(n for st, n in statuses[(name, 0)].items()
+                                                                        if st != 200), statuses[(name, 0)])
+        small = Timing(samples[(name, 1)], sum(samples[(name, 1)]), sum(n for st, n in statuses[(name, 1)].items()
+                                                                         if st != 200), statuses[(name, 1)])
+        click.echo(f"  dashboard {name}: full p95 {full.p95 * 1000:.0f} ms, quarter p95 {small.p95 * 1000:.0f} ms",
+                   err=True)
+        figures.append(Figure.from_timing(f"dashboard, {name}, full size (alternating with quarter)", full,
+                                          note=full.status_note()))
+        figures.append(Figure.from_timing(f"dashboard, {name}, quarter size", small, note=small.status_note())
+                       .judge(ratio(full.p95, small.p95), TARGETS["growth"], "full p95 / quarter p95"))
     return figures
 
 
@@ -360,7 +402,8 @@ def run(settings: Settings, markdown: bool) -> dict:
     if os.environ.get("BENCH_DATABASE_URL"):
         databases.append(("postgresql", os.environ["BENCH_DATABASE_URL"]))
     results = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+               "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
+                           "load_average_at_start": os.getloadavg()},
                "settings": vars(settings), "databases": {}, "figures": []}
     all_figures: list[Figure] = []
     for label, url in databases:
@@ -380,6 +423,7 @@ def run(settings: Settings, markdown: bool) -> dict:
     all_figures.append(import_figure)
     results["figures"] = [figure.as_dict() for figure in all_figures]
     results["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    results["machine"]["load_average_at_end"] = os.getloadavg()
     table = render_table(all_figures)
     click.echo(table)
     (HERE / "results.json").write_text(json.dumps(results, indent=2, default=str) + "\n")
@@ -394,7 +438,9 @@ def write_markdown(results: dict, figures: list[Figure]) -> None:
              f"Run {results['started']} → {results['finished']} on {results['machine']['cpus']} CPUs, "
              f"Python {results['machine']['python']}; scale {results['settings']['scale']} "
              f"(seed {results['settings']['seed']}); gunicorn {results['settings']['workers']} gthread workers × "
-             f"{results['settings']['threads']} threads on loopback.", ""]
+             f"{results['settings']['threads']} threads on loopback. Load average at start / end: "
+             f"{results['machine']['load_average_at_start'][0]:.1f} / {results['machine']['load_average_at_end'][0]:.1f} "
+             "(other work on the machine skews every figure, the ratios less).", ""]
     if generation and not generation.get("reused"):
         lines += [f"Generation (SQLite): {generation['total_rows']:,} rows in {generation['seconds']} s "
                   f"({generation['rows_per_second']:,} rows/s); schema: {generation['schema']}.", ""]
