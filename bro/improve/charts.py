@@ -10,7 +10,7 @@ cells pick black or white text by whichever contrasts more with the cell.
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from bro.quality import PChart, ParetoBar, Signal
@@ -87,6 +87,8 @@ class PointMark:
     ucl: float
     lcl: float
     rules: tuple[int, ...]  # Western Electric rules this point takes part in
+    title: str = ""
+    isolated: bool = False  # no neighbour to draw a line to: must be drawn as a marker
 
     @property
     def signalled(self) -> bool:
@@ -122,8 +124,14 @@ def _runs(indexes: Sequence[int]) -> list[list[int]]:
     return runs
 
 
+def _plain_point_title(point, rules: tuple[int, ...]) -> str:
+    return f"{point.period}: {point.p:.3f} ({point.nonconforming}/{point.n})" + (f" R{rules}" if rules else "")
+
+
 def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640, height: int = 230,
-                  max_x_labels: int = 10) -> PChartFigure:
+                  max_x_labels: int = 10,
+                  point_title: Callable[[object, tuple[int, ...]], str] = _plain_point_title) -> PChartFigure:
+    """``point_title(point, rules)`` labels each point (the caller formats it for the reader)."""
     box = Box(width, height, left=46, top=14, right=14, bottom=44)
     points = chart.points
     count = max(1, len(points))
@@ -156,10 +164,13 @@ def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640,
                 parts.append(f"M{start},{level} H{end}" if k == 0 else f"V{level} H{end}")
             paths.append(" ".join(parts))
 
-    marks = tuple(
-        PointMark(x(i), y(points[i].p), points[i].period, points[i].n, points[i].nonconforming, points[i].p,
-                  points[i].ucl, points[i].lcl, tuple(sorted(rules_by_period.get(points[i].period, ()))))
-        for i in present)
+    isolated = {run[0] for run in _runs(present) if len(run) == 1}
+    marks = []
+    for i in present:
+        point = points[i]
+        rules = tuple(sorted(rules_by_period.get(point.period, ())))
+        marks.append(PointMark(round(x(i), 1), round(y(point.p), 1), point.period, point.n, point.nonconforming,
+                               point.p, point.ucl, point.lcl, rules, point_title(point, rules), i in isolated))
     step = _label_step(len(points), max_x_labels)
     x_ticks = tuple(Tick(x(i), str(point.period)) for i, point in enumerate(points) if i % step == 0)
     y_ticks = tuple(Tick(y(value), f"{round(value * 100):d}%")
@@ -169,7 +180,7 @@ def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640,
         box=box, y_ticks=y_ticks, x_ticks=x_ticks, centre=chart.centre,
         centre_y=y(chart.centre) if chart.centre is not None else None,
         line_paths=tuple(line_paths), ucl_paths=tuple(ucl_paths), lcl_paths=tuple(lcl_paths),
-        points=marks, gaps=gaps, y_max=y_max)
+        points=tuple(marks), gaps=gaps, y_max=y_max)
 
 
 @dataclass(frozen=True)
@@ -278,6 +289,8 @@ class HeatCell:
     rate: float | None
     fill: str
     text_colour: str
+    label: str = ""
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -293,31 +306,39 @@ class HeatMapFigure:
     column_keys: tuple[Hashable, ...]
     label_width: int
     header_height: int
+    scale_max: float = 1.0
 
 
 def heat_map_figure(rows: Sequence[tuple[Hashable, str]], columns: Sequence[tuple[Hashable, str]],
                     counts: Mapping[tuple[Hashable, Hashable], tuple[int, int]], *,
-                    cell_width: int = 64, cell_height: int = 28, label_width: int = 190,
-                    header_height: int = 96) -> HeatMapFigure:
-    """``counts[(row key, column key)] = (n, nonconforming)``; missing cells have no audits."""
+                    cell_width: int = 64, cell_height: int = 28, label_width: int = 270,
+                    header_height: int = 100,
+                    cell_text: Callable[[float | None], str] = lambda rate: "–" if rate is None else f"{rate:.0%}",
+                    cell_title: Callable[[str, str, int, int], str] = lambda row, column, n, nc: f"{row} · {column}: "
+                    f"{nc}/{n}") -> HeatMapFigure:
+    """``counts[(row key, column key)] = (n, nonconforming)``; missing cells have no audits. The colour runs from
+    0 to the highest rate shown (``scale_max``), so differences among low rates stay visible."""
+    rates = [nc / n for n, nc in counts.values() if n]
+    scale_max = max(max(rates, default=0.0), 0.05)
     cells = []
     for r, (row_key, row_label) in enumerate(rows):
         for c, (column_key, column_label) in enumerate(columns):
             n, nonconforming = counts.get((row_key, column_key), (0, 0))
             rate = nonconforming / n if n else None
-            fill, text = heat_colour(rate) if rate is not None else ("#eef0f3", INK)
+            fill, text = heat_colour(rate / scale_max) if rate is not None else ("#eef0f3", INK)
             cells.append(HeatCell(label_width + c * cell_width, header_height + r * cell_height, row_key,
-                                  column_key, row_label, column_label, n, nonconforming, rate, fill, text))
+                                  column_key, row_label, column_label, n, nonconforming, rate, fill, text,
+                                  cell_text(rate), cell_title(row_label, column_label, n, nonconforming)))
     return HeatMapFigure(
-        width=label_width + max(1, len(columns)) * cell_width + 8,
+        width=label_width + max(1, len(columns)) * cell_width + header_height,
         height=header_height + max(1, len(rows)) * cell_height + 4,
         cell_width=cell_width, cell_height=cell_height,
-        row_labels=tuple(Tick(header_height + r * cell_height + cell_height / 2, shorten(label, 28))
+        row_labels=tuple(Tick(header_height + r * cell_height + cell_height / 2, shorten(label, 42))
                          for r, (_key, label) in enumerate(rows)),
-        column_labels=tuple(Tick(label_width + c * cell_width + cell_width / 2, shorten(label, 16))
+        column_labels=tuple(Tick(label_width + c * cell_width + cell_width / 2, shorten(label, 18))
                             for c, (_key, label) in enumerate(columns)),
         cells=tuple(cells), row_keys=tuple(key for key, _ in rows), column_keys=tuple(key for key, _ in columns),
-        label_width=label_width, header_height=header_height)
+        label_width=label_width, header_height=header_height, scale_max=scale_max)
 
 
 # -- small multiples of a 0–100 score -------------------------------------------------------------------
@@ -326,7 +347,7 @@ def heat_map_figure(rows: Sequence[tuple[Hashable, str]], columns: Sequence[tupl
 class TrendFigure:
     box: Box
     paths: tuple[str, ...]
-    dots: tuple[tuple[float, float, str, float, int], ...]  # x, y, period, mean score, audits
+    dots: tuple[tuple[float, float, str, float, int, str], ...]  # x, y, period, mean score, audits, title
     reference_y: float | None
     y_ticks: tuple[Tick, ...]
     first_label: str
@@ -334,10 +355,13 @@ class TrendFigure:
     mean: float | None = None
     audits: int = 0
     periods: tuple[str, ...] = field(default=())
+    markers: tuple = field(default=())  # the dots drawn: all on short ranges, else those without neighbours
 
 
 def trend_figure(periods: Sequence[str], values: Mapping[str, tuple[int, float]], *, reference: float | None = None,
-                 width: int = 240, height: int = 96) -> TrendFigure:
+                 width: int = 240, height: int = 96,
+                 dot_title: Callable[[str, float, int], str] = lambda period, mean, audits: f"{period}: {mean:.1f}"
+                 ) -> TrendFigure:
     """``values[period] = (audits, mean score)``; periods without audits are gaps in the line."""
     box = Box(width, height, left=30, top=8, right=8, bottom=20)
     slot = box.plot_width / max(1, len(periods))
@@ -351,12 +375,15 @@ def trend_figure(periods: Sequence[str], values: Mapping[str, tuple[int, float]]
     present = [i for i, period in enumerate(periods) if period in values]
     paths = tuple(" ".join(f"{'M' if k == 0 else 'L'}{_fmt(x(i))},{_fmt(y(values[periods[i]][1]))}"
                            for k, i in enumerate(run)) for run in _runs(present))
-    dots = tuple((x(i), y(values[periods[i]][1]), periods[i], values[periods[i]][1], values[periods[i]][0])
+    dots = tuple((round(x(i), 1), round(y(values[periods[i]][1]), 1), periods[i], values[periods[i]][1],
+                  values[periods[i]][0], dot_title(periods[i], values[periods[i]][1], values[periods[i]][0]))
                  for i in present)
+    lone = {run[0] for run in _runs(present) if len(run) == 1}
+    markers = dots if len(periods) <= 30 else tuple(dot for i, dot in zip(present, dots) if i in lone)
     audits = sum(values[periods[i]][0] for i in present)
     mean = (sum(values[periods[i]][0] * values[periods[i]][1] for i in present) / audits) if audits else None
     return TrendFigure(
         box=box, paths=paths, dots=dots, reference_y=y(reference) if reference is not None else None,
         y_ticks=(Tick(y(0), "0"), Tick(y(50), "50"), Tick(y(100), "100")),
         first_label=periods[0] if periods else "", last_label=periods[-1] if periods else "",
-        mean=mean, audits=audits, periods=tuple(periods))
+        mean=mean, audits=audits, periods=tuple(periods), markers=markers)

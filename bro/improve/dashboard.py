@@ -13,7 +13,9 @@ from urllib.parse import urlencode
 
 from flask import abort
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from bro import clock
@@ -22,6 +24,7 @@ from bro.authoring.text import localized
 from bro.extensions import db
 from bro.improve import charts
 from bro.improve import queries as q
+from bro.improve.formatting import formats
 from bro.models.audits import AuditWeek
 from bro.models.people import User
 from bro.quality import (
@@ -206,14 +209,49 @@ class Dashboard:
         return bool(self.failure and self.failure.n)
 
 
+class Labels:
+    """Chart labels in the reader's language: each message translated once, numbers formatted cheaply."""
+
+    def __init__(self) -> None:
+        self.fmt = formats()
+        self.of = _("%(nc)d of %(n)d")
+        self.signal = _("signal, rule %(rules)s")
+        self.no_audits = _("no audits")
+        self._audits: dict[int, str] = {}
+
+    def count_of(self, nonconforming: int, n: int) -> str:
+        return self.of % {"nc": nonconforming, "n": n}
+
+    def point(self, point, rules: tuple[int, ...]) -> str:
+        title = f"{point.period}: {self.fmt.percent(point.p)} ({self.count_of(point.nonconforming, point.n)})"
+        return title + " — " + self.signal % {"rules": ", ".join(map(str, rules))} if rules else title
+
+    def audits(self, count: int) -> str:
+        if count not in self._audits:
+            self._audits[count] = ngettext("%(num)d audit", "%(num)d audits", count)
+        return self._audits[count]
+
+    def dot(self, period: str, mean: float, audits: int) -> str:
+        return f"{period}: {self.fmt.number(mean)} ({self.audits(audits)})"
+
+    def cell_text(self, rate: float | None) -> str:
+        return "–" if rate is None else self.fmt.percent(rate, 0)
+
+    def cell(self, row: str, column: str, n: int, nonconforming: int) -> str:
+        detail = self.no_audits if not n else \
+            f"{self.fmt.percent(nonconforming / n, 0)} ({self.count_of(nonconforming, n)})"
+        return f"{row} · {column}: {detail}"
+
+
 def control_chart(key: str, title: str, periods: list[str], counts: Mapping[str, q.Counts],
-                  critical: bool = False) -> ControlChart:
+                  critical: bool = False, labels: Labels | None = None) -> ControlChart:
     chart = p_chart([PeriodCount(period, *counts.get(period, (0, 0))) for period in periods])
     signals = western_electric(chart.points)
     total = sum(c.n for c in counts.values() if c)
     nonconforming = sum(c.nonconforming for c in counts.values() if c)
-    return ControlChart(key, title, chart, signals, charts.pchart_figure(chart, signals), total, nonconforming,
-                        critical)
+    figure = charts.pchart_figure(chart, signals, point_title=labels.point) if labels else \
+        charts.pchart_figure(chart, signals)
+    return ControlChart(key, title, chart, signals, figure, total, nonconforming, critical)
 
 
 def build_dashboard(filters: DashboardFilters, team_names: dict[int, str]) -> Dashboard:
@@ -232,9 +270,10 @@ def build_dashboard(filters: DashboardFilters, team_names: dict[int, str]) -> Da
     ordered_keys = [step.key for step in standard.steps] + sorted(set(step_counts) - {s.key for s in standard.steps})
     critical = {step.key for step in standard.steps if step.critical}
 
-    failure = control_chart(FAILURE, str(_l("Audits failed")), periods, failure_counts)
+    labels = Labels()
+    failure = control_chart(FAILURE, _("Audits failed"), periods, failure_counts, labels=labels)
     shown_keys = [filters.step_key] if filters.step_key else ordered_keys
-    steps = [control_chart(key, step_titles[key], periods, step_counts.get(key, {}), key in critical)
+    steps = [control_chart(key, step_titles[key], periods, step_counts.get(key, {}), key in critical, labels)
              for key in shown_keys]
 
     totals = q.step_totals(step_counts)
@@ -261,14 +300,15 @@ def build_dashboard(filters: DashboardFilters, team_names: dict[int, str]) -> Da
                             key=lambda item: (-item[2].nonconforming, -item[2].nonconforming / item[2].n, item[1]))
             rated = sum(c.n for (key, sid), c in staff_step.items() if sid == staff_id)
             nonconforming = sum(c.nonconforming for (key, sid), c in staff_step.items() if sid == staff_id)
-            staff_rows.append(StaffRow(staff_id, name, charts.trend_figure(periods, values), missed[:3], rated,
-                                       nonconforming))
+            staff_rows.append(StaffRow(staff_id, name, charts.trend_figure(periods, values, dot_title=labels.dot),
+                                       missed[:3], rated, nonconforming))
     else:
         heat_by = "team"
         heat_counts = q.step_team_counts(heat_scope)
         heat_columns = sorted(((tid, team_names.get(tid, str(tid))) for _key, tid in heat_counts),
                               key=lambda item: item[1])
         heat_columns = list(dict.fromkeys(heat_columns))
-    heat_fig = charts.heat_map_figure(heat_rows, heat_columns, heat_counts) if heat_columns else None
+    heat_fig = charts.heat_map_figure(heat_rows, heat_columns, heat_counts, cell_text=labels.cell_text,
+                                      cell_title=labels.cell) if heat_columns else None
     return Dashboard(filters, periods, failure, steps, step_titles, bars, pareto_fig, heat_by, heat_rows,
                      heat_columns, heat_counts, heat_fig, staff_rows, staff_shown)

@@ -113,6 +113,10 @@ class ActionEffect:
     after_to: date
     result: BeforeAfter
 
+    @property
+    def before_to(self) -> date:
+        return self.pivot - timedelta(days=1)
+
 
 def action_effect(record: CorrectiveAction, today: date | None = None) -> ActionEffect | None:
     """The target step's nonconformity before vs from the day the action started ("do"), in the action's

@@ -76,6 +76,27 @@ def dashboard_csv():
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
 
+CHART_CAPTIONS = {"failure": _l("Audits failed per period"), "step": _l("Nonconformity of one step per period"),
+                  "pareto": _l("Nonconformities by step"), "heatmap": _l("Nonconformity by step and team or staff member"),
+                  "staff": _l("Mean audit score per staff member and period")}
+
+
+@bp.route("/table")
+@roles_required(Role.supervisor)
+def chart_table():
+    """The numbers behind one chart as an HTML table (the same rows as its CSV)."""
+    _standards, filters, _teams, board = _dashboard()
+    chart = request.args.get("chart", "")
+    rows = chart_rows(board, chart, request.args.get("key"))
+    if rows is None:
+        abort(404)
+    title = CHART_CAPTIONS[chart]
+    if chart == "step":
+        title = board.step_titles.get(request.args.get("key"), request.args.get("key"))
+    return render_template("improve/chart_table.html", rows=rows, title=title, chart=chart, filters=filters,
+                           key=request.args.get("key"))
+
+
 # -- corrective actions --------------------------------------------------------------------------------
 
 @bp.route("/actions")

@@ -5,8 +5,8 @@ plan → do → check → act → closed, one stage at a time; every change (and
 CorrectiveActionEvent row that is never updated. ``started_at`` (entering "do") is the pivot of the
 check stage's before/after comparison.
 
-The module also declares a covering index on ``audit_step_results`` that the quality dashboard's
-per-staff queries (team, date range -> staff × step counts) read without touching the table.
+The module also declares covering indexes on the audit tables for the quality dashboard's aggregations
+(every team: step × week and step × team sums; one team: staff × step counts), so they read no table rows.
 """
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bro import clock
-from bro.models.audits import AuditStepResult
+from bro.models.audits import Audit, AuditStepResult, AuditStepWeek
 from bro.models.base import Base
 from bro.models.curricula import Standard
 from bro.models.people import Team, User
@@ -91,8 +91,21 @@ class CorrectiveActionEvent(Base):
     by: Mapped[User] = relationship(foreign_keys=[by_id], lazy="joined")
 
 
-# Staff × step counts for one team over a date range, read from the index alone.
-Index("ix_audit_step_results_team_day_staff", AuditStepResult.team_id, AuditStepResult.interacted_on,
-      AuditStepResult.staff_id, AuditStepResult.step_key, AuditStepResult.rated, AuditStepResult.nonconforming)
+# The dashboard's step × week and step × team sums over every team read this index alone (no table lookups).
+Index("ix_audit_step_weeks_standard_week_cover", AuditStepWeek.standard_id, AuditStepWeek.week_start,
+      AuditStepWeek.step_key, AuditStepWeek.team_id, AuditStepWeek.rated, AuditStepWeek.nonconforming)
+
+# ... and the same sums for one team (or a supervisor's few teams).
+Index("ix_audit_step_weeks_team_standard_week_cover", AuditStepWeek.team_id, AuditStepWeek.standard_id,
+      AuditStepWeek.week_start, AuditStepWeek.step_key, AuditStepWeek.rated, AuditStepWeek.nonconforming)
+
+# One team's staff × step counts over a date range, read from the index alone.
+Index("ix_audit_step_results_team_standard_day_staff", AuditStepResult.team_id, AuditStepResult.standard_id,
+      AuditStepResult.interacted_on, AuditStepResult.staff_id, AuditStepResult.step_key, AuditStepResult.rated,
+      AuditStepResult.nonconforming)
+
+# One team's audits per staff member and day (score trends, failures by day or month), from the index alone.
+Index("ix_audits_team_standard_day_cover", Audit.team_id, Audit.standard_id, Audit.interacted_on, Audit.staff_id,
+      Audit.score, Audit.passed)
 
 __all__ = ["ACTION_SOURCES", "ACTION_STATUSES", "CorrectiveAction", "CorrectiveActionEvent"]

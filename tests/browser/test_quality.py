@@ -57,3 +57,13 @@ def test_dashboard_reads_in_polish_and_indonesian(page, log_in):
         assert page.locator("html").get_attribute("lang") == language
         assert page.locator("#pchart-failure").is_visible()
         screenshot(page, f"quality-dashboard-{language}")
+    choose_language(page, "en")
+    page.goto(url)
+    team = page.locator("#f-team option[value]:not([value=''])").first
+    page.locator("#f-team").select_option(team.get_attribute("value"))
+    with page.expect_navigation():
+        page.get_by_role("button", name="Show").click()
+    assert page.get_by_role("heading", name="Heat map: step × staff member").is_visible()
+    assert page.locator(".small-multiple").count() >= 2
+    page.locator("#heat-map").screenshot(path=str(SCREENSHOTS / "quality-heat-staff-en.png"))
+    page.locator("#staff").screenshot(path=str(SCREENSHOTS / "quality-staff-en.png"))

@@ -89,6 +89,7 @@ ACCESS: dict[str, Access] = {
     "calibration.history": Access(roles(SUPERVISOR), "/calibration/history"),
     "improve.dashboard": Access(roles(SUPERVISOR), "/quality/"),
     "improve.dashboard_csv": Access(roles(SUPERVISOR), "/quality/data.csv?chart=pareto"),
+    "improve.chart_table": Access(roles(SUPERVISOR), "/quality/table?chart=pareto"),
     "improve.actions": Access(roles(SUPERVISOR), "/quality/actions"),
     "improve.new_action": Access(roles(SUPERVISOR), "/quality/actions/new"),
     "improve.action": Access(roles(SUPERVISOR), lambda w: f"/quality/actions/{w.corrective_action.id}"),

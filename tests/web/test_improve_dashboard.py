@@ -148,3 +148,22 @@ def test_dashboard_queries_do_not_grow_with_audits_or_teams(client, login, facto
         assert client.get(f"/quality/?team={org.team_a.id}").status_code == 200
     assert large.count <= small.count
     assert small.count <= 40
+
+
+def test_numbers_behind_a_step_chart_are_a_table_with_every_period(client, login, org):
+    login(org.sup_a)
+    frm = (TODAY - timedelta(weeks=7)).isoformat()
+    page = client.get(f"/quality/table?chart=step&key=needs&from={frm}&to={TODAY.isoformat()}").get_data(as_text=True)
+    assert page.count('<th scope="row">2026-W') == 8
+    assert "Step needs" in page
+    assert client.get(f"/quality/table?chart=heatmap&team={org.team_b.id}").status_code == 404
+    assert client.get("/quality/table?chart=step&key=nope").status_code == 404
+
+
+def test_dashboard_links_each_chart_to_its_table_and_csv(client, login, org):
+    login(org.sup_a)
+    page = client.get(f"/quality/?team={org.team_a.id}").get_data(as_text=True)
+    for chart in ("step", "heatmap", "staff"):
+        assert f"/quality/table?chart={chart}" in page
+    for chart in ("failure", "step", "pareto", "heatmap", "staff"):
+        assert f"/quality/data.csv?chart={chart}" in page
