@@ -137,7 +137,7 @@ def seed_audits(ctx: DemoContext) -> None:
 
     # The staff's answers: most older audits acknowledged within a few days.
     for audit, _ratings in recorded:
-        if (today - audit.interacted_on).days > 7 and rng.random() < 0.85:
+        if (today - audit.interacted_on).days > 7 and rng.random() < 0.95:
             with _clock_at(audit.created_at + timedelta(hours=rng.randint(4, 72))):
                 acknowledge_audit(audit, audit.staff)
 

@@ -23,6 +23,8 @@ def test_audit_dispute_and_upheld_revision_journey(page, log_in):
     # 1. Siti (supervises Front desk) records an audit of Budi, watching the live score.
     log_in("siti@example.com")
     choose_language(page, "en")
+    assert page.get_by_role("heading", name="Audits of my teams").is_visible()
+    screenshot(page, "audits-home-supervisor-en")
     page.get_by_role("link", name="Audits", exact=True).click()
     page.get_by_role("link", name="New audit").click()
     assert page.get_by_role("heading", name="Customer service standard (B2C)").is_visible()
@@ -59,6 +61,7 @@ def test_audit_dispute_and_upheld_revision_journey(page, log_in):
     log_in("budi@example.com")
     choose_language(page, "en")
     assert page.get_by_role("heading", name="My audits").is_visible()
+    screenshot(page, "audits-home-staff-en")
     page.goto(audit_url)
     assert page.get_by_role("button", name="Acknowledge").is_visible()
     page.get_by_role("link", name="Dispute").click()
