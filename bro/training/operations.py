@@ -232,16 +232,29 @@ def _decimal(number: int | float) -> Decimal:
     return Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
 
 
+@dataclass(frozen=True)
+class Submission:
+    attempt: QuizAttempt
+    recorded: bool  # False: the attempt had been submitted already (double click, back button, second tab)
+
+
 def submit_attempt(attempt: QuizAttempt, responses: Mapping[str, Any]) -> QuizAttempt:
+    """Score `attempt` on the server and record it, once; returns the attempt as first submitted."""
+    return record_submission(attempt, responses).attempt
+
+
+def record_submission(attempt: QuizAttempt, responses: Mapping[str, Any]) -> Submission:
     """Score `attempt` on the server and record it, once.
 
     A second submission of the same attempt (double click, back button, a second tab) changes
     nothing and returns the attempt as first submitted: the conditional UPDATE below only matches
-    an unsubmitted row, so of two concurrent submissions exactly one wins on SQLite and PostgreSQL.
+    an unsubmitted row, so of two concurrent submissions exactly one wins. (PostgreSQL makes the
+    loser wait for the winner's commit and then match no row; SQLite may instead raise
+    OperationalError for the loser, whose caller rolls back and reads the attempt again.)
     Passing then completes assignments, marks the module's lessons read and may issue a certificate.
     """
     if attempt.submitted_at is not None:
-        return attempt
+        return Submission(attempt, False)
     module = attempt.module
     quiz = module_quiz(module)
     questions = {question.id: question for question in quiz.questions}
@@ -261,7 +274,7 @@ def submit_attempt(attempt: QuizAttempt, responses: Mapping[str, Any]) -> QuizAt
     )
     if claimed.rowcount != 1:
         db.session.refresh(attempt)
-        return attempt
+        return Submission(attempt, False)
     for position, question, response, correct in judged:
         db.session.add(AttemptAnswer(attempt_id=attempt.id, question_key=question.id, position=position,
                                      response=response, correct=correct,
@@ -273,7 +286,7 @@ def submit_attempt(attempt: QuizAttempt, responses: Mapping[str, Any]) -> QuizAt
         for lesson in module.lessons:
             _record_read(user.id, attempt.course_id, module.key, lesson["id"], now)
         record_progress(user, attempt.course_id, now)
-    return attempt
+    return Submission(attempt, True)
 
 
 # --- lessons ----------------------------------------------------------------------------------------------

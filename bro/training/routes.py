@@ -1,12 +1,15 @@
 """Training pages: my learning, courses, lessons, quizzes, reviews, certificates; team views; item analysis."""
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from bro import clock
@@ -22,10 +25,12 @@ from bro.training import queries
 from bro.training.forms import AssignForm
 from bro.training.operations import (
     AttemptLimitReached, ModuleNotInForce, NoQuiz, assign_course, attempt_score_display, current_module,
-    expire_certificates, mark_lesson_read, start_attempt, submit_attempt,
+    expire_certificates, mark_lesson_read, record_submission, start_attempt,
 )
 from bro.training.text import localized
 from bro.templating import register_nav
+
+SUBMIT_RETRIES = 6
 
 bp = Blueprint("training", __name__, url_prefix="/learning", template_folder="templates")
 
@@ -117,17 +122,26 @@ def lesson(course_id: int, module_key: str, lesson_key: str):
 @bp.route("/courses/<int:course_id>/modules/<module_key>/quiz", methods=["POST"])
 @roles_required(Role.staff)
 def start_quiz(course_id: int, module_key: str):
-    module = current_module(course_id, module_key) or abort(404)
-    try:
-        attempt = start_attempt(current_user, module)
-    except AttemptLimitReached:
-        flash(_("You have used every attempt this quiz allows. Ask your supervisor or trainer how to continue."),
-              "error")
-        return redirect(url_for("training.course", course_id=course_id))
-    except (NoQuiz, ModuleNotInForce):
-        abort(404)
-    db.session.commit()
-    return redirect(url_for("training.attempt", attempt_id=attempt.id))
+    for retry in range(SUBMIT_RETRIES):
+        module = current_module(course_id, module_key) or abort(404)
+        try:
+            attempt = start_attempt(current_user, module)
+            attempt_id = attempt.id
+            db.session.commit()
+            break
+        except AttemptLimitReached:
+            flash(_("You have used every attempt this quiz allows. Ask your supervisor or trainer how to continue."),
+                  "error")
+            return redirect(url_for("training.course", course_id=course_id))
+        except (NoQuiz, ModuleNotInForce):
+            abort(404)
+        except OperationalError:
+            # SQLite: a second tab is opening the same quiz ("database is locked"). Wait, then reuse its attempt.
+            db.session.rollback()
+            time.sleep(0.05 * 2 ** retry)
+    else:
+        abort(503)
+    return redirect(url_for("training.attempt", attempt_id=attempt_id))
 
 
 def _own_attempt_or_404(attempt_id: int) -> QuizAttempt:
@@ -161,22 +175,31 @@ def attempt(attempt_id: int):
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @roles_required(Role.staff)
 def submit(attempt_id: int):
-    attempt = _own_attempt_or_404(attempt_id)
-    if attempt.submitted_at is not None:
+    for retry in range(SUBMIT_RETRIES):
+        attempt = _own_attempt_or_404(attempt_id)
+        responses = {}
+        for question_id in attempt.question_order:
+            values = request.form.getlist(f"q-{question_id}")
+            responses[question_id] = values if len(values) != 1 else values[0]
+        try:
+            submission = record_submission(attempt, responses)
+            db.session.commit()
+            break
+        except OperationalError:
+            # SQLite: another tab is submitting this attempt ("database is locked"). Wait for it, read again.
+            db.session.rollback()
+            time.sleep(0.05 * 2 ** retry)
+    else:
+        abort(503)
+    result = submission.attempt
+    if not submission.recorded:
         flash(_("This attempt was submitted already; here is its result."), "info")
-        return redirect(url_for("training.review", attempt_id=attempt.id))
-    responses = {}
-    for question_id in attempt.question_order:
-        values = request.form.getlist(f"q-{question_id}")
-        responses[question_id] = values if len(values) != 1 else values[0]
-    first_submitted = submit_attempt(attempt, responses)
-    db.session.commit()
-    if first_submitted.passed:
-        flash(_("Passed with %(score)s%%.", score=attempt_score_display(first_submitted)), "success")
+    elif result.passed:
+        flash(_("Passed with %(score)s%%.", score=attempt_score_display(result)), "success")
     else:
         flash(_("Not passed this time: %(score)s%%. Read the feedback below, then try again.",
-                score=attempt_score_display(first_submitted)), "warning")
-    return redirect(url_for("training.review", attempt_id=attempt.id))
+                score=attempt_score_display(result)), "warning")
+    return redirect(url_for("training.review", attempt_id=result.id))
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
