@@ -159,7 +159,8 @@ def record_audit(*, auditor: User, staff: User, version: StandardVersion, relati
                   standard_version_id=version.id, relationship_kind=relationship, channel=channel,
                   interacted_on=interacted_on, interacted_at=interacted_at, customer_ref=customer_ref,
                   note=(note or "").strip() or None, created_at=now, revision_number=1,
-                  score=_decimal_score(result.score), passed=result.passed, status="recorded")
+                  score=_decimal_score(result.score), passed=result.passed, status="recorded",
+                  revisions=[], disputes=[])  # empty collections: nothing to load for a new audit
     db.session.add(audit)
     db.session.flush()
     revision = _add_revision(audit, number=1, kind="original", by=auditor, at=now, reason=None,
@@ -220,7 +221,8 @@ def _add_revision(audit: Audit, *, number: int, kind: str, by: User, at: datetim
 def _apply_current_revision(audit: Audit, revision: AuditRevision, previous: AuditRevision | None) -> None:
     """Rewrite the derived rows of ``audit`` from ``revision`` (its current one), and move the weekly counts
     from ``previous`` to ``revision``."""
-    db.session.execute(delete(AuditStepResult).where(AuditStepResult.audit_id == audit.id))
+    if previous is not None:
+        db.session.execute(delete(AuditStepResult).where(AuditStepResult.audit_id == audit.id))
     rows = [
         {"audit_id": audit.id, "step_key": r.step_key, "standard_id": audit.standard_id, "team_id": audit.team_id,
          "staff_id": audit.staff_id, "interacted_on": audit.interacted_on, "rating": r.rating,

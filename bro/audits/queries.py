@@ -187,11 +187,12 @@ def team_audits_summary(user: User) -> dict | None:
     if teams is not None and not teams:
         return None
     since = clock.today() - timedelta(days=RECENT_DAYS)
+    in_teams = [] if teams is None else [Audit.team_id.in_(teams)]
     recent = (select(Audit.team_id, func.count(Audit.id).label("audits"),
                      func.sum(case((Audit.passed.is_(True), 1), else_=0)).label("passed"))
-              .where(Audit.interacted_on >= since).group_by(Audit.team_id).subquery())
+              .where(Audit.interacted_on >= since, *in_teams).group_by(Audit.team_id).subquery())
     disputes = (select(Audit.team_id, func.count(Dispute.id).label("open"))
-                .join(Dispute, Dispute.audit_id == Audit.id).where(Dispute.resolution.is_(None))
+                .join(Dispute, Dispute.audit_id == Audit.id).where(Dispute.resolution.is_(None), *in_teams)
                 .group_by(Audit.team_id).subquery())
     query = (select(Team, func.coalesce(recent.c.audits, 0), func.coalesce(recent.c.passed, 0),
                     func.coalesce(disputes.c.open, 0))

@@ -44,6 +44,7 @@ class Audit(Base):
         Index("ix_audits_auditor", "auditor_id"),
         Index("ix_audits_customer_ref_interacted", "customer_ref", "interacted_on"),
         Index("ix_audits_status", "status"),
+        Index("ix_audits_interacted", "interacted_on", "id"),  # the all-teams list, newest first
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
