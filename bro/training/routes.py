@@ -27,7 +27,6 @@ from bro.training.operations import (
     AttemptLimitReached, ModuleNotInForce, NoQuiz, assign_course, attempt_score_display, current_module,
     expire_certificates, mark_lesson_read, record_submission, start_attempt,
 )
-from bro.training.text import localized
 from bro.templating import register_nav
 
 SUBMIT_RETRIES = 6
@@ -45,9 +44,7 @@ def language() -> str:
 
 @bp.context_processor
 def training_helpers():
-    lang = language()
-    return {"tr": lambda value, default="en": localized(value, lang, default), "score_of": attempt_score_display,
-            "today": clock.today(), "plain": plain_number}
+    return {"score_of": attempt_score_display, "today": clock.today(), "plain": plain_number}
 
 
 def plain_number(value):

@@ -108,3 +108,14 @@ def test_trainer_opens_the_item_analysis(page, log_in):
     expect(page.locator("svg.difficulty-chart")).to_be_visible()
     expect(page.get_by_role("columnheader", name="Discrimination")).to_be_visible()
     screenshot(page, "training-item-analysis")
+
+
+def test_polish_staff_sees_the_course_in_polish(page, log_in):
+    log_in("anna@example.com")
+    choose_language(page, "pl")
+    page.get_by_role("link", name="Moja nauka", exact=True).click()
+    page.get_by_role("link", name="Podstawy obsługi klienta").first.click()
+    expect(page.locator("h1")).to_have_text("Podstawy obsługi klienta")
+    page.locator(".lesson-list a").first.click()
+    expect(page.locator("html")).to_have_attribute("lang", "pl")
+    screenshot(page, "training-lesson-pl")
