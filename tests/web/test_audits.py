@@ -287,3 +287,22 @@ def test_an_interaction_in_the_future_is_refused(factory, team_setup):
     with pytest.raises(AuditRefused) as refused:
         factory.audit(staff, supervisor, interacted_on=date.today() + timedelta(days=3))
     assert "interacted_on" in refused.value.field_problems
+
+
+def test_admin_may_audit_any_staff_member(client, login, factory):
+    version = factory.audit_standard(WEIGHTED, key="admin-standard")
+    staff = factory.staff(team=factory.team())
+    admin = factory.admin()
+    login(admin)
+    response = client.post("/audits/new", data=_form(version, staff, MET, customer_ref="ADMIN-1"))
+    assert response.status_code == 302
+    audit = db.session.execute(select(Audit).where(Audit.customer_ref == "ADMIN-1")).scalar_one()
+    assert (audit.auditor_id, audit.team_id) == (admin.id, staff.team_id)
+
+
+def test_supervisors_cannot_audit_themselves_or_non_staff(factory, team_setup):
+    team, _staff, supervisor = team_setup
+    with pytest.raises(NotAllowed):
+        factory.audit(supervisor, supervisor)
+    with pytest.raises(NotAllowed):
+        factory.audit(factory.trainer(), supervisor)
