@@ -120,7 +120,10 @@ def seed_training(ctx: DemoContext) -> None:
             _certified_long_ago(user, course, modules, supervisor, now, rng)
             continue
         assigned_at = start + timedelta(days=rng.randint(0, 6), hours=rng.randint(8, 10))
-        due = (now - timedelta(days=9)).date() if key == OVERDUE_STAFF else (now + timedelta(days=rng.randint(10, 40))).date()
+        if key == OVERDUE_STAFF:
+            due = (now - timedelta(days=9)).date()
+        else:
+            due = (now + timedelta(days=rng.randint(10, 40))).date()
         with moved_clock(assigned_at):
             assign_course(user, course, due, supervisor)
         begin = assigned_at + timedelta(days=rng.randint(1, 3))

@@ -2,11 +2,14 @@
 from __future__ import annotations
 
 from flask_babel import get_locale
+from sqlalchemy import case, func, select
 
 from bro import clock
+from bro.access import visible_team_ids
 from bro.extensions import db
 from bro.home.sections import register_section
-from bro.models.people import Role, User
+from bro.models.people import Role, Team, User
+from bro.models.training import Assignment
 from bro.training import queries
 from bro.training.operations import expire_certificates
 
@@ -25,4 +28,25 @@ def my_learning_summary(user: User) -> dict | None:
             "valid": [c for c in certificates if c.is_valid(today)], "today": today}
 
 
+def team_learning_summary(user: User) -> dict | None:
+    """Open and overdue assignments per supervised team (every team for admins)."""
+    teams = visible_team_ids(user)
+    if teams is not None and not teams:
+        return None
+    today = clock.today()
+    query = (select(Team.id, Team.name, func.count(Assignment.id),
+                    func.sum(case((Assignment.due_date < today, 1), else_=0)))
+             .join(User, User.team_id == Team.id)
+             .join(Assignment, (Assignment.user_id == User.id) & Assignment.completed_at.is_(None))
+             .where(User.active.is_(True))
+             .group_by(Team.id, Team.name).order_by(Team.name))
+    if teams is not None:
+        query = query.where(Team.id.in_(teams))
+    rows = [(team_id, name, open_count, int(overdue or 0))
+            for team_id, name, open_count, overdue in db.session.execute(query)]
+    return {"teams": rows} if rows else None
+
+
+register_section("team-learning", "training/_home_team_learning.html", {Role.supervisor}, team_learning_summary,
+                 order=35)
 register_section("my-learning", "training/_home_learning.html", {Role.staff}, my_learning_summary, order=10)

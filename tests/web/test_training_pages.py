@@ -341,3 +341,17 @@ def test_item_analysis_is_per_version(client, login, course, factory, team, staf
     login(factory.trainer())
     assert "Nobody has submitted" in html(client.get(f"/learning/items/{new.id}"))
     assert "1</span><span class=\"kpi-label\">submitted attempts" in html(client.get(f"/learning/items/{old.id}"))
+
+
+def test_supervisor_home_counts_open_and_overdue_assignments_of_own_teams(client, login, staff, course, factory,
+                                                                          team, monkeypatch):
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 5, 10, 12, 0))
+    assign_course(staff, course, date(2026, 5, 1), None)
+    assign_course(staff, course, date(2026, 6, 1), None, module_key="needs")
+    elsewhere = factory.staff(team=factory.team("Far away"))
+    assign_course(elsewhere, course, date(2026, 5, 1), None)
+    login(factory.supervisor(team))
+    home = html(client.get("/"))
+    assert "Team learning" in home
+    assert "2 open assignments" in home and "1 overdue" in home
+    assert "Far away" not in home
