@@ -221,8 +221,10 @@ def evidence():
     scope_teams = frozenset({team_id}) if team_id is not None else visible
     n = q_int(request.args.get("n")) or 5
     n = max(1, min(n, 50))
-    standard = next((s for s in standards if str(s.id) == request.args.get("standard")), None) \
-        or (standards[0] if standards else None)
+    standard = next((s for s in standards if str(s.id) == request.args.get("standard")), None)
+    if standard is None and standards:
+        audited = q.standard_ids_with_audits(scope_teams)
+        standard = next((s for i in audited for s in standards if s.id == i), standards[0])
     today = clock.today()
     end = _parse_date(request.args.get("to")) or today
     start = _parse_date(request.args.get("from")) or end - timedelta(days=365)

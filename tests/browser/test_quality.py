@@ -67,3 +67,24 @@ def test_dashboard_reads_in_polish_and_indonesian(page, log_in):
     assert page.locator(".small-multiple").count() >= 2
     page.locator("#heat-map").screenshot(path=str(SCREENSHOTS / "quality-heat-staff-en.png"))
     page.locator("#staff").screenshot(path=str(SCREENSHOTS / "quality-staff-en.png"))
+
+
+def test_staff_member_sees_own_quality_with_modules_to_learn(page, log_in):
+    log_in("budi@example.com")
+    choose_language(page, "en")
+    assert page.get_by_role("heading", name="My quality").is_visible()
+    page.get_by_role("link", name="All my quality results").click()
+    page.wait_for_load_state()
+    assert page.locator("h1").inner_text() == "My quality"
+    assert page.locator("svg.chart-trend").count() >= 1
+    screenshot(page, "quality-mine-en")
+
+
+def test_evidence_page_shows_retraining_and_outcomes(page, log_in):
+    log_in("grace@example.com")
+    choose_language(page, "en")
+    page.get_by_role("link", name="Evidence", exact=True).click()
+    page.wait_for_load_state()
+    assert page.get_by_role("heading", name="Retraining effect per module").is_visible()
+    assert page.get_by_role("heading", name="Customer outcomes: passed vs failed audits").is_visible()
+    screenshot(page, "quality-evidence-en")
