@@ -304,6 +304,9 @@ def print_report(result: dict) -> None:
     for check in result["verification"]:
         click.echo(f"  {check['summary']}")
     click.echo(f"  derived audit tables after the load: {result['derived_tables']}")
+    peaks = [values.get("VmHWM", 0) / 1024 for values in result["worker_memory_kb"].values()]
+    if peaks:
+        click.echo(f"  peak RSS of the workers: {', '.join(f'{peak:.0f} MB' for peak in peaks)}")
     for line, count in sorted(result["server_exceptions"].items(), key=lambda item: -item[1]):
         click.echo(f"  server logged {count}× {line}")
     if result["missing_routes"]:
