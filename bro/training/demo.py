@@ -88,7 +88,8 @@ def work_through(user: User, modules: list[CourseModule], skill: float, rng: ran
         read_lessons(user, module, when)
         if module.quiz is None:
             continue
-        for retake in range(4):
+        tries = 4 if skill >= 1 else rng.choice([1, 2, 4, 4])
+        for retake in range(tries):
             when += timedelta(hours=rng.randint(1, 30))
             if when >= end:
                 return when
@@ -96,6 +97,8 @@ def work_through(user: User, modules: list[CourseModule], skill: float, rng: ran
             if attempt is None or attempt.passed:
                 break
             when += timedelta(days=rng.randint(1, 4))
+        else:
+            return when  # gave up for now after failing: the matrix shows "failed"
         when += timedelta(days=rng.randint(2, 7))
     return when
 
@@ -164,6 +167,7 @@ def seed_retraining_work(ctx: DemoContext) -> None:
     rng = ctx.rng
     now = clock.utcnow()
     journey = ctx.users.get(JOURNEY_STAFF)
+    behind = ctx.users.get(OVERDUE_STAFF)
     # Audits were recorded (back-dated) after this demo's attempts: passes made after an audit's retraining
     # assignment complete it, as they would have at the time.
     complete_backdated_assignments()
@@ -176,6 +180,8 @@ def seed_retraining_work(ctx: DemoContext) -> None:
             continue
         if journey is not None and assignment.user_id == journey.id and assignment.module_key == "first-contact":
             continue  # the browser journey takes this quiz itself
+        if behind is not None and assignment.user_id == behind.id:
+            continue  # Dewi stays behind: her assignments are overdue
         when = assignment.created_at + timedelta(days=rng.randint(1, 9), hours=rng.randint(0, 8))
         module = current_module(assignment.course_id, assignment.module_key)
         if module is None or module.quiz is None:

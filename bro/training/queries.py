@@ -199,12 +199,18 @@ NOT_STARTED, IN_PROGRESS, PASSED, FAILED, OVERDUE = "not_started", "in_progress"
 STATUSES = (NOT_STARTED, IN_PROGRESS, FAILED, OVERDUE, PASSED)
 
 
+@dataclass(frozen=True)
+class Cell:
+    status: str
+    latest_attempt_id: int | None  # the last submitted attempt, for its review
+
+
 @dataclass
 class Matrix:
     team: Team
     course: Course
     modules: list[CourseModule]
-    rows: list[tuple[User, list[str]]]
+    rows: list[tuple[User, list[Cell]]]
     counts: dict[str, int] = field(default_factory=dict)
 
 
@@ -217,18 +223,23 @@ def team_staff(team_ids: list[int]) -> list[User]:
 
 
 def completion_matrix(team: Team, course: Course, today: date) -> Matrix:
-    """Staff x module status; precedence passed > overdue > failed > in progress > not started."""
+    """Staff x module status: overdue (an open assignment past due needs the module) > passed > failed >
+    in progress > not started."""
     modules = list(course.current_version.modules)
     staff = team_staff([team.id])
     ids = [u.id for u in staff]
     attempt_rows = db.session.execute(
         select(QuizAttempt.user_id, QuizAttempt.module_key,
                func.max(case((QuizAttempt.passed.is_(True), 1), else_=0)),
-               func.count(QuizAttempt.submitted_at), func.count(QuizAttempt.id))
+               func.count(QuizAttempt.submitted_at), func.count(QuizAttempt.id),
+               func.max(case((QuizAttempt.submitted_at.is_not(None), QuizAttempt.id), else_=None)),
+               func.max(case((QuizAttempt.passed.is_(True), QuizAttempt.submitted_at), else_=None)))
         .where(QuizAttempt.course_id == course.id, QuizAttempt.user_id.in_(ids))
         .group_by(QuizAttempt.user_id, QuizAttempt.module_key)
     ).all()
-    attempts = {(u, k): (bool(p), s, t) for u, k, p, s, t in attempt_rows}
+    attempts = {(u, k): (bool(p), s, t) for u, k, p, s, t, _latest, _passed_at in attempt_rows}
+    latest = {(u, k): last for u, k, _p, _s, _t, last, _passed_at in attempt_rows if last is not None}
+    last_pass = {(u, k): at for u, k, _p, _s, _t, _latest, at in attempt_rows if at is not None}
     read_rows = db.session.execute(
         select(LessonRead.user_id, LessonRead.module_key, func.count(LessonRead.id))
         .where(LessonRead.course_id == course.id, LessonRead.user_id.in_(ids))
@@ -236,11 +247,12 @@ def completion_matrix(team: Team, course: Course, today: date) -> Matrix:
     ).all()
     reads = {(u, k): n for u, k, n in read_rows}
     overdue_rows = db.session.execute(
-        select(Assignment.user_id, Assignment.module_key)
+        select(Assignment.user_id, Assignment.module_key, func.min(Assignment.created_at))
         .where(Assignment.course_id == course.id, Assignment.user_id.in_(ids), Assignment.completed_at.is_(None),
                Assignment.due_date < today)
+        .group_by(Assignment.user_id, Assignment.module_key)
     ).all()
-    overdue = {(u, k) for u, k in overdue_rows}
+    overdue = {(u, k): since for u, k, since in overdue_rows}
     rows = []
     counts = dict.fromkeys(STATUSES, 0)
     for user in staff:
@@ -248,10 +260,13 @@ def completion_matrix(team: Team, course: Course, today: date) -> Matrix:
         for module in modules:
             passed, submitted, total = attempts.get((user.id, module.key), (False, 0, 0))
             lessons_read = reads.get((user.id, module.key), 0)
-            if passed or (module.quiz is None and module.lessons and lessons_read >= len(module.lessons)):
+            course_due_since = overdue.get((user.id, None)) if module.required else None
+            passed_at = last_pass.get((user.id, module.key))
+            if (user.id, module.key) in overdue or (
+                    course_due_since is not None and (passed_at is None or passed_at < course_due_since)):
+                status = OVERDUE  # an open assignment past its due date still needs this module
+            elif passed or (module.quiz is None and module.lessons and lessons_read >= len(module.lessons)):
                 status = PASSED
-            elif (user.id, module.key) in overdue or (user.id, None) in overdue and module.required:
-                status = OVERDUE
             elif submitted:
                 status = FAILED
             elif total or lessons_read:
@@ -259,7 +274,7 @@ def completion_matrix(team: Team, course: Course, today: date) -> Matrix:
             else:
                 status = NOT_STARTED
             counts[status] += 1
-            cells.append(status)
+            cells.append(Cell(status, latest.get((user.id, module.key))))
         rows.append((user, cells))
     return Matrix(team, course, modules, rows, counts)
 

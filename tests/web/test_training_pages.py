@@ -258,13 +258,16 @@ def test_completion_matrix_shows_each_status(client, login, course, factory, tea
     page = html(client.get(f"/learning/teams?team={team.id}&course={course.id}"))
 
     def row(name):
-        return re.findall(r'status-(\w+)">', re.search(rf"{name}</th>(.*?)</tr>", page, re.S).group(1))
+        return re.findall(r'class="status status-(\w+)"', re.search(rf"{name}</th>(.*?)</tr>", page, re.S).group(1))
 
     assert row("Sam Learner") == ["passed", "not_started", "not_started"]
     assert row("Fay Failing") == ["failed", "not_started", "not_started"]
     assert row("Lee Late") == ["overdue", "overdue", "not_started"]  # the optional module is not overdue
     assert row("Rea Reader") == ["in_progress", "not_started", "not_started"]
     assert "matrix-legend" in page
+    # Supervisors open the last submitted attempt from its cell.
+    sam = re.search(r"Sam Learner</th>(.*?)</tr>", page, re.S).group(1)
+    assert re.search(r'href="/learning/attempts/\d+/review"', sam)
 
 
 def test_learning_page_and_matrix_run_a_bounded_number_of_queries(client, login, course, factory, team, staff):
@@ -355,3 +358,19 @@ def test_supervisor_home_counts_open_and_overdue_assignments_of_own_teams(client
     assert "Team learning" in home
     assert "2 open assignments" in home and "1 overdue" in home
     assert "Far away" not in home
+
+
+def test_an_overdue_retraining_outranks_an_earlier_pass_in_the_matrix(client, login, course, factory, team, staff,
+                                                                     monkeypatch):
+    from bro.training.operations import assign_retraining
+
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 3, 1, 9, 0))
+    basics = module_of(course, "basics")
+    submit_attempt(start_attempt(staff, basics), correct_responses(basics))
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 4, 1, 9, 0))
+    assign_retraining(staff, basics, audit_id=9, step_key="greet")
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 5, 1, 9, 0))
+    login(factory.supervisor(team))
+    page = html(client.get(f"/learning/teams?team={team.id}&course={course.id}"))
+    cells = re.findall(r'class="status status-(\w+)"', re.search(r"Sam Learner</th>(.*?)</tr>", page, re.S).group(1))
+    assert cells == ["overdue", "not_started", "not_started"]
