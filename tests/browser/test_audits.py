@@ -23,7 +23,7 @@ def test_audit_dispute_and_upheld_revision_journey(page, log_in):
     # 1. Siti (supervises Front desk) records an audit of Budi, watching the live score.
     log_in("siti@example.com")
     choose_language(page, "en")
-    assert page.get_by_role("heading", name="Audits of my teams").is_visible()
+    assert page.get_by_role("heading", name="Audits of the teams I supervise").is_visible()
     screenshot(page, "audits-home-supervisor-en")
     page.get_by_role("link", name="Audits", exact=True).click()
     page.get_by_role("link", name="New audit").click()

@@ -260,7 +260,7 @@ def test_home_shows_real_audit_figures(client, login, factory, team_setup):
     factory.audit(staff, supervisor, version, ratings={**MET, "c": "not_met"})
     login(supervisor)
     home = client.get("/").get_data(as_text=True)
-    assert "Audits of my teams" in home and "50%" in home
+    assert "Audits of the teams I supervise" in home and "50%" in home
     client.post("/logout")
     login(staff)
     home = client.get("/").get_data(as_text=True)
