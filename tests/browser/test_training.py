@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from bro.curricula import check_paths
 from bro.training.demo import demo_response
-from tests.browser.conftest import choose_language, screenshot
+from tests.browser.conftest import DEMO_PASSWORD, choose_language, screenshot
 
 CURRICULA = Path(__file__).parents[2] / "curricula"
 
@@ -119,3 +119,22 @@ def test_polish_staff_sees_the_course_in_polish(page, log_in):
     page.locator(".lesson-list a").first.click()
     expect(page.locator("html")).to_have_attribute("lang", "pl")
     screenshot(page, "training-lesson-pl")
+
+
+def test_quiz_fits_a_phone(browser, live_server):
+    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, locale="en-US")
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Email").fill("emily@example.com")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url("**/")
+    choose_language(page, "en")
+    page.goto("/learning/")
+    page.get_by_role("link", name="Partner relationships").first.click()
+    page.locator(".module").first.get_by_role("button").click()
+    page.wait_for_url("**/learning/attempts/*")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the quiz scrolls sideways on a phone ({width}px)"
+    screenshot(page, "training-quiz-mobile")
+    context.close()
