@@ -673,8 +673,8 @@ def generate(database_url: str, seed: int = 1, scale: float = 1.0, org_scale: fl
     cur = import_curricula(app, sizes.courses, org.trainer_ids[0])
     units = sizes.audits + sizes.attempts
     label = f"generating {sizes.audits:,} audits, {sizes.attempts:,} attempts"
-    with click.progressbar(length=units, label=label, file=sys.stderr if show_progress else open(os.devnull, "w"),
-                           show_pos=True, show_eta=True) as bar:
+    with open(os.devnull, "w") as quiet, click.progressbar(
+            length=units, label=label, file=sys.stderr if show_progress else quiet, show_pos=True, show_eta=True) as bar:
         engine = bulk_engine(database_url)
         with engine.connect() as connection:
             with connection.begin():
