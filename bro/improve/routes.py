@@ -4,9 +4,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -16,6 +18,7 @@ from bro.extensions import db
 from bro.home.sections import register_section
 from bro.improve import evidence as ev
 from bro.improve import operations as ops
+from bro.improve.cache import cached_body
 from bro.improve import queries as q
 from bro.improve.charts import trend_figure
 from bro.improve.dashboard import (
@@ -57,10 +60,19 @@ def _dashboard():
 @bp.route("/")
 @roles_required(Role.supervisor)
 def dashboard():
-    standards, filters, teams, board = _dashboard()
-    staff = q.team_members(filters.scope_teams)
-    return render_template("improve/dashboard.html", board=board, filters=filters, standards=standards,
-                           teams=teams, staff=staff, FAILURE=FAILURE)
+    standards = q.standards_with_steps()
+    filters = read_filters(current_user, request.args, standards)
+    teams = q.team_names(filters.visible_teams)
+
+    def render_body() -> str:
+        return render_template("improve/_dashboard_body.html", board=build_dashboard(filters, teams),
+                               filters=filters, FAILURE=FAILURE)
+
+    key = (str(get_locale()), tuple(sorted(filters.args().items())),
+           None if filters.scope_teams is None else tuple(sorted(filters.scope_teams)))
+    body = Markup(cached_body(key, render_body))
+    return render_template("improve/dashboard.html", body=body, filters=filters, standards=standards,
+                           teams=teams, staff=q.team_members(filters.scope_teams))
 
 
 @bp.route("/data.csv")

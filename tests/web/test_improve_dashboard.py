@@ -167,3 +167,45 @@ def test_dashboard_links_each_chart_to_its_table_and_csv(client, login, org):
         assert f"/quality/table?chart={chart}" in page
     for chart in ("failure", "step", "pareto", "heatmap", "staff"):
         assert f"/quality/data.csv?chart={chart}" in page
+
+
+@pytest.fixture
+def dashboard_cache(app, monkeypatch):
+    from bro.improve.cache import dashboard_bodies
+
+    monkeypatch.setitem(app.config, "BRO_QUALITY_CACHE_SECONDS", 60)
+    dashboard_bodies.clear()
+    yield dashboard_bodies
+    dashboard_bodies.clear()
+
+
+def test_cached_charts_are_reused_until_an_audit_changes_the_data(client, login, factory, org, dashboard_cache):
+    login(org.sup_a)
+    url = f"/quality/?team={org.team_a.id}"
+    with count_queries() as first:
+        page = client.get(url).get_data(as_text=True)
+    with count_queries() as second:
+        assert client.get(url).get_data(as_text=True) == page
+    assert second.count < first.count
+    factory.audit(org.staff_a[0], org.sup_a, org.version, interacted_on=TODAY,
+                  ratings={"greet": "not_met", "needs": "met", "close": "met"})
+    assert client.get(url).get_data(as_text=True) != page
+
+
+def test_cached_charts_are_not_shared_across_teams_or_languages(client, login, factory, org, dashboard_cache):
+    login(org.sup_a)
+    assert "Alpha" in client.get("/quality/").get_data(as_text=True)
+    client.get("/logout")
+    client.post("/logout")
+    login(org.sup_b)
+    page = client.get("/quality/").get_data(as_text=True)
+    assert "Beta" in page and "Alpha" not in page
+
+
+def test_dashboard_without_any_standard_or_audit_says_so(client, login, factory):
+    login(factory.admin())
+    response = client.get("/quality/")
+    assert response.status_code == 200
+    assert "No audits match these filters yet" in response.get_data(as_text=True)
+    assert client.get("/quality/evidence").status_code == 200
+    assert client.get("/quality/actions/new").status_code == 200
