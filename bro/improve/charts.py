@@ -89,6 +89,7 @@ class PointMark:
     rules: tuple[int, ...]  # Western Electric rules this point takes part in
     title: str = ""
     isolated: bool = False  # no neighbour to draw a line to: must be drawn as a marker
+    drawn: bool = True      # drawn as a marker (a compact chart draws only signals and isolated points)
 
     @property
     def signalled(self) -> bool:
@@ -130,8 +131,10 @@ def _plain_point_title(point, rules: tuple[int, ...]) -> str:
 
 def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640, height: int = 230,
                   max_x_labels: int = 10,
-                  point_title: Callable[[object, tuple[int, ...]], str] = _plain_point_title) -> PChartFigure:
-    """``point_title(point, rules)`` labels each point (the caller formats it for the reader)."""
+                  point_title: Callable[[object, tuple[int, ...]], str] = _plain_point_title,
+                  compact: bool = False) -> PChartFigure:
+    """``point_title(point, rules)`` labels each point (the caller formats it for the reader). A compact chart
+    (small multiples) is drawn as a line with markers only where a point signals or has no neighbour."""
     box = Box(width, height, left=46, top=14, right=14, bottom=44)
     points = chart.points
     count = max(1, len(points))
@@ -169,8 +172,10 @@ def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640,
     for i in present:
         point = points[i]
         rules = tuple(sorted(rules_by_period.get(point.period, ())))
+        drawn = not compact or bool(rules) or i in isolated
         marks.append(PointMark(round(x(i), 1), round(y(point.p), 1), point.period, point.n, point.nonconforming,
-                               point.p, point.ucl, point.lcl, rules, point_title(point, rules), i in isolated))
+                               point.p, point.ucl, point.lcl, rules, point_title(point, rules) if drawn else "",
+                               i in isolated, drawn))
     step = _label_step(len(points), max_x_labels)
     x_ticks = tuple(Tick(x(i), str(point.period)) for i, point in enumerate(points) if i % step == 0)
     y_ticks = tuple(Tick(y(value), f"{round(value * 100):d}%")
@@ -347,7 +352,7 @@ def heat_map_figure(rows: Sequence[tuple[Hashable, str]], columns: Sequence[tupl
 class TrendFigure:
     box: Box
     paths: tuple[str, ...]
-    dots: tuple[tuple[float, float, str, float, int, str], ...]  # x, y, period, mean score, audits, title
+    dots: tuple[tuple[float, float, str, float, int], ...]  # x, y, period, mean score, audits
     reference_y: float | None
     y_ticks: tuple[Tick, ...]
     first_label: str
@@ -355,7 +360,7 @@ class TrendFigure:
     mean: float | None = None
     audits: int = 0
     periods: tuple[str, ...] = field(default=())
-    markers: tuple = field(default=())  # the dots drawn: all on short ranges, else those without neighbours
+    markers: tuple = field(default=())  # dots drawn, with a title: all on short ranges, else those without neighbours
 
 
 def trend_figure(periods: Sequence[str], values: Mapping[str, tuple[int, float]], *, reference: float | None = None,
@@ -376,10 +381,10 @@ def trend_figure(periods: Sequence[str], values: Mapping[str, tuple[int, float]]
     paths = tuple(" ".join(f"{'M' if k == 0 else 'L'}{_fmt(x(i))},{_fmt(y(values[periods[i]][1]))}"
                            for k, i in enumerate(run)) for run in _runs(present))
     dots = tuple((round(x(i), 1), round(y(values[periods[i]][1]), 1), periods[i], values[periods[i]][1],
-                  values[periods[i]][0], dot_title(periods[i], values[periods[i]][1], values[periods[i]][0]))
-                 for i in present)
+                  values[periods[i]][0]) for i in present)
     lone = {run[0] for run in _runs(present) if len(run) == 1}
-    markers = dots if len(periods) <= 30 else tuple(dot for i, dot in zip(present, dots) if i in lone)
+    markers = tuple((*dot, dot_title(dot[2], dot[3], dot[4])) for i, dot in zip(present, dots)
+                    if len(periods) <= 30 or i in lone)
     audits = sum(values[periods[i]][0] for i in present)
     mean = (sum(values[periods[i]][0] * values[periods[i]][1] for i in present) / audits) if audits else None
     return TrendFigure(

@@ -244,17 +244,22 @@ class Labels:
 
 
 def control_chart(key: str, title: str, periods: list[str], counts: Mapping[str, q.Counts],
-                  critical: bool = False, labels: Labels | None = None) -> ControlChart:
+                  critical: bool = False, labels: Labels | None = None, compact: bool = False) -> ControlChart:
     chart = p_chart([PeriodCount(period, *counts.get(period, (0, 0))) for period in periods])
     signals = western_electric(chart.points)
     total = sum(c.n for c in counts.values() if c)
     nonconforming = sum(c.nonconforming for c in counts.values() if c)
-    figure = charts.pchart_figure(chart, signals, point_title=labels.point) if labels else \
-        charts.pchart_figure(chart, signals)
+    figure = charts.pchart_figure(chart, signals, point_title=labels.point, compact=compact) if labels else \
+        charts.pchart_figure(chart, signals, compact=compact)
     return ControlChart(key, title, chart, signals, figure, total, nonconforming, critical)
 
 
-def build_dashboard(filters: DashboardFilters, team_names: dict[int, str]) -> Dashboard:
+ALL_PARTS = frozenset({"failure", "steps", "pareto", "heat", "staff"})
+
+
+def build_dashboard(filters: DashboardFilters, team_names: dict[int, str],
+                    parts: frozenset[str] = ALL_PARTS) -> Dashboard:
+    """The dashboard's charts; ``parts`` limits the work to some of them (one chart's CSV or table)."""
     standard = filters.standard
     scope = filters.scope()
     periods = period_range(scope.first_day, scope.last_day, filters.unit)
@@ -263,18 +268,20 @@ def build_dashboard(filters: DashboardFilters, team_names: dict[int, str]) -> Da
     language = standard.language
     step_titles = {step.key: text(step.title, language) or step.key for step in standard.steps}
 
-    failure_counts = q.failure_period_counts(scope)
-    step_counts = q.step_period_counts(scope)
+    failure_counts = q.failure_period_counts(scope) if "failure" in parts else {}
+    step_counts = q.step_period_counts(scope) if parts & {"steps", "pareto"} else {}
     for key in step_counts:
         step_titles.setdefault(key, key)  # a step of an older version of the standard
     ordered_keys = [step.key for step in standard.steps] + sorted(set(step_counts) - {s.key for s in standard.steps})
     critical = {step.key for step in standard.steps if step.critical}
 
     labels = Labels()
-    failure = control_chart(FAILURE, _("Audits failed"), periods, failure_counts, labels=labels)
+    failure = control_chart(FAILURE, _("Audits failed"), periods, failure_counts, labels=labels) \
+        if "failure" in parts else None
     shown_keys = [filters.step_key] if filters.step_key else ordered_keys
-    steps = [control_chart(key, step_titles[key], periods, step_counts.get(key, {}), key in critical, labels)
-             for key in shown_keys]
+    steps = [control_chart(key, step_titles[key], periods, step_counts.get(key, {}), key in critical, labels,
+                           compact=len(shown_keys) > 1)
+             for key in shown_keys] if "steps" in parts else []
 
     totals = q.step_totals(step_counts)
     bars = pareto({key: counts.nonconforming for key, counts in totals.items()})
@@ -284,15 +291,16 @@ def build_dashboard(filters: DashboardFilters, team_names: dict[int, str]) -> Da
     heat_rows = [(key, step_titles[key]) for key in shown_keys]
     staff_shown = filters.team_id is not None or filters.staff_id is not None
     staff_rows: list[StaffRow] = []
-    if staff_shown:
+    heat_by, heat_columns, heat_counts = "team", [], {}
+    if staff_shown and parts & {"heat", "staff"}:
         staff_step = q.step_staff_counts(filters.scope())
-        trend = q.staff_score_trend(scope)
+        trend = q.staff_score_trend(scope) if "staff" in parts else {}
         staff_ids = {staff_id for _key, staff_id in staff_step} | set(trend)
         names = q.people_names(staff_ids)
         heat_by = "staff"
         heat_columns = sorted(((sid, names.get(sid, str(sid))) for sid in staff_ids), key=lambda item: item[1])
         heat_counts = {key: value for key, value in staff_step.items() if key[0] in shown_keys}
-        for staff_id, name in heat_columns:
+        for staff_id, name in heat_columns if "staff" in parts else ():
             values = {period: (s.audits, s.score_sum / s.audits) for period, s in trend.get(staff_id, {}).items()
                       if s.audits}
             missed = sorted(((key, step_titles.get(key, key), counts) for (key, sid), counts in staff_step.items()
@@ -302,8 +310,7 @@ def build_dashboard(filters: DashboardFilters, team_names: dict[int, str]) -> Da
             nonconforming = sum(c.nonconforming for (key, sid), c in staff_step.items() if sid == staff_id)
             staff_rows.append(StaffRow(staff_id, name, charts.trend_figure(periods, values, dot_title=labels.dot),
                                        missed[:3], rated, nonconforming))
-    else:
-        heat_by = "team"
+    elif not staff_shown and "heat" in parts:
         heat_counts = q.step_team_counts(heat_scope)
         heat_columns = sorted(((tid, team_names.get(tid, str(tid))) for _key, tid in heat_counts),
                               key=lambda item: item[1])

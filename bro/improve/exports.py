@@ -51,7 +51,7 @@ def heat_map_rows(board: Dashboard) -> list[list]:
 def staff_rows(board: Dashboard) -> list[list]:
     rows = [[_("staff member"), _("period"), _("audits"), _("mean score")]]
     for row in board.staff_rows:
-        for _x, _y, period, mean, audits, _title in row.trend.dots:
+        for _x, _y, period, mean, audits in row.trend.dots:
             rows.append([row.name, period, audits, f"{mean:.2f}"])
     return rows
 

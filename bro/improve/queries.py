@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
@@ -114,6 +115,12 @@ def _as_date(value) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
+@lru_cache(maxsize=8192)
+def _label(day: date, unit: str) -> str:
+    """period_key, remembered: a two-year dashboard labels the same few hundred days over and over."""
+    return period_key(day, unit)
+
+
 def _add(table: dict, key, n: int, nonconforming: int) -> None:
     before = table.get(key, Counts(0, 0))
     table[key] = Counts(before.n + int(n), before.nonconforming + int(nonconforming))
@@ -136,7 +143,7 @@ def step_period_counts(scope: Scope) -> dict[str, dict[str, Counts]]:
     counts: dict[str, dict[str, Counts]] = defaultdict(dict)
     for step_key, day, rated, nonconforming in db.session.execute(query):
         if rated:
-            _add(counts[step_key], period_key(_as_date(day), scope.unit), rated, nonconforming)
+            _add(counts[step_key], _label(_as_date(day), scope.unit), rated, nonconforming)
     return dict(counts)
 
 
@@ -155,7 +162,7 @@ def failure_period_counts(scope: Scope) -> dict[str, Counts]:
     counts: dict[str, Counts] = {}
     for day, audits, failed in db.session.execute(query):
         if audits:
-            _add(counts, period_key(_as_date(day), scope.unit), audits, failed)
+            _add(counts, _label(_as_date(day), scope.unit), audits, failed)
     return counts
 
 
@@ -205,7 +212,7 @@ def staff_score_trend(scope: Scope) -> dict[int, dict[str, ScoreSum]]:
              .group_by(Audit.staff_id, Audit.interacted_on))
     trend: dict[int, dict[str, ScoreSum]] = defaultdict(dict)
     for staff_id, day, audits, score_sum in db.session.execute(query):
-        label = period_key(_as_date(day), scope.unit)
+        label = _label(_as_date(day), scope.unit)
         before = trend[staff_id].get(label, ScoreSum(0, 0.0))
         trend[staff_id][label] = ScoreSum(before.audits + int(audits), before.score_sum + float(score_sum or 0))
     return dict(trend)

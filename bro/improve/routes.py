@@ -50,11 +50,18 @@ def improve_template_helpers():
 
 # -- dashboard -----------------------------------------------------------------------------------------
 
-def _dashboard():
+CHART_PARTS = {"failure": "failure", "step": "steps", "pareto": "pareto", "heatmap": "heat", "staff": "staff"}
+
+
+def _one_chart():
+    """Filters and the dashboard reduced to the chart named in ?chart= (404 for an unknown one)."""
+    chart = request.args.get("chart", "")
+    if chart not in CHART_PARTS:
+        abort(404)
     standards = q.standards_with_steps()
     filters = read_filters(current_user, request.args, standards)
     teams = q.team_names(filters.visible_teams)
-    return standards, filters, teams, build_dashboard(filters, teams)
+    return chart, filters, build_dashboard(filters, teams, parts=frozenset({CHART_PARTS[chart]}))
 
 
 @bp.route("/")
@@ -78,8 +85,7 @@ def dashboard():
 @bp.route("/data.csv")
 @roles_required(Role.supervisor)
 def dashboard_csv():
-    _standards, filters, _teams, board = _dashboard()
-    chart = request.args.get("chart", "")
+    chart, filters, board = _one_chart()
     rows = chart_rows(board, chart, request.args.get("key"))
     if rows is None:
         abort(404)
@@ -97,8 +103,7 @@ CHART_CAPTIONS = {"failure": _l("Audits failed per period"), "step": _l("Nonconf
 @roles_required(Role.supervisor)
 def chart_table():
     """The numbers behind one chart as an HTML table (the same rows as its CSV)."""
-    _standards, filters, _teams, board = _dashboard()
-    chart = request.args.get("chart", "")
+    chart, filters, board = _one_chart()
     rows = chart_rows(board, chart, request.args.get("key"))
     if rows is None:
         abort(404)
