@@ -12,63 +12,100 @@ from bro.improve.dashboard import FAILURE, ControlChart, Dashboard
 CHARTS = ("failure", "step", "pareto", "heatmap", "staff")
 
 
-def _rate(value: float | None) -> str:
-    return "" if value is None else f"{value:.4f}"
+class PlainNumbers:
+    """Numbers for CSV: machine-readable, full precision, rates as 0–1."""
+
+    def rate(self, value: float | None) -> str:
+        return "" if value is None else f"{value:.4f}"
+
+    def percent(self, value: float) -> str:  # value already 0–100
+        return f"{value:.2f}"
+
+    def number(self, value: float | None, digits: int) -> object:
+        return "" if value is None else round(value, digits)
 
 
-def control_chart_rows(chart: ControlChart) -> list[list]:
+class ReaderNumbers(PlainNumbers):
+    """Numbers for the HTML tables: percentages and decimals in the reader's language."""
+
+    def __init__(self) -> None:
+        from bro.improve.formatting import formats
+
+        self.fmt = formats()
+
+    def rate(self, value: float | None) -> str:
+        return "–" if value is None else self.fmt.percent(value)
+
+    def percent(self, value: float) -> str:
+        return self.fmt.percent(value / 100)
+
+    def number(self, value: float | None, digits: int) -> object:
+        return "–" if value is None else self.fmt.number(value, digits)
+
+
+PLAIN = PlainNumbers()
+
+
+def control_chart_rows(chart: ControlChart, numbers: PlainNumbers = PLAIN) -> list[list]:
     rules = {}
     for signal in chart.signals:
         for period in signal.periods:
             rules.setdefault(period, []).append(str(signal.rule))
     rows = [[_("period"), _("audits"), _("nonconforming"), _("rate"), _("centre"), _("lower limit"),
              _("upper limit"), _("z"), _("signal rules")]]
+    centre = numbers.rate(chart.chart.centre)
     for point in chart.chart.points:
-        rows.append([point.period, point.n, point.nonconforming, _rate(point.p), _rate(chart.chart.centre),
-                     _rate(point.lcl), _rate(point.ucl), "" if point.z is None else round(point.z, 3),
+        rows.append([point.period, point.n, point.nonconforming, numbers.rate(point.p), centre,
+                     numbers.rate(point.lcl), numbers.rate(point.ucl), numbers.number(point.z, 3),
                      " ".join(rules.get(point.period, []))])
     return rows
 
 
-def pareto_rows(board: Dashboard) -> list[list]:
+def pareto_rows(board: Dashboard, numbers: PlainNumbers = PLAIN) -> list[list]:
     rows = [[_("step key"), _("step"), _("nonconforming"), _("percent"), _("cumulative percent")]]
     for bar in board.pareto:
-        rows.append([bar.key, board.step_titles.get(bar.key, bar.key), bar.count, f"{bar.percent:.2f}",
-                     f"{bar.cumulative_percent:.2f}"])
+        rows.append([bar.key, board.step_titles.get(bar.key, bar.key), bar.count, numbers.percent(bar.percent),
+                     numbers.percent(bar.cumulative_percent)])
     return rows
 
 
-def heat_map_rows(board: Dashboard) -> list[list]:
+def heat_map_rows(board: Dashboard, numbers: PlainNumbers = PLAIN) -> list[list]:
     column = _("staff member") if board.heat_by == "staff" else _("team")
     rows = [[_("step key"), _("step"), column, _("audits"), _("nonconforming"), _("rate")]]
     for key, title in board.heat_rows:
         for column_id, name in board.heat_columns:
             n, nonconforming = board.heat_counts.get((key, column_id), (0, 0))
-            rows.append([key, title, name, n, nonconforming, _rate(nonconforming / n if n else None)])
+            rows.append([key, title, name, n, nonconforming, numbers.rate(nonconforming / n if n else None)])
     return rows
 
 
-def staff_rows(board: Dashboard) -> list[list]:
+def staff_rows(board: Dashboard, numbers: PlainNumbers = PLAIN) -> list[list]:
     rows = [[_("staff member"), _("period"), _("audits"), _("mean score")]]
     for row in board.staff_rows:
         for _x, _y, period, mean, audits in row.trend.dots:
-            rows.append([row.name, period, audits, f"{mean:.2f}"])
+            rows.append([row.name, period, audits, numbers.number(mean, 2)])
     return rows
 
 
-def chart_rows(board: Dashboard, chart: str, key: str | None = None) -> list[list] | None:
+def chart_rows(board: Dashboard, chart: str, key: str | None = None,
+               numbers: PlainNumbers = PLAIN) -> list[list] | None:
     if chart == "failure" and board.failure is not None:
-        return control_chart_rows(board.failure)
+        return control_chart_rows(board.failure, numbers)
     if chart == "step":
         found = next((c for c in board.steps if c.key == key and key != FAILURE), None)
-        return control_chart_rows(found) if found else None
+        return control_chart_rows(found, numbers) if found else None
     if chart == "pareto":
-        return pareto_rows(board)
+        return pareto_rows(board, numbers)
     if chart == "heatmap":
-        return heat_map_rows(board)
+        return heat_map_rows(board, numbers)
     if chart == "staff" and board.staff_shown:
-        return staff_rows(board)
+        return staff_rows(board, numbers)
     return None
+
+
+def display_rows(board: Dashboard, chart: str, key: str | None = None) -> list[list] | None:
+    """chart_rows with numbers formatted for the reader (HTML tables)."""
+    return chart_rows(board, chart, key, ReaderNumbers())
 
 
 def _safe(value) -> object:

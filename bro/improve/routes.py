@@ -24,7 +24,7 @@ from bro.improve.charts import trend_figure
 from bro.improve.dashboard import (
     FAILURE, PERIOD_LABELS, RULE_LABELS, SIDE_LABELS, build_dashboard, read_filters, text,
 )
-from bro.improve.exports import chart_rows, to_csv
+from bro.improve.exports import chart_rows, display_rows, to_csv
 from bro.improve.forms import AdvanceForm, CorrectiveActionForm
 from bro.models.improvement import ACTION_STATUSES, CorrectiveAction
 from bro.models.people import Role, User
@@ -44,7 +44,7 @@ SOURCE_LABELS = {"signal": _l("Control-chart signal"), "pareto": _l("Pareto char
 def improve_template_helpers():
     return {"rule_labels": RULE_LABELS, "side_labels": SIDE_LABELS, "period_labels": PERIOD_LABELS,
             "status_labels": STATUS_LABELS, "source_labels": SOURCE_LABELS, "advance_labels": ADVANCE_LABELS,
-            "curriculum_text": text, "today": clock.today(), "chart_rows": chart_rows,
+            "curriculum_text": text, "today": clock.today(), "chart_rows": display_rows,
             "statuses": ACTION_STATUSES}
 
 
@@ -104,7 +104,7 @@ CHART_CAPTIONS = {"failure": _l("Audits failed per period"), "step": _l("Nonconf
 def chart_table():
     """The numbers behind one chart as an HTML table (the same rows as its CSV)."""
     chart, filters, board = _one_chart()
-    rows = chart_rows(board, chart, request.args.get("key"))
+    rows = display_rows(board, chart, request.args.get("key"))
     if rows is None:
         abort(404)
     title = CHART_CAPTIONS[chart]
