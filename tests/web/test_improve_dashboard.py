@@ -209,3 +209,17 @@ def test_dashboard_without_any_standard_or_audit_says_so(client, login, factory)
     assert "No audits match these filters yet" in response.get_data(as_text=True)
     assert client.get("/quality/evidence").status_code == 200
     assert client.get("/quality/actions/new").status_code == 200
+
+
+def test_supervisor_without_teams_sees_nothing_of_others(client, login, factory, org):
+    lonely = factory.user("supervisor", name="No Teams")
+    login(lonely)
+    page = client.get("/quality/").get_data(as_text=True)
+    assert "No audits match these filters yet" in page
+    assert "Alpha" not in page and "Beta" not in page
+
+
+def test_csv_cells_that_look_like_formulas_are_quoted():
+    from bro.improve.exports import to_csv
+
+    assert to_csv([["=HYPERLINK(1)", "+1", "plain", 3, -0.5]]) == "'=HYPERLINK(1),'+1,plain,3,-0.5\r\n"
