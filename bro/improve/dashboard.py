@@ -41,7 +41,8 @@ RULE_LABELS = {
 }
 SIDE_LABELS = {"above": _l("worse (above the centre)"), "below": _l("better (below the centre)")}
 DEFAULT_SPAN = {DAY: timedelta(days=41), WEEK: timedelta(weeks=25), MONTH: timedelta(days=365)}
-MAX_PERIODS = 800  # a day chart over two years; longer spans are cut to the most recent periods
+# Longest chart per unit; a longer range is cut to its most recent periods (and the page says so).
+MAX_PERIODS = {DAY: 186, WEEK: 262, MONTH: 120}
 FAILURE = "__audit__"  # chart key of "audit failed"
 
 
@@ -76,6 +77,7 @@ class DashboardFilters:
     unit: str
     visible_teams: frozenset[int] | None  # None: every team
     start_given: bool = False
+    shortened: bool = False  # the range asked for was longer than MAX_PERIODS[unit]
 
     @property
     def scope_teams(self) -> frozenset[int] | None:
@@ -139,9 +141,11 @@ def read_filters(user: User, args: Mapping[str, str], standards: list[q.Standard
     if start > end:
         start, end = end, start
     periods = period_range(start, end, unit)
-    if len(periods) > MAX_PERIODS:
-        start = period_start(periods[-MAX_PERIODS], unit)
-    return DashboardFilters(standard, team_id, staff_id, step_key, start, end, unit, visible, start_given)
+    shortened = len(periods) > MAX_PERIODS[unit]
+    if shortened:
+        start = period_start(periods[-MAX_PERIODS[unit]], unit)
+    return DashboardFilters(standard, team_id, staff_id, step_key, start, end, unit, visible, start_given,
+                            shortened)
 
 
 def _first_audit_day(standard: q.StandardInfo | None, teams: frozenset[int] | None) -> date | None:

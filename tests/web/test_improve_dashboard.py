@@ -223,3 +223,10 @@ def test_csv_cells_that_look_like_formulas_are_quoted():
     from bro.improve.exports import to_csv
 
     assert to_csv([["=HYPERLINK(1)", "+1", "plain", 3, -0.5]]) == "'=HYPERLINK(1),'+1,plain,3,-0.5\r\n"
+
+
+def test_a_very_long_day_range_is_cut_to_recent_days_and_says_so(client, login, org):
+    login(org.sup_a)
+    page = client.get("/quality/?period=day&from=2024-01-01&to=2026-11-26").get_data(as_text=True)
+    assert "too long to chart by day" in page
+    assert 'name="from" value="2026-05-25"' in page
