@@ -43,6 +43,7 @@ TARGETS = {
     "memory": Target(150, unit=" MB"),
 }
 PAGE_STEP = "step-07"  # the step that drifts in the generated data
+GROUPS = ("pages", "growth", "submissions", "extras", "import")
 
 
 @dataclass
@@ -59,6 +60,7 @@ class Settings:
     threads: int = 4
     reuse: bool = False
     quarter: bool = True
+    only: frozenset[str] = frozenset(GROUPS)
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -195,57 +197,59 @@ def measure_database(label: str, url: str, quarter: str | None, settings: Settin
         figures.append(baseline_figure)
         base_p95 = baseline.p95 if baseline else None
 
-        variants = cold_windows(end)
+        if "pages" in settings.only:
+            variants = cold_windows(end)
 
-        def cold(**params) -> Callable[[int], str] | None:
-            if urls.dashboard is None:
-                return None
-            return lambda number: dashboard_url(urls, **params, **variants[number % len(variants)])
+            def cold(**params) -> Callable[[int], str] | None:
+                if urls.dashboard is None:
+                    return None
+                return lambda number: dashboard_url(urls, **params, **variants[number % len(variants)])
 
-        figure, team_timing = page_figure("dashboard, one team, 2 years weekly (its supervisor; cache miss)",
-                                          supervisor, cold(team=team_id), settings, urls.missing.get("dashboard", ""))
-        figures.append(figure.judge(ratio(team_timing.p95, base_p95) if team_timing else None,
-                                    TARGETS["team_dashboard"], "p95 / baseline p95"))
-        figure, all_timing = page_figure("dashboard, all teams, 2 years weekly (admin; cache miss)", admin, cold(),
-                                         settings, urls.missing.get("dashboard", ""))
-        figures.append(figure.judge(ratio(all_timing.p95, base_p95) if all_timing else None,
-                                    TARGETS["all_dashboard"], "p95 / baseline p95"))
-        for name, client, params in (("one team", supervisor, {"team": team_id}), ("all teams", admin, {})):
-            figure, warm = page_figure(f"(extra) dashboard, {name}, repeat view (cache hit)", client,
-                                       dashboard_url(urls, **params, **window), settings,
-                                       urls.missing.get("dashboard", ""))
-            if warm:
-                figure.ratio, figure.ratio_label = ratio(warm.p95, base_p95), "p95 / baseline p95"
+            figure, team_timing = page_figure("dashboard, one team, 2 years weekly (its supervisor; cache miss)",
+                                              supervisor, cold(team=team_id), settings, urls.missing.get("dashboard", ""))
+            figures.append(figure.judge(ratio(team_timing.p95, base_p95) if team_timing else None,
+                                        TARGETS["team_dashboard"], "p95 / baseline p95"))
+            figure, all_timing = page_figure("dashboard, all teams, 2 years weekly (admin; cache miss)", admin, cold(),
+                                             settings, urls.missing.get("dashboard", ""))
+            figures.append(figure.judge(ratio(all_timing.p95, base_p95) if all_timing else None,
+                                        TARGETS["all_dashboard"], "p95 / baseline p95"))
+            for name, client, params in (("one team", supervisor, {"team": team_id}), ("all teams", admin, {})):
+                figure, warm = page_figure(f"(extra) dashboard, {name}, repeat view (cache hit)", client,
+                                           dashboard_url(urls, **params, **window), settings,
+                                           urls.missing.get("dashboard", ""))
+                if warm:
+                    figure.ratio, figure.ratio_label = ratio(warm.p95, base_p95), "p95 / baseline p95"
+                figures.append(figure)
+            figure, step_timing = page_figure(f"p-chart of one step ({PAGE_STEP}), all teams (cache miss)", admin,
+                                              cold(step=PAGE_STEP), settings, urls.missing.get("dashboard", ""))
+            if step_timing:
+                figure.ratio, figure.ratio_label = ratio(step_timing.p95, base_p95), "p95 / baseline p95"
             figures.append(figure)
-        figure, step_timing = page_figure(f"p-chart of one step ({PAGE_STEP}), all teams (cache miss)", admin,
-                                          cold(step=PAGE_STEP), settings, urls.missing.get("dashboard", ""))
-        if step_timing:
-            figure.ratio, figure.ratio_label = ratio(step_timing.p95, base_p95), "p95 / baseline p95"
-        figures.append(figure)
-        pareto_url = f"{urls.dashboard_csv}?{urlencode({'chart': 'pareto', **window})}" if urls.dashboard_csv else None
-        figure, pareto_timing = page_figure("Pareto (its CSV), all teams", admin, pareto_url, settings,
-                                            urls.missing.get("dashboard_csv", ""))
-        if pareto_timing:
-            figure.ratio, figure.ratio_label = ratio(pareto_timing.p95, base_p95), "p95 / baseline p95"
-        figures.append(figure)
-        list_url = (f"{urls.audits_index}?" + urlencode({"team": team_id, "from": window["from"], "to": window["to"],
-                                                         "result": "failed"})) if urls.audits_index else None
-        figure, list_timing = page_figure("audit list, team + 2 years + failed (page 1)", supervisor, list_url,
-                                          settings, urls.missing.get("audits_index", ""))
-        if list_timing:
-            figure.ratio, figure.ratio_label = ratio(list_timing.p95, base_p95), "p95 / baseline p95"
-        figures.append(figure)
+            pareto_url = f"{urls.dashboard_csv}?{urlencode({'chart': 'pareto', **window})}" if urls.dashboard_csv else None
+            figure, pareto_timing = page_figure("Pareto (its CSV), all teams", admin, pareto_url, settings,
+                                                urls.missing.get("dashboard_csv", ""))
+            if pareto_timing:
+                figure.ratio, figure.ratio_label = ratio(pareto_timing.p95, base_p95), "p95 / baseline p95"
+            figures.append(figure)
+            list_url = (f"{urls.audits_index}?" + urlencode({"team": team_id, "from": window["from"], "to": window["to"],
+                                                             "result": "failed"})) if urls.audits_index else None
+            figure, list_timing = page_figure("audit list, team + 2 years + failed (page 1)", supervisor, list_url,
+                                              settings, urls.missing.get("audits_index", ""))
+            if list_timing:
+                figure.ratio, figure.ratio_label = ratio(list_timing.p95, base_p95), "p95 / baseline p95"
+            figures.append(figure)
 
-        if quarter:
+        if quarter and "growth" in settings.only:
             figures.extend(measure_growth(server, supervisor, admin, quarter, urls, team_id, window, settings))
-        figures.extend(measure_submissions(server, urls, catalogue, settings, details))
+        if "submissions" in settings.only:
+            figures.extend(measure_submissions(server, urls, catalogue, settings, details))
         memory = server.worker_memory_kb()
         details["worker_memory_kb"] = memory
         peak_mb = max((values.get("VmHWM", 0) for values in memory.values()), default=0) / 1024
         figures.append(Figure(f"peak RSS of one worker (VmHWM, {len(memory)} workers)", count=None,
                               note=f"{peak_mb:.0f} MB").judge(peak_mb or None, TARGETS["memory"], "MB"))
         # Beyond the issue's figures: what the load run's trainers read, and what it costs in memory.
-        if urls.item_analysis and catalogue.modules:
+        if urls.item_analysis and catalogue.modules and "extras" in settings.only:
             trainer = logged_in(base, gen.user_email("trainer", 1))
             analysis_url = urls.item_analysis.format(module_id=catalogue.modules[0][0])
             figure, analysis = page_figure("(extra) item analysis of one quiz module (trainer)", trainer, analysis_url,
@@ -438,7 +442,7 @@ def run(settings: Settings, markdown: bool) -> dict:
     for label, url in databases:
         click.echo(f"[{label}] generating scale {settings.scale} (and {settings.scale * 0.25:g} for the quarter)...",
                    err=True)
-        quarter = quarter_url_for(url) if settings.quarter else None
+        quarter = quarter_url_for(url) if settings.quarter and "growth" in settings.only else None
         details: dict = {"generation": generated(url, settings, settings.scale, None, end)}
         if quarter:
             details["generation_quarter"] = generated(quarter, settings, settings.scale * 0.25, settings.scale, end)
@@ -448,8 +452,8 @@ def run(settings: Settings, markdown: bool) -> dict:
                 figure.name = f"[{label}] {figure.name}"
         all_figures.extend(figures)
         results["databases"][label] = details
-    import_figure = measure_import(settings, results)
-    all_figures.append(import_figure)
+    if "import" in settings.only:
+        all_figures.append(measure_import(settings, results))
     results["figures"] = [figure.as_dict() for figure in all_figures]
     results["finished"] = datetime.now(timezone.utc).isoformat(timespec="seconds")
     results["machine"]["load_average_at_end"] = os.getloadavg()
@@ -485,11 +489,17 @@ def write_markdown(results: dict, figures: list[Figure]) -> None:
 @click.option("--clients", default=8, show_default=True, help="Concurrent clients for the submission figures.")
 @click.option("--reuse", is_flag=True, help="Reuse bench/bench*.sqlite3 when present instead of generating.")
 @click.option("--no-quarter", is_flag=True, help="Skip the quarter-size comparison.")
+@click.option("--only", default=",".join(GROUPS), show_default=True,
+              help="Comma-separated groups of figures to measure (experiments).")
 @click.option("--markdown", is_flag=True, help="Also write bench/RESULTS.md.")
-def main(scale, seed, page_requests, clients, reuse, no_quarter, markdown):
+def main(scale, seed, page_requests, clients, reuse, no_quarter, only, markdown):
     """Measure bro at scale against the targets of issue 7."""
+    groups = frozenset(name.strip() for name in only.split(",") if name.strip())
+    unknown = groups - set(GROUPS)
+    if unknown:
+        raise click.BadParameter(f"unknown groups {', '.join(sorted(unknown))} (use {', '.join(GROUPS)})")
     settings = Settings(seed=seed, scale=scale, page_requests=page_requests, clients=clients, reuse=reuse,
-                        quarter=not no_quarter)
+                        quarter=not no_quarter, only=groups)
     run(settings, markdown)
 
 
