@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from flask import Flask, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
@@ -12,6 +13,7 @@ from bro.access import may_enter
 from bro.i18n import LANGUAGE_NAMES, ROLE_LABELS
 from bro.markdown import render_markdown
 from bro.models.people import Role
+from bro.scoring import display_score
 
 
 @dataclass(frozen=True)
@@ -44,9 +46,18 @@ def _navigation() -> list[dict]:
     return items
 
 
+def format_score(value) -> str:
+    """A score as DESIGN.md displays it (half-up, one decimal), with the reader's decimal sign."""
+    if value is None or value == "":
+        return "—"
+    rounded = Decimal(value) if isinstance(value, str) else Decimal(display_score(value))
+    return format_decimal(rounded, format="#,##0.0")
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["format_score"] = format_score
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

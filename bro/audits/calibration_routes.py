@@ -21,7 +21,6 @@ from bro.models.audits import CalibrationSession
 from bro.models.curricula import Standard, StandardVersion
 from bro.models.people import Role, User
 from bro.pagination import paginate
-from bro.scoring import display_score
 from bro.templating import register_nav
 
 bp = Blueprint("calibration", __name__, url_prefix="/calibration", template_folder="templates")
@@ -29,7 +28,7 @@ bp = Blueprint("calibration", __name__, url_prefix="/calibration", template_fold
 
 @bp.context_processor
 def calibration_template_helpers():
-    return {"localized": queries.localized, "plain_number": queries.plain_number, "display_score": display_score,
+    return {"localized": queries.localized, "plain_number": queries.plain_number,
             "rating_labels": RATING_LABELS,
             "rating_badges": {"met": "badge-ok", "partial": "badge-warn", "not_met": "badge-bad",
                               "na": "badge-muted"},

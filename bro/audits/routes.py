@@ -31,6 +31,7 @@ from bro.models.audits import RELATIONSHIPS, Audit
 from bro.models.people import Role, User
 from bro.pagination import paginate
 from bro.scoring import display_score
+from bro.templating import format_score
 from bro.templating import register_nav
 
 bp = Blueprint("audits", __name__, url_prefix="/audits", template_folder="templates")
@@ -40,7 +41,7 @@ RATING_BADGES = {"met": "badge-ok", "partial": "badge-warn", "not_met": "badge-b
 
 @bp.context_processor
 def audit_template_helpers():
-    return {"localized": queries.localized, "plain_number": queries.plain_number, "display_score": display_score,
+    return {"localized": queries.localized, "plain_number": queries.plain_number,
             "rating_labels": RATING_LABELS, "rating_badges": RATING_BADGES, "channel_labels": CHANNEL_LABELS,
             "relationship_labels": RELATIONSHIP_LABELS, "status_labels": STATUS_LABELS,
             "revision_kind_labels": REVISION_KIND_LABELS, "rating_field_name": rating_field_name,
@@ -156,7 +157,7 @@ def new():
             context["problems"] = _apply_refusal(form, refusal)
         else:
             db.session.commit()
-            flash(_("Audit recorded: %(score)s — %(result)s.", score=display_score(audit.score),
+            flash(_("Audit recorded: %(score)s — %(result)s.", score=format_score(audit.score),
                     result=_("passed") if audit.passed else _("failed")), "success")
             return redirect(url_for("audits.show", audit_id=audit.id))
     status = 400 if request.method == "POST" else 200
@@ -356,8 +357,7 @@ register_nav("audits.index", _l("Audits"), Role.staff, Role.supervisor)
 
 
 def _my_audits(user):
-    summary = queries.my_audits_summary(user) if user.has_role(Role.staff) else None
-    return None if summary is None else {**summary, "display_score": display_score}
+    return queries.my_audits_summary(user) if user.has_role(Role.staff) else None
 
 
 def _team_audits(user):

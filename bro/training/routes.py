@@ -27,7 +27,7 @@ from bro.training.operations import (
     AttemptLimitReached, ModuleNotInForce, NoQuiz, assign_course, attempt_score_display, current_module,
     expire_certificates, mark_lesson_read, record_submission, start_attempt,
 )
-from bro.templating import register_nav
+from bro.templating import format_score, register_nav
 
 SUBMIT_RETRIES = 6
 
@@ -44,7 +44,7 @@ def language() -> str:
 
 @bp.context_processor
 def training_helpers():
-    return {"score_of": attempt_score_display, "today": clock.today(), "plain": plain_number}
+    return {"score_of": lambda attempt: format_score(attempt_score_display(attempt)), "today": clock.today(), "plain": plain_number}
 
 
 def plain_number(value):
@@ -192,10 +192,10 @@ def submit(attempt_id: int):
     if not submission.recorded:
         flash(_("This attempt was submitted already; here is its result."), "info")
     elif result.passed:
-        flash(_("Passed with %(score)s%%.", score=attempt_score_display(result)), "success")
+        flash(_("Passed with %(score)s%%.", score=format_score(attempt_score_display(result))), "success")
     else:
         flash(_("Not passed this time: %(score)s%%. Read the feedback below, then try again.",
-                score=attempt_score_display(result)), "warning")
+                score=format_score(attempt_score_display(result))), "warning")
     return redirect(url_for("training.review", attempt_id=result.id))
 
 

@@ -182,3 +182,16 @@ def test_api_style_errors_are_json(client):
 def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404 and "This page does not exist." in response.get_data(as_text=True)
+
+
+def test_scores_use_the_readers_decimal_sign(app):
+    from flask_babel import force_locale
+
+    from bro.templating import format_score
+
+    with app.test_request_context():
+        with force_locale("pl"):
+            assert format_score(84.95) == "85,0"
+        with force_locale("en"):
+            assert format_score(84.94) == "84.9"
+        assert format_score(None) == "—"
