@@ -44,13 +44,14 @@ TARGETS = {
 }
 PAGE_STEP = "step-07"  # the step that drifts in the generated data
 GROUPS = ("pages", "growth", "submissions", "extras", "import")
+DASHBOARD_CACHE_SECONDS = 60  # bro.improve.cache: rendered dashboard charts live this long
 
 
 @dataclass
 class Settings:
     seed: int = 1
     scale: float = 1.0
-    page_requests: int = 20
+    page_requests: int = 40
     baseline_requests: int = 200
     clients: int = 8
     audits_per_client: int = 25
@@ -193,10 +194,11 @@ def measure_database(label: str, url: str, quarter: str | None, settings: Settin
         admin = logged_in(base, gen.ADMIN_EMAIL)
 
         baseline_figure, baseline = page_figure("baseline: GET /account (supervisor)", supervisor, urls.baseline,
-                                                settings)
+                                                Settings(page_requests=settings.baseline_requests))
         figures.append(baseline_figure)
         base_p95 = baseline.p95 if baseline else None
 
+        cache_clear_at = 0.0
         if "pages" in settings.only:
             variants = cold_windows(end)
 
@@ -220,6 +222,7 @@ def measure_database(label: str, url: str, quarter: str | None, settings: Settin
                 if warm:
                     figure.ratio, figure.ratio_label = ratio(warm.p95, base_p95), "p95 / baseline p95"
                 figures.append(figure)
+            cache_clear_at = time.monotonic() + DASHBOARD_CACHE_SECONDS + 1
             figure, step_timing = page_figure(f"p-chart of one step ({PAGE_STEP}), all teams (cache miss)", admin,
                                               cold(step=PAGE_STEP), settings, urls.missing.get("dashboard", ""))
             if step_timing:
@@ -240,6 +243,8 @@ def measure_database(label: str, url: str, quarter: str | None, settings: Settin
             figures.append(figure)
 
         if quarter and "growth" in settings.only:
+            # Let the dashboard cache forget the spellings measured above (entries live 60 s).
+            time.sleep(max(0.0, cache_clear_at - time.monotonic()))
             figures.extend(measure_growth(server, supervisor, admin, quarter, urls, team_id, window, settings))
         if "submissions" in settings.only:
             figures.extend(measure_submissions(server, urls, catalogue, settings, details))
@@ -317,7 +322,7 @@ def measure_submissions(server: GunicornServer, urls: Urls, catalogue: Catalogue
     n = settings.clients
     supervisors = [gen.user_email("sup", catalogue.team_ids[i % len(catalogue.team_ids)]) for i in range(n)]
     clients = [logged_in(base, email) for email in supervisors]
-    per_client = max(1, settings.baseline_requests * 2 // n)
+    per_client = max(1, settings.baseline_requests * 4 // n)
     baseline = concurrently(clients, lambda i, c: [c.get(urls.baseline) for _ in range(per_client)],
                             lambda r: r.status == 200)
     figures.append(Figure.from_timing(f"baseline: GET /account, {n} clients", baseline))
@@ -485,7 +490,7 @@ def write_markdown(results: dict, figures: list[Figure]) -> None:
 @click.command()
 @click.option("--scale", default=1.0, show_default=True, help="Size of the generated organisation (1.0 = issue 7).")
 @click.option("--seed", default=1, show_default=True)
-@click.option("--page-requests", default=20, show_default=True, help="Sequential requests per page figure.")
+@click.option("--page-requests", default=40, show_default=True, help="Sequential requests per page figure.")
 @click.option("--clients", default=8, show_default=True, help="Concurrent clients for the submission figures.")
 @click.option("--reuse", is_flag=True, help="Reuse bench/bench*.sqlite3 when present instead of generating.")
 @click.option("--no-quarter", is_flag=True, help="Skip the quarter-size comparison.")
