@@ -197,6 +197,13 @@ def measure_database(label: str, url: str, quarter: str | None, settings: Settin
                                                 Settings(page_requests=settings.baseline_requests))
         figures.append(baseline_figure)
         base_p95 = baseline.p95 if baseline else None
+        timeline = details.setdefault("worker_peak_mb_timeline", [])
+
+        def snapshot(moment: str) -> None:
+            peaks = [values.get("VmHWM", 0) / 1024 for values in server.worker_memory_kb().values()]
+            timeline.append({"after": moment, "peak_mb": [round(peak, 1) for peak in peaks]})
+
+        snapshot("two logins and the baseline")
 
         cache_clear_at = 0.0
         if "pages" in settings.only:
@@ -242,12 +249,15 @@ def measure_database(label: str, url: str, quarter: str | None, settings: Settin
                 figure.ratio, figure.ratio_label = ratio(list_timing.p95, base_p95), "p95 / baseline p95"
             figures.append(figure)
 
+        snapshot("page figures")
         if quarter and "growth" in settings.only:
             # Let the dashboard cache forget the spellings measured above (entries live 60 s).
             time.sleep(max(0.0, cache_clear_at - time.monotonic()))
             figures.extend(measure_growth(server, supervisor, admin, quarter, urls, team_id, window, settings))
+        snapshot("growth figures")
         if "submissions" in settings.only:
             figures.extend(measure_submissions(server, urls, catalogue, settings, details))
+        snapshot("submissions (24 more logins)")
         memory = server.worker_memory_kb()
         details["worker_memory_kb"] = memory
         peak_mb = max((values.get("VmHWM", 0) for values in memory.values()), default=0) / 1024
