@@ -10,7 +10,6 @@ from __future__ import annotations
 import http.client
 import json
 import math
-import re
 import time
 from dataclasses import asdict, dataclass, field
 from html.parser import HTMLParser
