@@ -481,7 +481,6 @@ def run(settings: Settings, markdown: bool) -> dict:
 
 
 def write_markdown(results: dict, figures: list[Figure]) -> None:
-    generation = results["databases"].get("sqlite", {}).get("generation", {})
     lines = ["# Benchmark results", "",
              f"Run {results['started']} → {results['finished']} on {results['machine']['cpus']} CPUs, "
              f"Python {results['machine']['python']}; scale {results['settings']['scale']} "
@@ -489,10 +488,18 @@ def write_markdown(results: dict, figures: list[Figure]) -> None:
              f"{results['settings']['threads']} threads on loopback. Load average at start / end: "
              f"{results['machine']['load_average_at_start'][0]:.1f} / {results['machine']['load_average_at_end'][0]:.1f} "
              "(other work on the machine skews every figure, the ratios less).", ""]
-    if generation and not generation.get("reused"):
-        lines += [f"Generation (SQLite): {generation['total_rows']:,} rows in {generation['seconds']} s "
-                  f"({generation['rows_per_second']:,} rows/s); schema: {generation['schema']}.", ""]
-    lines += [render_markdown(figures), "",
+    for label, details in results["databases"].items():
+        for key, what in (("generation", "full size"), ("generation_quarter", "quarter size")):
+            report = details.get(key) or {}
+            if report and not report.get("reused"):
+                lines.append(f"- Generated ({label}, {what}): {report['total_rows']:,} rows in {report['seconds']} s "
+                             f"({report['rows_per_second']:,} rows/s); schema: {report['schema']}.")
+        for line, count in (details.get("server_exceptions") or {}).items():
+            lines.append(f"- Server log ({label}): {count}× `{line.strip()[:140]}`")
+        for step in details.get("worker_peak_mb_timeline", []):
+            lines.append(f"- Workers' peak RSS ({label}) after {step['after']}: "
+                         + ", ".join(f"{peak:.0f} MB" for peak in step["peak_mb"]))
+    lines += ["", render_markdown(figures), "",
               "Produced by `make bench` (`python -m bench.run --markdown`); see bench/README.md.", ""]
     (HERE / "RESULTS.md").write_text("\n".join(lines))
 
