@@ -35,12 +35,13 @@ def create_app(test_config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     from bro import models  # noqa: F401  (every table registered before Alembic looks)
-    from bro.database import configure_engine
+    from bro.database import configure_engine, init_write_intent
     from bro.i18n import select_locale
 
     db.init_app(app)
     with app.app_context():
         configure_engine(db.engine)
+    init_write_intent(app)
     migrate.init_app(app, db, directory=os.path.join(os.path.dirname(os.path.dirname(__file__)), "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)

@@ -1,6 +1,21 @@
-"""Engine tuning: SQLite in WAL mode with a busy timeout and working SAVEPOINTs."""
+"""Engine tuning: SQLite in WAL mode with a busy timeout, working SAVEPOINTs, and writers that queue.
+
+SQLite lets one writer at a time. A transaction that starts as a reader and later writes cannot wait
+for the lock: if another writer committed meanwhile, SQLite answers "database is locked" at once. So
+requests that change data (POST, PUT, PATCH, DELETE) open their transactions with BEGIN IMMEDIATE:
+they take the write lock first and wait for it (busy_timeout), and concurrent submissions queue
+instead of failing. Reads stay concurrent (WAL).
+"""
+from __future__ import annotations
+
+from contextvars import ContextVar
+
+from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_writes_expected: ContextVar[bool] = ContextVar("bro_writes_expected", default=False)
 
 
 def configure_engine(engine: Engine) -> None:
@@ -20,4 +35,33 @@ def configure_engine(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_expected.get() else "BEGIN")
+
+
+def init_write_intent(app: Flask) -> None:
+    """Mark requests that may write, for the SQLite BEGIN above (a no-op on PostgreSQL)."""
+
+    @app.before_request
+    def _expect_writes():
+        _writes_expected.set(request.method not in SAFE_METHODS)
+
+    @app.teardown_request
+    def _forget_writes(_error=None):
+        _writes_expected.set(False)
+
+
+def commit_side_write(write) -> None:
+    """Commit a write a page makes on the side of reading (a lesson counted as read, an expired
+    certificate re-assigned). Such a GET does not hold the SQLite write lock; when another writer is
+    busy, skip the write instead of failing the page: the next visit makes it."""
+    from flask import current_app
+    from sqlalchemy.exc import OperationalError
+
+    from bro.extensions import db
+
+    try:
+        if write():
+            db.session.commit()
+    except OperationalError:
+        db.session.rollback()
+        current_app.logger.info("Skipped a side write on %s: the database is busy", request.path)

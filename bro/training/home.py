@@ -6,6 +6,7 @@ from sqlalchemy import case, func, select
 
 from bro import clock
 from bro.access import visible_team_ids
+from bro.database import commit_side_write
 from bro.extensions import db
 from bro.home.sections import register_section
 from bro.models.people import Role, Team, User
@@ -18,8 +19,7 @@ def my_learning_summary(user: User) -> dict | None:
     if not user.has_role(Role.staff):
         return None  # an admin without courses of their own
     today = clock.today()
-    if expire_certificates(today, user_id=user.id):
-        db.session.commit()
+    commit_side_write(lambda: expire_certificates(today, user_id=user.id))
     views = queries.assignment_views(user, str(get_locale()), today, completed_days=0)
     open_views = [v for v in views if v.assignment.completed_at is None]
     certificates = queries.user_certificates(user.id)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload
 from bro import clock
 from bro.access import can_see_staff, can_see_team, roles_required, visible_team_ids
 from bro.curricula import Quiz
+from bro.database import commit_side_write
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion
 from bro.models.people import Role, Team, User
@@ -55,8 +56,7 @@ def plain_number(value):
 
 
 def expire_lazily(user: User) -> None:
-    if expire_certificates(clock.today(), user_id=user.id):
-        db.session.commit()
+    commit_side_write(lambda: expire_certificates(clock.today(), user_id=user.id))
 
 
 # --- staff ------------------------------------------------------------------------------------------------
@@ -107,8 +107,7 @@ def lesson(course_id: int, module_key: str, lesson_key: str):
     if lesson_key not in keys:
         abort(404)
     # Opening a lesson counts as reading it: one rule, no separate "mark as read" step.
-    if mark_lesson_read(current_user, module, lesson_key):
-        db.session.commit()
+    commit_side_write(lambda: mark_lesson_read(current_user, module, lesson_key))
     index = keys.index(lesson_key)
     return render_template(
         "training/lesson.html", course=course, version=course.current_version, module=module,
