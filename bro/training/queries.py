@@ -4,15 +4,16 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from itertools import groupby
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from bro.curricula import Quiz
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion, StandardVersion
 from bro.models.people import Role, Team, User, UserRole
-from bro.models.training import Assignment, Certificate, LessonRead, QuizAttempt
+from bro.models.training import Assignment, AttemptAnswer, Certificate, LessonRead, QuizAttempt
 from bro.quality import item_analysis
 from bro.quality.items import AttemptItems, ItemStats
 from bro.training.operations import Progress
@@ -326,23 +327,34 @@ class ItemReport:
 
 
 def item_report(module: CourseModule) -> ItemReport:
-    """Item analysis of one quiz version: every submitted attempt at exactly this module row."""
-    attempts = db.session.execute(
-        select(QuizAttempt).where(QuizAttempt.module_id == module.id, QuizAttempt.submitted_at.is_not(None))
-        .options(selectinload(QuizAttempt.answers)).order_by(QuizAttempt.id)
-    ).scalars().all()
+    """Item analysis of one quiz version: every submitted attempt at exactly this module row.
+
+    Reads plain rows (attempt, score, passed, question, correct, response), not ORM objects: a popular
+    quiz has tens of thousands of attempts, and the statistics need each attempt's answers.
+    """
     quiz = Quiz.from_dict(module.quiz, module.course_version.language)
     choice_questions = {q.id for q in quiz.questions if q.options}
-    responses = []
-    for attempt in attempts:
-        chosen = {}
-        for answer in attempt.answers:
-            if answer.question_key in choice_questions and answer.response is not None:
-                chosen[answer.question_key] = answer.response if isinstance(answer.response, list) else [
-                    answer.response]
-        responses.append(AttemptItems(
-            total_score=float(attempt.score or 0),
-            items={answer.question_key: answer.correct for answer in attempt.answers}, chosen=chosen))
+    # Core rows through the session's connection (no ORM loading); responses only where options are counted.
+    response = case((AttemptAnswer.question_key.in_(choice_questions), AttemptAnswer.response), else_=None) \
+        if choice_questions else literal(None, AttemptAnswer.response.type)
+    rows = db.session.connection().execute(
+        select(QuizAttempt.id, QuizAttempt.score, QuizAttempt.passed, AttemptAnswer.question_key,
+               AttemptAnswer.correct, response)
+        .join(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
+        .where(QuizAttempt.module_id == module.id, QuizAttempt.submitted_at.is_not(None))
+        .order_by(QuizAttempt.id)
+    )
+    responses: list[AttemptItems] = []
+    passed = 0
+    for attempt_id, group in groupby(rows, key=lambda row: row[0]):
+        items, chosen, score, attempt_passed = {}, {}, 0.0, False
+        for _id, score_value, passed_value, question_key, correct, response in group:
+            score, attempt_passed = float(score_value or 0), bool(passed_value)
+            items[question_key] = correct
+            if question_key in choice_questions and response is not None:
+                chosen[question_key] = response if isinstance(response, list) else [response]
+        passed += attempt_passed
+        responses.append(AttemptItems(total_score=score, items=items, chosen=chosen))
     stats = {s.question: s for s in item_analysis(responses)}
-    return ItemReport(module, quiz, len(attempts), sum(1 for a in attempts if a.passed),
+    return ItemReport(module, quiz, len(responses), passed,
                       [(question, stats.get(question.id)) for question in quiz.questions])
