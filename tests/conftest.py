@@ -61,6 +61,23 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
+@pytest.fixture
+def committed_app(tmp_path):
+    """An app with its own database whose commits are real, for tests of concurrent requests (the
+    per-test rollback cannot show other connections anything): a SQLite file, or
+    CONCURRENCY_DATABASE_URL (CI points it at PostgreSQL). Mark such tests `no_db`."""
+    url = os.environ.get("CONCURRENCY_DATABASE_URL") or f"sqlite:///{tmp_path / 'committed.sqlite3'}"
+    app = create_app(app_config(url))
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        db.drop_all()
+        db.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def db_session(request, app):
     """Run the test in a transaction that is rolled back; commits inside become savepoints."""

@@ -1,20 +1,18 @@
 """Eight supervisors submit audits at the same moment: every one is recorded, none gets a 500.
 
-Runs against its own committed database (a SQLite file, or CONCURRENCY_DATABASE_URL), since the
+Runs against its own committed database (the `committed_app` fixture), since the
 per-test rollback cannot show other connections anything.
 """
 from __future__ import annotations
 
-import os
 import threading
 
 import pytest
 from sqlalchemy import func, select
 
-from bro import create_app
 from bro.extensions import db
 from bro.models.audits import Audit, AuditWeek
-from tests.conftest import PASSWORD, app_config
+from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.no_db
 
@@ -22,25 +20,11 @@ CLIENTS = 8
 ROUNDS = 3
 
 
-@pytest.fixture
-def separate_app(tmp_path):
-    url = os.environ.get("CONCURRENCY_DATABASE_URL") or f"sqlite:///{tmp_path / 'writes.sqlite3'}"
-    app = create_app(app_config(url))
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
-
-
-def test_simultaneous_audits_are_all_recorded_without_errors(separate_app):
+def test_simultaneous_audits_are_all_recorded_without_errors(committed_app):
     from tests.factories import Factory
     from tests.web.test_audits import MET, WEIGHTED, _form
 
-    with separate_app.app_context():
+    with committed_app.app_context():
         factory = Factory()
         team = factory.team()
         version = factory.audit_standard(WEIGHTED, key="race-standard")
@@ -52,7 +36,7 @@ def test_simultaneous_audits_are_all_recorded_without_errors(separate_app):
 
     clients = []
     for email in emails:
-        client = separate_app.test_client()
+        client = committed_app.test_client()
         assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
         clients.append(client)
     barrier = threading.Barrier(CLIENTS, timeout=60)
@@ -77,7 +61,7 @@ def test_simultaneous_audits_are_all_recorded_without_errors(separate_app):
         thread.join()
 
     assert all(status == 302 for row in statuses for status in row), statuses
-    with separate_app.app_context():
+    with committed_app.app_context():
         refs = db.session.execute(select(Audit.customer_ref).where(Audit.customer_ref.like("RACE-%"))).scalars().all()
         assert sorted(refs) == sorted(f"RACE-{i}-{r}" for i in range(CLIENTS) for r in range(ROUNDS))
         weekly = db.session.execute(select(func.sum(AuditWeek.audits))).scalar_one()
