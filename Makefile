@@ -33,7 +33,7 @@ run: migrate
 	@if [ -d curricula ] && $(BIN)/flask bro curricula --help >/dev/null 2>&1; then $(BIN)/flask bro curricula import curricula; fi
 	$(BIN)/flask bro demo --if-empty
 	@echo "Serving bro at http://127.0.0.1:5000 (Ctrl-C stops)"
-	$(BIN)/gunicorn --bind 127.0.0.1:5000 --workers 2 --threads 4 --access-logfile - app:app
+	$(BIN)/gunicorn --config python:bro.gunicorn_config --bind 127.0.0.1:5000 app:app
 
 demo: migrate
 	$(BIN)/flask bro demo

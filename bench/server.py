@@ -72,7 +72,7 @@ class GunicornServer:
         env = {**os.environ, "DATABASE_URL": self.database_url, "SECRET_KEY": "bench-" + os.urandom(8).hex(),
                "BRO_SECURE_COOKIES": "0", "BRO_INSTANCE_PATH": str(Path(self._dir.name) / "instance"),
                "FLASK_DEBUG": "0", **self.extra_env}
-        command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--worker-class", "gthread",
+        command = [sys.executable, "-m", "gunicorn", "--config", "python:bro.gunicorn_config", "--workers", str(self.workers), "--worker-class", "gthread",
                    "--threads", str(self.threads), "--bind", f"127.0.0.1:{self.port}", "--keep-alive", "30",
                    "--timeout", "300", "--graceful-timeout", "10",
                    *shlex.split(os.environ.get("BENCH_GUNICORN_ARGS", "")), "app:app"]

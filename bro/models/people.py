@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import threading
 from datetime import datetime
 
 from flask_login import UserMixin
@@ -11,6 +12,11 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from bro import clock
 from bro.models.base import Base
+
+
+# scrypt takes 32 MiB per hash: hashing one password at a time keeps a worker's memory flat when
+# many people log in at once (they wait a few milliseconds each instead).
+_ONE_HASH_AT_A_TIME = threading.BoundedSemaphore(1)
 
 
 class Role(str, enum.Enum):
@@ -95,10 +101,12 @@ class User(UserMixin, Base):
         return Role.admin in self.roles
 
     def set_password(self, password: str, method: str = "scrypt") -> None:
-        self.password_hash = generate_password_hash(password, method=method)
+        with _ONE_HASH_AT_A_TIME:
+            self.password_hash = generate_password_hash(password, method=method)
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        with _ONE_HASH_AT_A_TIME:
+            return check_password_hash(self.password_hash, password)
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
