@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from bro.quality import PChart, ParetoBar, Signal
 
@@ -277,8 +278,13 @@ def contrast_ratio(first: str, second: str) -> float:
 def heat_colour(rate: float) -> tuple[str, str]:
     """(fill, text colour) for a nonconformity rate 0–1: light to dark red, text black or white."""
     fill = "#{:02x}{:02x}{:02x}".format(*_mix(max(0.0, min(1.0, rate))))
-    text = max(("#000000", "#ffffff"), key=lambda colour: contrast_ratio(fill, colour))
-    return fill, text
+    return fill, _text_on(fill)
+
+
+@lru_cache(maxsize=1024)
+def _text_on(fill: str) -> str:
+    """Black or white, whichever contrasts more with ``fill`` (a few hundred fills at most: cached)."""
+    return max(("#000000", "#ffffff"), key=lambda colour: contrast_ratio(fill, colour))
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,7 @@ class ControlChart:
     title: str
     chart: PChart
     signals: list[Signal]
-    figure: charts.PChartFigure
+    figure: charts.PChartFigure | None  # None: statistics only (a step chart drawn on demand)
     n: int
     nonconforming: int
     critical: bool = False
@@ -248,13 +248,20 @@ class Labels:
 
 
 def control_chart(key: str, title: str, periods: list[str], counts: Mapping[str, q.Counts],
-                  critical: bool = False, labels: Labels | None = None, compact: bool = False) -> ControlChart:
+                  critical: bool = False, labels: Labels | None = None, compact: bool = False,
+                  draw: bool = True) -> ControlChart:
+    """A p-chart's statistics and signals; with ``draw`` also its figure (laying out an SVG costs far more than
+    the statistics, so step charts without a signal are drawn only when their step is chosen)."""
     chart = p_chart([PeriodCount(period, *counts.get(period, (0, 0))) for period in periods])
     signals = western_electric(chart.points)
     total = sum(c.n for c in counts.values() if c)
     nonconforming = sum(c.nonconforming for c in counts.values() if c)
-    figure = charts.pchart_figure(chart, signals, point_title=labels.point, compact=compact) if labels else \
-        charts.pchart_figure(chart, signals, compact=compact)
+    if not draw:
+        figure = None
+    elif labels:
+        figure = charts.pchart_figure(chart, signals, point_title=labels.point, compact=compact)
+    else:
+        figure = charts.pchart_figure(chart, signals, compact=compact)
     return ControlChart(key, title, chart, signals, figure, total, nonconforming, critical)
 
 
@@ -283,9 +290,15 @@ def build_dashboard(filters: DashboardFilters, team_names: dict[int, str],
     failure = control_chart(FAILURE, _("Audits failed"), periods, failure_counts, labels=labels) \
         if "failure" in parts else None
     shown_keys = [filters.step_key] if filters.step_key else ordered_keys
-    steps = [control_chart(key, step_titles[key], periods, step_counts.get(key, {}), key in critical, labels,
-                           compact=len(shown_keys) > 1)
-             for key in shown_keys] if "steps" in parts else []
+    steps = []
+    for key in shown_keys if "steps" in parts else ():
+        step = control_chart(key, step_titles[key], periods, step_counts.get(key, {}), key in critical, labels,
+                             compact=len(shown_keys) > 1, draw=False)
+        if step.n and (filters.step_key or step.signals):
+            # Drawn: the chosen step, and every step with a signal (its points are the evidence).
+            step.figure = charts.pchart_figure(step.chart, step.signals, point_title=labels.point,
+                                               compact=len(shown_keys) > 1)
+        steps.append(step)
 
     totals = q.step_totals(step_counts)
     bars = pareto({key: counts.nonconforming for key, counts in totals.items()})

@@ -79,7 +79,18 @@ def dashboard():
            None if filters.scope_teams is None else tuple(sorted(filters.scope_teams)))
     body = Markup(cached_body(key, render_body))
     return render_template("improve/dashboard.html", body=body, filters=filters, standards=standards,
-                           teams=teams, staff=q.team_members(filters.scope_teams))
+                           teams=teams, staff=_staff_choices(filters))
+
+
+def _staff_choices(filters) -> list[tuple[int, str, int]]:
+    """The staff drop-down: the chosen team's (or the chosen person's team's) members, or those of the viewer's
+    own teams; never every staff member of the organisation."""
+    if filters.scope_teams is not None:
+        return q.team_members(filters.scope_teams)
+    if filters.staff_id is not None:
+        staff = db.session.get(User, filters.staff_id)
+        return q.team_members([staff.team_id]) if staff is not None and staff.team_id is not None else []
+    return []
 
 
 @bp.route("/data.csv")

@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
 
 __all__ = ["PChart", "PChartPoint", "PeriodCount", "p_chart"]
 
@@ -66,10 +65,6 @@ class PChart:
     points: tuple[PChartPoint, ...]
 
 
-def _signed_sqrt(square: Fraction, sign: int) -> float:
-    return math.copysign(math.sqrt(square), sign) if square else 0.0
-
-
 def p_chart(counts: Sequence[PeriodCount]) -> PChart:
     """Build the p-chart for ``counts`` (in display order, gaps included)."""
     total_n = sum(c.n for c in counts)
@@ -80,31 +75,36 @@ def p_chart(counts: Sequence[PeriodCount]) -> PChart:
         )
         return PChart(centre=None, points=gaps)
 
-    centre = Fraction(sum(c.nonconforming for c in counts), total_n)
-    spread = centre * (1 - centre)  # p̄(1−p̄)
+    # Exact rational arithmetic on integers (no Fraction objects): with C = Σ nonconforming and T = Σ n,
+    # p̄ = C/T, σᵢ² = C(T−C)/(T²nᵢ) and zᵢ² = Dᵢ²/(nᵢC(T−C)) with Dᵢ = ncᵢ·T − C·nᵢ. Python's int / int is
+    # correctly rounded, so every float is the one float(Fraction(...)) would give.
+    total_nc = sum(c.nonconforming for c in counts)
+    spread = total_nc * (total_n - total_nc)  # p̄(1−p̄)·T²
+    centre = total_nc / total_n
+    t_squared = total_n * total_n
     points = []
     for c in counts:
-        if c.n == 0:
+        n = c.n
+        if n == 0:
             points.append(PChartPoint(c.period, 0, 0, None, None, None, None, None))
             continue
-        p = Fraction(c.nonconforming, c.n)
-        variance = spread / c.n
-        sigma = math.sqrt(variance)
-        if variance:
-            deviation = p - centre
-            z = _signed_sqrt(deviation * deviation / variance, 1 if deviation >= 0 else -1)
+        sigma = math.sqrt(spread / (t_squared * n))
+        if spread:
+            deviation = c.nonconforming * total_n - total_nc * n
+            z = math.copysign(math.sqrt(deviation * deviation / (n * spread)), 1 if deviation >= 0 else -1) \
+                if deviation else 0.0
         else:
             z = 0.0
         points.append(
             PChartPoint(
                 period=c.period,
-                n=c.n,
+                n=n,
                 nonconforming=c.nonconforming,
-                p=float(p),
+                p=c.nonconforming / n,
                 sigma=sigma,
-                ucl=min(1.0, float(centre) + 3 * sigma),
-                lcl=max(0.0, float(centre) - 3 * sigma),
+                ucl=min(1.0, centre + 3 * sigma),
+                lcl=max(0.0, centre - 3 * sigma),
                 z=z,
             )
         )
-    return PChart(centre=float(centre), points=tuple(points))
+    return PChart(centre=centre, points=tuple(points))
