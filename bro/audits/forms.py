@@ -67,6 +67,26 @@ def with_rating_fields(base: type[FlaskForm], version: StandardVersion) -> type[
     return RatedForm
 
 
+_RATED_FORM_CLASSES: dict[tuple, type[FlaskForm]] = {}
+
+
+def rated_form(base: type[FlaskForm], version: StandardVersion, **kwargs) -> FlaskForm:
+    """An instance of ``with_rating_fields(base, version)``; the class is built once per base and step layout
+    (keys and critical flags — all the fields depend on) and reused, since building a form class per request
+    is costly. The version is set on the instance (the cached class holds no database object)."""
+    layout = (base, tuple((step.key, bool(step.critical)) for step in version.steps))
+    form_class = _RATED_FORM_CLASSES.get(layout)
+    if form_class is None:
+        form_class = with_rating_fields(base, version)
+        form_class.version = None
+        if len(_RATED_FORM_CLASSES) > 256:
+            _RATED_FORM_CLASSES.clear()
+        _RATED_FORM_CLASSES[layout] = form_class
+    form = form_class(**kwargs)
+    form.version = version
+    return form
+
+
 class RatingsMixin:
     version: StandardVersion
 
@@ -186,5 +206,5 @@ __all__ = [
     "AcknowledgeForm", "AuditForm", "CHANNEL_LABELS", "CalibrationRatingForm",
     "CalibrationSessionForm", "CloseSessionForm", "DisputeForm", "OutcomesForm", "OutcomesImportForm",
     "RATING_LABELS", "RELATIONSHIP_LABELS", "REVISION_KIND_LABELS", "ResolveForm", "RevisionForm", "STATUS_LABELS",
-    "note_field_name", "rating_field_name", "with_rating_fields",
+    "note_field_name", "rated_form", "rating_field_name", "with_rating_fields",
 ]

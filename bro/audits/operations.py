@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app
 from bro.audits.text import _
 from sqlalchemy import delete, insert, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, lazyload, selectinload
 
 from bro import clock
 from bro.extensions import db
@@ -61,7 +61,8 @@ def standards_in_force(relationship: str) -> list[StandardVersion]:
         select(StandardVersion)
         .join(Standard, Standard.current_version_id == StandardVersion.id)
         .where(StandardVersion.relationship_kind.in_([relationship, "any"]))
-        .options(selectinload(StandardVersion.steps), selectinload(StandardVersion.standard))
+        .options(selectinload(StandardVersion.steps), selectinload(StandardVersion.standard),
+                 defer(StandardVersion.document))  # the whole document: loads only if read
     ).scalars().all()
     return sorted(versions, key=lambda v: (v.relationship_kind != relationship, v.standard.key))
 
@@ -298,6 +299,8 @@ def modules_teaching(standard_id: int, step_keys: list[str]) -> list[tuple[Cours
         .join(Course, Course.current_version_id == CourseModule.course_version_id)
         .where(ModuleStep.standard_id == standard_id, ModuleStep.step_key.in_(step_keys))
         .order_by(CourseModule.course_id, CourseModule.position)
+        # The join gave the step; the module's steps, lessons and quiz load only if ever read.
+        .options(lazyload(CourseModule.teaches), defer(CourseModule.lessons), defer(CourseModule.quiz))
     ).all()
     order = {key: index for index, key in enumerate(step_keys)}
     chosen: dict[int, tuple[CourseModule, str]] = {}
@@ -324,8 +327,14 @@ def assign_retraining_for(audit: Audit, revision: AuditRevision, assigned_by: Us
         return []
     nonconforming = [r.step_key for r in sorted(revision.ratings, key=_step_position(audit))
                      if r.rating in NONCONFORMING]
+    modules = modules_teaching(audit.standard_id, nonconforming)
+    if not modules:
+        return []
+    if hasattr(training, "assign_retraining_batch"):
+        # One query for the staff member's open assignments, then the inserts; open modules are skipped.
+        return training.assign_retraining_batch(audit.staff, modules, audit.id, assigned_by=assigned_by)
     assignments = []
-    for module, step_key in modules_teaching(audit.standard_id, nonconforming):
+    for module, step_key in modules:
         # assign_retraining itself skips a module whose assignment is still open (returns None).
         assignment = training.assign_retraining(audit.staff, module, audit.id, step_key, assigned_by=assigned_by)
         if assignment is not None:

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from flask_babel import get_locale
 from sqlalchemy import Select, case, false, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from bro import clock
 from bro.access import visible_team_ids
@@ -130,26 +130,43 @@ def filter_choices(user: User) -> dict:
             "standards": standards}
 
 
-def auditable_staff(user: User) -> list[User]:
-    """Active staff of the teams ``user`` supervises (admins: all staff), by team then name."""
+def _auditable_staff_query(user: User):
     teams = visible_team_ids(user)
     query = (select(User).options(joinedload(User.team)).join(Team, Team.id == User.team_id)
              .where(User.active.is_(True), User.id != user.id, User.role_rows.any(role=Role.staff))
              .order_by(Team.name, User.name))
     if teams is not None:
         query = query.where(User.team_id.in_(teams) if teams else false())
-    return db.session.execute(query).scalars().all()
+    return query
+
+
+def auditable_staff(user: User) -> list[User]:
+    """Active staff of the teams ``user`` supervises (admins: all staff), by team then name."""
+    return db.session.execute(_auditable_staff_query(user)).scalars().all()
+
+
+def auditable_staff_member(user: User, staff_id: int | None) -> User | None:
+    """The staff member ``staff_id`` when they are in ``auditable_staff(user)`` (one query), else None."""
+    if not staff_id:
+        return None
+    return db.session.execute(_auditable_staff_query(user).where(User.id == staff_id)
+                              .options(lazyload(User.supervised_teams))).scalars().first()
 
 
 def audit_with_history(audit_id: int) -> Audit | None:
     return db.session.execute(
         select(Audit).where(Audit.id == audit_id).options(
-            joinedload(Audit.staff), joinedload(Audit.team), joinedload(Audit.auditor),
+            joinedload(Audit.staff).options(*_NAMES_ONLY), joinedload(Audit.team),
+            joinedload(Audit.auditor).options(*_NAMES_ONLY),
             joinedload(Audit.standard_version).selectinload(StandardVersion.steps),
-            selectinload(Audit.revisions).joinedload(AuditRevision.created_by),
-            selectinload(Audit.disputes).joinedload(Dispute.raised_by),
-            selectinload(Audit.disputes).joinedload(Dispute.resolved_by),
+            selectinload(Audit.revisions).joinedload(AuditRevision.created_by).options(*_NAMES_ONLY),
+            selectinload(Audit.disputes).joinedload(Dispute.raised_by).options(*_NAMES_ONLY),
+            selectinload(Audit.disputes).joinedload(Dispute.resolved_by).options(*_NAMES_ONLY),
         )).unique().scalar_one_or_none()
+
+
+# People an audit's page names: their roles and supervised teams load only if read (usually never).
+_NAMES_ONLY = (lazyload(User.role_rows), lazyload(User.supervised_teams))
 
 
 def open_disputes_query(user: User) -> Select:

@@ -17,7 +17,7 @@ from bro.audits import queries
 from bro.audits.forms import (
     CHANNEL_LABELS, RATING_LABELS, RELATIONSHIP_LABELS, REVISION_KIND_LABELS, STATUS_LABELS, AcknowledgeForm,
     AuditForm, DisputeForm, OutcomesForm, OutcomesImportForm, ResolveForm, RevisionForm, note_field_name,
-    rating_field_name, with_rating_fields,
+    rated_form, rating_field_name, with_rating_fields,
 )
 from bro.audits.operations import (
     AuditRefused, NotAllowed, Outcomes, acknowledge_audit, can_resolve_dispute, correct_audit, dispute_audit,
@@ -127,14 +127,19 @@ def new():
     versions = standards_in_force(relationship)
     chosen = request.values.get("standard_version_id", type=int)
     version = next((v for v in versions if v.id == chosen), versions[0] if versions else None)
-    staff = queries.auditable_staff(current_user)
+    # A submission for a staff member the auditor may audit checks that one member (one query); the whole
+    # list is loaded only to render the form (GET, a refused submission, or no/foreign staff member chosen).
+    chosen_staff = None
+    if request.method == "POST" and version is not None:
+        chosen_staff = queries.auditable_staff_member(current_user, request.form.get("staff_id", 0, type=int))
+    staff = [chosen_staff] if chosen_staff is not None else queries.auditable_staff(current_user)
     context = {"relationship": relationship, "versions": versions, "version": version, "staff": staff,
                "problems": []}
     if version is None or not staff:
         return render_template("audits/new.html", form=None, **context)
 
-    form = with_rating_fields(AuditForm, version)()
-    form.staff_id.choices = [(0, "—")] + [(u.id, f"{u.name} · {u.team.name}") for u in staff]
+    form = rated_form(AuditForm, version)
+    _staff_choices(form, staff)
     if request.method == "GET":
         form.staff_id.data = request.args.get("staff", 0, type=int)
         form.interacted_on.data = utcnow().date()
@@ -143,9 +148,9 @@ def new():
     if request.method == "POST" and chosen and chosen != version.id:
         context["problems"].append(_("A newer version of this standard is in force: check the steps and "
                                      "submit again."))
-        return render_template("audits/new.html", form=form, **context), 400
+        return _render_new(form, context), 400
     if form.validate_on_submit():
-        staff_member = db.session.get(User, form.staff_id.data)
+        staff_member = chosen_staff or db.session.get(User, form.staff_id.data)
         try:
             audit = record_audit(auditor=current_user, staff=staff_member, version=version,
                                  relationship=relationship, channel=form.channel.data,
@@ -156,12 +161,30 @@ def new():
         except AuditRefused as refusal:
             context["problems"] = _apply_refusal(form, refusal)
         else:
+            # Read what the answer needs before the commit expires the objects (reloading them would open
+            # a second transaction — on SQLite a second wait for the write lock).
+            message = _("Audit recorded: %(score)s — %(result)s.", score=format_score(audit.score),
+                        result=_("passed") if audit.passed else _("failed"))
+            target = url_for("audits.show", audit_id=audit.id)
             db.session.commit()
-            flash(_("Audit recorded: %(score)s — %(result)s.", score=format_score(audit.score),
-                    result=_("passed") if audit.passed else _("failed")), "success")
-            return redirect(url_for("audits.show", audit_id=audit.id))
+            flash(message, "success")
+            return redirect(target)
     status = 400 if request.method == "POST" else 200
-    return render_template("audits/new.html", form=form, **context), status
+    return _render_new(form, context), status
+
+
+def _staff_choices(form, staff: list[User]) -> None:
+    form.staff_id.choices = [(0, "—")] + [(u.id, f"{u.name} · {u.team.name}") for u in staff]
+
+
+def _render_new(form, context: dict):
+    """The audit form; a submission checked against one staff member gets the whole list back here."""
+    if request.method == "POST" and len(context["staff"]) == 1:
+        staff = queries.auditable_staff(current_user)
+        if [u.id for u in staff] != [u.id for u in context["staff"]]:
+            context["staff"] = staff
+            _staff_choices(form, staff)
+    return render_template("audits/new.html", form=form, **context)
 
 
 # One audit ------------------------------------------------------------------------------------------------------

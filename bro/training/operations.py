@@ -162,6 +162,38 @@ def assign_retraining(staff: User, module: CourseModule, audit_id: int | None, s
                          reason=REASON_RETRAINING, audit_id=audit_id, step_key=step_key)
 
 
+def assign_retraining_batch(staff: User, modules: Iterable[tuple[CourseModule, str | None]], audit_id: int | None,
+                            assigned_by: User | None = None) -> list[Assignment]:
+    """`assign_retraining` for several modules at once (one per failed step's module, in order): one query
+    for the staff member's open module assignments, then the new assignments in one flush. A module whose
+    assignment is already open (or listed twice) is skipped. Returns the new assignments."""
+    modules = list(modules)
+    if not modules:
+        return []
+    course_ids = {module.course_id for module, _step in modules}
+    open_keys = {tuple(row) for row in db.session.execute(
+        select(Assignment.course_id, Assignment.module_key)
+        .where(Assignment.user_id == staff.id, Assignment.course_id.in_(course_ids),
+               Assignment.module_key.is_not(None), Assignment.completed_at.is_(None))
+    ).all()}
+    due = clock.today() + timedelta(days=RETRAINING_DUE_DAYS)
+    now = clock.utcnow()
+    created = []
+    for module, step_key in modules:
+        if (module.course_id, module.key) in open_keys:
+            continue
+        open_keys.add((module.course_id, module.key))
+        assignment = Assignment(
+            user_id=staff.id, course_id=module.course_id, module_key=module.key,
+            assigned_by_id=assigned_by.id if assigned_by is not None else None, reason=REASON_RETRAINING,
+            audit_id=audit_id, step_key=step_key, due_date=due, created_at=now)
+        db.session.add(assignment)
+        created.append(assignment)
+    if created:
+        db.session.flush()
+    return created
+
+
 # --- attempts ---------------------------------------------------------------------------------------------
 
 
