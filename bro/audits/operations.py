@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from flask import current_app
 from bro.audits.text import _
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import defer, lazyload, selectinload
 
 from bro import clock
@@ -231,7 +231,7 @@ def _apply_current_revision(audit: Audit, revision: AuditRevision, previous: Aud
         for r in revision.ratings
     ]
     if rows:
-        db.session.execute(insert(AuditStepResult), rows)
+        db.session.execute(AuditStepResult.__table__.insert(), rows)  # Core executemany: no ORM bulk pass
 
     week = week_start(audit.interacted_on)
     audits_delta = 0 if previous is not None else 1
@@ -272,13 +272,14 @@ def _upsert_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: 
                     setattr(existing, name, getattr(existing, name) + row[name])
         db.session.flush()
         return
-    statement = dialect_insert(model).values(rows)
     table = model.__table__
+    statement = dialect_insert(table)
     statement = statement.on_conflict_do_update(
         index_elements=list(keys),
         set_={name: table.c[name] + statement.excluded[name] for name in counters},
     )
-    db.session.execute(statement)
+    # One cached statement, executed for every row (a multi-row VALUES is compiled anew per row count).
+    db.session.execute(statement, rows)
     # The ORM may hold summary objects loaded earlier: let it reread them.
     for obj in [o for o in db.session.identity_map.values() if isinstance(o, model)]:
         db.session.expire(obj)
