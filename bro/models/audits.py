@@ -17,7 +17,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, SmallInteger, String, Text, UniqueConstraint,
+    Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, SmallInteger, String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -195,7 +195,13 @@ class AuditStepWeek(Base):
 
 class Dispute(Base):
     __tablename__ = "disputes"
-    __table_args__ = (Index("ix_disputes_audit", "audit_id"), Index("ix_disputes_resolved_at", "resolved_at"))
+    __table_args__ = (
+        Index("ix_disputes_audit", "audit_id"),
+        Index("ix_disputes_resolved_at", "resolved_at"),
+        # At most one open dispute per audit, enforced by the database (a double click cannot open two).
+        Index("uq_disputes_one_open", "audit_id", unique=True,
+              sqlite_where=text("resolution IS NULL"), postgresql_where=text("resolution IS NULL")),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))

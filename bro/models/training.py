@@ -9,7 +9,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import (
+    JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint, text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bro import clock
@@ -68,6 +70,10 @@ class QuizAttempt(Base):
     __table_args__ = (
         # `number` counts a user's attempts at a module; the constraint also stops two tabs opening two attempts.
         UniqueConstraint("user_id", "course_id", "module_key", "number"),
+        # At most one open (unsubmitted) attempt per person and module, enforced by the database on both
+        # SQLite and PostgreSQL: two tabs starting the same quiz at once cannot open two attempts.
+        Index("uq_quiz_attempts_one_open", "user_id", "course_id", "module_key", unique=True,
+              sqlite_where=text("submitted_at IS NULL"), postgresql_where=text("submitted_at IS NULL")),
         Index("ix_quiz_attempts_module", "module_id"),
         Index("ix_quiz_attempts_course_module", "course_id", "module_key"),
     )
