@@ -5,6 +5,7 @@ from types import SimpleNamespace
 import pytest
 
 from bro.models.people import Role
+from tests.database import app, client, committed_app, db_session, factory, login  # noqa: F401  (fixtures)
 
 
 @pytest.fixture
