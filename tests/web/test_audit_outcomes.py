@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -27,9 +28,21 @@ def audits(factory):
     return supervisor, first, second, foreign
 
 
-def _upload(client, text: str):
-    return client.post("/audits/outcomes/import", data={"file": (io.BytesIO(text.encode()), "outcomes.csv")},
-                       content_type="multipart/form-data")
+def _upload(client, text: str, **fields):
+    """Step 1: the preview (nothing written)."""
+    return client.post("/audits/outcomes/import", data={"file": (io.BytesIO(text.encode()), "outcomes.csv"),
+                                                        **fields}, content_type="multipart/form-data")
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="token" type="hidden" value="([^"]+)"', page).group(1)
+
+
+def _import(client, text: str, **fields):
+    """Preview, then apply what the preview showed."""
+    preview = _upload(client, text, **fields)
+    assert preview.status_code == 200, preview.get_data(as_text=True)[:2000]
+    return client.post("/audits/outcomes/import/apply", data={"token": _token(preview.get_data(as_text=True))})
 
 
 def _recorded() -> int:
@@ -62,7 +75,7 @@ def test_outcomes_csv_records_every_row_when_all_are_good(client, login, audits)
     text = ("customer_ref,interacted_on,csat,repeat_purchase,order_value\n"
             f"C-1,{YESTERDAY},5,yes,120.50\n"
             f"C-2,{TODAY},2,no,\n")
-    assert _upload(client, text).status_code == 302
+    assert _import(client, text).status_code == 302
     db.session.expire_all()
     assert (db.session.get(Audit, first.id).csat, db.session.get(Audit, first.id).repeat_purchase) == (5, True)
     assert (db.session.get(Audit, second.id).csat, db.session.get(Audit, second.id).repeat_purchase) == (2, False)
