@@ -150,7 +150,8 @@ def _csv_problem(error: csv.Error) -> str:
 def _rows(text: str) -> tuple[list[str], list[tuple[int, dict | None, RowError | None]]]:
     """The header and each record with its row number. Lines may end in LF, CRLF or CR alone (older
     spreadsheet programs); a record that cannot be read ends the reading with its row error."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    # strict: a quote never closed is an error (not the rest of the file read as one cell)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""), strict=True)
     try:
         header = [name.strip() for name in next(reader, [])]
     except csv.Error as error:
