@@ -24,14 +24,14 @@ _REVISION_AT = ("COALESCE((SELECT MAX(r.number) FROM audit_revisions r WHERE r.a
 
 _HISTORY = f"""
 SELECT a.id AS audit_id, 0 AS tie, 'recorded' AS kind, a.auditor_id AS actor_id, a.created_at AS at,
-       NULL AS reason, 1 AS revision_number, NULL AS dispute_id
+       CAST(NULL AS TEXT) AS reason, 1 AS revision_number, CAST(NULL AS INTEGER) AS dispute_id
 FROM audits a
 UNION ALL
-SELECT r.audit_id, 1, 'corrected', r.created_by_id, r.created_at, r.reason, r.number, NULL
+SELECT r.audit_id, 1, 'corrected', r.created_by_id, r.created_at, r.reason, r.number, CAST(NULL AS INTEGER)
 FROM audit_revisions r WHERE r.kind = 'correction'
 UNION ALL
-SELECT a.id, 2, 'acknowledged', a.staff_id, a.acknowledged_at, NULL,
-       {_REVISION_AT.format(audit='a.id', moment='a.acknowledged_at')}, NULL
+SELECT a.id, 2, 'acknowledged', a.staff_id, a.acknowledged_at, CAST(NULL AS TEXT),
+       {_REVISION_AT.format(audit='a.id', moment='a.acknowledged_at')}, CAST(NULL AS INTEGER)
 FROM audits a WHERE a.acknowledged_at IS NOT NULL
 UNION ALL
 SELECT d.audit_id, 3, 'disputed', d.raised_by_id, d.raised_at, d.reason,

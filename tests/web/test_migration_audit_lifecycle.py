@@ -18,24 +18,43 @@ pytestmark = [
 AUDIT = ("INSERT INTO audits (id, staff_id, team_id, auditor_id, standard_id, standard_version_id, relationship, "
          "channel, interacted_on, customer_ref, created_at, revision_number, score, passed, status, acknowledged_at, "
          "order_value) "
-         "VALUES (:id, 10, 1, 20, 1, 1, 'b2c', 'phone', '2026-01-05', 'C-1', :created, :revision, 50, 0, :status, :ack, "
+         "VALUES (:id, 10, 1, 20, 1, 1, 'b2c', 'phone', '2026-01-05', 'C-1', :created, :revision, 50, FALSE, :status, :ack, "
          ":value)")
 REVISION = ("INSERT INTO audit_revisions (id, audit_id, number, kind, created_by_id, created_at, reason, score, "
-            "passed) VALUES (:id, :audit, :number, :kind, :by, :at, :reason, 50, 0)")
+            "passed) VALUES (:id, :audit, :number, :kind, :by, :at, :reason, 50, FALSE)")
 DISPUTE = ("INSERT INTO disputes (id, audit_id, raised_by_id, raised_at, reason, resolved_by_id, resolved_at, "
            "resolution, resolution_reason, revision_id) VALUES (:id, :audit, 10, :at, 'unfair', :by, :resolved, "
            ":resolution, :why, :revision)")
 
 
-def test_existing_audits_get_their_history_as_events_and_a_status_from_the_latest(tmp_path):
-    url = f"sqlite:///{tmp_path / 'lifecycle.sqlite3'}"
+@pytest.fixture
+def database_url(tmp_path):
+    url = os.environ.get("MIGRATIONS_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path / 'lifecycle.sqlite3'}"
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+    return url
+
+
+def test_existing_audits_get_their_history_as_events_and_a_status_from_the_latest(database_url):
+    url = database_url
     app = create_app(app_config(url))
     with app.app_context():
         upgrade(revision="0003_one_open_row")
-    engine = create_engine(url)  # no PRAGMA foreign_keys: the audits below point at teams and standards not made
+    engine = create_engine(url)
+    sqlite = url.startswith("sqlite")
     with engine.begin() as db:
+        db.execute(text("INSERT INTO teams (id, name, created_at) VALUES (1, 'Team', '2026-01-01 00:00:00')"))
+        db.execute(text("INSERT INTO standards (id, key, relationship) VALUES (1, 'std', 'b2c')"))
+        db.execute(text("INSERT INTO standard_versions (id, standard_id, number, content_hash, language, title, "
+                        "relationship, pass_score, document, imported_at) VALUES (1, 1, 1, 'h', 'en', '{}', 'b2c', "
+                        "80, '{}', '2026-01-01 00:00:00')"))
         db.execute(text("INSERT INTO users (id, name, email, password_hash, language, active, created_at) "
-                        "VALUES (:id, :name, :email, 'x', 'en', 1, '2026-01-01 00:00:00')"),
+                        "VALUES (:id, :name, :email, 'x', 'en', TRUE, '2026-01-01 00:00:00')"),
                    [{"id": n, "name": f"User {n}", "email": f"u{n}@example.com"} for n in (10, 20, 30)])
         # 1: acknowledged. 2: upheld dispute, then (old code) corrected by the auditor. 3: open dispute.
         # 4: recorded, with an infinite order value SQLite kept.
@@ -49,7 +68,8 @@ def test_existing_audits_get_their_history_as_events_and_a_status_from_the_lates
             {"id": 4, "created": "2026-01-05 10:00:00", "revision": 1, "status": "recorded", "ack": None,
              "value": None},
         ])
-        db.execute(text("UPDATE audits SET order_value = 9e999 WHERE id = 4"))
+        if sqlite:
+            db.execute(text("UPDATE audits SET order_value = 9e999 WHERE id = 4"))
         db.execute(text(REVISION), [
             {"id": 1, "audit": 1, "number": 1, "kind": "original", "by": 20, "at": "2026-01-05 10:00:00",
              "reason": None},
@@ -93,4 +113,4 @@ def test_existing_audits_get_their_history_as_events_and_a_status_from_the_lates
     # The old correction after the decision is the latest event: the audit waits for the staff member's answer.
     assert statuses == {1: "acknowledged", 2: "recorded", 3: "disputed", 4: "recorded"}
     assert acknowledged[1] is not None and acknowledged[2] is None
-    assert values[1] == 12.5 and values[4] is None
+    assert float(values[1]) == 12.5 and values[4] is None
