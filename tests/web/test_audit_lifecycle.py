@@ -306,3 +306,45 @@ def test_the_audit_page_shows_the_lifecycle_timeline(client, login, people, audi
     for text in ("Wrong step rated.", "Needs were asked.", "The standard is clear.", "Revision 1", "Revision 2"):
         assert text in page
     assert 'href="/audits/%d/dispute"' % audit.id not in page  # resolved: final for the staff member
+
+
+@pytest.mark.no_db
+def test_simultaneous_dispute_clicks_record_one_dispute_and_no_error(committed_app):
+    import threading
+
+    from tests.conftest import PASSWORD
+    from tests.factories import Factory
+
+    clicks = 4
+    with committed_app.app_context():
+        factory = Factory()
+        team = factory.team()
+        staff, auditor = factory.staff(team=team), factory.supervisor(team)
+        audit_id = factory.audit(staff, auditor, factory.audit_standard(STEPS), ratings=FAILING).id
+        db.session.commit()
+        email = staff.email
+    clients = []
+    for _ in range(clicks):
+        client = committed_app.test_client()
+        assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+        clients.append(client)
+    barrier = threading.Barrier(clicks, timeout=30)
+    statuses = [None] * clicks
+
+    def click(index):
+        barrier.wait()
+        try:
+            statuses[index] = clients[index].post(f"/audits/{audit_id}/dispute", data={"reason": "Unfair."}).status_code
+        except Exception as error:  # noqa: BLE001 - TESTING propagates server errors; record them
+            statuses[index] = repr(error)[:200]
+
+    threads = [threading.Thread(target=click, args=(i,)) for i in range(clicks)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert statuses == [302] * clicks
+    with committed_app.app_context():
+        disputes = db.session.execute(select(func.count(Dispute.id)).where(Dispute.audit_id == audit_id)).scalar_one()
+        audit = db.session.get(Audit, audit_id)
+        assert (disputes, audit.status, [e.kind for e in audit.events]) == (1, "disputed", ["recorded", "disputed"])
