@@ -453,6 +453,9 @@ AUDIT_COLUMNS = ["id", "staff_id", "team_id", "auditor_id", "standard_id", "stan
 REVISION_COLUMNS = ["id", "audit_id", "number", "kind", "created_by_id", "created_at", "reason", "score", "passed",
                     "note"]
 RATING_COLUMNS = ["revision_id", "step_key", "rating", "note"]
+# The lifecycle events record_audit, correct_audit and acknowledge_audit write (audit_events.id is left to the
+# database).
+EVENT_COLUMNS = ["audit_id", "number", "kind", "actor_id", "at", "reason", "revision_number", "dispute_id"]
 STEP_RESULT_COLUMNS = ["audit_id", "step_key", "standard_id", "team_id", "staff_id", "interacted_on", "rating",
                        "rated", "nonconforming"]
 WEEK_COLUMNS = ["team_id", "standard_id", "week_start", "audits", "failed", "score_sum"]
@@ -483,7 +486,7 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
                                                tables["audit_step_results"])
     revision_id = 0
     for chunk_start in range(0, count, AUDIT_CHUNK):
-        audits, revisions, ratings_rows, results = [], [], [], []
+        audits, revisions, ratings_rows, results, events = [], [], [], [], []
         for number in range(chunk_start + 1, min(count, chunk_start + AUDIT_CHUNK) + 1):
             day = first_day + timedelta(days=days[number - 1])
             staff_id = rng.choice(org.staff_ids)
@@ -510,6 +513,7 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
             revisions.append((revision_id, number, 1, "original", auditor_id, created_at, None, original_score,
                               original_passed, None))
             ratings_rows.extend((revision_id, step.key, rating, None) for step, rating in zip(steps, ratings))
+            events.append((number, 1, "recorded", auditor_id, created_at, None, 1, None))
             current, current_score, current_passed = ratings, original_score, original_passed
             if rng.random() < 0.005:  # an auditor's correction: a new revision, the original kept
                 corrected = list(ratings)
@@ -519,15 +523,22 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
                     current = corrected
                     current_score, current_passed = score(tuple(corrected))
                     revision_id += 1
-                    revisions.append((revision_id, number, 2, "correction", auditor_id,
-                                      min(last_moment, created_at + timedelta(hours=2)),
+                    corrected_at = min(last_moment, created_at + timedelta(hours=2))
+                    revisions.append((revision_id, number, 2, "correction", auditor_id, corrected_at,
                                       "Corrected after reviewing the recording.",
                                       current_score, current_passed, None))
+                    events.append((number, 2, "corrected", auditor_id, corrected_at,
+                                   "Corrected after reviewing the recording.", 2, None))
                     ratings_rows.extend((revision_id, step.key, rating, None) for step, rating in zip(steps, corrected))
             old = (end - day).days > 14
             status = "acknowledged" if old and rng.random() < 0.9 else "recorded"
             acknowledged_at = (min(last_moment, created_at + timedelta(hours=rng.randrange(2, 72)))
                                if status == "acknowledged" else None)
+            if acknowledged_at is not None:
+                acknowledged_at = max(acknowledged_at, events[-1][4])  # after this audit's latest event
+                revision_number = 2 if current is not ratings else 1
+                events.append((number, revision_number + 1, "acknowledged", staff_id, acknowledged_at, None,
+                               revision_number, None))
             outcomes = (None,) * 7
             if rng.random() < 0.6:
                 good = current_passed
@@ -552,6 +563,7 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
         writer.insert(revision_t, REVISION_COLUMNS, revisions)
         writer.insert(rating_t, RATING_COLUMNS, ratings_rows)
         writer.insert(result_t, STEP_RESULT_COLUMNS, results)
+        writer.insert(tables["audit_events"], EVENT_COLUMNS, events)
         tick(len(audits))
     writer.insert(tables["audit_weeks"], WEEK_COLUMNS, summaries.week_rows())
     writer.insert(tables["audit_step_weeks"], STEP_WEEK_COLUMNS, summaries.step_week_rows())

@@ -39,6 +39,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "BRO_CURRICULA_DIR": os.environ.get("BRO_CURRICULA_DIR", str(Path.cwd() / "curricula")),
         "BRO_DISPUTE_WINDOW_DAYS": int(os.environ.get("BRO_DISPUTE_WINDOW_DAYS", "14")),
+        "BRO_CORRECTION_WINDOW_HOURS": int(os.environ.get("BRO_CORRECTION_WINDOW_HOURS", "24")),
         "BRO_LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("BRO_LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")),
         "BRO_LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("BRO_LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
         "BRO_LOGIN_LOCK_MINUTES": int(os.environ.get("BRO_LOGIN_LOCK_MINUTES", "15")),

@@ -3,7 +3,8 @@
 Each supervisor audits their team's staff (Grace, who supervises both, audits some of each). Staff differ
 in skill; the B2C step `needs` drifts from ~10% to ~45% nonconforming over the last four weeks, so the
 improvement dashboards find a real signal. Some audits are acknowledged, three are disputed (one upheld
-with a new revision, one rejected, one open), most interactions get customer outcomes that go with
+with a new revision, one rejected, one open), one is corrected by its auditor, one is reopened by the admin
+and corrected, most interactions get customer outcomes that go with
 passing, and there are two calibration sessions (one complete, one waiting for Grace).
 
 Time is set explicitly: the clock is moved to each event's moment while the operation runs, so
@@ -22,7 +23,7 @@ from bro import clock
 from bro.audits import calibration as calibration_ops
 from bro.audits.operations import (
     AuditRefused, Outcomes, acknowledge_audit, correct_audit, dispute_audit, record_audit, record_outcomes,
-    resolve_dispute, standards_in_force,
+    reopen_audit, resolve_dispute, standards_in_force,
 )
 from bro.demo import DemoContext, register_demo_step
 from bro.extensions import db
@@ -135,6 +136,8 @@ def seed_audits(ctx: DemoContext) -> None:
                     recorded.append((audit, ratings))
     db.session.flush()
 
+    _demo_correction(ctx, recorded, today)
+
     # The staff's answers: most older audits acknowledged within a few days.
     for audit, _ratings in recorded:
         if (today - audit.interacted_on).days > 7 and rng.random() < 0.95:
@@ -142,6 +145,7 @@ def seed_audits(ctx: DemoContext) -> None:
                 acknowledge_audit(audit, audit.staff)
 
     _demo_disputes(ctx, recorded, today)
+    _demo_reopen(ctx, recorded, today)
 
     # Outcomes, recorded by the auditor about two weeks after the interaction (when known by then).
     for audit, ratings in recorded:
@@ -205,12 +209,13 @@ def _demo_disputes(ctx: DemoContext, recorded, today: date) -> None:
             dispute_audit(audit, audit.staff, "The customer was in a hurry and refused the questions about "
                                               "their needs; I noted that in the system.")
 
-    # An auditor's own correction (a rating entered on the wrong step).
-    corrected = [a for a, _ in recorded if 30 <= (today - a.interacted_on).days <= 60
-                 and a.status in ("recorded", "acknowledged") and not a.disputes]
+
+def _demo_correction(ctx: DemoContext, recorded, today: date) -> None:
+    """An auditor's own correction within the correction window, before the staff member answers."""
+    corrected = [a for a, _ in recorded if 30 <= (today - a.interacted_on).days <= 60 and a.status == "recorded"]
     if corrected:
         audit = corrected[0]
-        ratings = _changed(audit, rng)
+        ratings = _changed(audit, ctx.rng)
         if ratings:
             with _clock_at(audit.created_at + timedelta(hours=3)):
                 try:
@@ -218,6 +223,34 @@ def _demo_disputes(ctx: DemoContext, recorded, today: date) -> None:
                                   reason="Rated the wrong step by mistake; corrected from my notes.")
                 except AuditRefused:
                     pass
+
+
+def _demo_reopen(ctx: DemoContext, recorded, today: date) -> None:
+    """An acknowledged audit reopened by the admin after a customer complaint, corrected by its auditor and
+    acknowledged again: the whole lifecycle on one page."""
+    admin = ctx.users.get("admin")
+    if admin is None:
+        return
+    candidates = [a for a, _ in recorded if 20 <= (today - a.interacted_on).days <= 40
+                  and a.status == "acknowledged" and not a.disputes and a.revision_number == 1
+                  and a.auditor_id != admin.id]
+    for audit in candidates:
+        ratings = {r.step_key: r.rating for r in audit.current_revision.ratings}
+        met = [k for k, v in ratings.items() if v == "met"]
+        if not met:
+            continue
+        ratings[met[-1]] = "not_met" if next(s.critical for s in audit.standard_version.steps
+                                             if s.key == met[-1]) else "partial"
+        reopened_at = audit.acknowledged_at + timedelta(days=6)
+        with _clock_at(reopened_at):
+            reopen_audit(audit, by=admin, reason="The customer complained about this call; the recording "
+                                                 "shows the last step was not done as rated.")
+        with _clock_at(reopened_at + timedelta(hours=5)):
+            correct_audit(audit, by=audit.auditor, ratings=ratings,
+                          reason="Listened to the recording again after the complaint.")
+        with _clock_at(reopened_at + timedelta(days=1)):
+            acknowledge_audit(audit, audit.staff)
+        return
 
 
 def _demo_calibration(ctx: DemoContext, b2c: StandardVersion, b2b: StandardVersion, today: date) -> None:

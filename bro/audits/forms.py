@@ -5,10 +5,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
-    DateField, DecimalField, IntegerField, RadioField, SelectField, SelectMultipleField,
+    BooleanField, DateField, DecimalField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField,
     StringField, SubmitField, TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, StopValidation
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from bro.models.curricula import StandardVersion
@@ -33,6 +33,16 @@ STATUS_LABELS = {
     "disputed": _l("Disputed"),
     "dispute_upheld": _l("Dispute upheld"),
     "dispute_rejected": _l("Dispute rejected"),
+    "reopened": _l("Reopened by an admin"),
+}
+EVENT_LABELS = {
+    "recorded": _l("Recorded"),
+    "corrected": _l("Corrected by the auditor"),
+    "acknowledged": _l("Acknowledged"),
+    "disputed": _l("Disputed"),
+    "dispute_upheld": _l("Dispute upheld"),
+    "dispute_rejected": _l("Dispute rejected"),
+    "reopened": _l("Reopened by an admin"),
 }
 REVISION_KIND_LABELS = {
     "original": _l("Original"),
@@ -146,6 +156,23 @@ class AcknowledgeForm(FlaskForm):
     submit = SubmitField(_l("Acknowledge"))
 
 
+class ReopenForm(FlaskForm):
+    reason = TextAreaField(_l("Why reopen this audit?"), validators=[
+        DataRequired(message=_l("Say why the audit is reopened: the reason is kept in its history.")),
+        Length(max=2000)])
+    submit = SubmitField(_l("Reopen audit"))
+
+
+def order_value_in_range(form, field) -> None:
+    """Finite, 0 or more, and within the Numeric(12, 2) column (Infinity, NaN and 1e30 parse as decimals)."""
+    from bro.audits.operations import order_value_problem
+
+    if field.data is not None:
+        problem = order_value_problem(field.data)
+        if problem:
+            raise StopValidation(problem)
+
+
 YES_NO = [("", _l("Unknown")), ("yes", _l("Yes")), ("no", _l("No"))]
 
 
@@ -155,8 +182,7 @@ class OutcomesForm(FlaskForm):
     repeat_purchase = SelectField(_l("Repeat purchase"), choices=YES_NO, default="")
     referral_made = SelectField(_l("Referral made"), choices=YES_NO, default="")
     retained_90d = SelectField(_l("Retained at 90 days"), choices=YES_NO, default="")
-    order_value = DecimalField(_l("Order value"), places=2, validators=[
-        Optional(), NumberRange(min=0, message=_l("The order value cannot be negative."))])
+    order_value = DecimalField(_l("Order value"), places=2, validators=[Optional(), order_value_in_range])
     submit = SubmitField(_l("Save outcomes"))
 
     @staticmethod
@@ -165,7 +191,9 @@ class OutcomesForm(FlaskForm):
 
     def fill(self, audit) -> None:
         self.csat.data = audit.csat
-        self.order_value.data = audit.order_value
+        value = audit.order_value
+        # A value the column should never have held (not finite) is shown empty rather than breaking the page.
+        self.order_value.data = value if value is None or value.is_finite() else None
         for name in ("repeat_purchase", "referral_made", "retained_90d"):
             value = getattr(audit, name)
             getattr(self, name).data = "" if value is None else ("yes" if value else "no")
@@ -175,7 +203,16 @@ class OutcomesImportForm(FlaskForm):
     file = FileField(_l("CSV file"), validators=[
         FileRequired(message=_l("Choose a CSV file.")),
         FileAllowed(["csv", "txt"], message=_l("Upload a .csv file."))])
-    submit = SubmitField(_l("Import outcomes"))
+    clear_empty = BooleanField(_l("Empty cells clear the value"),
+                               description=_l("Without this, an empty cell or a missing column leaves the value "
+                                              "as it is."))
+    submit = SubmitField(_l("Preview changes"))
+
+
+class OutcomesApplyForm(FlaskForm):
+    """Apply a previewed import: ``token`` carries the uploaded file, signed (see outcomes_import)."""
+    token = HiddenField(validators=[DataRequired()])
+    submit = SubmitField(_l("Apply changes"))
 
 
 class CheckboxListField(SelectMultipleField):
@@ -203,7 +240,7 @@ class CloseSessionForm(FlaskForm):
 
 
 __all__ = [
-    "AcknowledgeForm", "AuditForm", "CHANNEL_LABELS", "CalibrationRatingForm",
+    "AcknowledgeForm", "AuditForm", "CHANNEL_LABELS", "EVENT_LABELS", "OutcomesApplyForm", "ReopenForm", "CalibrationRatingForm",
     "CalibrationSessionForm", "CloseSessionForm", "DisputeForm", "OutcomesForm", "OutcomesImportForm",
     "RATING_LABELS", "RELATIONSHIP_LABELS", "REVISION_KIND_LABELS", "ResolveForm", "RevisionForm", "STATUS_LABELS",
     "note_field_name", "rated_form", "rating_field_name", "with_rating_fields",

@@ -8,7 +8,8 @@ The derived tables (AuditStepResult, AuditWeek, AuditStepWeek) are rewritten onl
 """
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
@@ -16,21 +17,25 @@ from decimal import ROUND_HALF_UP, Decimal
 from flask import current_app
 from bro.audits.text import _
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, lazyload, selectinload
 
 from bro import clock
 from bro.extensions import db
 from bro.models.audits import (
-    CHANNELS, RELATIONSHIPS, Audit, AuditRating, AuditRevision, AuditStepResult, AuditStepWeek, AuditWeek, Dispute,
+    CHANNELS, RELATIONSHIPS, STATUS_AFTER, Audit, AuditEvent, AuditRating, AuditRevision, AuditStepResult,
+    AuditStepWeek, AuditWeek, Dispute,
 )
 from bro.models.curricula import Course, CourseModule, ModuleStep, Standard, StandardVersion
 from bro.models.people import Role, User
 from bro.scoring import NONCONFORMING, InvalidAudit, Rating, StepSpec, score_audit
 
 __all__ = [
-    "AuditRefused", "NotAllowed", "acknowledge_audit", "can_audit", "can_resolve_dispute", "correct_audit",
-    "dispute_audit", "dispute_deadline", "may_correct", "record_audit", "record_outcomes", "resolve_dispute",
-    "standards_in_force", "step_specs", "week_start",
+    "ANSWERABLE", "AuditRefused", "ConcurrentChange", "FINAL", "NotAllowed", "acknowledge_audit", "can_audit",
+    "can_resolve_dispute", "correct_audit", "correction_deadline", "correction_refusal", "dispute_audit",
+    "dispute_deadline", "is_auditor_or_admin", "may_correct", "order_value_problem", "record_audit",
+    "record_outcomes", "reopen_audit", "reopen_refusal", "resolve_dispute", "standards_in_force", "step_specs",
+    "week_start",
 ]
 
 
@@ -41,6 +46,10 @@ class AuditRefused(ValueError):
         self.problems = [problems] if isinstance(problems, str) else list(problems)
         self.field_problems = dict(field_problems or {})
         super().__init__("; ".join(self.problems + list(self.field_problems.values())))
+
+
+class ConcurrentChange(AuditRefused):
+    """Another request changed the audit first (a double click, or two people at once)."""
 
 
 class NotAllowed(PermissionError):
@@ -102,8 +111,39 @@ def can_audit(auditor: User, staff: User) -> bool:
     return auditor.has_role(Role.supervisor) and staff.team_id in {t.id for t in auditor.supervised_teams}
 
 
-def may_correct(user: User, audit: Audit) -> bool:
+def is_auditor_or_admin(user: User, audit: Audit) -> bool:
+    """Who may correct an audit at all: its auditor, or an admin who is not the audited staff member."""
     return user.id == audit.auditor_id or (user.is_admin and user.id != audit.staff_id)
+
+
+def correction_refusal(user: User, audit: Audit, now: datetime | None = None) -> str | None:
+    """Why ``user`` may not correct ``audit`` now (None: they may). See README "Audit lifecycle"."""
+    if not is_auditor_or_admin(user, audit):
+        return _("Only the auditor may correct this audit.")
+    if audit.status == "disputed":
+        return _("The staff member disputes this audit: a supervisor resolves the dispute, the ratings do not "
+                 "change meanwhile.")
+    if audit.status not in ANSWERABLE:
+        return _("This audit is final (acknowledged or resolved): only an admin can reopen it, with a reason.")
+    if (now or clock.utcnow()) > correction_deadline(audit):
+        return _("The correction window closed on %(when)s: ask an admin to reopen the audit.",
+                 when=correction_deadline(audit).strftime("%Y-%m-%d %H:%M UTC"))
+    return None
+
+
+def may_correct(user: User, audit: Audit, now: datetime | None = None) -> bool:
+    return correction_refusal(user, audit, now) is None
+
+
+def reopen_refusal(user: User, audit: Audit, now: datetime | None = None) -> str | None:
+    """Why ``user`` may not reopen ``audit`` now (None: they may)."""
+    if not user.is_admin or user.id in (audit.staff_id, audit.auditor_id):
+        return _("An admin who is neither the auditor nor the audited staff member reopens an audit.")
+    if audit.status == "disputed":
+        return _("A dispute is open: it is resolved first.")
+    if audit.status in ANSWERABLE and (now or clock.utcnow()) <= correction_deadline(audit):
+        return _("The auditor can still correct this audit: no reopening is needed.")
+    return None
 
 
 def can_resolve_dispute(user: User, audit: Audit) -> bool:
@@ -120,9 +160,52 @@ def can_resolve_dispute(user: User, audit: Audit) -> bool:
     return not others
 
 
+# Statuses in which the staff member answers (acknowledge or dispute) and the auditor may still correct.
+ANSWERABLE = ("recorded", "reopened")
+# Statuses nothing changes without an admin's reopen.
+FINAL = ("acknowledged", "dispute_upheld", "dispute_rejected")
+
+
+def _latest_event_at(audit: Audit, kinds: tuple[str, ...]) -> datetime:
+    return next((e.at for e in reversed(audit.events) if e.kind in kinds), audit.created_at)
+
+
 def dispute_deadline(audit: Audit) -> datetime:
+    """The staff member may dispute until BRO_DISPUTE_WINDOW_DAYS after the latest change they have not yet
+    answered: the recording, a correction or a reopening (a late correction does not eat their window)."""
     days = current_app.config.get("BRO_DISPUTE_WINDOW_DAYS", 14)
-    return audit.created_at + timedelta(days=days)
+    return _latest_event_at(audit, ("recorded", "corrected", "reopened")) + timedelta(days=days)
+
+
+def correction_deadline(audit: Audit) -> datetime:
+    """The auditor may correct until BRO_CORRECTION_WINDOW_HOURS after the recording or the latest reopening
+    (a correction does not extend it)."""
+    hours = current_app.config.get("BRO_CORRECTION_WINDOW_HOURS", 24)
+    return _latest_event_at(audit, ("recorded", "reopened")) + timedelta(hours=hours)
+
+
+def _log(audit: Audit, kind: str, *, by: User, at: datetime, reason: str | None = None,
+         dispute: Dispute | None = None) -> AuditEvent:
+    """Append an event and move the status to where it leads: the only place the status changes."""
+    number = (audit.events[-1].number if audit.events else 0) + 1
+    event = AuditEvent(audit_id=audit.id, number=number, kind=kind, actor_id=by.id, at=at, reason=reason,
+                       revision_number=audit.revision_number, dispute_id=dispute.id if dispute else None)
+    audit.events.append(event)
+    audit.status = STATUS_AFTER[kind]
+    db.session.add(event)
+    return event
+
+
+@contextmanager
+def _one_change(message: str | None = None):
+    """Run a lifecycle change in a savepoint. Two changes racing on one audit collide on a unique key
+    (event or revision number, one open dispute); the loser is refused with ``message`` instead of a 500."""
+    try:
+        with db.session.begin_nested():
+            yield
+    except IntegrityError:
+        raise ConcurrentChange(message or _("This audit changed while you were working on it: reload the page "
+                                            "and check it again.")) from None
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -161,11 +244,12 @@ def record_audit(*, auditor: User, staff: User, version: StandardVersion, relati
                   interacted_on=interacted_on, interacted_at=interacted_at, customer_ref=customer_ref,
                   note=(note or "").strip() or None, created_at=now, revision_number=1,
                   score=_decimal_score(result.score), passed=result.passed, status="recorded",
-                  revisions=[], disputes=[])  # empty collections: nothing to load for a new audit
+                  revisions=[], disputes=[], events=[])  # empty collections: nothing to load for a new audit
     db.session.add(audit)
     db.session.flush()
     revision = _add_revision(audit, number=1, kind="original", by=auditor, at=now, reason=None,
                              ratings=ratings, step_notes=step_notes, note=audit.note, result=result)
+    _log(audit, "recorded", by=auditor, at=now)
     _apply_current_revision(audit, revision, previous=None)
     assign_retraining_for(audit, revision, assigned_by=auditor)
     return audit
@@ -174,11 +258,21 @@ def record_audit(*, auditor: User, staff: User, version: StandardVersion, relati
 def correct_audit(audit: Audit, *, by: User, ratings: Mapping[str, str], reason: str,
                   step_notes: Mapping[str, str | None] | None = None, note: str | None = None,
                   at: datetime | None = None) -> AuditRevision:
-    """The auditor corrects their audit: a new revision; the previous one is kept as it was."""
-    if not may_correct(by, audit):
+    """The auditor corrects their audit: a new revision; the previous one is kept as it was.
+
+    Only while the staff member has not answered, no dispute is open, and within BRO_CORRECTION_WINDOW_HOURS
+    of the recording (or of an admin's reopening). The staff member then answers the corrected revision."""
+    now = at or clock.utcnow()
+    if not is_auditor_or_admin(by, audit):
         raise NotAllowed(_("Only the auditor may correct this audit."))
-    return _revise(audit, kind="correction", by=by, ratings=ratings, reason=reason, step_notes=step_notes,
-                   note=note, at=at)
+    refusal = correction_refusal(by, audit, now)
+    if refusal:
+        raise AuditRefused(refusal)
+    with _one_change():
+        revision = _revise(audit, kind="correction", by=by, ratings=ratings, reason=reason, step_notes=step_notes,
+                           note=note, at=now)
+        _log(audit, "corrected", by=by, at=now, reason=revision.reason)
+    return revision
 
 
 def _revise(audit: Audit, *, kind: str, by: User, ratings: Mapping[str, str], reason: str,
@@ -353,39 +447,49 @@ def _step_position(audit: Audit):
 
 
 def acknowledge_audit(audit: Audit, staff: User, at: datetime | None = None) -> Audit:
+    """The staff member accepts the current revision. Final: no dispute afterwards (only an admin reopens)."""
     if staff.id != audit.staff_id:
         raise NotAllowed(_("Only the audited staff member acknowledges an audit."))
-    if audit.status != "recorded":
+    if audit.status not in ANSWERABLE:
         raise AuditRefused(_("This audit has been acknowledged or disputed already."))
-    audit.status = "acknowledged"
-    audit.acknowledged_at = at or clock.utcnow()
-    db.session.flush()
+    now = at or clock.utcnow()
+    with _one_change(_("This audit has been acknowledged or disputed already.")):
+        audit.acknowledged_at = now
+        _log(audit, "acknowledged", by=staff, at=now)
+        db.session.flush()
     return audit
 
 
 def dispute_audit(audit: Audit, staff: User, reason: str, at: datetime | None = None) -> Dispute:
+    """The staff member disputes the current revision, once per answer, before acknowledging it and within
+    BRO_DISPUTE_WINDOW_DAYS of the latest change they have not answered."""
     if staff.id != audit.staff_id:
         raise NotAllowed(_("Only the audited staff member may dispute an audit."))
     now = at or clock.utcnow()
-    if audit.disputes:
+    if audit.status == "acknowledged":
+        raise AuditRefused(_("You acknowledged this audit: it is final. An admin can reopen it if it is wrong."))
+    if audit.status not in ANSWERABLE:
         raise AuditRefused(_("This audit has been disputed already; an audit can be disputed once."))
     if now > dispute_deadline(audit):
         raise AuditRefused(_("The dispute window closed on %(date)s.", date=dispute_deadline(audit).date().isoformat()))
     reason = (reason or "").strip()
     if not reason:
         raise AuditRefused([], {"reason": _("Say what you think is wrong in this audit.")})
-    dispute = Dispute(audit_id=audit.id, raised_by_id=staff.id, raised_at=now, reason=reason)
-    audit.disputes.append(dispute)
-    audit.status = "disputed"
-    db.session.add(dispute)
-    db.session.flush()
+    # A double click: the database holds one open dispute per audit; the second request is refused cleanly.
+    with _one_change(_("This audit has been disputed already; an audit can be disputed once.")):
+        dispute = Dispute(audit_id=audit.id, raised_by_id=staff.id, raised_at=now, reason=reason)
+        db.session.add(dispute)
+        db.session.flush()
+        audit.disputes.append(dispute)
+        _log(audit, "disputed", by=staff, at=now, reason=reason, dispute=dispute)
+        db.session.flush()
     return dispute
 
 
 def resolve_dispute(dispute: Dispute, *, by: User, upheld: bool, reason: str,
                     ratings: Mapping[str, str] | None = None, step_notes: Mapping[str, str | None] | None = None,
                     note: str | None = None, at: datetime | None = None) -> Dispute:
-    """Uphold (with corrected ratings: a new revision) or reject a dispute, with a reason."""
+    """Uphold (with corrected ratings: a new revision) or reject a dispute, with a reason. Final."""
     audit = dispute.audit
     if not can_resolve_dispute(by, audit):
         raise NotAllowed(_("A supervisor of this team other than the auditor resolves this dispute."))
@@ -395,20 +499,42 @@ def resolve_dispute(dispute: Dispute, *, by: User, upheld: bool, reason: str,
     if not reason:
         raise AuditRefused([], {"reason": _("Give the reason for your decision: the staff member will read it.")})
     now = at or clock.utcnow()
-    if upheld:
-        if ratings is None:
-            raise AuditRefused(_("Upholding a dispute corrects the ratings: change the ratings that were wrong."))
-        revision = _revise(audit, kind="dispute_upheld", by=by, ratings=ratings, reason=reason,
-                           step_notes=step_notes, note=note if note is not None else audit.current_revision.note,
-                           at=now)
-        dispute.revision_id = revision.id
-    dispute.resolution = "upheld" if upheld else "rejected"
-    dispute.resolution_reason = reason
-    dispute.resolved_by_id = by.id
-    dispute.resolved_at = now
-    audit.status = "dispute_upheld" if upheld else "dispute_rejected"
-    db.session.flush()
+    if upheld and ratings is None:
+        raise AuditRefused(_("Upholding a dispute corrects the ratings: change the ratings that were wrong."))
+    with _one_change(_("This dispute has been resolved already.")):
+        if upheld:
+            revision = _revise(audit, kind="dispute_upheld", by=by, ratings=ratings, reason=reason,
+                               step_notes=step_notes,
+                               note=note if note is not None else audit.current_revision.note, at=now)
+            dispute.revision_id = revision.id
+        dispute.resolution = "upheld" if upheld else "rejected"
+        dispute.resolution_reason = reason
+        dispute.resolved_by_id = by.id
+        dispute.resolved_at = now
+        _log(audit, "dispute_upheld" if upheld else "dispute_rejected", by=by, at=now, reason=reason,
+             dispute=dispute)
+        db.session.flush()
     return dispute
+
+
+def reopen_audit(audit: Audit, *, by: User, reason: str, at: datetime | None = None) -> AuditEvent:
+    """An admin reopens a final audit (or one whose correction window closed), with a reason kept in its
+    history. The auditor may then correct it within BRO_CORRECTION_WINDOW_HOURS, and the staff member answers
+    again (acknowledge, or dispute within BRO_DISPUTE_WINDOW_DAYS)."""
+    now = at or clock.utcnow()
+    if not by.is_admin:
+        raise NotAllowed(_("Only an admin reopens an audit."))
+    refusal = reopen_refusal(by, audit, now)
+    if refusal:
+        raise AuditRefused(refusal)
+    reason = (reason or "").strip()
+    if not reason:
+        raise AuditRefused([], {"reason": _("Say why the audit is reopened: the reason is kept in its history.")})
+    with _one_change():
+        audit.acknowledged_at = None
+        event = _log(audit, "reopened", by=by, at=now, reason=reason)
+        db.session.flush()
+    return event
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -427,8 +553,10 @@ class Outcomes:
         found = {}
         if self.csat is not None and not 1 <= self.csat <= 5:
             found["csat"] = _("Satisfaction is a whole number from 1 to 5.")
-        if self.order_value is not None and self.order_value < 0:
-            found["order_value"] = _("The order value cannot be negative.")
+        if self.order_value is not None:
+            problem = order_value_problem(self.order_value)
+            if problem:
+                found["order_value"] = problem
         return found
 
     @property
@@ -437,16 +565,37 @@ class Outcomes:
 
 
 OUTCOME_FIELDS = ("csat", "repeat_purchase", "referral_made", "retained_90d", "order_value")
+# Audit.order_value is Numeric(12, 2): at most 10 digits before the point and 2 after.
+ORDER_VALUE_MAX = Decimal("9999999999.99")
 
 
-def record_outcomes(audit: Audit, outcomes: Outcomes, by: User, at: datetime | None = None) -> Audit:
-    """Record what the customer did after the interaction (not part of the rated evidence)."""
+def order_value_problem(value: Decimal) -> str | None:
+    """Why ``value`` cannot be an order value (None: it can): finite, 0 or more, fits Numeric(12, 2)."""
+    if not isinstance(value, Decimal) or not value.is_finite():
+        return _("The order value must be a number.")
+    if value < 0:
+        return _("The order value cannot be negative.")
+    if value > ORDER_VALUE_MAX:
+        return _("The order value must be at most %(max)s.", max="9,999,999,999.99")
+    if value != value.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP):
+        return _("The order value has at most two decimals.")
+    return None
+
+
+def record_outcomes(audit: Audit, outcomes: Outcomes, by: User, at: datetime | None = None,
+                    fields: Iterable[str] | None = None) -> Audit:
+    """Record what the customer did after the interaction (not part of the rated evidence).
+
+    ``fields`` names the outcomes to set (None: all five, as the audit page's form does); the others keep
+    their values, so a file with only some columns changes only those."""
     problems = outcomes.problems()
     if problems:
         raise AuditRefused([], problems)
-    if outcomes.empty:
-        raise AuditRefused(_("Enter at least one outcome."))
-    for name in OUTCOME_FIELDS:
+    if fields is None:
+        if outcomes.empty:
+            raise AuditRefused(_("Enter at least one outcome."))
+        fields = OUTCOME_FIELDS
+    for name in fields:
         setattr(audit, name, getattr(outcomes, name))
     audit.outcomes_recorded_at = at or clock.utcnow()
     audit.outcomes_recorded_by_id = by.id

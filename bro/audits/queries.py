@@ -12,7 +12,7 @@ from bro import clock
 from bro.access import visible_team_ids
 from bro.curricula import LocalizedText
 from bro.extensions import db
-from bro.models.audits import Audit, AuditRevision, Dispute
+from bro.models.audits import Audit, AuditEvent, AuditRevision, Dispute
 from bro.models.curricula import Standard, StandardVersion
 from bro.models.people import Role, Team, User
 
@@ -35,6 +35,18 @@ def plain_number(value) -> str:
 
     number = Decimal(str(value)).normalize()
     return format_decimal(number, format="#,##0.###")
+
+
+def outcome_value(value) -> str:
+    """An order value in the user's number format; "—" when unknown (or not a finite number, which the
+    column should never hold: shown rather than breaking the page)."""
+    from decimal import Decimal
+
+    from flask_babel import format_decimal
+
+    if value is None or not isinstance(value, Decimal) or not value.is_finite():
+        return "—"
+    return format_decimal(value, format="#,##0.00")
 
 
 def visibility_clause(user: User):
@@ -162,6 +174,7 @@ def audit_with_history(audit_id: int) -> Audit | None:
             selectinload(Audit.revisions).joinedload(AuditRevision.created_by).options(*_NAMES_ONLY),
             selectinload(Audit.disputes).joinedload(Dispute.raised_by).options(*_NAMES_ONLY),
             selectinload(Audit.disputes).joinedload(Dispute.resolved_by).options(*_NAMES_ONLY),
+            selectinload(Audit.events).joinedload(AuditEvent.actor).options(*_NAMES_ONLY),
         )).unique().scalar_one_or_none()
 
 
@@ -194,7 +207,8 @@ def my_audits_summary(user: User) -> dict | None:
     if not latest:
         return None
     to_answer = db.session.execute(
-        select(func.count(Audit.id)).where(Audit.staff_id == user.id, Audit.status == "recorded")).scalar_one()
+        select(func.count(Audit.id)).where(Audit.staff_id == user.id,
+                                          Audit.status.in_(("recorded", "reopened")))).scalar_one()
     return {"latest": latest, "to_answer": to_answer}
 
 

@@ -1,11 +1,9 @@
 """Audit pages: record, list, export, read with history, acknowledge, dispute, resolve, correct, outcomes."""
 from __future__ import annotations
 
-import csv
-import io
-
 from flask import (
-    Blueprint, Response, abort, flash, redirect, render_template, request, stream_with_context, url_for,
+    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, stream_with_context,
+    url_for,
 )
 from flask_babel import format_percent
 from flask_babel import gettext as _
@@ -15,15 +13,19 @@ from flask_login import current_user
 from bro.access import roles_required, visible_team_ids
 from bro.audits import queries
 from bro.audits.forms import (
-    CHANNEL_LABELS, RATING_LABELS, RELATIONSHIP_LABELS, REVISION_KIND_LABELS, STATUS_LABELS, AcknowledgeForm,
-    AuditForm, DisputeForm, OutcomesForm, OutcomesImportForm, ResolveForm, RevisionForm, note_field_name,
-    rated_form, rating_field_name, with_rating_fields,
+    CHANNEL_LABELS, EVENT_LABELS, RATING_LABELS, RELATIONSHIP_LABELS, REVISION_KIND_LABELS, STATUS_LABELS,
+    AcknowledgeForm, AuditForm, DisputeForm, OutcomesApplyForm, OutcomesForm, OutcomesImportForm, ReopenForm,
+    ResolveForm, RevisionForm, note_field_name, rated_form, rating_field_name, with_rating_fields,
 )
 from bro.audits.operations import (
-    AuditRefused, NotAllowed, Outcomes, acknowledge_audit, can_resolve_dispute, correct_audit, dispute_audit,
-    dispute_deadline, may_correct, record_audit, record_outcomes, resolve_dispute, standards_in_force,
+    ANSWERABLE, AuditRefused, ConcurrentChange, NotAllowed, Outcomes, acknowledge_audit, can_resolve_dispute,
+    correct_audit, correction_deadline, correction_refusal, dispute_audit, dispute_deadline, is_auditor_or_admin,
+    record_audit, record_outcomes, reopen_audit, reopen_refusal, resolve_dispute, standards_in_force,
 )
-from bro.audits.outcomes_import import COLUMNS, OutcomeImportError, import_outcomes_csv
+from bro.audits.outcomes_import import (
+    COLUMNS, OutcomeImportError, apply_outcomes_import, plan_outcomes_import, read_upload, sign_upload,
+)
+from bro.csvout import stream_csv
 from bro.clock import utcnow
 from bro.extensions import db
 from bro.home.sections import register_section
@@ -44,8 +46,9 @@ def audit_template_helpers():
     return {"localized": queries.localized, "plain_number": queries.plain_number,
             "rating_labels": RATING_LABELS, "rating_badges": RATING_BADGES, "channel_labels": CHANNEL_LABELS,
             "relationship_labels": RELATIONSHIP_LABELS, "status_labels": STATUS_LABELS,
-            "revision_kind_labels": REVISION_KIND_LABELS, "rating_field_name": rating_field_name,
-            "note_field_name": note_field_name}
+            "revision_kind_labels": REVISION_KIND_LABELS, "event_labels": EVENT_LABELS,
+            "rating_field_name": rating_field_name, "note_field_name": note_field_name,
+            "outcome_value": queries.outcome_value}
 
 
 def _apply_refusal(form, refusal: AuditRefused) -> list[str]:
@@ -90,23 +93,16 @@ def export():
                 for f in ("repeat_purchase", "referral_made", "retained_90d")]
 
     def rows():
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_COLUMNS)
+        yield EXPORT_COLUMNS
         for audit in db.session.execute(query).scalars():
-            writer.writerow([audit.id, audit.interacted_on.isoformat(), audit.staff.name, audit.team.name,
-                             audit.auditor.name, audit.standard.key, audit.standard_version.number,
-                             audit.relationship_kind, audit.channel, audit.customer_ref, display_score(audit.score),
-                             "yes" if audit.passed else "no", audit.status, audit.revision_number,
-                             "" if audit.csat is None else audit.csat, *flags(audit),
-                             "" if audit.order_value is None else audit.order_value])
-            if buffer.tell() > 64_000:
-                yield buffer.getvalue()
-                buffer.seek(0)
-                buffer.truncate()
-        yield buffer.getvalue()
+            yield [audit.id, audit.interacted_on.isoformat(), audit.staff.name, audit.team.name,
+                   audit.auditor.name, audit.standard.key, audit.standard_version.number,
+                   audit.relationship_kind, audit.channel, audit.customer_ref, display_score(audit.score),
+                   "yes" if audit.passed else "no", audit.status, audit.revision_number,
+                   "" if audit.csat is None else audit.csat, *flags(audit),
+                   "" if audit.order_value is None else audit.order_value]
 
-    return Response(stream_with_context(rows()), mimetype="text/csv",
+    return Response(stream_with_context(stream_csv(rows())), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=audits.csv"})
 
 
@@ -192,19 +188,23 @@ def _render_new(form, context: dict):
 
 def _render_audit(audit: Audit, outcomes_form: OutcomesForm | None = None, status: int = 200):
     is_staff = current_user.id == audit.staff_id
+    now = utcnow()
     may_record_outcomes = not is_staff and queries.can_see_audit(current_user, audit) and (
         current_user.is_admin or current_user.has_role(Role.supervisor))
     if outcomes_form is None and may_record_outcomes:
         outcomes_form = OutcomesForm(formdata=None)
         outcomes_form.fill(audit)
-    previous = [r for r in reversed(audit.revisions) if r.number != audit.revision_number]
+    answerable = audit.status in ANSWERABLE
     return render_template(
-        "audits/show.html", audit=audit, current=audit.current_revision, previous=previous,
-        steps=audit.standard_version.steps, is_staff=is_staff,
-        can_answer=is_staff and audit.status == "recorded",
-        can_dispute=is_staff and not audit.disputes and utcnow() <= dispute_deadline(audit),
+        "audits/show.html", audit=audit, current=audit.current_revision,
+        revisions={r.number: r for r in audit.revisions}, steps=audit.standard_version.steps, is_staff=is_staff,
+        can_answer=is_staff and answerable,
+        can_dispute=is_staff and answerable and now <= dispute_deadline(audit),
         dispute_deadline=dispute_deadline(audit), acknowledge_form=AcknowledgeForm(),
-        may_correct=may_correct(current_user, audit),
+        may_correct=correction_refusal(current_user, audit, now) is None,
+        correction_deadline=correction_deadline(audit) if answerable and is_auditor_or_admin(current_user, audit)
+        and now <= correction_deadline(audit) else None,
+        may_reopen=current_user.is_admin and reopen_refusal(current_user, audit, now) is None,
         may_resolve=audit.open_dispute is not None and can_resolve_dispute(current_user, audit),
         outcomes_form=outcomes_form if may_record_outcomes else None), status
 
@@ -238,11 +238,23 @@ def dispute(audit_id: int):
     if audit.staff_id != current_user.id:  # an admin looking at someone's audit
         flash(_("Only the audited staff member may dispute an audit."), "error")
         return redirect(url_for("audits.show", audit_id=audit.id))
+    if audit.status not in ANSWERABLE:
+        if audit.open_dispute is not None:  # e.g. a second click on "Dispute audit"
+            flash(_("Your dispute is recorded already. A supervisor will review it."), "info")
+        elif audit.status == "acknowledged":
+            flash(_("You acknowledged this audit: it is final. An admin can reopen it if it is wrong."), "error")
+        else:
+            flash(_("This audit has been disputed already; an audit can be disputed once."), "error")
+        return redirect(url_for("audits.show", audit_id=audit.id))
     form = DisputeForm()
     problems = []
     if form.validate_on_submit():
         try:
             dispute_audit(audit, current_user, form.reason.data)
+        except ConcurrentChange:  # a double click: the first click's dispute stands
+            db.session.rollback()
+            flash(_("Your dispute is recorded already. A supervisor will review it."), "info")
+            return redirect(url_for("audits.show", audit_id=audit.id))
         except AuditRefused as refusal:
             problems = _apply_refusal(form, refusal)
         else:
@@ -257,8 +269,12 @@ def dispute(audit_id: int):
 @roles_required(Role.supervisor)
 def correct(audit_id: int):
     audit = _visible_audit(audit_id)
-    if not may_correct(current_user, audit):
+    if not is_auditor_or_admin(current_user, audit):
         abort(403)
+    refusal = correction_refusal(current_user, audit)
+    if refusal:  # disputed, answered, final or past the window: the audit page says what can happen
+        flash(refusal, "error")
+        return redirect(url_for("audits.show", audit_id=audit.id) + "#history")
     form = with_rating_fields(RevisionForm, audit.standard_version)()
     if request.method == "GET":
         form.fill_ratings(audit.current_revision)
@@ -275,7 +291,33 @@ def correct(audit_id: int):
             flash(_("Correction saved as revision %(n)d.", n=audit.revision_number), "success")
             return redirect(url_for("audits.show", audit_id=audit.id))
     return render_template("audits/correct.html", audit=audit, form=form, problems=problems,
-                           version=audit.standard_version), 400 if request.method == "POST" else 200
+                           version=audit.standard_version, deadline=correction_deadline(audit)), \
+        400 if request.method == "POST" else 200
+
+
+@bp.route("/<int:audit_id>/reopen", methods=["GET", "POST"])
+@roles_required(Role.admin)
+def reopen(audit_id: int):
+    """An admin reopens a final audit, with a reason kept in its history."""
+    audit = _visible_audit(audit_id)
+    refusal = reopen_refusal(current_user, audit)
+    if refusal:
+        flash(refusal, "error")
+        return redirect(url_for("audits.show", audit_id=audit.id) + "#history")
+    form = ReopenForm()
+    problems = []
+    if form.validate_on_submit():
+        try:
+            reopen_audit(audit, by=current_user, reason=form.reason.data)
+        except AuditRefused as refusal:
+            problems = _apply_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(_("Audit reopened: the auditor may correct it, and the staff member answers it again."),
+                  "success")
+            return redirect(url_for("audits.show", audit_id=audit.id) + "#history")
+    return render_template("audits/reopen.html", audit=audit, form=form, problems=problems), \
+        400 if request.method == "POST" else 200
 
 
 @bp.route("/<int:audit_id>/resolve", methods=["GET", "POST"])
@@ -347,25 +389,61 @@ def disputes():
 @bp.route("/outcomes/import", methods=["GET", "POST"])
 @roles_required(Role.supervisor)
 def import_outcomes():
+    """Step 1: upload a file; see what would change (nothing is written yet)."""
     form = OutcomesImportForm()
     errors = []
     if form.validate_on_submit():
-        raw = form.file.data.read()
         try:
-            text = raw.decode("utf-8-sig")
+            text = form.file.data.read().decode("utf-8-sig")
         except UnicodeDecodeError:
             errors = [_("The file is not UTF-8 text: save it as CSV UTF-8 and upload it again.")]
         else:
+            clear_empty = bool(form.clear_empty.data)
             try:
-                count = import_outcomes_csv(text, by=current_user, team_ids=visible_team_ids(current_user))
-            except OutcomeImportError as error:  # raised before anything is written
+                plan = plan_outcomes_import(text, team_ids=visible_team_ids(current_user), clear_empty=clear_empty)
+            except OutcomeImportError as error:
                 errors = [str(e) for e in error.errors]
             else:
-                db.session.commit()
-                flash(ngettext_outcomes(count), "success")
-                return redirect(url_for("audits.index"))
+                token = sign_upload(current_app.config["SECRET_KEY"], text=text, user_id=current_user.id,
+                                    clear_empty=clear_empty, digest=plan.digest())
+                if token is None:
+                    errors = [_("The file is too large to preview: import it in smaller parts.")]
+                else:
+                    return _render_preview(plan, token, clear_empty)
     return render_template("audits/import_outcomes.html", form=form, errors=errors, columns=COLUMNS), \
         400 if request.method == "POST" else 200
+
+
+def _render_preview(plan, token: str, clear_empty: bool, changed_meanwhile: bool = False, status: int = 200):
+    apply_form = OutcomesApplyForm(formdata=None, token=token)
+    return render_template("audits/import_outcomes_preview.html", plan=plan, form=apply_form,
+                           clear_empty=clear_empty, changed_meanwhile=changed_meanwhile), status
+
+
+@bp.route("/outcomes/import/apply", methods=["POST"])
+@roles_required(Role.supervisor)
+def apply_outcomes():
+    """Step 2: write exactly what the preview showed, all or nothing."""
+    form = OutcomesApplyForm()
+    upload = read_upload(current_app.config["SECRET_KEY"], form.token.data or "", user_id=current_user.id) \
+        if form.validate_on_submit() else None
+    if upload is None:
+        flash(_("The preview has expired or is not valid: upload the file again."), "error")
+        return redirect(url_for("audits.import_outcomes"))
+    clear_empty = bool(upload.get("clear"))
+    try:
+        plan = plan_outcomes_import(upload["text"], team_ids=visible_team_ids(current_user), clear_empty=clear_empty)
+    except OutcomeImportError as error:  # the audits changed since the preview (e.g. one more with that ref)
+        return render_template("audits/import_outcomes.html", form=OutcomesImportForm(formdata=None),
+                               errors=[str(e) for e in error.errors], columns=COLUMNS), 409
+    if plan.digest() != upload.get("digest"):
+        token = sign_upload(current_app.config["SECRET_KEY"], text=upload["text"], user_id=current_user.id,
+                            clear_empty=clear_empty, digest=plan.digest())
+        return _render_preview(plan, token, clear_empty, changed_meanwhile=True, status=409)
+    count = apply_outcomes_import(plan, by=current_user)
+    db.session.commit()
+    flash(ngettext_outcomes(count), "success")
+    return redirect(url_for("audits.index"))
 
 
 def ngettext_outcomes(count: int) -> str:

@@ -1,12 +1,9 @@
 """The numbers behind each dashboard chart, as rows for its table and its CSV download."""
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Iterable, Sequence
-
 from flask_babel import gettext as _
 
+from bro.csvout import to_csv  # noqa: F401  (re-exported: the dashboard CSVs use bro's one CSV writer)
 from bro.improve.dashboard import FAILURE, ControlChart, Dashboard
 
 CHARTS = ("failure", "step", "pareto", "heatmap", "staff")
@@ -106,18 +103,3 @@ def chart_rows(board: Dashboard, chart: str, key: str | None = None,
 def display_rows(board: Dashboard, chart: str, key: str | None = None) -> list[list] | None:
     """chart_rows with numbers formatted for the reader (HTML tables)."""
     return chart_rows(board, chart, key, ReaderNumbers())
-
-
-def _safe(value) -> object:
-    """Spreadsheets run cells starting with = + - @ as formulas: quote text that does."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
-def to_csv(rows: Iterable[Sequence]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow([_safe(value) for value in row])
-    return buffer.getvalue()

@@ -28,7 +28,14 @@ from bro.models.people import Team, User
 
 CHANNELS = ("phone", "email", "chat", "in_person", "meeting")
 RELATIONSHIPS = ("b2c", "b2b")
-STATUSES = ("recorded", "acknowledged", "disputed", "dispute_upheld", "dispute_rejected")
+STATUSES = ("recorded", "acknowledged", "disputed", "dispute_upheld", "dispute_rejected", "reopened")
+# The lifecycle (README "Audit lifecycle"): every change is an AuditEvent, and the audit's status is the one
+# its latest event leads to. A correction puts the audit back in the staff member's hands ("recorded").
+EVENT_KINDS = ("recorded", "corrected", "acknowledged", "disputed", "dispute_upheld", "dispute_rejected",
+               "reopened")
+STATUS_AFTER = {"recorded": "recorded", "corrected": "recorded", "acknowledged": "acknowledged",
+                "disputed": "disputed", "dispute_upheld": "dispute_upheld", "dispute_rejected": "dispute_rejected",
+                "reopened": "reopened"}
 REVISION_KINDS = ("original", "correction", "dispute_upheld")
 RATINGS = ("met", "partial", "not_met", "na")
 
@@ -87,6 +94,7 @@ class Audit(Base):
     revisions: Mapped[list[AuditRevision]] = relationship(
         back_populates="audit", order_by="AuditRevision.number")
     disputes: Mapped[list[Dispute]] = relationship(back_populates="audit", order_by="Dispute.raised_at")
+    events: Mapped[list[AuditEvent]] = relationship(back_populates="audit", order_by="AuditEvent.number")
 
     @property
     def current_revision(self) -> AuditRevision:
@@ -95,6 +103,10 @@ class Audit(Base):
     @property
     def open_dispute(self) -> Dispute | None:
         return next((d for d in self.disputes if d.resolution is None), None)
+
+    @property
+    def latest_event(self) -> AuditEvent | None:
+        return self.events[-1] if self.events else None
 
     @property
     def has_outcomes(self) -> bool:
@@ -218,6 +230,35 @@ class Dispute(Base):
     audit: Mapped[Audit] = relationship(back_populates="disputes")
     raised_by: Mapped[User] = relationship(foreign_keys=[raised_by_id])
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+
+
+class AuditEvent(Base):
+    """One step of an audit's lifecycle: who did what, when and why. Append-only.
+
+    ``number`` counts the audit's events from 1; the unique (audit_id, number) makes two changes racing on
+    one audit collide in the database (the second is refused), so the status always follows the latest event.
+    """
+
+    __tablename__ = "audit_events"
+    __table_args__ = (UniqueConstraint("audit_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(ForeignKey("audits.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # EVENT_KINDS
+    actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    reason: Mapped[str | None] = mapped_column(Text)
+    # The audit's current revision once the event happened.
+    revision_number: Mapped[int] = mapped_column(Integer)
+    dispute_id: Mapped[int | None] = mapped_column(ForeignKey("disputes.id"))
+
+    audit: Mapped[Audit] = relationship(back_populates="events")
+    actor: Mapped[User] = relationship(foreign_keys=[actor_id])
+
+    @property
+    def status_after(self) -> str:
+        return STATUS_AFTER[self.kind]
 
 
 class CalibrationSession(Base):

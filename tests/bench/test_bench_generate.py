@@ -105,3 +105,21 @@ def test_the_generated_users_can_log_in_with_the_documented_password(tiny):
                                     {"e": gen.ADMIN_EMAIL}).scalar()
     engine.dispose()
     assert check_password_hash(hashed, gen.PASSWORD)
+
+
+def test_every_generated_audit_has_a_lifecycle_whose_latest_event_gives_its_status(tiny):
+    engine = create_engine(tiny)
+    with engine.connect() as connection:
+        rows = connection.execute(text(
+            "SELECT a.id, a.status, e.kind, e.number, a.revision_number, e.revision_number FROM audits a "
+            "JOIN audit_events e ON e.audit_id = a.id "
+            "AND e.number = (SELECT MAX(l.number) FROM audit_events l WHERE l.audit_id = a.id)")).all()
+        audits = connection.execute(text("SELECT COUNT(*) FROM audits")).scalar()
+        first = connection.execute(text("SELECT COUNT(*) FROM audit_events WHERE number = 1 AND kind = 'recorded'"))
+        recorded = first.scalar()
+    engine.dispose()
+    from bro.models.audits import STATUS_AFTER
+
+    assert len(rows) == audits == recorded
+    assert all(status == STATUS_AFTER[kind] for _id, status, kind, *_rest in rows)
+    assert all(current == at_event for *_rest, current, at_event in rows)
