@@ -61,6 +61,7 @@ def _register_blueprints(app: Flask) -> None:
     from bro.authoring.routes import bp as authoring_bp
     from bro.home.routes import bp as home_bp
     from bro.improve.routes import bp as improve_bp
+    from bro.interactions.routes import bp as interactions_bp
     from bro.training.routes import bp as training_bp
 
     app.register_blueprint(auth_bp)
@@ -71,3 +72,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(training_bp)
     app.register_blueprint(authoring_bp)
     app.register_blueprint(improve_bp)
+    app.register_blueprint(interactions_bp)

@@ -68,4 +68,6 @@ def register_cli(app: Flask) -> None:
     bro_cli.add_command(curricula_cli)
     from bro.training.cli import training_cli
     bro_cli.add_command(training_cli)
+    from bro.interactions.cli import interactions_cli
+    bro_cli.add_command(interactions_cli)
     app.cli.add_command(bro_cli)

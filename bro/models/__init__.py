@@ -8,6 +8,7 @@ from bro.models.curricula import (
     Course, CourseModule, CourseVersion, ModuleStep, Standard, StandardStep, StandardVersion,
 )
 from bro.models.improvement import CorrectiveAction, CorrectiveActionEvent
+from bro.models.interactions import Interaction, InteractionMessage
 from bro.models.people import LoginAttempt, Role, Team, User, UserRole, team_supervisors
 from bro.models.training import AttemptAnswer, Assignment, Certificate, LessonRead, QuizAttempt
 
@@ -15,6 +16,6 @@ __all__ = [
     "Audit", "AuditRating", "AuditRevision", "AuditStepResult", "AuditStepWeek", "AuditWeek",
     "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute",
     "Base", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard", "StandardStep", "StandardVersion",
-    "CorrectiveAction", "CorrectiveActionEvent",
+    "CorrectiveAction", "CorrectiveActionEvent", "Interaction", "InteractionMessage",
     "LoginAttempt", "Role", "Team", "User", "UserRole", "team_supervisors",
     "AttemptAnswer", "Assignment", "Certificate", "LessonRead", "QuizAttempt"]

@@ -97,4 +97,7 @@ ACCESS: dict[str, Access] = {
                                      method="POST", data={"expected_status": "plan"}),
     "improve.evidence": Access(roles(TRAINER, SUPERVISOR), "/quality/evidence"),
     "improve.mine": Access(roles(STAFF), "/quality/me"),
+    "interactions.index": Access(roles(STAFF, SUPERVISOR), "/interactions/"),
+    "interactions.show": Access(roles(STAFF, SUPERVISOR), lambda w: f"/interactions/{w.interaction.id}"),
+    "interactions.import_file": Access(roles(SUPERVISOR), "/interactions/import"),
 }

@@ -1,0 +1,65 @@
+"""Service interactions imported from the systems that hold them (help desk, chat, phone, CRM).
+
+An Interaction is the record an audit can be made from: who served, on which channel, when, for which
+customer, with an optional link back to the source system and an optional transcript (ordered messages).
+Imported rows are evidence of what happened: never edited after import. ``external_id`` (the source
+system's id) makes imports idempotent: importing the same export twice adds nothing.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from bro import clock
+from bro.models.base import Base
+from bro.models.people import Team, User
+
+SPEAKERS = ("staff", "customer", "system")
+
+
+class Interaction(Base):
+    __tablename__ = "interactions"
+    __table_args__ = (
+        Index("ix_interactions_team_started", "team_id", "started_at"),
+        Index("ix_interactions_staff_started", "staff_id", "started_at"),
+        Index("ix_interactions_audit", "audit_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The source system's id: unique, so a second import of the same export is skipped row by row.
+    external_id: Mapped[str | None] = mapped_column(String(120), unique=True)
+    source_url: Mapped[str | None] = mapped_column(String(500))
+    staff_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    # The staff member's team when imported (moving teams later does not move old interactions).
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"))
+    channel: Mapped[str] = mapped_column(String(12))  # bro.models.audits.CHANNELS
+    relationship_kind: Mapped[str] = mapped_column("relationship", String(8))  # b2c | b2b
+    started_at: Mapped[datetime] = mapped_column(DateTime)  # UTC
+    customer_ref: Mapped[str] = mapped_column(String(120))
+    message_count: Mapped[int] = mapped_column(Integer, default=0)
+    imported_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # The audit made of this interaction, once audited.
+    audit_id: Mapped[int | None] = mapped_column(ForeignKey("audits.id"))
+
+    staff: Mapped[User] = relationship(foreign_keys=[staff_id])
+    team: Mapped[Team] = relationship(foreign_keys=[team_id])
+    imported_by: Mapped[User | None] = relationship(foreign_keys=[imported_by_id])
+    messages: Mapped[list[InteractionMessage]] = relationship(
+        back_populates="interaction", order_by="InteractionMessage.position")
+
+
+class InteractionMessage(Base):
+    """One message of an interaction's transcript, in order."""
+
+    __tablename__ = "interaction_messages"
+
+    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True)
+    speaker: Mapped[str] = mapped_column(String(10))  # SPEAKERS
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)  # UTC
+    text: Mapped[str] = mapped_column(Text)
+
+    interaction: Mapped[Interaction] = relationship(back_populates="messages")
