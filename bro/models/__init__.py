@@ -8,7 +8,9 @@ from bro.models.curricula import (
     Course, CourseModule, CourseVersion, ModuleStep, Standard, StandardStep, StandardVersion,
 )
 from bro.models.improvement import CorrectiveAction, CorrectiveActionEvent
-from bro.models.interactions import Interaction, InteractionMessage
+from bro.models.interactions import (
+    Interaction, InteractionMessage, ReviewItem, SamplingDraw, SamplingPlan, StaffLeave,
+)
 from bro.models.people import LoginAttempt, Role, Team, User, UserRole, team_supervisors
 from bro.models.training import AttemptAnswer, Assignment, Certificate, LessonRead, QuizAttempt
 
@@ -17,5 +19,6 @@ __all__ = [
     "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute",
     "Base", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard", "StandardStep", "StandardVersion",
     "CorrectiveAction", "CorrectiveActionEvent", "Interaction", "InteractionMessage",
+    "ReviewItem", "SamplingDraw", "SamplingPlan", "StaffLeave",
     "LoginAttempt", "Role", "Team", "User", "UserRole", "team_supervisors",
     "AttemptAnswer", "Assignment", "Certificate", "LessonRead", "QuizAttempt"]

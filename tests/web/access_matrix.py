@@ -100,4 +100,11 @@ ACCESS: dict[str, Access] = {
     "interactions.index": Access(roles(STAFF, SUPERVISOR), "/interactions/"),
     "interactions.show": Access(roles(STAFF, SUPERVISOR), lambda w: f"/interactions/{w.interaction.id}"),
     "interactions.import_file": Access(roles(SUPERVISOR), "/interactions/import"),
+    "interactions.plans": Access(roles(SUPERVISOR), "/interactions/plans"),
+    "interactions.plan": Access(roles(SUPERVISOR), lambda w: f"/interactions/plans/{w.sampling_plan.id}"),
+    "interactions.draw": Access(roles(SUPERVISOR), lambda w: f"/interactions/plans/{w.sampling_plan.id}/draw",
+                                method="POST"),
+    "interactions.queue": Access(roles(SUPERVISOR), "/interactions/queue"),
+    "interactions.reassign": Access(roles(SUPERVISOR), lambda w: f"/interactions/queue/{w.review_item.id}/reassign",
+                                    method="POST"),
 }

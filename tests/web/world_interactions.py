@@ -1,9 +1,14 @@
 """Interactions for the access matrix: one of w.staff's (w.team) with a transcript."""
 from __future__ import annotations
 
+from sqlalchemy import select
+
+from bro import clock
+from bro.extensions import db
+from bro.interactions import sampling
 from bro.interactions.operations import import_interactions
 from bro.interactions.parsing import read_interactions
-from bro.models.interactions import Interaction
+from bro.models.interactions import Interaction, ReviewItem
 from tests.web.conftest import WORLD_EXTENSIONS
 
 
@@ -12,11 +17,16 @@ def add_interactions(w, factory) -> None:
             f"W-1,{w.staff.email},chat,2026-11-02T10:00:00Z,C-WORLD,\"customer: Hello\nstaff: Welcome\"\n"
             f"W-2,{w.other_staff.email},phone,2026-11-02T11:00:00Z,C-OTHER,\n")
     import_interactions(read_interactions(text, "csv"), by=w.admin, team_ids=None)
-    from bro.extensions import db
-    from sqlalchemy import select
-
     by_ref = {i.customer_ref: i for i in db.session.execute(select(Interaction)).scalars()}
     w.interaction, w.other_interaction = by_ref["C-WORLD"], by_ref["C-OTHER"]
+    version = getattr(w, "audit_version", None) or factory.audit_standard(key="world-sampling-standard")
+    w.sampling_plan = sampling.set_plan(team=w.team, standard_id=version.standard_id, per_staff=1, period="month",
+                                        by_channel=False, by=w.supervisor)
+    w.review_item = ReviewItem(draw_id=sampling.draw_period(w.sampling_plan, clock.today(), by=w.supervisor).id,
+                               interaction_id=w.interaction.id, staff_id=w.staff.id, assignee_id=w.supervisor.id,
+                               due_on=clock.today())
+    db.session.add(w.review_item)
+    db.session.flush()
 
 
 WORLD_EXTENSIONS.append(add_interactions)
