@@ -59,6 +59,7 @@ def _register_blueprints(app: Flask) -> None:
     from bro.audits.routes import bp as audits_bp
     from bro.auth.routes import bp as auth_bp
     from bro.authoring.routes import bp as authoring_bp
+    from bro.coaching.routes import bp as coaching_bp
     from bro.home.routes import bp as home_bp
     from bro.improve.routes import bp as improve_bp
     from bro.interactions.routes import bp as interactions_bp
@@ -73,3 +74,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(authoring_bp)
     app.register_blueprint(improve_bp)
     app.register_blueprint(interactions_bp)
+    app.register_blueprint(coaching_bp)

@@ -4,6 +4,7 @@ from bro.models.audits import (
     CalibrationRating, CalibrationSession, Dispute,
 )
 from bro.models.base import Base
+from bro.models.coaching import CoachingAction, CoachingSession
 from bro.models.curricula import (
     Course, CourseModule, CourseVersion, ModuleStep, Standard, StandardStep, StandardVersion,
 )
@@ -17,7 +18,7 @@ from bro.models.training import AttemptAnswer, Assignment, Certificate, LessonRe
 __all__ = [
     "Audit", "AuditRating", "AuditRevision", "AuditStepResult", "AuditStepWeek", "AuditWeek",
     "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute",
-    "Base", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard", "StandardStep", "StandardVersion",
+    "Base", "CoachingAction", "CoachingSession", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard", "StandardStep", "StandardVersion",
     "CorrectiveAction", "CorrectiveActionEvent", "Interaction", "InteractionMessage",
     "ReviewItem", "SamplingDraw", "SamplingPlan", "StaffLeave",
     "LoginAttempt", "Role", "Team", "User", "UserRole", "team_supervisors",

@@ -1,10 +1,11 @@
-"""Interactions for the access matrix: one of w.staff's (w.team) with a transcript."""
+"""Interactions, a sampling plan, a review item and a coaching session for the access matrix (w.team)."""
 from __future__ import annotations
 
 from sqlalchemy import select
 
 from bro import clock
 from bro.extensions import db
+from bro.coaching.operations import plan_session
 from bro.interactions import sampling
 from bro.interactions.operations import import_interactions
 from bro.interactions.parsing import read_interactions
@@ -27,6 +28,7 @@ def add_interactions(w, factory) -> None:
                                due_on=clock.today())
     db.session.add(w.review_item)
     db.session.flush()
+    w.coaching_session = plan_session(w.staff, by=w.supervisor, scheduled_for=clock.utcnow())
 
 
 WORLD_EXTENSIONS.append(add_interactions)
