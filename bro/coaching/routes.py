@@ -1,6 +1,8 @@
 """Coaching pages: the list, planning a session with its agenda, recording it, acknowledging, following up."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -25,7 +27,8 @@ RATING_BADGES = {"met": "badge-ok", "partial": "badge-warn", "not_met": "badge-b
 
 @bp.context_processor
 def coaching_template_helpers():
-    return {"rating_labels": RATING_LABELS, "rating_badges": RATING_BADGES, "localized": localized}
+    return {"rating_labels": RATING_LABELS, "rating_badges": RATING_BADGES, "localized": localized,
+            "as_date": date.fromisoformat}
 
 
 def _coachable_staff() -> list[User]:
