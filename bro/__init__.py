@@ -63,6 +63,7 @@ def _register_blueprints(app: Flask) -> None:
     from bro.home.routes import bp as home_bp
     from bro.improve.routes import bp as improve_bp
     from bro.interactions.routes import bp as interactions_bp
+    from bro.notifications.routes import bp as notifications_bp
     from bro.training.routes import bp as training_bp
 
     app.register_blueprint(auth_bp)
@@ -75,3 +76,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(improve_bp)
     app.register_blueprint(interactions_bp)
     app.register_blueprint(coaching_bp)
+    app.register_blueprint(notifications_bp)

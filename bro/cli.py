@@ -70,4 +70,6 @@ def register_cli(app: Flask) -> None:
     bro_cli.add_command(training_cli)
     from bro.interactions.cli import interactions_cli
     bro_cli.add_command(interactions_cli)
+    from bro.notifications.cli import notify_command
+    bro_cli.add_command(notify_command)
     app.cli.add_command(bro_cli)

@@ -12,6 +12,7 @@ from bro.models.improvement import CorrectiveAction, CorrectiveActionEvent
 from bro.models.interactions import (
     Interaction, InteractionMessage, ReviewItem, SamplingDraw, SamplingPlan, StaffLeave,
 )
+from bro.models.notifications import Notification, NotificationSetting
 from bro.models.people import LoginAttempt, Role, Team, User, UserRole, team_supervisors
 from bro.models.training import AttemptAnswer, Assignment, Certificate, LessonRead, QuizAttempt
 
@@ -21,5 +22,5 @@ __all__ = [
     "Base", "CoachingAction", "CoachingSession", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard", "StandardStep", "StandardVersion",
     "CorrectiveAction", "CorrectiveActionEvent", "Interaction", "InteractionMessage",
     "ReviewItem", "SamplingDraw", "SamplingPlan", "StaffLeave",
-    "LoginAttempt", "Role", "Team", "User", "UserRole", "team_supervisors",
+    "Notification", "NotificationSetting", "LoginAttempt", "Role", "Team", "User", "UserRole", "team_supervisors",
     "AttemptAnswer", "Assignment", "Certificate", "LessonRead", "QuizAttempt"]

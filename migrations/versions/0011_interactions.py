@@ -1,8 +1,8 @@
-"""interactions imported from help desks, chat and phone systems, with transcripts; sampling plans, draws, review queues, staff leave; coaching sessions and their agreed actions
+"""interactions imported from help desks, chat and phone systems, with transcripts; sampling plans, draws, review queues, staff leave; coaching sessions and their agreed actions; notifications and email choices
 
 Revision ID: 0011_interactions
 Revises: 0003_one_open_row
-Create Date: 2026-12-02 04:18:26.734434
+Create Date: 2026-12-02 04:27:03.404939
 
 """
 from alembic import op
@@ -38,6 +38,31 @@ def upgrade():
     with op.batch_alter_table('coaching_sessions', schema=None) as batch_op:
         batch_op.create_index('ix_coaching_sessions_staff_scheduled', ['staff_id', 'scheduled_for'], unique=False)
         batch_op.create_index('ix_coaching_sessions_supervisor_scheduled', ['supervisor_id', 'scheduled_for'], unique=False)
+
+    op.create_table('notification_settings',
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('email', sa.String(length=8), nullable=False),
+    sa.Column('last_digest_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notification_settings_user_id_users')),
+    sa.PrimaryKeyConstraint('user_id', name=op.f('pk_notification_settings'))
+    )
+    op.create_table('notifications',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=40), nullable=False),
+    sa.Column('key', sa.String(length=120), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('url', sa.String(length=300), nullable=False),
+    sa.Column('created_at', sa.DateTime(), nullable=False),
+    sa.Column('read_at', sa.DateTime(), nullable=True),
+    sa.Column('emailed_at', sa.DateTime(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_notifications_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_notifications')),
+    sa.UniqueConstraint('user_id', 'kind', 'key', name=op.f('uq_notifications_user_id_kind_key'))
+    )
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_notifications_emailed', ['emailed_at'], unique=False)
+        batch_op.create_index('ix_notifications_user_read', ['user_id', 'read_at'], unique=False)
 
     op.create_table('sampling_plans',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -183,6 +208,12 @@ def downgrade():
         batch_op.drop_index('ix_sampling_plans_team_standard')
 
     op.drop_table('sampling_plans')
+    with op.batch_alter_table('notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_notifications_user_read')
+        batch_op.drop_index('ix_notifications_emailed')
+
+    op.drop_table('notifications')
+    op.drop_table('notification_settings')
     with op.batch_alter_table('coaching_sessions', schema=None) as batch_op:
         batch_op.drop_index('ix_coaching_sessions_supervisor_scheduled')
         batch_op.drop_index('ix_coaching_sessions_staff_scheduled')
