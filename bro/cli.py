@@ -65,6 +65,10 @@ def demo_command(if_empty):
 def register_cli(app: Flask) -> None:
     from bro.authoring.cli import curricula_cli
 
+    from bro.authoring.convert_cli import from_aiken_command, from_gift_command
+
+    curricula_cli.add_command(from_gift_command)
+    curricula_cli.add_command(from_aiken_command)
     bro_cli.add_command(curricula_cli)
     from bro.training.cli import training_cli
     bro_cli.add_command(training_cli)
