@@ -76,4 +76,6 @@ def register_cli(app: Flask) -> None:
     bro_cli.add_command(interactions_cli)
     from bro.notifications.cli import notify_command
     bro_cli.add_command(notify_command)
+    from bro.xapi.cli import xapi_cli
+    bro_cli.add_command(xapi_cli)
     app.cli.add_command(bro_cli)

@@ -14,6 +14,7 @@ from bro.models.interactions import (
 )
 from bro.models.notifications import Notification, NotificationSetting
 from bro.models.people import LoginAttempt, Role, Team, User, UserRole, team_supervisors
+from bro.models.xapi import XapiStatement
 from bro.models.training import AttemptAnswer, Assignment, Certificate, LessonRead, QuizAttempt
 
 __all__ = [
@@ -23,4 +24,4 @@ __all__ = [
     "CorrectiveAction", "CorrectiveActionEvent", "Interaction", "InteractionMessage",
     "ReviewItem", "SamplingDraw", "SamplingPlan", "StaffLeave",
     "Notification", "NotificationSetting", "LoginAttempt", "Role", "Team", "User", "UserRole", "team_supervisors",
-    "AttemptAnswer", "Assignment", "Certificate", "LessonRead", "QuizAttempt"]
+    "AttemptAnswer", "Assignment", "Certificate", "LessonRead", "QuizAttempt", "XapiStatement"]

@@ -1,8 +1,8 @@
-"""interactions imported from help desks, chat and phone systems, with transcripts; sampling plans, draws, review queues, staff leave; coaching sessions and their agreed actions; notifications and email choices
+"""interactions imported from help desks, chat and phone systems, with transcripts; sampling plans, draws, review queues, staff leave; coaching sessions and their agreed actions; notifications and email choices; xAPI statements
 
 Revision ID: 0011_interactions
 Revises: 0003_one_open_row
-Create Date: 2026-12-02 04:27:03.404939
+Create Date: 2026-12-02 04:35:01.805794
 
 """
 from alembic import op
@@ -95,6 +95,25 @@ def upgrade():
     )
     with op.batch_alter_table('staff_leave', schema=None) as batch_op:
         batch_op.create_index('ix_staff_leave_user_days', ['user_id', 'starts_on', 'ends_on'], unique=False)
+
+    op.create_table('xapi_statements',
+    sa.Column('id', sa.String(length=36), nullable=False),
+    sa.Column('key', sa.String(length=120), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.Column('verb', sa.String(length=20), nullable=False),
+    sa.Column('statement', sa.JSON(), nullable=False),
+    sa.Column('stored_at', sa.DateTime(), nullable=False),
+    sa.Column('sent_at', sa.DateTime(), nullable=True),
+    sa.Column('send_attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', sa.DateTime(), nullable=True),
+    sa.Column('last_error', sa.Text(), nullable=True),
+    sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_xapi_statements_user_id_users')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_xapi_statements')),
+    sa.UniqueConstraint('key', name=op.f('uq_xapi_statements_key'))
+    )
+    with op.batch_alter_table('xapi_statements', schema=None) as batch_op:
+        batch_op.create_index('ix_xapi_statements_unsent', ['sent_at', 'next_attempt_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_xapi_statements_user_id'), ['user_id'], unique=False)
 
     op.create_table('coaching_actions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -200,6 +219,11 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_coaching_actions_session_id'))
 
     op.drop_table('coaching_actions')
+    with op.batch_alter_table('xapi_statements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_xapi_statements_user_id'))
+        batch_op.drop_index('ix_xapi_statements_unsent')
+
+    op.drop_table('xapi_statements')
     with op.batch_alter_table('staff_leave', schema=None) as batch_op:
         batch_op.drop_index('ix_staff_leave_user_days')
 
