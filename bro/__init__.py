@@ -59,8 +59,11 @@ def _register_blueprints(app: Flask) -> None:
     from bro.audits.routes import bp as audits_bp
     from bro.auth.routes import bp as auth_bp
     from bro.authoring.routes import bp as authoring_bp
+    from bro.coaching.routes import bp as coaching_bp
     from bro.home.routes import bp as home_bp
     from bro.improve.routes import bp as improve_bp
+    from bro.interactions.routes import bp as interactions_bp
+    from bro.notifications.routes import bp as notifications_bp
     from bro.training.routes import bp as training_bp
 
     app.register_blueprint(auth_bp)
@@ -71,3 +74,6 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(training_bp)
     app.register_blueprint(authoring_bp)
     app.register_blueprint(improve_bp)
+    app.register_blueprint(interactions_bp)
+    app.register_blueprint(coaching_bp)
+    app.register_blueprint(notifications_bp)

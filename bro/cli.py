@@ -65,7 +65,17 @@ def demo_command(if_empty):
 def register_cli(app: Flask) -> None:
     from bro.authoring.cli import curricula_cli
 
+    from bro.authoring.convert_cli import from_aiken_command, from_gift_command
+
+    curricula_cli.add_command(from_gift_command)
+    curricula_cli.add_command(from_aiken_command)
     bro_cli.add_command(curricula_cli)
     from bro.training.cli import training_cli
     bro_cli.add_command(training_cli)
+    from bro.interactions.cli import interactions_cli
+    bro_cli.add_command(interactions_cli)
+    from bro.notifications.cli import notify_command
+    bro_cli.add_command(notify_command)
+    from bro.xapi.cli import xapi_cli
+    bro_cli.add_command(xapi_cli)
     app.cli.add_command(bro_cli)

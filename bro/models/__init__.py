@@ -4,17 +4,24 @@ from bro.models.audits import (
     CalibrationRating, CalibrationSession, Dispute,
 )
 from bro.models.base import Base
+from bro.models.coaching import CoachingAction, CoachingSession
 from bro.models.curricula import (
     Course, CourseModule, CourseVersion, ModuleStep, Standard, StandardStep, StandardVersion,
 )
 from bro.models.improvement import CorrectiveAction, CorrectiveActionEvent
+from bro.models.interactions import (
+    Interaction, InteractionMessage, ReviewItem, SamplingDraw, SamplingPlan, StaffLeave,
+)
+from bro.models.notifications import Notification, NotificationSetting
 from bro.models.people import LoginAttempt, Role, Team, User, UserRole, team_supervisors
+from bro.models.xapi import XapiStatement
 from bro.models.training import AttemptAnswer, Assignment, Certificate, LessonRead, QuizAttempt
 
 __all__ = [
     "Audit", "AuditRating", "AuditRevision", "AuditStepResult", "AuditStepWeek", "AuditWeek",
     "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute",
-    "Base", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard", "StandardStep", "StandardVersion",
-    "CorrectiveAction", "CorrectiveActionEvent",
-    "LoginAttempt", "Role", "Team", "User", "UserRole", "team_supervisors",
-    "AttemptAnswer", "Assignment", "Certificate", "LessonRead", "QuizAttempt"]
+    "Base", "CoachingAction", "CoachingSession", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard", "StandardStep", "StandardVersion",
+    "CorrectiveAction", "CorrectiveActionEvent", "Interaction", "InteractionMessage",
+    "ReviewItem", "SamplingDraw", "SamplingPlan", "StaffLeave",
+    "Notification", "NotificationSetting", "LoginAttempt", "Role", "Team", "User", "UserRole", "team_supervisors",
+    "AttemptAnswer", "Assignment", "Certificate", "LessonRead", "QuizAttempt", "XapiStatement"]

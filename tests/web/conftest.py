@@ -36,3 +36,4 @@ from tests.web import world_authoring  # noqa: E402,F401  (curricula for the acc
 from tests.web import world_training  # noqa: E402,F401  (a course, attempts and a certificate)
 from tests.web import world_audits  # noqa: E402,F401  (a standard, audits, a dispute, a calibration session)
 from tests.web import world_improve  # noqa: E402,F401  (a corrective action)
+from tests.web import world_interactions  # noqa: E402,F401  (an imported interaction with a transcript)

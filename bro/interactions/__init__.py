@@ -1,0 +1,1 @@
+"""Interactions imported from help desks, chat tools, phone systems and CRMs, ready to be audited."""

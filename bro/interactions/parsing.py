@@ -1,0 +1,369 @@
+"""Reading interaction exports: CSV (one row per interaction) and JSON Lines (one object per line).
+
+Every row is checked and every problem is reported with its row (CSV, the header is row 1) or line number
+(JSON Lines); the caller imports nothing when there is any problem. Values are normalised here (channel and
+speaker aliases, times to UTC); who the staff member is and whether the row was imported before are decided
+by ``bro.interactions.operations``, which knows the database.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, time, timezone
+from typing import Any, Iterator
+
+from bro.audits.text import _
+from bro.models.audits import CHANNELS, RELATIONSHIPS
+from bro.models.interactions import SPEAKERS
+
+COLUMNS = ("external_id", "staff_email", "channel", "started_at", "customer_ref", "relationship", "source_url",
+           "transcript")
+REQUIRED = ("staff_email", "channel", "started_at", "customer_ref")
+MAX_ROWS = 100_000
+MAX_FIELD_CHARS = 1_000_000  # one transcript cell; the csv module's own limit (128 KiB) is too small for long chats
+MAX_MESSAGES = 2_000
+MAX_MESSAGE_CHARS = 20_000
+MAX_ERRORS_LISTED = 200
+IGNORE = "-"  # map a column to "-" to leave it out of the import
+
+# Words help desks and phone systems use for bro's channels and speakers (compared case-folded).
+CHANNEL_ALIASES = {
+    "phone": "phone", "call": "phone", "voice": "phone", "telephone": "phone",
+    "email": "email", "e-mail": "email", "mail": "email",
+    "chat": "chat", "web": "chat", "web chat": "chat", "webchat": "chat", "messaging": "chat", "whatsapp": "chat",
+    "sms": "chat", "widget": "chat",
+    "in_person": "in_person", "in person": "in_person", "walk-in": "in_person", "walk in": "in_person",
+    "counter": "in_person", "store": "in_person",
+    "meeting": "meeting", "video": "meeting", "visit": "meeting",
+}
+SPEAKER_ALIASES = {
+    "staff": "staff", "agent": "staff", "employee": "staff", "advisor": "staff", "support": "staff",
+    "customer": "customer", "requester": "customer", "client": "customer", "end-user": "customer",
+    "end user": "customer", "user": "customer", "caller": "customer",
+    "system": "system", "bot": "system", "automation": "system", "note": "system",
+}
+assert set(CHANNEL_ALIASES.values()) <= set(CHANNELS) and set(SPEAKER_ALIASES.values()) <= set(SPEAKERS)
+
+# A transcript line: optional "[time]", a speaker, a colon, the text. Lines that do not start a message
+# continue the previous one (multi-line messages).
+_LINE = re.compile(r"^\s*(?:\[(?P<at>[^\]]{1,40})\]\s*)?(?P<speaker>[A-Za-z][A-Za-z \-]{0,19}?)\s*:\s?(?P<text>.*)$")
+
+
+@dataclass(frozen=True)
+class Message:
+    speaker: str
+    sent_at: datetime | None
+    text: str
+
+
+@dataclass
+class InteractionRow:
+    """One interaction as read from a file, with the row (or line) it came from."""
+
+    row: int
+    staff_email: str
+    channel: str
+    started_at: datetime
+    customer_ref: str
+    relationship: str = "b2c"
+    external_id: str | None = None
+    source_url: str | None = None
+    messages: list[Message] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RowProblem:
+    row: int
+    message: str
+    kind: str = "row"  # "row" (CSV) or "line" (JSON Lines)
+
+    def __str__(self) -> str:
+        if self.kind == "line":
+            return _("Line %(row)d: %(message)s", row=self.row, message=self.message)
+        return _("Row %(row)d: %(message)s", row=self.row, message=self.message)
+
+
+class InteractionFileError(ValueError):
+    """The file cannot be imported; ``problems`` lists every row at fault (nothing was imported)."""
+
+    def __init__(self, problems: list[RowProblem], more: int = 0):
+        self.problems = problems
+        self.more = more
+        super().__init__("; ".join(str(p) for p in problems[:5]))
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """'Ticket ID=external_id, Priority=-' → {source column: bro column, or "-" to ignore it}. Raises ValueError."""
+    mapping: dict[str, str] = {}
+    for part in re.split(r"[,\n;]", text or ""):
+        if not part.strip():
+            continue
+        source, sep, target = part.partition("=")
+        source, target = source.strip(), target.strip()
+        if not sep or not source or not target:
+            raise ValueError(_("Write each column mapping as “column in your file=bro column”, not “%(part)s”.",
+                               part=part.strip()))
+        if target not in COLUMNS and target != IGNORE:
+            raise ValueError(_("“%(column)s” is not a bro column; use one of %(columns)s, or - to leave the column "
+                               "out.", column=target, columns=", ".join(COLUMNS)))
+        mapping[source] = target
+    return mapping
+
+
+def file_format(chosen: str, filename: str) -> str:
+    """"csv" or "jsonl": the format chosen, or else the one the file name says (.jsonl, .ndjson, .json)."""
+    if chosen in ("csv", "jsonl"):
+        return chosen
+    return "jsonl" if filename.lower().endswith((".jsonl", ".ndjson", ".json")) else "csv"
+
+
+def utc_naive(moment: datetime) -> datetime:
+    """Times with an offset are converted to UTC; times without one are taken as UTC."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+    return moment.replace(microsecond=0)
+
+
+def parse_time(text: str) -> datetime:
+    value = text.strip()
+    if value.endswith(("z", "Z")):
+        value = value[:-1] + "+00:00"
+    return utc_naive(datetime.fromisoformat(value))
+
+
+def _clean(value: Any) -> str:
+    return value.strip() if isinstance(value, str) else ("" if value is None else str(value).strip())
+
+
+def _speaker(text: str) -> str | None:
+    return SPEAKER_ALIASES.get(text.strip().casefold())
+
+
+def _message_time(text: str, started_at: datetime | None) -> datetime:
+    value = text.strip()
+    if re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", value) and started_at is not None:
+        return datetime.combine(started_at.date(), time(*(int(part) for part in value.split(":"))))
+    return parse_time(value)
+
+
+def parse_transcript_text(text: str, started_at: datetime | None) -> list[Message]:
+    """Lines like "[10:02] customer: Hello" (time optional); a JSON list of {speaker, at, text} works too."""
+    stripped = text.strip()
+    if not stripped:
+        return []
+    if stripped.startswith("["):
+        try:
+            data = json.loads(stripped)
+        except ValueError:
+            data = None
+        if isinstance(data, list):
+            return parse_message_list(data, started_at)
+    messages: list[Message] = []
+    for number, line in enumerate(stripped.splitlines(), start=1):
+        match = _LINE.match(line)
+        speaker = _speaker(match.group("speaker")) if match else None
+        if match and speaker:
+            sent_at = None
+            if match.group("at"):
+                try:
+                    sent_at = _message_time(match.group("at"), started_at)
+                except ValueError:
+                    raise ValueError(_("transcript line %(line)d: “%(time)s” is not a time.",
+                                       line=number, time=match.group("at"))) from None
+            messages.append(Message(speaker, sent_at, match.group("text").strip()))
+        elif messages:
+            previous = messages[-1]
+            messages[-1] = Message(previous.speaker, previous.sent_at, (previous.text + "\n" + line.strip()).strip())
+        elif line.strip():
+            raise ValueError(_("transcript line %(line)d does not start with a speaker (staff, customer or system) "
+                               "and a colon.", line=number))
+    return _bounded(messages)
+
+
+def parse_message_list(data: list, started_at: datetime | None) -> list[Message]:
+    messages = []
+    for index, item in enumerate(data, start=1):
+        if not isinstance(item, dict):
+            raise ValueError(_("message %(n)d must be an object with speaker, at and text.", n=index))
+        speaker = _speaker(_clean(item.get("speaker")))
+        if speaker is None:
+            raise ValueError(_("message %(n)d: speaker must be staff, customer or system, not “%(value)s”.",
+                               n=index, value=_clean(item.get("speaker"))))
+        text = _clean(item.get("text"))
+        if not text:
+            raise ValueError(_("message %(n)d has no text.", n=index))
+        sent_at = None
+        if _clean(item.get("at")):
+            try:
+                sent_at = _message_time(_clean(item.get("at")), started_at)
+            except ValueError:
+                raise ValueError(_("message %(n)d: “%(value)s” is not a date and time.",
+                                   n=index, value=_clean(item.get("at")))) from None
+        messages.append(Message(speaker, sent_at, text))
+    return _bounded(messages)
+
+
+def _bounded(messages: list[Message]) -> list[Message]:
+    if len(messages) > MAX_MESSAGES:
+        raise ValueError(_("the transcript has more than %(n)d messages.", n=MAX_MESSAGES))
+    if any(len(message.text) > MAX_MESSAGE_CHARS for message in messages):
+        raise ValueError(_("a message of the transcript is longer than %(n)d characters.", n=MAX_MESSAGE_CHARS))
+    return messages
+
+
+def parse_record(values: dict[str, Any], row: int, messages: Any = None) -> InteractionRow:
+    """Check one interaction's values; raises ValueError with every problem of the row in one sentence."""
+    problems: list[str] = []
+    for column in REQUIRED:
+        if not _clean(values.get(column)):
+            problems.append(_("%(column)s is empty.", column=column))
+    email = _clean(values.get("staff_email")).casefold()
+    channel = None
+    if _clean(values.get("channel")):
+        channel = CHANNEL_ALIASES.get(_clean(values.get("channel")).casefold())
+        if channel is None:
+            problems.append(_("channel must be one of %(channels)s, not “%(value)s”.",
+                              channels=", ".join(CHANNELS), value=_clean(values.get("channel"))))
+    started_at = None
+    if _clean(values.get("started_at")):
+        try:
+            started_at = parse_time(_clean(values.get("started_at")))
+        except ValueError:
+            problems.append(_("started_at must be a date and time such as 2026-11-02T10:15:00Z, not “%(value)s”.",
+                              value=_clean(values.get("started_at"))))
+    relationship = _clean(values.get("relationship")).casefold() or "b2c"
+    if relationship not in RELATIONSHIPS:
+        problems.append(_("relationship must be b2c or b2b, not “%(value)s”.", value=relationship))
+    customer_ref = _clean(values.get("customer_ref"))
+    if len(customer_ref) > 120:
+        problems.append(_("customer_ref is longer than %(n)d characters.", n=120))
+    external_id = _clean(values.get("external_id")) or None
+    if external_id and len(external_id) > 120:
+        problems.append(_("external_id is longer than %(n)d characters.", n=120))
+    source_url = _clean(values.get("source_url")) or None
+    if source_url and (len(source_url) > 500 or not re.match(r"https?://[^\s]+$", source_url)):
+        problems.append(_("source_url must be an http or https address of at most 500 characters."))
+    parsed_messages: list[Message] = []
+    try:
+        if isinstance(messages, list):
+            parsed_messages = parse_message_list(messages, started_at)
+        elif messages is not None and not isinstance(messages, str):
+            problems.append(_("messages must be a list of {speaker, at, text} objects."))
+        else:
+            parsed_messages = parse_transcript_text(messages or _clean(values.get("transcript")), started_at)
+    except ValueError as error:
+        problems.append(str(error))
+    if problems:
+        raise ValueError(" ".join(problems))
+    return InteractionRow(row=row, staff_email=email, channel=channel, started_at=started_at,
+                          customer_ref=customer_ref, relationship=relationship, external_id=external_id,
+                          source_url=source_url, messages=parsed_messages)
+
+
+def _csv_rows(text: str, mapping: dict[str, str]) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
+    """(row number, values, problem) per data row; the header is row 1."""
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # an unclosed quote is an error, not a merge
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InteractionFileError([RowProblem(1, _("the file is empty."))]) from None
+    except csv.Error as error:
+        raise InteractionFileError([RowProblem(1, _("the header cannot be read: %(error)s.", error=error))]) from None
+    names = [mapping.get(name.strip(), name.strip()) for name in header]
+    missing = [column for column in REQUIRED if column not in names]
+    unknown = [name for name in names if name and name not in COLUMNS and name != IGNORE]
+    if missing or unknown:
+        problems = []
+        if missing:
+            problems.append(RowProblem(1, _("the header lacks %(columns)s; expected columns: %(expected)s.",
+                                            columns=", ".join(missing), expected=", ".join(COLUMNS))))
+        if unknown:
+            problems.append(RowProblem(1, _("unknown columns %(columns)s: rename them, map them to bro's columns, "
+                                            "or remove them; expected columns: %(expected)s.",
+                                            columns=", ".join(unknown), expected=", ".join(COLUMNS))))
+        raise InteractionFileError(problems)
+    row_number = 1
+    while True:
+        row_number += 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield row_number, None, _("the row cannot be read (%(error)s).", error=error)
+            return
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(names):
+            yield row_number, None, _("the row has more cells than the header has columns.")
+            continue
+        yield row_number, {name: cell for name, cell in zip(names, cells) if name != IGNORE}, None
+
+
+def read_interactions(text: str, fmt: str, mapping: dict[str, str] | None = None) -> list[InteractionRow]:
+    """Every interaction of a CSV ("csv") or JSON Lines ("jsonl") file; raises InteractionFileError listing
+    every problem (with row or line numbers) when any row is wrong."""
+    text = text.lstrip("\ufeff")
+    mapping = mapping or {}
+    rows: list[InteractionRow] = []
+    problems: list[RowProblem] = []
+    kind = "line" if fmt == "jsonl" else "row"
+
+    last_row = 0
+
+    def add(row: int, values: dict | None, problem: str | None, messages: Any = None) -> None:
+        nonlocal last_row
+        last_row = row
+        if problem is not None:
+            problems.append(RowProblem(row, problem, kind))
+            return
+        try:
+            rows.append(parse_record(values, row, messages))
+        except ValueError as error:
+            problems.append(RowProblem(row, str(error), kind))
+
+    if fmt == "jsonl":
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                data = json.loads(line)
+            except ValueError as error:
+                add(number, None, _("not valid JSON (%(error)s).", error=error))
+                continue
+            if not isinstance(data, dict):
+                add(number, None, _("each line must be one JSON object."))
+                continue
+            values = {mapping.get(key, key): value for key, value in data.items() if mapping.get(key, key) != IGNORE}
+            unknown = sorted(set(values) - set(COLUMNS) - {"messages"})
+            if unknown:
+                add(number, None, _("unknown fields %(fields)s.", fields=", ".join(unknown)))
+                continue
+            add(number, values, None, values.get("messages"))
+            if len(rows) + len(problems) > MAX_ROWS:
+                break
+    else:
+        for number, values, problem in _csv_rows(text, mapping):
+            add(number, values, problem)
+            if len(rows) + len(problems) > MAX_ROWS:
+                break
+    if len(rows) + len(problems) > MAX_ROWS:
+        problems.append(RowProblem(last_row, _("too many interactions: import at most %(n)d at a time.",
+                                               n=MAX_ROWS), kind))
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row.external_id is None:
+            continue
+        if row.external_id in seen:
+            problems.append(RowProblem(row.row, _("external_id “%(id)s” repeats row %(first)d.",
+                                                  id=row.external_id, first=seen[row.external_id]), kind))
+        else:
+            seen[row.external_id] = row.row
+    if problems:
+        problems.sort(key=lambda p: p.row)
+        raise InteractionFileError(problems[:MAX_ERRORS_LISTED], more=max(0, len(problems) - MAX_ERRORS_LISTED))
+    return rows
