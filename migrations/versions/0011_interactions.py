@@ -1,7 +1,7 @@
 """interactions imported from help desks, chat and phone systems, with transcripts; sampling plans, draws, review queues, staff leave; coaching sessions and their agreed actions; notifications and email choices; xAPI statements
 
 Revision ID: 0011_interactions
-Revises: 0003_one_open_row
+Revises: 0007_audit_lifecycle
 Create Date: 2026-12-02 04:35:01.805794
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_interactions'
-down_revision = '0003_one_open_row'
+down_revision = '0007_audit_lifecycle'
 branch_labels = None
 depends_on = None
 
