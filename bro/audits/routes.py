@@ -2,7 +2,15 @@
 from __future__ import annotations
 
 from flask import (
-    Blueprint, Response, abort, current_app, flash, redirect, render_template, request, stream_with_context,
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    stream_with_context,
     url_for,
 )
 from flask_babel import format_percent
@@ -10,31 +18,69 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from bro.access import roles_required, visible_team_ids
+from bro.access import can_see_team, roles_required, visible_team_ids
 from bro.audits import queries
 from bro.audits.forms import (
-    CHANNEL_LABELS, EVENT_LABELS, RATING_LABELS, RELATIONSHIP_LABELS, REVISION_KIND_LABELS, STATUS_LABELS,
-    AcknowledgeForm, AuditForm, DisputeForm, OutcomesApplyForm, OutcomesForm, OutcomesImportForm, ReopenForm,
-    ResolveForm, RevisionForm, note_field_name, rated_form, rating_field_name, with_rating_fields,
+    CHANNEL_LABELS,
+    EVENT_LABELS,
+    RATING_LABELS,
+    RELATIONSHIP_LABELS,
+    REVISION_KIND_LABELS,
+    STATUS_LABELS,
+    AcknowledgeForm,
+    AuditForm,
+    DisputeForm,
+    OutcomesApplyForm,
+    OutcomesForm,
+    OutcomesImportForm,
+    ReopenForm,
+    ResolveForm,
+    RevisionForm,
+    note_field_name,
+    rated_form,
+    rating_field_name,
+    with_rating_fields,
 )
 from bro.audits.operations import (
-    ANSWERABLE, AuditRefused, ConcurrentChange, NotAllowed, Outcomes, acknowledge_audit, can_resolve_dispute,
-    correct_audit, correction_deadline, correction_refusal, dispute_audit, dispute_deadline, is_auditor_or_admin,
-    record_audit, record_outcomes, reopen_audit, reopen_refusal, resolve_dispute, standards_in_force,
+    ANSWERABLE,
+    AuditRefused,
+    ConcurrentChange,
+    NotAllowed,
+    Outcomes,
+    acknowledge_audit,
+    can_resolve_dispute,
+    correct_audit,
+    correction_deadline,
+    correction_refusal,
+    dispute_audit,
+    dispute_deadline,
+    is_auditor_or_admin,
+    record_audit,
+    record_outcomes,
+    reopen_audit,
+    reopen_refusal,
+    resolve_dispute,
+    standards_in_force,
 )
 from bro.audits.outcomes_import import (
-    COLUMNS, OutcomeImportError, apply_outcomes_import, plan_outcomes_import, read_upload, sign_upload,
+    COLUMNS,
+    OutcomeImportError,
+    apply_outcomes_import,
+    plan_outcomes_import,
+    read_upload,
+    sign_upload,
 )
-from bro.csvout import stream_csv
 from bro.clock import utcnow
+from bro.csvout import stream_csv
 from bro.extensions import db
 from bro.home.sections import register_section
+from bro.interactions.queries import interaction_with_transcript
+from bro.interactions.sampling import complete_review
 from bro.models.audits import RELATIONSHIPS, Audit
 from bro.models.people import Role, User
 from bro.pagination import paginate
 from bro.scoring import display_score
-from bro.templating import format_score
-from bro.templating import register_nav
+from bro.templating import format_score, register_nav
 
 bp = Blueprint("audits", __name__, url_prefix="/audits", template_folder="templates")
 
@@ -114,10 +160,27 @@ EXPORT_COLUMNS = ["audit_id", "interacted_on", "staff", "team", "auditor", "stan
 # Recording ------------------------------------------------------------------------------------------------------
 
 
+def _interaction_to_audit():
+    """The imported interaction this audit rates (``?interaction=ID``, kept in the form), or None; 404 when the
+    auditor may not see it, and a redirect to its audit when it is audited already."""
+    interaction_id = request.values.get("interaction", type=int)
+    if interaction_id is None:
+        return None
+    interaction = interaction_with_transcript(interaction_id) if 0 < interaction_id < 2**63 else None
+    if interaction is None or not can_see_team(current_user, interaction.team_id) \
+            or interaction.staff_id == current_user.id:
+        abort(404)
+    return interaction
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.supervisor)
 def new():
-    relationship = request.values.get("relationship", "b2c")
+    interaction = _interaction_to_audit()
+    if interaction is not None and interaction.audit_id is not None:
+        flash(_("This interaction is audited already."), "info")
+        return redirect(url_for("audits.show", audit_id=interaction.audit_id))
+    relationship = request.values.get("relationship") or (interaction.relationship_kind if interaction else "b2c")
     if relationship not in RELATIONSHIPS:
         relationship = "b2c"
     versions = standards_in_force(relationship)
@@ -130,13 +193,18 @@ def new():
         chosen_staff = queries.auditable_staff_member(current_user, request.form.get("staff_id", 0, type=int))
     staff = [chosen_staff] if chosen_staff is not None else queries.auditable_staff(current_user)
     context = {"relationship": relationship, "versions": versions, "version": version, "staff": staff,
-               "problems": []}
+               "problems": [], "interaction": interaction}
     if version is None or not staff:
         return render_template("audits/new.html", form=None, **context)
 
     form = rated_form(AuditForm, version)
     _staff_choices(form, staff)
-    if request.method == "GET":
+    if request.method == "GET" and interaction is not None:
+        form.staff_id.data = interaction.staff_id
+        form.interacted_on.data = interaction.started_at.date()
+        form.channel.data = interaction.channel
+        form.customer_ref.data = interaction.customer_ref
+    elif request.method == "GET":
         form.staff_id.data = request.args.get("staff", 0, type=int)
         form.interacted_on.data = utcnow().date()
     elif request.form.get("staff_id", 0, type=int) not in {0} | {u.id for u in staff}:
@@ -145,7 +213,9 @@ def new():
         context["problems"].append(_("A newer version of this standard is in force: check the steps and "
                                      "submit again."))
         return _render_new(form, context), 400
-    if form.validate_on_submit():
+    if interaction is not None and request.method == "POST" and form.staff_id.data != interaction.staff_id:
+        form.staff_id.errors = [_("This interaction was served by %(name)s.", name=interaction.staff.name)]
+    elif form.validate_on_submit():
         staff_member = chosen_staff or db.session.get(User, form.staff_id.data)
         try:
             audit = record_audit(auditor=current_user, staff=staff_member, version=version,
@@ -162,6 +232,8 @@ def new():
             message = _("Audit recorded: %(score)s — %(result)s.", score=format_score(audit.score),
                         result=_("passed") if audit.passed else _("failed"))
             target = url_for("audits.show", audit_id=audit.id)
+            if interaction is not None:
+                complete_review(interaction, audit)
             db.session.commit()
             flash(message, "success")
             return redirect(target)

@@ -34,8 +34,13 @@ SPEAKER_LABELS = {"staff": _l("Staff"), "customer": _l("Customer"), "system": _l
 
 @bp.context_processor
 def interaction_template_helpers():
-    return {"channel_labels": CHANNEL_LABELS, "relationship_labels": RELATIONSHIP_LABELS,
-            "speaker_labels": SPEAKER_LABELS, "speaker_classes": SPEAKER_CLASSES}
+    return {"channel_labels": CHANNEL_LABELS, "relationship_labels": RELATIONSHIP_LABELS}
+
+
+@bp.app_context_processor
+def transcript_helpers():
+    """The transcript partial is also shown beside the audit form."""
+    return {"speaker_labels": SPEAKER_LABELS, "speaker_classes": SPEAKER_CLASSES}
 
 
 @bp.route("/")

@@ -11,7 +11,7 @@ from bro.extensions import db
 from bro.interactions import sampling
 from bro.interactions.operations import import_interactions
 from bro.interactions.parsing import read_interactions
-from bro.models.interactions import Interaction, ReviewItem
+from bro.models.interactions import Interaction, InteractionMessage, ReviewItem
 
 
 @pytest.fixture
@@ -133,3 +133,40 @@ def test_leave_is_recorded_on_the_plan_page_and_refused_backwards(client, login,
     assert "on leave" in client.get(f"/interactions/plans/{plan.id}").get_data(as_text=True)
 
 
+
+
+def test_auditing_a_drawn_interaction_shows_its_transcript_and_closes_the_queue_item(client, login, team_world):
+    team, dewi, _eko, sue, _sam, version = team_world
+    plan = sampling.set_plan(team=team, standard_id=version.standard_id, per_staff=1, period="month",
+                             by_channel=False, by=sue)
+    sampling.draw_period(plan, date(2026, 11, 20), by=sue, seed=5)
+    item = db.session.execute(select(ReviewItem).where(ReviewItem.staff_id == dewi.id)).scalar_one()
+    interaction = item.interaction
+    interaction.messages.append(InteractionMessage(position=1, speaker="customer", text="Where is my parcel?"))
+    db.session.flush()
+    login(sue)
+    page = client.get(f"/audits/new?interaction={interaction.id}")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Where is my parcel?" in text and "audit-with-transcript" in text
+    assert f'value="{interaction.customer_ref}"' in text
+    data = {"staff_id": dewi.id, "interacted_on": interaction.started_at.date().isoformat(),
+            "channel": interaction.channel, "customer_ref": interaction.customer_ref, "relationship": "b2c",
+            "standard_version_id": version.id, "interaction": interaction.id,
+            **{f"rating-{step.key}": "met" for step in version.steps}}
+    wrong = client.post("/audits/new", data={**data, "staff_id": sue.id})
+    assert wrong.status_code in (400, 403)
+    response = client.post("/audits/new", data=data)
+    assert response.status_code == 302
+    db.session.refresh(item)
+    db.session.refresh(interaction)
+    assert item.done_at is not None and item.audit_id == interaction.audit_id is not None
+    again = client.get(f"/audits/new?interaction={interaction.id}")
+    assert again.status_code == 302 and again.headers["Location"].endswith(f"/audits/{interaction.audit_id}")
+
+
+def test_an_interaction_of_another_team_cannot_be_audited(client, login, team_world, factory):
+    *_rest, version = team_world
+    outsider = factory.supervisor(factory.team("Elsewhere"))
+    interaction = db.session.execute(select(Interaction).limit(1)).scalar_one()
+    login(outsider)
+    assert client.get(f"/audits/new?interaction={interaction.id}").status_code == 404
