@@ -26,6 +26,7 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications", template_
 bp.record_once(lambda state: mail.init_app(state.app))
 ALL_ROLES = (Role.staff, Role.supervisor, Role.trainer)
 COLLECT_EVERY_SECONDS = 60
+COLLECT_ON = {"home.index", "notifications.index"}
 EMAIL_LABELS = {"each": _l("An email for each notification"), "digest": _l("One email a day with a summary"),
                 "off": _l("No email: only here")}
 
@@ -41,12 +42,13 @@ class MarkReadForm(FlaskForm):
 
 @bp.app_context_processor
 def notification_bell():
-    """The unread count for the header; collects the signed-in user's new events at most once a minute."""
+    """The unread count for the header (one query). The signed-in user's new events are collected on the home
+    page and the notification list, at most once a minute, so other pages keep their query budgets."""
     if not current_user.is_authenticated:
         return {}
     last = session.get("notifications_collected", 0)
     # Only on GET: a POST re-rendering its form may hold unfinished work that a commit here would keep.
-    if request.method == "GET" and time.time() - last > COLLECT_EVERY_SECONDS:
+    if request.method == "GET" and request.endpoint in COLLECT_ON and time.time() - last > COLLECT_EVERY_SECONDS:
         session["notifications_collected"] = time.time()
         commit_side_write(lambda: collect(clock.today(), {current_user.id}) >= 0)
     return {"unread_notifications": unread_count(current_user)}
