@@ -24,7 +24,7 @@ from bro import clock
 from bro.extensions import db
 from bro.models.audits import (
     CHANNELS, RELATIONSHIPS, STATUS_AFTER, Audit, AuditEvent, AuditRating, AuditRevision, AuditStepResult,
-    AuditStepWeek, AuditWeek, Dispute,
+    AuditStepWeek, AuditWeek, Dispute, DisputeStep,
 )
 from bro.models.curricula import Course, CourseModule, ModuleStep, Standard, StandardVersion
 from bro.models.people import Role, User
@@ -460,9 +460,13 @@ def acknowledge_audit(audit: Audit, staff: User, at: datetime | None = None) -> 
     return audit
 
 
-def dispute_audit(audit: Audit, staff: User, reason: str, at: datetime | None = None) -> Dispute:
+def dispute_audit(audit: Audit, staff: User, reason: str, at: datetime | None = None,
+                  steps: Mapping[str, str | None] | None = None) -> Dispute:
     """The staff member disputes the current revision, once per answer, before acknowledging it and within
-    BRO_DISPUTE_WINDOW_DAYS of the latest change they have not answered."""
+    BRO_DISPUTE_WINDOW_DAYS of the latest change they have not answered.
+
+    ``steps`` maps the disputed steps to their own reasons; none chosen disputes the whole audit, that is every
+    rated step, with the overall reason."""
     if staff.id != audit.staff_id:
         raise NotAllowed(_("Only the audited staff member may dispute an audit."))
     now = at or clock.utcnow()
@@ -476,9 +480,21 @@ def dispute_audit(audit: Audit, staff: User, reason: str, at: datetime | None = 
     if not reason:
         raise AuditRefused([], {"reason": _("Say what you think is wrong in this audit.")})
     # A double click: the database holds one open dispute per audit; the second request is refused cleanly.
+    current = audit.current_revision.ratings_by_step
+    order = {step.key: step.position for step in audit.standard_version.steps}
+    unknown = sorted(set(steps or {}) - set(current))
+    if unknown:
+        raise AuditRefused(_("The audit has no step %(step)s.", step=", ".join(unknown)))
+    chosen = dict(steps) if steps else {key: None for key, row in current.items() if row.rating != "na"} or \
+        {key: None for key in current}
     with _one_change(_("This audit has been disputed already; an audit can be disputed once.")):
         dispute = Dispute(audit_id=audit.id, raised_by_id=staff.id, raised_at=now, reason=reason)
         db.session.add(dispute)
+        db.session.flush()
+        for key in sorted(chosen, key=lambda k: order.get(k, 0)):
+            db.session.add(DisputeStep(dispute_id=dispute.id, step_key=key, position=order.get(key, 0),
+                                       reason=((chosen[key] or "").strip() or None),
+                                       rating_before=current[key].rating))
         db.session.flush()
         audit.disputes.append(dispute)
         _log(audit, "disputed", by=staff, at=now, reason=reason, dispute=dispute)
@@ -501,7 +517,22 @@ def resolve_dispute(dispute: Dispute, *, by: User, upheld: bool, reason: str,
     now = at or clock.utcnow()
     if upheld and ratings is None:
         raise AuditRefused(_("Upholding a dispute corrects the ratings: change the ratings that were wrong."))
+    disputed = {row.step_key: row for row in dispute.steps}
+    if upheld and disputed:
+        current = {key: row.rating for key, row in audit.current_revision.ratings_by_step.items()}
+        changed_outside = sorted(key for key, value in ratings.items()
+                                 if key not in disputed and current.get(key) != value)
+        if changed_outside:
+            raise AuditRefused(_("Only the disputed steps change when a dispute is resolved; leave %(steps)s "
+                                 "as rated.", steps=", ".join(changed_outside)))
+        if all(ratings.get(key, row.rating_before) == row.rating_before for key, row in disputed.items()):
+            raise AuditRefused(_("To uphold, change the rating of at least one disputed step; to keep every "
+                                 "rating, reject the dispute."))
     with _one_change(_("This dispute has been resolved already.")):
+        for key, row in disputed.items():  # step by step: a changed rating upholds that step
+            new_rating = (ratings or {}).get(key, row.rating_before) if upheld else row.rating_before
+            row.decision = "upheld" if new_rating != row.rating_before else "rejected"
+            row.rating_after = new_rating
         if upheld:
             revision = _revise(audit, kind="dispute_upheld", by=by, ratings=ratings, reason=reason,
                                step_notes=step_notes,

@@ -320,9 +320,11 @@ def dispute(audit_id: int):
         return redirect(url_for("audits.show", audit_id=audit.id))
     form = DisputeForm()
     problems = []
+    chosen_steps = {key: request.form.get(f"step-reason-{key}", "")[:2000]
+                    for key in request.form.getlist("dispute-step")[:200]}
     if form.validate_on_submit():
         try:
-            dispute_audit(audit, current_user, form.reason.data)
+            dispute_audit(audit, current_user, form.reason.data, steps=chosen_steps or None)
         except ConcurrentChange:  # a double click: the first click's dispute stands
             db.session.rollback()
             flash(_("Your dispute is recorded already. A supervisor will review it."), "info")
@@ -334,7 +336,9 @@ def dispute(audit_id: int):
             flash(_("Your dispute is recorded. A supervisor will review it."), "success")
             return redirect(url_for("audits.show", audit_id=audit.id))
     return render_template("audits/dispute.html", audit=audit, form=form, problems=problems,
-                           deadline=dispute_deadline(audit)), 400 if request.method == "POST" else 200
+                           deadline=dispute_deadline(audit), steps=audit.standard_version.steps,
+                           current=audit.current_revision.ratings_by_step, chosen_steps=chosen_steps), \
+        400 if request.method == "POST" else 200
 
 
 @bp.route("/<int:audit_id>/correct", methods=["GET", "POST"])
@@ -419,8 +423,11 @@ def resolve(audit_id: int):
             flash(_("Dispute upheld: the corrected ratings are revision %(n)d.", n=audit.revision_number)
                   if upheld else _("Dispute rejected."), "success")
             return redirect(url_for("audits.show", audit_id=audit.id))
+    version = audit.standard_version
     return render_template("audits/resolve.html", audit=audit, dispute=dispute, form=form, problems=problems,
-                           version=audit.standard_version), 400 if request.method == "POST" else 200
+                           version=version, step_titles={step.key: queries.localized(step.title, version.language)
+                                                         for step in version.steps}), \
+        400 if request.method == "POST" else 200
 
 
 @bp.route("/<int:audit_id>/outcomes", methods=["POST"])

@@ -1,7 +1,7 @@
 """All models, imported here so Alembic and the app see every table."""
 from bro.models.audits import (
     Audit, AuditRating, AuditRevision, AuditStepResult, AuditStepWeek, AuditWeek, CalibrationParticipant,
-    CalibrationRating, CalibrationSession, Dispute,
+    CalibrationRating, CalibrationSession, Dispute, DisputeStep,
 )
 from bro.models.base import Base
 from bro.models.coaching import CoachingAction, CoachingSession
@@ -19,7 +19,7 @@ from bro.models.training import AttemptAnswer, Assignment, Certificate, LessonRe
 
 __all__ = [
     "Audit", "AuditRating", "AuditRevision", "AuditStepResult", "AuditStepWeek", "AuditWeek",
-    "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute",
+    "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute", "DisputeStep",
     "Base", "CoachingAction", "CoachingSession", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard", "StandardStep", "StandardVersion",
     "CorrectiveAction", "CorrectiveActionEvent", "Interaction", "InteractionMessage",
     "ReviewItem", "SamplingDraw", "SamplingPlan", "StaffLeave",

@@ -230,6 +230,28 @@ class Dispute(Base):
     audit: Mapped[Audit] = relationship(back_populates="disputes")
     raised_by: Mapped[User] = relationship(foreign_keys=[raised_by_id])
     resolved_by: Mapped[User | None] = relationship(foreign_keys=[resolved_by_id])
+    steps: Mapped[list[DisputeStep]] = relationship(back_populates="dispute", order_by="DisputeStep.position",
+                                                    lazy="selectin")
+
+
+class DisputeStep(Base):
+    """One step a staff member disputes, with their reason and, once resolved, the decision on that step.
+
+    A whole-audit dispute is a dispute of every rated step. Upheld steps take the resolver's rating in the new
+    revision; rejected ones keep theirs.
+    """
+
+    __tablename__ = "dispute_steps"
+
+    dispute_id: Mapped[int] = mapped_column(ForeignKey("disputes.id"), primary_key=True)
+    step_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    reason: Mapped[str | None] = mapped_column(Text)
+    rating_before: Mapped[str] = mapped_column(String(8))
+    decision: Mapped[str | None] = mapped_column(String(10))  # upheld | rejected
+    rating_after: Mapped[str | None] = mapped_column(String(8))
+
+    dispute: Mapped[Dispute] = relationship(back_populates="steps")
 
 
 class AuditEvent(Base):
