@@ -118,26 +118,41 @@ def _backfill(bind) -> None:
 
 
 def upgrade():
+    # Only ALTER TABLE ... ADD COLUMN, never a table rebuild: SQLite's batch mode would copy and drop tables that
+    # others reference (audit_ratings -> audit_revisions), which fails with foreign keys enforced. So the new
+    # NOT NULL columns come with a server default of 0 while rows are filled in; PostgreSQL then drops it, and
+    # on SQLite (which cannot drop a default without a rebuild) it stays, unused: the app always sets both.
+    bind = op.get_bind()
     for table in ('audit_revisions', 'audits'):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.add_column(sa.Column('score_earned', sa.Numeric(precision=14, scale=4), nullable=True))
-            batch_op.add_column(sa.Column('score_possible', sa.Numeric(precision=14, scale=4), nullable=True))
-    _backfill(op.get_bind())
-    for table in ('audit_revisions', 'audits'):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.alter_column('score_earned', existing_type=sa.Numeric(precision=14, scale=4), nullable=False)
-            batch_op.alter_column('score_possible', existing_type=sa.Numeric(precision=14, scale=4), nullable=False)
-    with op.batch_alter_table('calibration_sessions', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('benchmark_user_id', sa.Integer(), nullable=True))
-        batch_op.create_foreign_key(batch_op.f('fk_calibration_sessions_benchmark_user_id_users'), 'users',
-                                    ['benchmark_user_id'], ['id'])
+        for column in ('score_earned', 'score_possible'):
+            op.add_column(table, sa.Column(column, sa.Numeric(precision=14, scale=4), nullable=False,
+                                           server_default=sa.text('0')))
+    _backfill(bind)
+    if bind.dialect.name != 'sqlite':
+        for table in ('audit_revisions', 'audits'):
+            for column in ('score_earned', 'score_possible'):
+                op.alter_column(table, column, server_default=None, existing_type=sa.Numeric(precision=14, scale=4),
+                                existing_nullable=False)
+    if bind.dialect.name == 'sqlite':  # a column with an inline, named REFERENCES clause: no rebuild
+        op.execute('ALTER TABLE calibration_sessions ADD COLUMN benchmark_user_id INTEGER '
+                   'CONSTRAINT fk_calibration_sessions_benchmark_user_id_users REFERENCES users (id)')
+    else:
+        op.add_column('calibration_sessions', sa.Column('benchmark_user_id', sa.Integer(), nullable=True))
+        op.create_foreign_key(op.f('fk_calibration_sessions_benchmark_user_id_users'), 'calibration_sessions',
+                              'users', ['benchmark_user_id'], ['id'])
 
 
 def downgrade():
-    with op.batch_alter_table('calibration_sessions', schema=None) as batch_op:
-        batch_op.drop_constraint(batch_op.f('fk_calibration_sessions_benchmark_user_id_users'), type_='foreignkey')
-        batch_op.drop_column('benchmark_user_id')
+    bind = op.get_bind()
+    if bind.dialect.name == 'sqlite':  # SQLite >= 3.35 drops plain columns in place (no rebuild of the tables)
+        op.execute('ALTER TABLE calibration_sessions DROP COLUMN benchmark_user_id')
+    else:
+        op.drop_constraint(op.f('fk_calibration_sessions_benchmark_user_id_users'), 'calibration_sessions',
+                           type_='foreignkey')
+        op.drop_column('calibration_sessions', 'benchmark_user_id')
     for table in ('audits', 'audit_revisions'):
-        with op.batch_alter_table(table, schema=None) as batch_op:
-            batch_op.drop_column('score_possible')
-            batch_op.drop_column('score_earned')
+        for column in ('score_possible', 'score_earned'):
+            if bind.dialect.name == 'sqlite':
+                op.execute(f'ALTER TABLE {table} DROP COLUMN {column}')
+            else:
+                op.drop_column(table, column)
