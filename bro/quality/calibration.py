@@ -4,7 +4,7 @@ Reports per-step agreement, each rater's exact score, the score spread,
 pass/fail agreement, and three chance-corrected coefficients over the step
 ratings (subjects = steps):
 
-* Fleiss' kappa (statsmodels), categories = the four ratings, ``na`` included:
+* Fleiss' kappa, categories = the four ratings, ``na`` included:
   agreeing that a step does not apply is agreement too;
 * Gwet's AC1 over the same table (no well-known Python library: written out
   below from Gwet 2008, tested against Gwet's published worked example);
@@ -124,8 +124,16 @@ def _check_table(table: Sequence[Sequence[int]], *, same_raters: bool) -> None:
 
 
 def fleiss_kappa(table: Sequence[Sequence[int]]) -> float | None:
-    """Fleiss' kappa for a subjects x categories table of rating counts
-    (``statsmodels.stats.inter_rater.fleiss_kappa``, Fleiss 1971).
+    """Fleiss' kappa for a subjects x categories table of rating counts (Fleiss 1971)::
+
+        P_i = (Σ_j n_ij² − n) / (n (n − 1)),  P̄ = mean P_i,  p_j = Σ_i n_ij / (N n),  P̄e = Σ_j p_j²
+        κ = (P̄ − P̄e) / (1 − P̄e)
+
+    Computed exactly with fractions here rather than by
+    ``statsmodels.stats.inter_rater.fleiss_kappa``: importing statsmodels costs
+    a web worker ~115 MB, past its 150 MB budget, for four lines of arithmetic.
+    The tests check this function against statsmodels (the Wikipedia worked
+    example, 0.2099, and random tables).
 
     Every subject must be rated by the same number of raters n >= 2. Returns
     None when there is no subject, or when chance agreement P̄e is 1 (every
@@ -137,15 +145,18 @@ def fleiss_kappa(table: Sequence[Sequence[int]]) -> float | None:
     raters = sum(table[0])
     if raters < 2:
         return None
-    width = max(len(row) for row in table)
-    rows = [list(row) + [0] * (width - len(row)) for row in table]
-    totals = [sum(row[j] for row in rows) for j in range(width)]
-    if max(totals) == sum(totals):  # P̄e = 1
+    subjects = len(table)
+    categories = max(len(row) for row in table)
+    observed = sum(
+        Fraction(sum(c * c for c in row) - raters, raters * (raters - 1)) for row in table
+    ) / subjects
+    chance = sum(
+        Fraction(sum(row[j] for row in table if j < len(row)), subjects * raters) ** 2
+        for j in range(categories)
+    )
+    if chance == 1:
         return None
-    import numpy as np
-    from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss_kappa
-
-    return float(statsmodels_fleiss_kappa(np.asarray(rows, dtype=float), method="fleiss"))
+    return float((observed - chance) / (1 - chance))
 
 
 def gwet_ac1(table: Sequence[Sequence[int]], categories: int | None = None) -> float | None:

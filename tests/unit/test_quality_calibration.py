@@ -200,3 +200,25 @@ def test_rater_record_pools_agreement_and_signed_score_differences_over_sessions
     assert record.mean_difference == Fraction(30 + Fraction(25, 2), 2)  # +30, then 100 - 87.5
     assert record.mean_absolute_difference == record.mean_difference
     assert record.pass_fail_agreement == 0.5  # ann passes both; bob fails the first, passes the second
+
+
+def test_fleiss_kappa_agrees_with_statsmodels():
+    # bro computes kappa itself (statsmodels would cost a web worker ~115 MB); statsmodels is the reference.
+    import random
+
+    import numpy as np
+    from statsmodels.stats.inter_rater import fleiss_kappa as statsmodels_fleiss_kappa
+
+    assert fleiss_kappa(WIKIPEDIA_TABLE) == pytest.approx(statsmodels_fleiss_kappa(np.array(WIKIPEDIA_TABLE)))
+    rng = random.Random(11)
+    for _ in range(50):
+        raters, categories = rng.randint(2, 6), rng.randint(2, 4)
+        table = []
+        for _subject in range(rng.randint(2, 12)):
+            row = [0] * categories
+            for _rater in range(raters):
+                row[rng.randrange(categories)] += 1
+            table.append(row)
+        ours = fleiss_kappa(table)
+        if ours is not None:
+            assert ours == pytest.approx(statsmodels_fleiss_kappa(np.array(table), method="fleiss"))
