@@ -40,7 +40,9 @@ def calibration_template_helpers():
 
 def agreement_label(value: float | None) -> str:
     """A coefficient (kappa, AC1, alpha) with three decimals and the reader's decimal sign, or a dash."""
-    return "—" if value is None else format_decimal(value, format="0.000")
+    if value is None:
+        return "—"
+    return format_decimal(value, format="0.000").replace("-", "−")  # a true minus, as the score differences
 
 
 def signed_points(value) -> str:

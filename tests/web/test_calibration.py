@@ -130,7 +130,7 @@ def test_kappa_paradox_page_shows_high_ac1_beside_negative_kappa(client, login, 
     _rate(client, login, raters["B"], session, ALL_MET)
     _rate(client, login, raters["C"], session, {**ALL_MET, "k7": "partial"})
     page = client.get(f"/calibration/{session.id}").get_data(as_text=True)
-    assert "data-kappa>-0.043<" in page  # seven steps met by all, one 2–1 split
+    assert "data-kappa>−0.043<" in page  # seven steps met by all, one 2–1 split
     assert "data-ac1>0.914<" in page
     assert "data-observed>92%<" in page
     assert "data-alpha>" in page and "data-kappa-paradox" in page
