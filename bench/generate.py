@@ -39,7 +39,8 @@ EMAIL_DOMAIN = "bench.example"
 HISTORY_DAYS = 730
 AUDIT_CHUNK = 5_000
 ATTEMPT_CHUNK = 10_000
-SCORE_PLACES = Decimal("0.001")  # Audit.score / AuditRevision.score: Numeric(6, 3)
+SCORE_PLACES = Decimal("0.001")  # Audit.score / AuditRevision.score: Numeric(6, 3), bro.scoring.score_key
+EXACT_PLACES = Decimal("0.0001")  # Audit.score_earned / score_possible: Numeric(14, 4), exact
 QUIZ_SCORE_PLACES = Decimal("0.0001")  # QuizAttempt.score: Numeric(8, 4)
 POINT_PLACES = Decimal("0.001")
 CHANNELS = ("phone", "email", "chat", "in_person", "meeting")
@@ -407,16 +408,23 @@ class AuditScorer:
         self.specs = [StepSpec(step.key, step.weight, step.critical) for step in curricula.steps]
         self.keys = [step.key for step in curricula.steps]
         self.pass_score = curricula.pass_score
-        self._cache: dict[tuple[str, ...], tuple[Decimal, bool]] = {}
+        self._cache: dict[tuple[str, ...], tuple[tuple[Decimal, Decimal, Decimal], bool]] = {}
 
-    def __call__(self, ratings: tuple[str, ...]) -> tuple[Decimal, bool]:
+    def __call__(self, ratings: tuple[str, ...]) -> tuple[tuple[Decimal, Decimal, Decimal], bool]:
+        """((score_earned, score_possible, score), passed): the exact sums and the truncated score key."""
         hit = self._cache.get(ratings)
         if hit is None:
-            from bro.scoring import score_audit
+            from bro.scoring import score_audit, score_key
 
             result = score_audit(self.specs, dict(zip(self.keys, ratings)), self.pass_score)
-            hit = self._cache[ratings] = (quantize(result.score, SCORE_PLACES), result.passed)
+            columns = (exact_places(result.earned), exact_places(result.possible), score_key(result))
+            hit = self._cache[ratings] = (columns, result.passed)
         return hit
+
+
+def exact_places(value) -> Decimal:
+    """An exact sum of weights (3 decimals) x credits (halves) as a 4-decimal Decimal, as the app stores it."""
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(EXACT_PLACES)
 
 
 class WeeklySummaries:
@@ -426,13 +434,13 @@ class WeeklySummaries:
         self.weeks: dict[tuple[int, int, date], list] = {}
         self.step_weeks: dict[tuple[int, int, str, date], list] = {}
 
-    def add(self, team_id: int, standard_id: int, day: date, score: Decimal, passed: bool,
+    def add(self, team_id: int, standard_id: int, day: date, score: tuple, passed: bool,
             ratings: Sequence[tuple[str, str]]) -> None:
         week = week_start(day)
         counts = self.weeks.setdefault((team_id, standard_id, week), [0, 0, Decimal(0)])
         counts[0] += 1
         counts[1] += 0 if passed else 1
-        counts[2] += score
+        counts[2] += score[2]  # the score key, as the app sums it
         for step_key_, rating in ratings:
             # A row for every step of a recorded audit, even when rated na (counts 0), as record_audit writes.
             step = self.step_weeks.setdefault((team_id, standard_id, step_key_, week), [0, 0])
@@ -448,10 +456,10 @@ class WeeklySummaries:
 
 AUDIT_COLUMNS = ["id", "staff_id", "team_id", "auditor_id", "standard_id", "standard_version_id", "relationship",
                  "channel", "interacted_on", "interacted_at", "customer_ref", "note", "created_at",
-                 "revision_number", "score", "passed", "status", "acknowledged_at", "csat", "repeat_purchase",
+                 "revision_number", "score_earned", "score_possible", "score", "passed", "status", "acknowledged_at", "csat", "repeat_purchase",
                  "referral_made", "retained_90d", "order_value", "outcomes_recorded_at", "outcomes_recorded_by_id"]
-REVISION_COLUMNS = ["id", "audit_id", "number", "kind", "created_by_id", "created_at", "reason", "score", "passed",
-                    "note"]
+REVISION_COLUMNS = ["id", "audit_id", "number", "kind", "created_by_id", "created_at", "reason", "score_earned",
+                    "score_possible", "score", "passed", "note"]
 RATING_COLUMNS = ["revision_id", "step_key", "rating", "note"]
 # The lifecycle events record_audit, correct_audit and acknowledge_audit write (audit_events.id is left to the
 # database).
@@ -510,7 +518,7 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
             created_at = min(last_moment, interacted_at + timedelta(hours=rng.randrange(1, 48)))
             original_score, original_passed = score(tuple(ratings))
             revision_id += 1
-            revisions.append((revision_id, number, 1, "original", auditor_id, created_at, None, original_score,
+            revisions.append((revision_id, number, 1, "original", auditor_id, created_at, None, *original_score,
                               original_passed, None))
             ratings_rows.extend((revision_id, step.key, rating, None) for step, rating in zip(steps, ratings))
             events.append((number, 1, "recorded", auditor_id, created_at, None, 1, None))
@@ -526,7 +534,7 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
                     corrected_at = min(last_moment, created_at + timedelta(hours=2))
                     revisions.append((revision_id, number, 2, "correction", auditor_id, corrected_at,
                                       "Corrected after reviewing the recording.",
-                                      current_score, current_passed, None))
+                                      *current_score, current_passed, None))
                     events.append((number, 2, "corrected", auditor_id, corrected_at,
                                    "Corrected after reviewing the recording.", 2, None))
                     ratings_rows.extend((revision_id, step.key, rating, None) for step, rating in zip(steps, corrected))
@@ -553,7 +561,7 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
                 )
             audits.append((number, staff_id, team_id, auditor_id, cur.standard_id, cur.standard_version_id, "b2c",
                            rng.choice(CHANNELS), day, interacted_at, customer_ref(seed, number), None, created_at,
-                           2 if current is not ratings else 1, current_score, current_passed, status,
+                           2 if current is not ratings else 1, *current_score, current_passed, status,
                            acknowledged_at, *outcomes))
             pairs = [(step.key, rating) for step, rating in zip(steps, current)]
             results.extend((number, key, cur.standard_id, team_id, staff_id, day, rating, rating != "na",
@@ -738,7 +746,7 @@ def derived_table_problems(database_url: str) -> list[str]:
     """
     from bro.models.audits import Audit, AuditRating, AuditRevision, AuditStepResult, AuditStepWeek, AuditWeek
     from bro.models.curricula import StandardStep, StandardVersion
-    from bro.scoring import StepSpec, score_audit
+    from bro.scoring import StepSpec, exact_score, score_audit, score_key
 
     engine = create_engine(database_url)
     problems: list[str] = []
@@ -751,7 +759,8 @@ def derived_table_problems(database_url: str) -> list[str]:
             versions[version_id] = ([StepSpec(k, w, c) for k, w, c in steps], pass_score)
         audits = {row.id: row for row in connection.execute(select(
             Audit.id, Audit.team_id, Audit.staff_id, Audit.standard_id, Audit.standard_version_id,
-            Audit.interacted_on, Audit.revision_number, Audit.score, Audit.passed))}
+            Audit.interacted_on, Audit.revision_number, Audit.score, Audit.passed, Audit.score_earned,
+            Audit.score_possible))}
         current: dict[int, dict[str, str]] = defaultdict(dict)
         for audit_id, step, rating in connection.execute(
                 select(AuditRevision.audit_id, AuditRating.step_key, AuditRating.rating)
@@ -764,8 +773,8 @@ def derived_table_problems(database_url: str) -> list[str]:
         for audit_id, audit in audits.items():
             specs, pass_score = versions[audit.standard_version_id]
             scored = score_audit(specs, current[audit_id], pass_score)
-            if quantize(scored.score, SCORE_PLACES) != Decimal(audit.score).quantize(SCORE_PLACES) \
-                    or scored.passed != audit.passed:
+            if score_key(scored) != Decimal(audit.score).quantize(SCORE_PLACES) or scored.passed != audit.passed \
+                    or exact_score(Decimal(str(audit.score_earned)), Decimal(str(audit.score_possible))) != scored.exact:
                 problems.append(f"audit {audit_id}: stored {audit.score}/{audit.passed}, "
                                 f"bro.scoring gives {scored.score}/{scored.passed}")
             week = week_start(audit.interacted_on)

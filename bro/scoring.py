@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 from numbers import Rational
@@ -26,6 +26,8 @@ __all__ = [
     "StepSpec",
     "display_score",
     "exact",
+    "exact_score",
+    "score_key",
     "is_nonconforming",
     "parse_rating",
     "score_audit",
@@ -81,19 +83,30 @@ class StepSpec:
 class AuditScore:
     """Result of scoring one audit.
 
-    ``score`` is 0-100 and unrounded; use :func:`display_score` (or
-    ``.display``) to show it. ``nonconforming`` and ``critical_failed`` keep the
-    order of the standard's steps.
+    ``earned`` (sum of weight x credit) and ``possible`` (sum of the weights of
+    the steps not rated ``na``) are exact; ``exact`` is the score as a fraction,
+    ``score`` the same as a float for arithmetic that tolerates it. Show it with
+    :func:`display_score` (or ``.display``), which rounds once from ``exact``.
+    ``nonconforming`` and ``critical_failed`` keep the order of the standard's
+    steps.
     """
 
     score: float
     passed: bool
     nonconforming: tuple[str, ...]
     critical_failed: tuple[str, ...]
+    earned: Fraction = Fraction(0)
+    possible: Fraction = Fraction(0)
+
+    @property
+    def exact(self) -> Fraction:
+        if self.possible == 0:  # built by hand from a float only
+            return exact(self.score)
+        return 100 * self.earned / self.possible
 
     @property
     def display(self) -> str:
-        return display_score(self.score)
+        return display_score(self.exact)
 
 
 @dataclass(frozen=True)
@@ -211,6 +224,8 @@ def score_audit(
         passed=passed,
         nonconforming=nonconforming,
         critical_failed=critical_failed,
+        earned=earned,
+        possible=applicable,
     )
 
 
@@ -244,23 +259,51 @@ def score_quiz(
     )
 
 
-_DISPLAY_CONTEXT = Context(prec=50)
 _ONE_DECIMAL = Decimal("0.1")
 
 
-def display_score(score: float | int | Fraction | Decimal) -> str:
-    """Round half-up to one decimal for display: 84.95 -> "85.0", 84.94 -> "84.9".
+def exact_score(earned: Decimal | int | Fraction, possible: Decimal | int | Fraction) -> Fraction | None:
+    """The exact audit score 100 x earned / possible from stored sums (None when
+    nothing was applicable, which a valid audit never is)."""
+    if earned is None or possible is None or Fraction(possible) == 0:
+        return None
+    return 100 * Fraction(earned) / Fraction(possible)
 
-    Floats are read by their shortest decimal text, which is what the number
-    was meant to be (``84.95`` rather than its binary neighbour 84.9499...).
+
+_KEY_PLACES = Decimal("0.001")
+
+
+def score_key(score: Fraction | AuditScore) -> Decimal:
+    """The score as a 3-decimal ``Decimal`` for sorting, filtering and sums in SQL.
+
+    Truncated (rounded toward zero), never rounded up: every half-up breakpoint
+    of the display (x.x5) has two decimals, so a value truncated at three or more
+    decimals stays on the same side of each breakpoint as the exact value, and
+    ``display_score(score_key(s)) == display_score(s)`` always holds. (Rounding
+    half-up at 3 decimals did not: 95.0495... became 95.050 and showed 95.1.)
     """
-    if isinstance(score, Fraction):
-        value = _DISPLAY_CONTEXT.divide(Decimal(score.numerator), Decimal(score.denominator))
-    elif isinstance(score, float):
-        value = Decimal(repr(score))
+    value = score.exact if isinstance(score, AuditScore) else Fraction(score)
+    if value < 0:
+        raise ValueError("an audit score is never negative")
+    numerator = value.numerator * 1000 // value.denominator  # floor; the score is >= 0
+    return Decimal(numerator).scaleb(-3).quantize(_KEY_PLACES)
+
+
+def display_score(score: float | int | Fraction | Decimal) -> str:
+    """Round half-up to one decimal for display, once: 84.95 -> "85.0", 84.94 -> "84.9".
+
+    Give it the exact value (a ``Fraction`` from :func:`exact_score` or
+    ``AuditScore.exact``): 100 x 100.5 / 101 = 95.0495... shows "95.0". Floats
+    are read by their shortest decimal text, which is what the number was meant
+    to be (``84.95`` rather than its binary neighbour 84.9499...).
+    """
+    if isinstance(score, Rational):  # exact: integer arithmetic, no intermediate rounding
+        value = Fraction(score)
+        tenths = (abs(value) * 10 + Fraction(1, 2)).__floor__()  # half-up = half away from zero
+        rounded = Decimal(-tenths if value < 0 else tenths).scaleb(-1).quantize(_ONE_DECIMAL)
     else:
-        value = Decimal(score)
-    rounded = value.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+        value = Decimal(repr(score)) if isinstance(score, float) else Decimal(score)
+        rounded = value.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
     if rounded == 0:
         rounded = abs(rounded)  # never show "-0.0"
     return str(rounded)

@@ -1,6 +1,6 @@
 """Calibration sessions: supervisors rate one interaction blind, then compare.
 
-The statistics are `bro.quality.calibration` (calibration_report, fleiss_kappa, rater_deviation);
+The statistics are `bro.quality.calibration` (calibration_report, rater_record);
 this module only stores sessions and ratings and decides who sees what, when.
 """
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from fractions import Fraction
 
 from bro.audits.text import _
 from sqlalchemy import or_, select
@@ -19,18 +20,24 @@ from bro.extensions import db
 from bro.models.audits import CalibrationParticipant, CalibrationRating, CalibrationSession
 from bro.models.curricula import StandardVersion
 from bro.models.people import Role, User
-from bro.quality.calibration import CalibrationReport, calibration_report, rater_deviation
+from bro.quality.calibration import (
+    CalibrationReport, RaterComparison, RaterRecord, calibration_report, rater_record,
+)
 from bro.scoring import InvalidAudit, Rating, score_audit
 
 MIN_RATERS = 2
 
 
 def open_session(*, owner: User, reference: str, description: str, version: StandardVersion,
-                 participants: Sequence[User], at: datetime | None = None) -> CalibrationSession:
+                 participants: Sequence[User], benchmark: User | None = None,
+                 at: datetime | None = None) -> CalibrationSession:
     """Open a session on ``version`` and invite ``participants`` (two or more supervisors; may include
-    the owner)."""
+    the owner). ``benchmark`` (the owner or a named expert) rates blind like everyone else and is invited if
+    not already; the other raters are compared with the benchmark's ratings."""
     problems = {}
     unique = {user.id: user for user in participants}
+    if benchmark is not None:
+        unique.setdefault(benchmark.id, benchmark)
     if len(unique) < MIN_RATERS:
         problems["participant_ids"] = _("Invite at least %(n)d supervisors.", n=MIN_RATERS)
     elif any(not user.has_role(Role.supervisor) or not user.active for user in unique.values()):
@@ -43,7 +50,8 @@ def open_session(*, owner: User, reference: str, description: str, version: Stan
         raise AuditRefused([], problems)
     now = at or clock.utcnow()
     session = CalibrationSession(owner_id=owner.id, reference=reference.strip(), description=description.strip(),
-                                 standard_version_id=version.id, created_at=now)
+                                 standard_version_id=version.id, created_at=now,
+                                 benchmark_user_id=benchmark.id if benchmark is not None else None)
     session.participants = [CalibrationParticipant(user_id=user.id, invited_at=now) for user in unique.values()]
     db.session.add(session)
     db.session.flush()
@@ -108,7 +116,7 @@ def submitted_ratings(session: CalibrationSession) -> dict[int, dict[str, Calibr
 
 def session_report(session: CalibrationSession,
                    ratings: dict[int, dict[str, CalibrationRating]] | None = None) -> CalibrationReport | None:
-    """The comparison (per-step agreement, spread, Fleiss' kappa) once results are visible; else None."""
+    """The comparison (agreement, spread, kappa, AC1, alpha, benchmark) once results are visible; else None."""
     if not session.results_visible:
         return None
     ratings = submitted_ratings(session) if ratings is None else ratings
@@ -117,13 +125,14 @@ def session_report(session: CalibrationSession,
     version = session.standard_version
     return calibration_report(
         {rater: {key: row.rating for key, row in steps.items()} for rater, steps in ratings.items()},
-        step_specs(version), version.pass_score)
+        step_specs(version), version.pass_score, benchmark=session.benchmark_user_id)
 
 
 def sessions_for(user: User):
     """Sessions ``user`` owns or is invited to (admins: all), newest first."""
     query = (select(CalibrationSession)
              .options(selectinload(CalibrationSession.participants), selectinload(CalibrationSession.owner),
+                      selectinload(CalibrationSession.benchmark_user),
                       selectinload(CalibrationSession.standard_version).selectinload(StandardVersion.steps))
              .order_by(CalibrationSession.created_at.desc(), CalibrationSession.id.desc()))
     if not user.is_admin:
@@ -136,21 +145,34 @@ def sessions_for(user: User):
 class HistoryEntry:
     session: CalibrationSession
     report: CalibrationReport
-    score: float
-    deviation: float | None  # |own score - consensus score|
+    comparison: RaterComparison
+
+    @property
+    def score(self) -> Fraction:
+        return self.report.scores[self.comparison.rater]
+
+    @property
+    def reference_score(self) -> Fraction | None:
+        if self.comparison.score_difference is None:
+            return None
+        return self.score - self.comparison.score_difference
 
 
 @dataclass(frozen=True)
 class RaterSummary:
     user: User
-    sessions: int
-    average_deviation: float | None
+    record: RaterRecord
     entries: list[HistoryEntry]
+
+    @property
+    def sessions(self) -> int:
+        return self.record.sessions
 
 
 def calibration_history(viewer: User) -> list[RaterSummary]:
-    """Each supervisor's finished sessions among those ``viewer`` may see, with their score against the
-    session consensus and their average deviation (bro.quality.calibration.rater_deviation)."""
+    """Each supervisor's record over the finished sessions ``viewer`` may see ("grade the grader"): agreement
+    with the benchmark where the session had one (else the panel consensus), the mean score difference and
+    pass/fail agreement (bro.quality.calibration.rater_record). Newest session first."""
     sessions = [s for s in db.session.execute(sessions_for(viewer)).scalars().all() if s.results_visible]
     if not sessions:
         return []
@@ -163,16 +185,9 @@ def calibration_history(viewer: User) -> list[RaterSummary]:
     users = {p.user_id: p.user for s in sessions for p in s.participants}
     summaries = []
     for user_id, user in users.items():
-        entries = []
-        for s in sessions:
-            report = reports[s.id]
-            if report is None or user_id not in report.scores:
-                continue
-            score = report.scores[user_id]
-            deviation = None if report.consensus_score is None else abs(score - report.consensus_score)
-            entries.append(HistoryEntry(s, report, score, deviation))
+        entries = [HistoryEntry(s, reports[s.id], reports[s.id].comparisons[user_id]) for s in sessions
+                   if reports[s.id] is not None and user_id in reports[s.id].comparisons]
         if entries:
-            summaries.append(RaterSummary(
-                user=user, sessions=len(entries),
-                average_deviation=rater_deviation([e.report for e in entries], user_id), entries=entries))
+            summaries.append(RaterSummary(user=user, record=rater_record(e.comparison for e in entries),
+                                          entries=entries))
     return sorted(summaries, key=lambda s: s.user.name)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -21,7 +22,7 @@ from bro.models.audits import CalibrationSession
 from bro.models.curricula import Standard, StandardVersion
 from bro.models.people import Role, User
 from bro.pagination import paginate
-from bro.templating import register_nav
+from bro.templating import format_score, register_nav
 
 bp = Blueprint("calibration", __name__, url_prefix="/calibration", template_folder="templates")
 
@@ -33,7 +34,25 @@ def calibration_template_helpers():
             "rating_badges": {"met": "badge-ok", "partial": "badge-warn", "not_met": "badge-bad",
                               "na": "badge-muted"},
             "relationship_labels": RELATIONSHIP_LABELS, "rating_field_name": rating_field_name,
-            "note_field_name": note_field_name}
+            "note_field_name": note_field_name, "agreement_label": agreement_label,
+            "signed_points": signed_points}
+
+
+def agreement_label(value: float | None) -> str:
+    """A coefficient (kappa, AC1, alpha) with three decimals and the reader's decimal sign, or a dash."""
+    if value is None:
+        return "—"
+    return format_decimal(value, format="0.000").replace("-", "−")  # a true minus, as the score differences
+
+
+def signed_points(value) -> str:
+    """A score difference in points, rounded once like every score, with its sign (+2.5, −3.0, 0.0)."""
+    if value is None:
+        return "—"
+    shown = format_score(abs(value))
+    if shown == format_score(0):
+        return shown
+    return ("+" if value > 0 else "−") + shown
 
 
 def _visible_session(session_id: int) -> CalibrationSession:
@@ -67,6 +86,8 @@ def new():
         select(User).where(User.active.is_(True), User.role_rows.any(role=Role.supervisor))
         .order_by(User.name)).scalars().all()
     form.participant_ids.choices = [(u.id, u.name) for u in supervisors]
+    form.benchmark_id.choices = [(0, _("No benchmark: compare with the panel's consensus"))] + \
+        [(u.id, u.name) for u in supervisors]
     if request.method == "GET":
         form.participant_ids.data = [current_user.id] if current_user.has_role(Role.supervisor) else []
     problems = []
@@ -75,9 +96,11 @@ def new():
     if form.validate_on_submit():
         version = db.session.get(StandardVersion, form.standard_version_id.data)
         chosen = [u for u in supervisors if u.id in set(form.participant_ids.data or [])]
+        benchmark = next((u for u in supervisors if u.id == form.benchmark_id.data), None)
         try:
             session = ops.open_session(owner=current_user, reference=form.reference.data,
-                                       description=form.description.data, version=version, participants=chosen)
+                                       description=form.description.data, version=version, participants=chosen,
+                                       benchmark=benchmark)
         except AuditRefused as refusal:
             problems = list(refusal.problems)
             for name, message in refusal.field_problems.items():

@@ -4,8 +4,8 @@ Each supervisor audits their team's staff (Grace, who supervises both, audits so
 in skill; the B2C step `needs` drifts from ~10% to ~45% nonconforming over the last four weeks, so the
 improvement dashboards find a real signal. Some audits are acknowledged, three are disputed (one upheld
 with a new revision, one rejected, one open), one is corrected by its auditor, one is reopened by the admin
-and corrected, most interactions get customer outcomes that go with
-passing, and there are two calibration sessions (one complete, one waiting for Grace).
+and corrected, most interactions get customer outcomes that go with passing, and there are three calibration
+sessions (two complete, with the owner as benchmark rater, one waiting for Grace).
 
 Time is set explicitly: the clock is moved to each event's moment while the operation runs, so
 revisions, disputes and the retraining assignments they create carry their past dates.
@@ -254,12 +254,32 @@ def _demo_reopen(ctx: DemoContext, recorded, today: date) -> None:
 
 
 def _demo_calibration(ctx: DemoContext, b2c: StandardVersion, b2b: StandardVersion, today: date) -> None:
-    users, rng = ctx.users, ctx.rng
+    users = ctx.users
     raters = [users["sup_front"], users["sup_key"], users["sup_both"]]
+    # An earlier session where nearly every rating is "met": kappa near zero, AC1 high (the kappa paradox).
+    opened = datetime.combine(today - timedelta(days=41), time(10))
+    with _clock_at(opened):
+        routine = calibration_ops.open_session(
+            owner=users["sup_front"], reference="CAL-B2C-00", version=b2c, participants=raters,
+            benchmark=users["sup_front"],
+            description="Phone call, 4 minutes. A customer asks to move a delivery to Saturday. The agent greets, "
+                        "checks the order, offers two time slots, confirms by text message and thanks the "
+                        "customer.")
+    routine_ratings = {step.key: "met" for step in b2c.steps}
+    for offset, user in enumerate(raters):
+        ratings = dict(routine_ratings)
+        if offset == 2:
+            critical = {step.key for step in b2c.steps if step.critical}
+            split = next(step.key for step in reversed(b2c.steps) if step.key not in critical)
+            ratings[split] = "partial"
+        with _clock_at(opened + timedelta(hours=1 + offset * 3)):
+            calibration_ops.submit_ratings(routine, user, ratings)
+
     opened = datetime.combine(today - timedelta(days=20), time(9))
     with _clock_at(opened):
         complete = calibration_ops.open_session(
             owner=users["sup_front"], reference="CAL-B2C-01", version=b2c, participants=raters,
+            benchmark=users["sup_front"],
             description="Phone call, 6 minutes. The customer asks about upgrading their mobile plan. The agent "
                         "greets by name, asks how many people share the plan, recommends the family plan without "
                         "asking about budget, explains the price clearly but not the contract length, and "

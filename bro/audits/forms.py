@@ -228,6 +228,9 @@ class CalibrationSessionForm(FlaskForm):
         DataRequired(message=_l("Describe the interaction or paste its transcript.")), Length(max=20000)],
         render_kw={"rows": 10})
     participant_ids = CheckboxListField(_l("Raters (two or more supervisors)"), coerce=int)
+    benchmark_id = SelectField(_l("Benchmark rater"), coerce=int, default=0, description=_l(
+        "Optional: the owner or an expert whose ratings the others are compared with. The benchmark rates "
+        "blind too, and is invited as a rater."))
     submit = SubmitField(_l("Open session"))
 
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 
 from flask import current_app
 from bro.audits.text import _
@@ -28,7 +29,7 @@ from bro.models.audits import (
 )
 from bro.models.curricula import Course, CourseModule, ModuleStep, Standard, StandardVersion
 from bro.models.people import Role, User
-from bro.scoring import NONCONFORMING, InvalidAudit, Rating, StepSpec, score_audit
+from bro.scoring import NONCONFORMING, AuditScore, InvalidAudit, Rating, StepSpec, score_audit, score_key
 
 __all__ = [
     "ANSWERABLE", "AuditRefused", "ConcurrentChange", "FINAL", "NotAllowed", "acknowledge_audit", "can_audit",
@@ -94,8 +95,15 @@ def _score(version: StandardVersion, ratings: Mapping[str, str]):
             from None
 
 
-def _decimal_score(score: float) -> Decimal:
-    return Decimal(repr(score)).quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+def _score_columns(result: AuditScore) -> dict:
+    """The stored score: exact earned / possible sums, and the 3-decimal key truncated (bro.scoring.score_key)."""
+    return {"score_earned": _exact_decimal(result.earned), "score_possible": _exact_decimal(result.possible),
+            "score": score_key(result)}
+
+
+def _exact_decimal(value: Fraction) -> Decimal:
+    # Weights have 3 decimals and credits are halves: the sums have at most 4 decimals, so this is exact.
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("0.0001"))
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -243,7 +251,7 @@ def record_audit(*, auditor: User, staff: User, version: StandardVersion, relati
                   standard_version_id=version.id, relationship_kind=relationship, channel=channel,
                   interacted_on=interacted_on, interacted_at=interacted_at, customer_ref=customer_ref,
                   note=(note or "").strip() or None, created_at=now, revision_number=1,
-                  score=_decimal_score(result.score), passed=result.passed, status="recorded",
+                  **_score_columns(result), passed=result.passed, status="recorded",
                   revisions=[], disputes=[], events=[])  # empty collections: nothing to load for a new audit
     db.session.add(audit)
     db.session.flush()
@@ -290,7 +298,8 @@ def _revise(audit: Audit, *, kind: str, by: User, ratings: Mapping[str, str], re
     revision = _add_revision(audit, number=previous.number + 1, kind=kind, by=by, at=at or clock.utcnow(),
                              reason=reason, ratings=ratings, step_notes=step_notes, note=new_note, result=result)
     audit.revision_number = revision.number
-    audit.score = revision.score
+    audit.score, audit.score_earned, audit.score_possible = revision.score, revision.score_earned, \
+        revision.score_possible
     audit.passed = revision.passed
     _apply_current_revision(audit, revision, previous=previous)
     assign_retraining_for(audit, revision, assigned_by=by)
@@ -301,7 +310,7 @@ def _add_revision(audit: Audit, *, number: int, kind: str, by: User, at: datetim
                   ratings: Mapping[str, str], step_notes: Mapping[str, str | None] | None, note: str | None,
                   result) -> AuditRevision:
     revision = AuditRevision(audit_id=audit.id, number=number, kind=kind, created_by_id=by.id, created_at=at,
-                             reason=reason, score=_decimal_score(result.score), passed=result.passed, note=note)
+                             reason=reason, **_score_columns(result), passed=result.passed, note=note)
     revision.ratings = [
         AuditRating(step_key=step.key, rating=str(ratings[step.key]),
                     note=((step_notes or {}).get(step.key) or "").strip() or None)

@@ -143,7 +143,7 @@ def export():
         for audit in db.session.execute(query).scalars():
             yield [audit.id, audit.interacted_on.isoformat(), audit.staff.name, audit.team.name,
                    audit.auditor.name, audit.standard.key, audit.standard_version.number,
-                   audit.relationship_kind, audit.channel, audit.customer_ref, display_score(audit.score),
+                   audit.relationship_kind, audit.channel, audit.customer_ref, display_score(audit.exact_score),
                    "yes" if audit.passed else "no", audit.status, audit.revision_number,
                    "" if audit.csat is None else audit.csat, *flags(audit),
                    "" if audit.order_value is None else audit.order_value]
@@ -229,7 +229,7 @@ def new():
         else:
             # Read what the answer needs before the commit expires the objects (reloading them would open
             # a second transaction — on SQLite a second wait for the write lock).
-            message = _("Audit recorded: %(score)s — %(result)s.", score=format_score(audit.score),
+            message = _("Audit recorded: %(score)s — %(result)s.", score=format_score(audit.exact_score),
                         result=_("passed") if audit.passed else _("failed"))
             target = url_for("audits.show", audit_id=audit.id)
             if interaction is not None:

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 from typing import Any, Iterator
@@ -263,9 +264,18 @@ def parse_record(values: dict[str, Any], row: int, messages: Any = None) -> Inte
                           source_url=source_url, messages=parsed_messages)
 
 
+@contextmanager
+def _long_fields():
+    """The csv module's cell limit is process-wide: raise it for transcripts only while reading them."""
+    previous = csv.field_size_limit(MAX_FIELD_CHARS)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(previous)
+
+
 def _csv_rows(text: str, mapping: dict[str, str]) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
     """(row number, values, problem) per data row; the header is row 1."""
-    csv.field_size_limit(MAX_FIELD_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # an unclosed quote is an error, not a merge
     try:
         header = next(reader)
@@ -347,10 +357,11 @@ def read_interactions(text: str, fmt: str, mapping: dict[str, str] | None = None
             if len(rows) + len(problems) > MAX_ROWS:
                 break
     else:
-        for number, values, problem in _csv_rows(text, mapping):
-            add(number, values, problem)
-            if len(rows) + len(problems) > MAX_ROWS:
-                break
+        with _long_fields():
+            for number, values, problem in _csv_rows(text, mapping):
+                add(number, values, problem)
+                if len(rows) + len(problems) > MAX_ROWS:
+                    break
     if len(rows) + len(problems) > MAX_ROWS:
         problems.append(RowProblem(last_row, _("too many interactions: import at most %(n)d at a time.",
                                                n=MAX_ROWS), kind))

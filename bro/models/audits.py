@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from fractions import Fraction
 
 from sqlalchemy import (
     Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, SmallInteger, String, Text, UniqueConstraint, text,
@@ -25,6 +26,7 @@ from bro import clock
 from bro.models.base import Base
 from bro.models.curricula import Standard, StandardVersion
 from bro.models.people import Team, User
+from bro.scoring import exact_score
 
 CHANNELS = ("phone", "email", "chat", "in_person", "meeting")
 RELATIONSHIPS = ("b2c", "b2b")
@@ -71,6 +73,12 @@ class Audit(Base):
 
     # Current revision (pointer + its result, copied for lists and filters).
     revision_number: Mapped[int] = mapped_column(Integer, default=1)
+    # The score exactly: 100 x score_earned / score_possible (sums of weight x credit and of applicable weights;
+    # weights have 3 decimals and credits halves, so 4 decimals hold them exactly). Show it with
+    # format_score(audit.exact_score). ``score`` is bro.scoring.score_key: the same score truncated to
+    # 3 decimals, for SQL sorting, filters and sums; it rounds for display to the same one decimal.
+    score_earned: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+    score_possible: Mapped[Decimal] = mapped_column(Numeric(14, 4))
     score: Mapped[Decimal] = mapped_column(Numeric(6, 3))
     passed: Mapped[bool] = mapped_column(Boolean)
 
@@ -95,6 +103,10 @@ class Audit(Base):
         back_populates="audit", order_by="AuditRevision.number")
     disputes: Mapped[list[Dispute]] = relationship(back_populates="audit", order_by="Dispute.raised_at")
     events: Mapped[list[AuditEvent]] = relationship(back_populates="audit", order_by="AuditEvent.number")
+
+    @property
+    def exact_score(self) -> Fraction | None:
+        return exact_score(self.score_earned, self.score_possible)
 
     @property
     def current_revision(self) -> AuditRevision:
@@ -126,13 +138,19 @@ class AuditRevision(Base):
     created_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
     reason: Mapped[str | None] = mapped_column(Text)  # why this revision exists (None for the original)
-    score: Mapped[Decimal] = mapped_column(Numeric(6, 3))
+    score_earned: Mapped[Decimal] = mapped_column(Numeric(14, 4))  # exact, as on Audit
+    score_possible: Mapped[Decimal] = mapped_column(Numeric(14, 4))
+    score: Mapped[Decimal] = mapped_column(Numeric(6, 3))  # bro.scoring.score_key of the exact score
     passed: Mapped[bool] = mapped_column(Boolean)
     note: Mapped[str | None] = mapped_column(Text)  # the overall note as of this revision
 
     audit: Mapped[Audit] = relationship(back_populates="revisions")
     created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
     ratings: Mapped[list[AuditRating]] = relationship(back_populates="revision", lazy="selectin")
+
+    @property
+    def exact_score(self) -> Fraction | None:
+        return exact_score(self.score_earned, self.score_possible)
 
     @property
     def ratings_by_step(self) -> dict[str, AuditRating]:
@@ -187,7 +205,7 @@ class AuditWeek(Base):
     week_start: Mapped[date] = mapped_column(Date, primary_key=True)
     audits: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
-    score_sum: Mapped[Decimal] = mapped_column(Numeric(14, 3), default=0)
+    score_sum: Mapped[Decimal] = mapped_column(Numeric(14, 3), default=0)  # sum of Audit.score (score keys)
 
 
 class AuditStepWeek(Base):
@@ -295,8 +313,12 @@ class CalibrationSession(Base):
     standard_version_id: Mapped[int] = mapped_column(ForeignKey("standard_versions.id"))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # The benchmark rater (the owner or a named expert): a participant who rates blind like the others, whose
+    # ratings the others are compared with. None: compare with the panel's consensus.
+    benchmark_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    benchmark_user: Mapped[User | None] = relationship(foreign_keys=[benchmark_user_id])
     standard_version: Mapped[StandardVersion] = relationship(foreign_keys=[standard_version_id])
     participants: Mapped[list[CalibrationParticipant]] = relationship(
         back_populates="session", order_by="CalibrationParticipant.invited_at", lazy="selectin")

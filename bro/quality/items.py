@@ -3,38 +3,49 @@
 For each question:
 
 * ``difficulty`` — share of attempts answering it correctly (higher = easier).
-* ``discrimination`` — point-biserial correlation between answering this item
-  correctly (1/0) and the *rest score*: the number of the attempt's other
-  questions answered correctly. Leaving the item out of the total (the
-  "corrected" item-total correlation) stops an item from correlating with
-  itself, which inflates the plain item-total correlation on short quizzes.
-  None when either side has no variance.
-* ``upper_lower_index`` — Kelley's D: share correct in the upper 27% of
-  attempts by ``total_score`` minus share correct in the lower 27%. The group
-  size is 27% of the attempts answering the item, rounded half up, at least 1
-  and at most half; ties in ``total_score`` keep input order. None with fewer
-  than two attempts.
+* ``discrimination`` — item–rest point-biserial correlation: the Pearson
+  correlation (numpy) between answering this item correctly (1/0) and the
+  *rest score*, the points the attempt earned on its other questions.
+  Leaving the item out of the total (the "corrected" item-total correlation)
+  stops an item from correlating with itself; counting points rather than
+  questions weighs a 3-point question as the quiz does. None when either side
+  has no variance.
+* ``upper_lower_index`` — Kelley's D: share correct in the upper 27 % of
+  attempts by total score minus share correct in the lower 27 %. The group
+  size g is 27 % of the attempts answering the item, rounded half up, at
+  least 1 and at most half. Attempts tied at a cut-off score share the
+  remaining places by fractional weight: if 3 attempts tie for the last 2
+  places, each counts 2/3. So D never depends on the order of the attempts.
+  None with fewer than two attempts.
 * ``option_counts`` — how often each option was chosen (multi-select answers
   count every option chosen).
-* ``flags`` — ``too_easy`` (difficulty > 0.9), ``too_hard`` (< 0.2),
-  ``negative_discrimination`` (discrimination < 0).
+* ``flags`` — ``too_easy``, ``too_hard``, ``negative_discrimination`` by the
+  thresholds in :data:`FLAG_THRESHOLDS` (the page draws the same numbers), and
+  only with at least ``FLAG_THRESHOLDS.min_attempts`` attempts: below that the
+  figures are shown without flags (``judged`` is False), because with n = 9 a
+  negative correlation is as likely noise as a broken question.
 """
 
 from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 __all__ = [
+    "FLAG_THRESHOLDS",
     "NEGATIVE_DISCRIMINATION",
     "TOO_EASY",
     "TOO_HARD",
     "AttemptItems",
+    "FlagThresholds",
     "ItemStats",
+    "WrongAnswer",
+    "common_wrong_answers",
     "item_analysis",
+    "upper_lower_index",
 ]
 
 TOO_EASY = "too_easy"
@@ -45,13 +56,36 @@ _GROUP_SHARE = Fraction(27, 100)
 
 
 @dataclass(frozen=True)
+class FlagThresholds:
+    """When a question is flagged. The one place these numbers live: the
+    statistics use them and the item analysis page draws and explains them."""
+
+    #: fewer attempts than this: figures only, no flags ("too few attempts to judge")
+    min_attempts: int = 30
+    #: difficulty strictly above this is "too easy"
+    too_easy_above: float = 0.9
+    #: difficulty strictly below this is "too hard"
+    too_hard_below: float = 0.2
+    #: item–rest correlation strictly below this is "negative discrimination"
+    discrimination_below: float = 0.0
+
+
+FLAG_THRESHOLDS = FlagThresholds()
+
+#: how many wrong answers per text or number question the page lists
+WRONG_ANSWERS_SHOWN = 5
+
+
+@dataclass(frozen=True)
 class AttemptItems:
     """One submitted attempt: its total score, whether each question was
-    answered correctly, and the option ids chosen per choice question."""
+    answered correctly, the option ids chosen per choice question, and the
+    points earned per question (default: 1 for a correct answer, 0 otherwise)."""
 
     total_score: float
     items: Mapping[Hashable, bool]
     chosen: Mapping[Hashable, Sequence[Hashable]] = field(default_factory=dict)
+    points: Mapping[Hashable, float] | None = None
 
 
 @dataclass(frozen=True)
@@ -63,39 +97,81 @@ class ItemStats:
     upper_lower_index: float | None
     option_counts: Mapping[Hashable, int]
     flags: tuple[str, ...]
+    #: False below FLAG_THRESHOLDS.min_attempts: the figures are not evidence enough to flag
+    judged: bool = True
+
+
+@dataclass(frozen=True)
+class WrongAnswer:
+    """A wrong answer as the scorer compared it (``normalized``), shown as its
+    most common spelling (``shown``), with how many gave it."""
+
+    normalized: str
+    shown: str
+    count: int
 
 
 def _correlation(xs: Sequence[float], ys: Sequence[float]) -> float | None:
-    n = len(xs)
-    if n < 2:
+    """Pearson correlation by numpy (with a 1/0 variable: the point-biserial)."""
+    if len(xs) < 2 or min(xs) == max(xs) or min(ys) == max(ys):  # no variance: undefined
         return None
-    mean_x, mean_y = math.fsum(xs) / n, math.fsum(ys) / n
-    sxx = math.fsum((x - mean_x) ** 2 for x in xs)
-    syy = math.fsum((y - mean_y) ** 2 for y in ys)
-    if sxx == 0 or syy == 0:
-        return None
-    sxy = math.fsum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys))
-    return sxy / math.sqrt(sxx * syy)
+    import numpy as np
+
+    x = np.asarray(xs, dtype=float)
+    y = np.asarray(ys, dtype=float)
+    x = x - x.mean()
+    y = y - y.mean()
+    return float(x @ y) / math.sqrt(float(x @ x) * float(y @ y))
 
 
-def _upper_lower_index(scored: Sequence[tuple[float, bool]]) -> float | None:
+def _group_size(n: int) -> int:
+    return min(n // 2, max(1, math.floor(_GROUP_SHARE * n + Fraction(1, 2))))
+
+
+def _group_correct(scored: Sequence[tuple[float, bool]], size: int, *, top: bool) -> Fraction:
+    """Correct answers in the ``size`` lowest (or highest) scores, attempts tied
+    at the cut-off weighted by the share of places left for them."""
+    by_score: dict[float, list[int]] = {}
+    for score, correct in scored:
+        counts = by_score.setdefault(score, [0, 0])
+        counts[0] += 1
+        counts[1] += bool(correct)
+    remaining, total = size, Fraction(0)
+    for score in sorted(by_score, reverse=top):
+        attempts, correct = by_score[score]
+        if attempts <= remaining:
+            total += correct
+            remaining -= attempts
+        else:
+            total += Fraction(correct * remaining, attempts)
+            remaining = 0
+        if remaining == 0:
+            break
+    return total
+
+
+def upper_lower_index(scored: Sequence[tuple[float, bool]]) -> float | None:
+    """Kelley's D from (total score, correct) pairs; order-independent (ties
+    at a cut-off share its places by fractional weight)."""
     n = len(scored)
     if n < 2:
         return None
-    group = min(n // 2, max(1, math.floor(_GROUP_SHARE * n + Fraction(1, 2))))
-    ranked = sorted(scored, key=lambda pair: pair[0])  # stable: ties keep input order
-    lower = sum(correct for _, correct in ranked[:group])
-    upper = sum(correct for _, correct in ranked[-group:])
-    return (upper - lower) / group
+    size = _group_size(n)
+    upper = _group_correct(scored, size, top=True)
+    lower = _group_correct(scored, size, top=False)
+    return float((upper - lower) / size)
 
 
-def _flags(difficulty: float, discrimination: float | None) -> tuple[str, ...]:
+def _flags(n: int, difficulty: float, discrimination: float | None,
+           thresholds: FlagThresholds) -> tuple[str, ...]:
+    if n < thresholds.min_attempts:
+        return ()
     flags = []
-    if difficulty > 0.9:
+    if difficulty > thresholds.too_easy_above:
         flags.append(TOO_EASY)
-    if difficulty < 0.2:
+    if difficulty < thresholds.too_hard_below:
         flags.append(TOO_HARD)
-    if discrimination is not None and discrimination < 0:
+    if discrimination is not None and discrimination < thresholds.discrimination_below:
         flags.append(NEGATIVE_DISCRIMINATION)
     return tuple(flags)
 
@@ -107,36 +183,64 @@ def _sorted_counts(counter: Counter) -> dict[Hashable, int]:
         return dict(counter)
 
 
-def item_analysis(responses: Sequence[AttemptItems]) -> list[ItemStats]:
+def item_analysis(responses: Sequence[AttemptItems],
+                  thresholds: FlagThresholds = FLAG_THRESHOLDS) -> list[ItemStats]:
     """Statistics per question, in order of first appearance."""
-    questions: dict[Hashable, None] = {}
+    # One pass over the attempts, collecting each question's columns.
+    correct_of: dict[Hashable, list[float]] = {}
+    rest_of: dict[Hashable, list[float]] = {}
+    total_of: dict[Hashable, list[float]] = {}
+    options_of: dict[Hashable, Counter] = {}
     for attempt in responses:
-        questions.update(dict.fromkeys(attempt.items))
+        earned = attempt.points
+        if earned is None:
+            earned = {q: (1.0 if ok else 0.0) for q, ok in attempt.items.items()}
+        attempt_points = math.fsum(earned.values())
+        chosen = attempt.chosen
+        for question, ok in attempt.items.items():
+            if question not in correct_of:
+                correct_of[question], rest_of[question], total_of[question] = [], [], []
+                options_of[question] = Counter()
+            correct_of[question].append(1.0 if ok else 0.0)
+            rest_of[question].append(attempt_points - float(earned.get(question) or 0))
+            total_of[question].append(attempt.total_score)
+            if question in chosen:
+                options_of[question].update(chosen[question])
 
     stats = []
-    for question in questions:
-        answered = [a for a in responses if question in a.items]
-        correct = [1.0 if a.items[question] else 0.0 for a in answered]
-        rest = [
-            float(sum(1 for q, ok in a.items.items() if ok and q != question))
-            for a in answered
-        ]
-        difficulty = math.fsum(correct) / len(answered)
-        discrimination = _correlation(correct, rest)
-        options: Counter = Counter()
-        for attempt in answered:
-            options.update(attempt.chosen.get(question, ()))
+    for question, correct in correct_of.items():
+        n = len(correct)
+        difficulty = math.fsum(correct) / n
+        discrimination = _correlation(correct, rest_of[question])
         stats.append(
             ItemStats(
                 question=question,
-                n=len(answered),
+                n=n,
                 difficulty=difficulty,
                 discrimination=discrimination,
-                upper_lower_index=_upper_lower_index(
-                    [(a.total_score, bool(a.items[question])) for a in answered]
-                ),
-                option_counts=_sorted_counts(options),
-                flags=_flags(difficulty, discrimination),
+                upper_lower_index=upper_lower_index(list(zip(total_of[question], map(bool, correct)))),
+                option_counts=_sorted_counts(options_of[question]),
+                flags=_flags(n, difficulty, discrimination, thresholds),
+                judged=n >= thresholds.min_attempts,
             )
         )
     return stats
+
+
+def common_wrong_answers(answers: Iterable[tuple[str, str, int]],
+                         limit: int = WRONG_ANSWERS_SHOWN) -> list[WrongAnswer]:
+    """The ``limit`` most common wrong answers from (normalized, as typed,
+    count) triples: answers the scorer treats alike are counted together and
+    shown by their most common spelling. Ties: the lower normalized text first."""
+    totals: Counter[str] = Counter()
+    spellings: dict[str, Counter[str]] = {}
+    for normalized, shown, count in answers:
+        if not normalized:
+            continue
+        totals[normalized] += count
+        spellings.setdefault(normalized, Counter())[shown] += count
+    ranked = sorted(totals.items(), key=lambda item: (-item[1], item[0]))[:limit]
+    return [
+        WrongAnswer(normalized, min(spellings[normalized].items(), key=lambda s: (-s[1], s[0]))[0], count)
+        for normalized, count in ranked
+    ]

@@ -1,12 +1,13 @@
 """What the training pages show, read in a bounded number of queries per page."""
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import groupby
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import Float, Text, case, cast, func, literal, select, type_coerce
 from sqlalchemy.orm import joinedload, selectinload
 
 from bro.curricula import Quiz
@@ -15,7 +16,8 @@ from bro.models.curricula import Course, CourseModule, CourseVersion, StandardVe
 from bro.models.people import Role, Team, User, UserRole
 from bro.models.training import Assignment, AttemptAnswer, Certificate, LessonRead, QuizAttempt
 from bro.quality import item_analysis
-from bro.quality.items import AttemptItems, ItemStats
+from bro.curricula.questions import normalize_text_answer
+from bro.quality.items import AttemptItems, ItemStats, WrongAnswer, common_wrong_answers
 from bro.training.operations import Progress
 from bro.training.text import text
 
@@ -324,37 +326,87 @@ class ItemReport:
     attempts: int
     passed: int
     items: list[tuple[object, ItemStats | None]]  # (Question, stats)
+    all_attempts: bool = False  # False: each person's first submitted attempt at this quiz version only
+    wrong_answers: dict[str, list[WrongAnswer]] = field(default_factory=dict)  # short_text and numeric questions
 
 
-def item_report(module: CourseModule) -> ItemReport:
-    """Item analysis of one quiz version: every submitted attempt at exactly this module row.
+#: Question types whose typed answers the page lists when wrong.
+TYPED_ANSWER_TYPES = ("short_text", "numeric")
 
-    Reads plain rows (attempt, score, passed, question, correct, response), not ORM objects: a popular
-    quiz has tens of thousands of attempts, and the statistics need each attempt's answers.
+
+def _typed_answer_key(question_type: str, text: str) -> str:
+    """A wrong answer as the scorer compares it: text trimmed, spaces collapsed and case-folded; a number with
+    its spaces removed (so "3 000" and "3000" count together, while "3,000" stays visible as typed)."""
+    if question_type == "short_text":
+        return normalize_text_answer(text)
+    return "".join(text.split())
+
+
+def item_report(module: CourseModule, all_attempts: bool = False) -> ItemReport:
+    """Item analysis of one quiz version: by default each person's first submitted attempt at exactly this module
+    row (retakes are practice on known questions); ``all_attempts`` takes every submitted attempt.
+
+    Reads plain rows (attempt, score, passed, question, correct, points, response), not ORM objects: a popular
+    quiz has tens of thousands of attempts, and the statistics need each attempt's answers. Wrong typed answers
+    are grouped and counted in SQL.
     """
     quiz = Quiz.from_dict(module.quiz, module.course_version.language)
     choice_questions = {q.id for q in quiz.questions if q.options}
+    typed_questions = {q.id: q.type for q in quiz.questions if q.type in TYPED_ANSWER_TYPES}
+    attempt_filter = [QuizAttempt.module_id == module.id, QuizAttempt.submitted_at.is_not(None)]
+    if not all_attempts:
+        first = (select(func.min(QuizAttempt.id)).where(*attempt_filter).group_by(QuizAttempt.user_id)
+                 .scalar_subquery())
+        attempt_filter.append(QuizAttempt.id.in_(first))
     # Core rows through the session's connection (no ORM loading); responses only where options are counted.
     response = case((AttemptAnswer.question_key.in_(choice_questions), AttemptAnswer.response), else_=None) \
         if choice_questions else literal(None, AttemptAnswer.response.type)
     rows = db.session.connection().execute(
-        select(QuizAttempt.id, QuizAttempt.score, QuizAttempt.passed, AttemptAnswer.question_key,
-               AttemptAnswer.correct, response)
+        # Scores and points as floats straight from the driver: no Decimal per row (the statistics are floats).
+        select(QuizAttempt.id, type_coerce(QuizAttempt.score, Float), QuizAttempt.passed, AttemptAnswer.question_key,
+               AttemptAnswer.correct, type_coerce(AttemptAnswer.points, Float), response)
         .join(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
-        .where(QuizAttempt.module_id == module.id, QuizAttempt.submitted_at.is_not(None))
+        .where(*attempt_filter)
         .order_by(QuizAttempt.id)
     )
     responses: list[AttemptItems] = []
     passed = 0
     for attempt_id, group in groupby(rows, key=lambda row: row[0]):
-        items, chosen, score, attempt_passed = {}, {}, 0.0, False
-        for _id, score_value, passed_value, question_key, correct, response in group:
-            score, attempt_passed = float(score_value or 0), bool(passed_value)
+        items, chosen, points, score, attempt_passed = {}, {}, {}, 0.0, False
+        for _id, score_value, passed_value, question_key, correct, earned, response in group:
+            score, attempt_passed = score_value or 0.0, bool(passed_value)
             items[question_key] = correct
+            points[question_key] = earned or 0.0
             if question_key in choice_questions and response is not None:
                 chosen[question_key] = response if isinstance(response, list) else [response]
         passed += attempt_passed
-        responses.append(AttemptItems(total_score=score, items=items, chosen=chosen))
+        responses.append(AttemptItems(total_score=score, items=items, chosen=chosen, points=points))
     stats = {s.question: s for s in item_analysis(responses)}
     return ItemReport(module, quiz, len(responses), passed,
-                      [(question, stats.get(question.id)) for question in quiz.questions])
+                      [(question, stats.get(question.id)) for question in quiz.questions], all_attempts,
+                      _wrong_answers(typed_questions, attempt_filter) if responses else {})
+
+
+def _wrong_answers(typed_questions: dict[str, str], attempt_filter: list) -> dict[str, list[WrongAnswer]]:
+    """The five most common wrong answers per short_text / numeric question, counted in SQL by exact text and
+    merged in Python where the scorer treats them alike."""
+    if not typed_questions:
+        return {}
+    as_text = cast(AttemptAnswer.response, Text)
+    rows = db.session.execute(
+        select(AttemptAnswer.question_key, as_text, func.count())
+        .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
+        .where(*attempt_filter, AttemptAnswer.question_key.in_(typed_questions), AttemptAnswer.correct.is_(False))
+        .group_by(AttemptAnswer.question_key, as_text))
+    given: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for question_key, raw, count in rows:
+        try:
+            value = json.loads(raw) if raw is not None else None
+        except ValueError:
+            value = raw
+        if value is None or isinstance(value, (list, dict)):
+            continue
+        text_value = str(value)
+        given[question_key].append((_typed_answer_key(typed_questions[question_key], text_value),
+                                    text_value.strip(), int(count)))
+    return {key: common_wrong_answers(answers) for key, answers in given.items()}

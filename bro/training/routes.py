@@ -28,6 +28,7 @@ from bro.training.operations import (
     AttemptLimitReached, ModuleNotInForce, NoQuiz, assign_course, attempt_score_display, current_module,
     expire_certificates, mark_lesson_read, record_submission, start_attempt,
 )
+from bro.quality.items import FLAG_THRESHOLDS
 from bro.templating import format_score, register_nav
 
 SUBMIT_RETRIES = 6
@@ -340,5 +341,6 @@ def item_analysis(module_id: int):
     ).scalar_one_or_none()
     if module is None or module.quiz is None:
         abort(404)
-    return render_template("training/item_analysis.html", report=queries.item_report(module), module=module,
-                           version=module.course_version)
+    all_attempts = request.args.get("attempts") == "all"
+    return render_template("training/item_analysis.html", report=queries.item_report(module, all_attempts),
+                           module=module, version=module.course_version, thresholds=FLAG_THRESHOLDS)

@@ -108,9 +108,16 @@ def test_calibration_results_and_history_pages(page, log_in):
     screenshot(page, "calibration-sessions-en")
     page.get_by_role("link", name="CAL-B2C-01").click()
     assert page.locator("[data-kappa]").is_visible()
+    assert page.locator("[data-ac1]").is_visible() and page.locator("[data-alpha]").is_visible()
+    assert page.locator("[data-off-benchmark]").count() > 0  # Siti Rahma is the benchmark rater
     screenshot(page, "calibration-results-en")
+    page.get_by_role("link", name="Calibration", exact=True).first.click()
+    page.get_by_role("link", name="CAL-B2C-00").click()
+    assert page.locator("[data-kappa-paradox]").is_visible()  # all "met" but one: AC1 high, kappa below 0
+    screenshot(page, "calibration-kappa-paradox-en")
     page.goto("/calibration/history")
     assert page.get_by_role("link", name="Siti Rahma").is_visible()
+    assert page.locator("[data-mean-difference]").count() == 3
     screenshot(page, "calibration-history-en")
 
 

@@ -215,3 +215,40 @@ def test_any_valid_audit_scores_between_0_and_100_and_passes_by_the_rules(rows, 
     assert 0.0 <= result.score <= 100.0
     assert result.passed == (result.score >= pass_score and not result.critical_failed)
     assert set(result.critical_failed) <= set(result.nonconforming)
+
+
+# --- one rounding: exact scores, the truncated SQL key ----------------------------------------------------------
+
+from fractions import Fraction as _Fraction  # noqa: E402
+
+from bro.scoring import exact_score, score_key  # noqa: E402
+
+
+def test_ninety_one_and_ten_show_95_0_from_the_exact_score():
+    result = score_audit([StepSpec("big", 91), StepSpec("small", 10)], {"big": "met", "small": "partial"}, 80)
+    assert (result.earned, result.possible, result.exact) == (96, 101, _Fraction(9600, 101))
+    assert result.display == display_score(result.exact) == "95.0"
+
+
+@pytest.mark.parametrize("value, shown", [
+    (_Fraction(1901, 20), "95.1"),  # exactly 95.05: half-up
+    (_Fraction(9600, 101), "95.0"),  # 95.0495...
+    (_Fraction(-1, 20), "-0.1"),  # half away from zero
+    (_Fraction(-1, 100), "0.0"),  # never "-0.0"
+])
+def test_display_of_an_exact_fraction_rounds_half_up_once(value, shown):
+    assert display_score(value) == shown
+
+
+@pytest.mark.parametrize("value", [_Fraction(9600, 101), _Fraction(1901, 20), _Fraction(200, 3), _Fraction(1, 7),
+                                   _Fraction(100), _Fraction(0), _Fraction(189999, 2000)])
+def test_the_truncated_score_key_rounds_for_display_like_the_exact_score(value):
+    assert display_score(score_key(value)) == display_score(value)
+    assert _Fraction(score_key(value)) <= value < _Fraction(score_key(value)) + _Fraction(1, 1000)
+
+
+def test_exact_score_from_stored_sums():
+    from decimal import Decimal
+
+    assert exact_score(Decimal("96.0000"), Decimal("101.0000")) == _Fraction(9600, 101)
+    assert exact_score(Decimal("0"), Decimal("0")) is None

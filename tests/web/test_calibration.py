@@ -113,3 +113,68 @@ def test_calibration_history_shows_average_deviation_from_consensus(client, logi
     page = client.get(f"/calibration/history?user={raters['C'].id}").get_data(as_text=True)
     # C scored 50.0 against a consensus of 66.7: deviation 16.7; B 8.3; A 0.0
     assert "16.7" in page and "8.3" in page and "0.0" in page
+
+
+# --- beyond kappa: AC1 and alpha on the page, the benchmark rater, each supervisor's record ---------------------
+
+EIGHT = tuple((f"k{i}", 1, False) for i in range(8))
+ALL_MET = {f"k{i}": "met" for i in range(8)}
+
+
+def test_kappa_paradox_page_shows_high_ac1_beside_negative_kappa(client, login, factory):
+    team = factory.team()
+    raters = {name: factory.supervisor(team, name=f"Rater {name}") for name in "ABC"}
+    version = factory.audit_standard(EIGHT, pass_score=80)
+    session = _open(client, login, raters, version)
+    _rate(client, login, raters["A"], session, ALL_MET)
+    _rate(client, login, raters["B"], session, ALL_MET)
+    _rate(client, login, raters["C"], session, {**ALL_MET, "k7": "partial"})
+    page = client.get(f"/calibration/{session.id}").get_data(as_text=True)
+    assert "data-kappa>−0.043<" in page  # seven steps met by all, one 2–1 split
+    assert "data-ac1>0.914<" in page
+    assert "data-observed>92%<" in page
+    assert "data-alpha>" in page and "data-kappa-paradox" in page
+    assert "data-pass-fail>100%<" in page  # 100, 100, 93.75: everyone passes
+
+
+def test_a_benchmark_rater_is_invited_and_everyone_is_compared_with_them(client, login, panel):
+    raters, version = panel
+    _switch(client, login, raters["A"])
+    response = client.post("/calibration/new", data={
+        "standard_version_id": str(version.id), "reference": "CAL-B", "description": "A call about a late parcel.",
+        "participant_ids": [str(raters["A"].id), str(raters["C"].id)], "benchmark_id": str(raters["B"].id)})
+    assert response.status_code == 302, response.data[:2000]
+    session = db.session.execute(select(CalibrationSession).where(CalibrationSession.reference == "CAL-B")).scalar_one()
+    assert session.benchmark_user_id == raters["B"].id
+    assert {p.user_id for p in session.participants} == {u.id for u in raters.values()}  # B invited to rate blind
+    for name in "ABC":
+        _rate(client, login, raters[name], session, RATINGS[name])
+    page = client.get(f"/calibration/{session.id}").get_data(as_text=True)
+    # B (benchmark) 75.0; A 66.7 is −8.3 from it and differs on s4; C 50.0 is −25.0 and differs on s2 and s4
+    assert "Difference from the benchmark (points)" in page
+    assert "−8.3" in page and "−25.0" in page
+    assert page.count("data-off-benchmark") == 3
+
+
+def test_each_supervisors_record_pools_their_sessions_against_the_benchmark(client, login, panel):
+    raters, version = panel
+    _switch(client, login, raters["A"])
+    client.post("/calibration/new", data={
+        "standard_version_id": str(version.id), "reference": "CAL-R", "description": "A complaint by email.",
+        "participant_ids": [str(u.id) for u in raters.values()], "benchmark_id": str(raters["B"].id)})
+    session = db.session.execute(select(CalibrationSession).where(CalibrationSession.reference == "CAL-R")).scalar_one()
+    for name in "ABC":
+        _rate(client, login, raters[name], session, RATINGS[name])
+    page = client.get(f"/calibration/history?user={raters['C'].id}").get_data(as_text=True)
+    assert "Calibration records" in page
+    assert "benchmark (Rater B)" in page  # C's session compared with B
+    assert "−25.0" in page and "50%" in page  # C agrees with B on s1 and s3 of 4 steps
+
+
+def test_the_benchmark_must_be_an_active_supervisor(client, login, panel, factory):
+    raters, version = panel
+    _switch(client, login, raters["A"])
+    response = client.post("/calibration/new", data={
+        "standard_version_id": str(version.id), "reference": "CAL-X", "description": "x",
+        "participant_ids": [str(u.id) for u in raters.values()], "benchmark_id": "999999"})
+    assert response.status_code == 400

@@ -343,7 +343,7 @@ def test_item_analysis_is_per_version(client, login, course, factory, team, staf
     new = module_of(changed, "basics")
     login(factory.trainer())
     assert "Nobody has submitted" in html(client.get(f"/learning/items/{new.id}"))
-    assert "1</span><span class=\"kpi-label\">submitted attempts" in html(client.get(f"/learning/items/{old.id}"))
+    assert "1</span><span class=\"kpi-label\">first attempts" in html(client.get(f"/learning/items/{old.id}"))
 
 
 def test_supervisor_home_counts_open_and_overdue_assignments_of_own_teams(client, login, staff, course, factory,
@@ -374,3 +374,55 @@ def test_an_overdue_retraining_outranks_an_earlier_pass_in_the_matrix(client, lo
     page = html(client.get(f"/learning/teams?team={team.id}&course={course.id}"))
     cells = re.findall(r'class="status status-(\w+)"', re.search(r"Sam Learner</th>(.*?)</tr>", page, re.S).group(1))
     assert cells == ["overdue", "not_started", "not_started"]
+
+
+# --- item analysis: first attempts, evidence before flags, wrong typed answers ---------------------------------
+
+
+def _attempt(person, module, responses):
+    return submit_attempt(start_attempt(person, module), responses)
+
+
+def test_item_analysis_uses_first_attempts_unless_all_are_asked_for(client, login, course, factory, team):
+    basics = module_of(course, "basics")
+    good = correct_responses(basics)
+    person = factory.staff(team=team, name="Retaker")
+    _attempt(person, basics, {})
+    _attempt(person, basics, good)
+    login(factory.trainer())
+    first = html(client.get(f"/learning/items/{basics.id}"))
+    assert "1</span><span class=\"kpi-label\">first attempts" in first
+    assert re.search(r'id="item-q-tf">.*?>0%<', first, re.S)  # the first attempt was blank
+    every = html(client.get(f"/learning/items/{basics.id}?attempts=all"))
+    assert "2</span><span class=\"kpi-label\">submitted attempts" in every
+    assert re.search(r'id="item-q-tf">.*?>50%<', every, re.S)
+
+
+def test_item_analysis_shows_figures_without_flags_below_thirty_attempts(client, login, course, factory, team):
+    basics = module_of(course, "basics")
+    good = correct_responses(basics)
+    for number in range(9):  # n = 9: q-tf right only for the weakest attempts -> negative discrimination
+        person = factory.staff(team=team, name=f"Few {number}")
+        responses = {"q-tf": good["q-tf"]} if number < 3 else {q: v for q, v in good.items() if q != "q-tf"}
+        _attempt(person, basics, responses)
+    login(factory.trainer())
+    page = html(client.get(f"/learning/items/{basics.id}"))
+    row = re.search(r'id="item-q-tf">(.*?)</tr>', page, re.S).group(1)
+    assert "-" in row and "too few attempts to judge" in row
+    assert "negative discrimination" not in row and "badge-bad" not in row
+    assert "from 30 answers on" in page  # the threshold the code uses, stated on the page
+
+
+def test_item_analysis_lists_the_most_common_wrong_typed_answers(client, login, course, factory, team):
+    basics = module_of(course, "basics")
+    typed = ["3,000", "3,000", " 3,000", "30", "Rumour", "rumour ", "gossip"]
+    for number, answer in enumerate(typed):
+        person = factory.staff(team=team, name=f"Typist {number}")
+        _attempt(person, basics, {"q-num": answer if answer[0] in " 3" else "", "q-text": answer})
+    login(factory.trainer())
+    page = html(client.get(f"/learning/items/{basics.id}"))
+    numbers = re.search(r'data-wrong-answers="q-num">(.*?)</ul>', page, re.S).group(1)
+    assert re.findall(r'option-count">(\d+)<.*?<code>(.*?)</code>', numbers, re.S) == [("3", "3,000"), ("1", "30")]
+    texts = re.search(r'data-wrong-answers="q-text">(.*?)</ul>', page, re.S).group(1)
+    shown = re.findall(r'option-count">(\d+)<.*?<code>(.*?)</code>', texts, re.S)
+    assert shown[0] == ("3", "3,000") and ("2", "Rumour") in shown and ("1", "gossip") in shown
