@@ -8,7 +8,10 @@ from bro.models.curricula import (
     Course, CourseModule, CourseVersion, ModuleStep, Standard, StandardStep, StandardVersion,
 )
 from bro.models.improvement import CorrectiveAction, CorrectiveActionEvent
-from bro.models.people import LoginAttempt, Role, Team, User, UserRole, team_supervisors
+from bro.models.people import (
+    LoginAttempt, LoginOutcome, PasswordResetLink, Role, Team, User, UserRole, team_supervisors,
+)
+from bro.models.submissions import FormSubmission
 from bro.models.training import AttemptAnswer, Assignment, Certificate, LessonRead, QuizAttempt
 
 __all__ = [
@@ -16,5 +19,5 @@ __all__ = [
     "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute",
     "Base", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard", "StandardStep", "StandardVersion",
     "CorrectiveAction", "CorrectiveActionEvent",
-    "LoginAttempt", "Role", "Team", "User", "UserRole", "team_supervisors",
+    "FormSubmission", "LoginAttempt", "LoginOutcome", "PasswordResetLink", "Role", "Team", "User", "UserRole", "team_supervisors",
     "AttemptAnswer", "Assignment", "Certificate", "LessonRead", "QuizAttempt"]
