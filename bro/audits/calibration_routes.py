@@ -21,6 +21,7 @@ from bro.models.audits import CalibrationSession
 from bro.models.curricula import Standard, StandardVersion
 from bro.models.people import Role, User
 from bro.pagination import paginate
+from bro.submissions import first_submission, remember_submission
 from bro.templating import register_nav
 
 bp = Blueprint("calibration", __name__, url_prefix="/calibration", template_folder="templates")
@@ -73,6 +74,8 @@ def new():
     if not versions:
         return render_template("calibration/new.html", form=None, problems=problems)
     if form.validate_on_submit():
+        if (earlier := first_submission(form)) is not None:
+            return redirect(earlier)
         version = db.session.get(StandardVersion, form.standard_version_id.data)
         chosen = [u for u in supervisors if u.id in set(form.participant_ids.data or [])]
         try:
@@ -83,6 +86,7 @@ def new():
             for name, message in refusal.field_problems.items():
                 form[name].errors = list(form[name].errors) + [message]
         else:
+            remember_submission(form, url_for("calibration.show", session_id=session.id))
             db.session.commit()
             flash(_("Calibration session opened. Each rater rates blind."), "success")
             return redirect(url_for("calibration.show", session_id=session.id))

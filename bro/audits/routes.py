@@ -30,6 +30,7 @@ from bro.home.sections import register_section
 from bro.models.audits import RELATIONSHIPS, Audit
 from bro.models.people import Role, User
 from bro.pagination import paginate
+from bro.submissions import first_submission, remember_submission
 from bro.scoring import display_score
 from bro.templating import format_score
 from bro.templating import register_nav
@@ -150,6 +151,8 @@ def new():
                                      "submit again."))
         return _render_new(form, context), 400
     if form.validate_on_submit():
+        if (earlier := first_submission(form)) is not None:
+            return redirect(earlier)
         staff_member = chosen_staff or db.session.get(User, form.staff_id.data)
         try:
             audit = record_audit(auditor=current_user, staff=staff_member, version=version,
@@ -166,6 +169,7 @@ def new():
             message = _("Audit recorded: %(score)s — %(result)s.", score=format_score(audit.score),
                         result=_("passed") if audit.passed else _("failed"))
             target = url_for("audits.show", audit_id=audit.id)
+            remember_submission(form, target)
             db.session.commit()
             flash(message, "success")
             return redirect(target)
@@ -317,6 +321,8 @@ def outcomes(audit_id: int):
         abort(403)
     form = OutcomesForm()
     if form.validate_on_submit():
+        if (earlier := first_submission(form)) is not None:
+            return redirect(earlier)
         values = Outcomes(csat=form.csat.data, repeat_purchase=form.flag(form.repeat_purchase.data),
                           referral_made=form.flag(form.referral_made.data),
                           retained_90d=form.flag(form.retained_90d.data), order_value=form.order_value.data)
@@ -327,6 +333,7 @@ def outcomes(audit_id: int):
             if problems:
                 form.csat.errors = list(form.csat.errors) + problems
         else:
+            remember_submission(form, url_for("audits.show", audit_id=audit.id) + "#outcomes")
             db.session.commit()
             flash(_("Outcomes saved."), "success")
             return redirect(url_for("audits.show", audit_id=audit.id) + "#outcomes")
@@ -350,6 +357,8 @@ def import_outcomes():
     form = OutcomesImportForm()
     errors = []
     if form.validate_on_submit():
+        if (earlier := first_submission(form)) is not None:
+            return redirect(earlier)
         raw = form.file.data.read()
         try:
             text = raw.decode("utf-8-sig")
@@ -361,6 +370,7 @@ def import_outcomes():
             except OutcomeImportError as error:  # raised before anything is written
                 errors = [str(e) for e in error.errors]
             else:
+                remember_submission(form, url_for("audits.index"))
                 db.session.commit()
                 flash(ngettext_outcomes(count), "success")
                 return redirect(url_for("audits.index"))
