@@ -22,7 +22,7 @@ from datetime import timedelta
 from flask import abort, flash, request
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from wtforms import HiddenField
 from wtforms.validators import Optional, Regexp
@@ -52,24 +52,26 @@ def first_submission(form) -> str | None:
     token = form.submission_token.data
     if not token:
         return None
-    claim = FormSubmission(token=token, user_id=current_user.id, result_url=request.path, created_at=clock.utcnow())
     try:
         with db.session.begin_nested():
-            db.session.add(claim)
+            db.session.execute(insert(FormSubmission).values(token=token, user_id=current_user.id,
+                                                             result_url=request.path, created_at=clock.utcnow()))
     except IntegrityError:
-        earlier = db.session.execute(select(FormSubmission).where(FormSubmission.token == token)).scalar_one_or_none()
+        earlier = db.session.execute(select(FormSubmission.user_id, FormSubmission.result_url)
+                                     .where(FormSubmission.token == token)).first()
         if earlier is None or earlier.user_id != current_user.id:
             abort(400)
         flash(_("This form was sent already: here is what it recorded."), "info")
         return earlier.result_url
-    form._submission_claim = claim
+    form._claimed_token = token
     return None
 
 
 def remember_submission(form, result_url: str) -> None:
     """Store where the record this submission made lives (before the commit)."""
-    claim = getattr(form, "_submission_claim", None)
-    if claim is not None:
-        claim.result_url = result_url
-        db.session.execute(delete(FormSubmission).where(FormSubmission.created_at < clock.utcnow() - KEEP))
-        db.session.flush()
+    token = getattr(form, "_claimed_token", None)
+    if token is not None:
+        db.session.execute(update(FormSubmission).where(FormSubmission.token == token)
+                           .values(result_url=result_url).execution_options(synchronize_session=False))
+        db.session.execute(delete(FormSubmission).where(FormSubmission.created_at < clock.utcnow() - KEEP)
+                           .execution_options(synchronize_session=False))
