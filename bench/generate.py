@@ -296,7 +296,9 @@ def write_organisation(writer: BulkWriter, tables, sizes: Sizes, rng: random.Ran
         user_id = next_id
         next_id += 1
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        users.append((user_id, name, email, hashed, rng.choice(LANGUAGES), True, team_id, start))
+        # Flask-Login's id; derived, not random, so one seed gives the same rows (cookies are signed anyway).
+        session_token = hashlib.sha256(f"{hashed}:{user_id}".encode()).hexdigest()
+        users.append((user_id, name, email, hashed, rng.choice(LANGUAGES), True, team_id, start, session_token))
         roles.extend((user_id, role) for role in role_names)
         return user_id
 
@@ -323,8 +325,8 @@ def write_organisation(writer: BulkWriter, tables, sizes: Sizes, rng: random.Ran
         user_id = person(user_email("staff", number), team_id, ["staff"])
         staff_ids.append(user_id)
         staff_team[user_id] = team_id
-    writer.insert(users_t, ["id", "name", "email", "password_hash", "language", "active", "team_id", "created_at"],
-                  users)
+    writer.insert(users_t, ["id", "name", "email", "password_hash", "language", "active", "team_id", "created_at",
+                            "session_token"], users)
     writer.insert(roles_t, ["user_id", "role"], roles)
     writer.insert(supervises_t, ["team_id", "user_id"], supervises)
     return Organisation(team_ids, staff_ids, staff_team, team_supervisor, dict(team_spanning),
