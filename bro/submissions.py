@@ -73,5 +73,10 @@ def remember_submission(form, result_url: str) -> None:
     if token is not None:
         db.session.execute(update(FormSubmission).where(FormSubmission.token == token)
                            .values(result_url=result_url).execution_options(synchronize_session=False))
-        db.session.execute(delete(FormSubmission).where(FormSubmission.created_at < clock.utcnow() - KEEP)
+        # Forget this user's old tokens. SKIP LOCKED (PostgreSQL; SQLite has one writer anyway): two requests
+        # cleaning up at once never wait for, or deadlock on, each other's rows.
+        old = (select(FormSubmission.token)
+               .where(FormSubmission.user_id == current_user.id, FormSubmission.created_at < clock.utcnow() - KEEP)
+               .limit(100).with_for_update(skip_locked=True))
+        db.session.execute(delete(FormSubmission).where(FormSubmission.token.in_(old))
                            .execution_options(synchronize_session=False))

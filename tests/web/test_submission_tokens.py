@@ -169,3 +169,23 @@ def test_every_creating_form_carries_a_token(client, login, factory, path):
     import_training_course()
     login(factory.supervisor(team))
     assert token_in(client.get(path).get_data(as_text=True))
+
+
+def test_old_tokens_are_forgotten(client, login, factory, monkeypatch):
+    from datetime import timedelta
+
+    from bro import clock
+    from bro.submissions import KEEP
+
+    team = factory.team()
+    staff, supervisor = factory.staff(team=team), factory.supervisor(team)
+    version = factory.audit_standard(WEIGHTED, key="old-tokens")
+    login(supervisor)
+    old = token_in(client.get("/audits/new").get_data(as_text=True))
+    client.post("/audits/new", data=_form(version, staff, MET, submission_token=old))
+    later = clock.utcnow() + KEEP + timedelta(days=1)
+    monkeypatch.setattr(clock, "utcnow", lambda: later)
+    g.pop("_login_user", None)
+    new = token_in(client.get("/audits/new").get_data(as_text=True))
+    client.post("/audits/new", data=_form(version, staff, MET, submission_token=new, customer_ref="C-200"))
+    assert db.session.execute(select(FormSubmission.token)).scalars().all() == [new]
