@@ -593,6 +593,7 @@ def write_attempts(writer: BulkWriter, tables, org: Organisation, cur: Curricula
     first_day = end - timedelta(days=HISTORY_DAYS - 1)
     ability = {s: rng.uniform(0.55, 0.97) for s in org.staff_ids}
     numbers: dict[tuple[int, int], int] = defaultdict(int)
+    still_open: set[tuple[int, int]] = set()
     minutes = sorted(rng.randrange(HISTORY_DAYS * 24 * 60 - 30) for _ in range(count))  # submitted by the end day
     score_cache: dict[tuple, tuple] = {}
     attempt_t, answer_t = tables["quiz_attempts"], tables["attempt_answers"]
@@ -616,7 +617,10 @@ def write_attempts(writer: BulkWriter, tables, org: Organisation, cur: Curricula
                         rng.shuffle(ids)
                     option_order[question.id] = ids
             submitted = attempt_id <= count - max(1, count // 200) or rng.random() < 0.5  # a few still open, at the end
+            if not submitted and (user_id, module.id) in still_open:
+                submitted = True  # at most one open attempt per person and module (a unique index holds it)
             if not submitted:
+                still_open.add((user_id, module.id))
                 attempts.append((attempt_id, user_id, module.course_id, module.id, module.key, number, started_at,
                                  None, [q.id for q in questions], option_order, None, None, None, None))
                 continue
