@@ -16,6 +16,7 @@ can be corrected and sent again. Forms posted without a token (scripts, old page
 """
 from __future__ import annotations
 
+import re
 import secrets
 from datetime import timedelta
 
@@ -50,8 +51,8 @@ def first_submission(form) -> str | None:
     """Claim the form's token. None: this is the first submission, go on. Otherwise the URL of the record
     an earlier submission of the same form made (a flash message tells the user)."""
     token = form.submission_token.data
-    if not token:
-        return None
+    if not token or not re.fullmatch(TOKEN_PATTERN, token):
+        return None  # no token (a script) or a malformed one (the form's own validation refuses it)
     try:
         with db.session.begin_nested():
             db.session.execute(insert(FormSubmission).values(token=token, user_id=current_user.id,

@@ -11,6 +11,7 @@ from bro.extensions import db
 from bro.i18n import LANGUAGE_NAMES, ROLE_LABELS
 from bro.models.people import Role, Team, User
 from bro.people import is_last_active_admin
+from bro.submissions import OneTimeSubmission
 from bro.validators import no_invisible_characters
 
 
@@ -19,7 +20,7 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(OneTimeSubmission, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), no_invisible_characters])
     email = StringField(_l("Email"), validators=[DataRequired(), no_invisible_characters, Email(), Length(max=254)])
     language = SelectField(_l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
@@ -75,7 +76,7 @@ class UserForm(FlaskForm):
             raise ValidationError(_l("A supervisor supervises at least one team: choose one or more."))
 
 
-class TeamForm(FlaskForm):
+class TeamForm(OneTimeSubmission, FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), no_invisible_characters])
     submit = SubmitField(_l("Save"))
 

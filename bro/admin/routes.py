@@ -16,6 +16,7 @@ from bro.home.queries import team_member_counts
 from bro.models.people import Role, Team, User
 from bro.pagination import paginate
 from bro.people import create_user, update_user
+from bro.submissions import first_submission, remember_submission
 from bro.templating import register_nav
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -71,6 +72,9 @@ def _back_to(default: str) -> str:
 @roles_required(Role.admin)
 def new_user():
     form = UserForm()
+    if request.method == "POST" and (earlier := first_submission(form)) is not None:
+        return redirect(earlier)  # a repeat of a form that already created its user (checked before the
+        # email-taken validation, which the repeat would otherwise fail)
     if form.validate_on_submit():
         user = create_user(form.name.data, form.email.data, form.password.data, form.roles.data,
                            language=form.language.data,
@@ -78,6 +82,7 @@ def new_user():
                            supervises=list(db.session.execute(
                                select(Team).where(Team.id.in_(form.supervised_team_ids.data or []))).scalars()))
         user.active = form.active.data
+        remember_submission(form, url_for("admin.users"))
         db.session.commit()
         flash(_("User %(name)s created.", name=user.name), "success")
         return redirect(url_for("admin.users"))
@@ -119,9 +124,12 @@ def teams():
 @roles_required(Role.admin)
 def new_team():
     form = TeamForm()
+    if request.method == "POST" and (earlier := first_submission(form)) is not None:
+        return redirect(earlier)
     if form.validate_on_submit():
         team = Team(name=form.name.data.strip())
         db.session.add(team)
+        remember_submission(form, url_for("admin.teams"))
         db.session.commit()
         flash(_("Team %(name)s created.", name=team.name), "success")
         return redirect(url_for("admin.teams"))

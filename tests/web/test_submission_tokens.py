@@ -189,3 +189,26 @@ def test_old_tokens_are_forgotten(client, login, factory, monkeypatch):
     new = token_in(client.get("/audits/new").get_data(as_text=True))
     client.post("/audits/new", data=_form(version, staff, MET, submission_token=new, customer_ref="C-200"))
     assert db.session.execute(select(FormSubmission.token)).scalars().all() == [new]
+
+
+def test_new_user_form_sent_twice_creates_one_user_without_an_error(client, login, factory):
+    from bro.models.people import User
+
+    login(factory.admin())
+    token = token_in(client.get("/admin/users/new").get_data(as_text=True))
+    data = {"name": "Nina New", "email": "nina@example.com", "language": "en", "roles": ["trainer"],
+            "team_id": "0", "active": "y", "password": "a-long-password", "submission_token": token}
+    first, second = _twice(client, "/admin/users/new", data)
+    assert first.status_code == second.status_code == 302
+    assert db.session.execute(select(func.count()).select_from(User)
+                              .where(User.email == "nina@example.com")).scalar_one() == 1
+
+
+def test_new_team_form_sent_twice_creates_one_team(client, login, factory):
+    from bro.models.people import Team
+
+    login(factory.admin())
+    token = token_in(client.get("/admin/teams/new").get_data(as_text=True))
+    first, second = _twice(client, "/admin/teams/new", {"name": "Night shift", "submission_token": token})
+    assert first.status_code == second.status_code == 302
+    assert db.session.execute(select(func.count()).select_from(Team).where(Team.name == "Night shift")).scalar_one() == 1
