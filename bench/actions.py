@@ -6,6 +6,7 @@ missing instead of guessed.
 from __future__ import annotations
 
 import random
+import secrets
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -138,6 +139,9 @@ class AuditRecorder:
             values[name] = rng.choices(choices, weights)[0]
         if self.form.submits:
             values.setdefault(*self.form.submits[0])
+        # The form is fetched once but stands for many interactions: each gets its own one-time submission
+        # token, as a fresh form would carry (re-sending the fetched token would be a double submit).
+        values["submission_token"] = secrets.token_urlsafe(24)
         return self.client.submit(self.page, self.form, values)
 
 

@@ -297,7 +297,9 @@ def write_organisation(writer: BulkWriter, tables, sizes: Sizes, rng: random.Ran
         user_id = next_id
         next_id += 1
         name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        users.append((user_id, name, email, hashed, rng.choice(LANGUAGES), True, team_id, start))
+        # Flask-Login's id; derived, not random, so one seed gives the same rows (cookies are signed anyway).
+        session_token = hashlib.sha256(f"{hashed}:{user_id}".encode()).hexdigest()
+        users.append((user_id, name, email, hashed, rng.choice(LANGUAGES), True, team_id, start, session_token))
         roles.extend((user_id, role) for role in role_names)
         return user_id
 
@@ -324,8 +326,8 @@ def write_organisation(writer: BulkWriter, tables, sizes: Sizes, rng: random.Ran
         user_id = person(user_email("staff", number), team_id, ["staff"])
         staff_ids.append(user_id)
         staff_team[user_id] = team_id
-    writer.insert(users_t, ["id", "name", "email", "password_hash", "language", "active", "team_id", "created_at"],
-                  users)
+    writer.insert(users_t, ["id", "name", "email", "password_hash", "language", "active", "team_id", "created_at",
+                            "session_token"], users)
     writer.insert(roles_t, ["user_id", "role"], roles)
     writer.insert(supervises_t, ["team_id", "user_id"], supervises)
     return Organisation(team_ids, staff_ids, staff_team, team_supervisor, dict(team_spanning),
@@ -611,6 +613,7 @@ def write_attempts(writer: BulkWriter, tables, org: Organisation, cur: Curricula
     first_day = end - timedelta(days=HISTORY_DAYS - 1)
     ability = {s: rng.uniform(0.55, 0.97) for s in org.staff_ids}
     numbers: dict[tuple[int, int], int] = defaultdict(int)
+    still_open: set[tuple[int, int]] = set()
     minutes = sorted(rng.randrange(HISTORY_DAYS * 24 * 60 - 30) for _ in range(count))  # submitted by the end day
     score_cache: dict[tuple, tuple] = {}
     attempt_t, answer_t = tables["quiz_attempts"], tables["attempt_answers"]
@@ -634,7 +637,10 @@ def write_attempts(writer: BulkWriter, tables, org: Organisation, cur: Curricula
                         rng.shuffle(ids)
                     option_order[question.id] = ids
             submitted = attempt_id <= count - max(1, count // 200) or rng.random() < 0.5  # a few still open, at the end
+            if not submitted and (user_id, module.id) in still_open:
+                submitted = True  # at most one open attempt per person and module (a unique index holds it)
             if not submitted:
+                still_open.add((user_id, module.id))
                 attempts.append((attempt_id, user_id, module.course_id, module.id, module.key, number, started_at,
                                  None, [q.id for q in questions], option_order, None, None, None, None))
                 continue

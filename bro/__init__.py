@@ -29,8 +29,27 @@ def create_app(test_config: dict | None = None) -> Flask:
     init_security(app)
     init_errors(app)
     init_templating(app)
+    _init_text(app)
     register_cli(app)
+    _trust_proxies(app)
     return app
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind BRO_TRUSTED_PROXIES reverse proxies, take the client address, scheme and host from their
+    X-Forwarded-* headers (the login limits count by that address). 0, the default, trusts none."""
+    count = app.config["BRO_TRUSTED_PROXIES"]
+    if count > 0:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+
+
+def _init_text(app: Flask) -> None:
+    from bro.text import bdi, isolate_invisible
+
+    app.jinja_env.filters["bdi"] = bdi
+    app.jinja_env.finalize = isolate_invisible
 
 
 def _init_extensions(app: Flask) -> None:

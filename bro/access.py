@@ -56,4 +56,5 @@ def can_see_staff(user: User, staff: User) -> bool:
 
 
 def client_address() -> str:
-    return request.remote_addr or "unknown"
+    """The client's address: the connection's, or (BRO_TRUSTED_PROXIES) what the trusted proxies report."""
+    return (request.remote_addr or "unknown")[:64]

@@ -43,6 +43,13 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BRO_LOGIN_MAX_FAILURES_PER_ACCOUNT": int(os.environ.get("BRO_LOGIN_MAX_FAILURES_PER_ACCOUNT", "5")),
         "BRO_LOGIN_MAX_FAILURES_PER_ADDRESS": int(os.environ.get("BRO_LOGIN_MAX_FAILURES_PER_ADDRESS", "20")),
         "BRO_LOGIN_LOCK_MINUTES": int(os.environ.get("BRO_LOGIN_LOCK_MINUTES", "15")),
+        "BRO_LOGIN_SLOWDOWN_SECONDS": int(os.environ.get("BRO_LOGIN_SLOWDOWN_SECONDS", "10")),
+        "BRO_LOGIN_KNOWN_ADDRESS_DAYS": int(os.environ.get("BRO_LOGIN_KNOWN_ADDRESS_DAYS", "30")),
+        "BRO_RESET_LINK_HOURS": int(os.environ.get("BRO_RESET_LINK_HOURS", "24")),
+        # Reverse proxies in front of bro whose X-Forwarded-For/-Proto/-Host are trusted (0: none, the
+        # client address is the connection's). Set it to the number of proxies, never more.
+        "BRO_TRUSTED_PROXIES": int(os.environ.get("BRO_TRUSTED_PROXIES", "0")),
+        "BRO_HSTS_SECONDS": int(os.environ.get("BRO_HSTS_SECONDS", "31536000")),
         "BRO_PASSWORD_HASH_METHOD": os.environ.get("BRO_PASSWORD_HASH_METHOD", "scrypt"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",

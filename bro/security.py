@@ -1,5 +1,5 @@
 """Response headers that every page carries."""
-from flask import Flask, Response
+from flask import Flask, Response, current_app, g, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -27,7 +27,24 @@ def add_security_headers(response: Response) -> Response:
     response.headers.setdefault("Referrer-Policy", "same-origin")
     response.headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if current_app.config.get("SESSION_COOKIE_SECURE") and current_app.config["BRO_HSTS_SECONDS"] > 0:
+        response.headers.setdefault("Strict-Transport-Security", f"max-age={current_app.config['BRO_HSTS_SECONDS']}")
+    if _private(response):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.pop("Expires", None)
     return response
+
+
+def _private(response: Response) -> bool:
+    """Pages and exports for a logged-in user, and pages whose URL holds a secret (reset links), must not
+    be kept by the browser or a shared cache. Static files stay cacheable."""
+    if request.endpoint in PRIVATE_ENDPOINTS:
+        return True
+    user = g.get("_login_user")  # set once Flask-Login has loaded the user for this request
+    return request.endpoint != "static" and user is not None and user.is_authenticated
+
+
+PRIVATE_ENDPOINTS = {"auth.reset_password", "auth.login"}
 
 
 def init_security(app: Flask) -> None:

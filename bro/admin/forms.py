@@ -10,7 +10,9 @@ from bro.config import LANGUAGES
 from bro.extensions import db
 from bro.i18n import LANGUAGE_NAMES, ROLE_LABELS
 from bro.models.people import Role, Team, User
-
+from bro.people import is_last_active_admin
+from bro.submissions import OneTimeSubmission
+from bro.validators import no_invisible_characters
 
 
 class CheckboxListField(SelectMultipleField):
@@ -18,9 +20,9 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class UserForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
-    email = StringField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+class UserForm(OneTimeSubmission, FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), no_invisible_characters])
+    email = StringField(_l("Email"), validators=[DataRequired(), no_invisible_characters, Email(), Length(max=254)])
     language = SelectField(_l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
     roles = CheckboxListField(_l("Roles"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
     team_id = SelectField(_l("Team (as staff)"), coerce=int, validators=[Optional()])
@@ -56,6 +58,14 @@ class UserForm(FlaskForm):
     def validate_roles(self, field):
         if not field.data:
             raise ValidationError(_l("Choose at least one role."))
+        if (self.editing is not None and Role.admin.value not in field.data
+                and is_last_active_admin(self.editing)):
+            raise ValidationError(_l("This is the last active admin: make someone else an admin first."))
+
+    def validate_active(self, field):
+        if self.editing is not None and not field.data and is_last_active_admin(self.editing):
+            raise ValidationError(_l("The last active admin cannot be deactivated: make someone else an admin "
+                                     "first."))
 
     def validate_team_id(self, field):
         if Role.staff.value in (self.roles.data or []) and not field.data:
@@ -66,8 +76,8 @@ class UserForm(FlaskForm):
             raise ValidationError(_l("A supervisor supervises at least one team: choose one or more."))
 
 
-class TeamForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120)])
+class TeamForm(OneTimeSubmission, FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), no_invisible_characters])
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, editing: Team | None = None, **kwargs):

@@ -1,5 +1,6 @@
 """Admins manage users and teams. Nothing is deleted: users are deactivated."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
@@ -7,11 +8,15 @@ from sqlalchemy.orm import selectinload
 
 from bro.access import roles_required
 from bro.admin.forms import TeamForm, UserForm
+from bro.auth.forms import ConfirmForm
+from bro.auth.resets import issue_reset_link
+from bro.auth.throttle import account_states, locked_users, unlock
 from bro.extensions import db
 from bro.home.queries import team_member_counts
 from bro.models.people import Role, Team, User
 from bro.pagination import paginate
 from bro.people import create_user, update_user
+from bro.submissions import first_submission, remember_submission
 from bro.templating import register_nav
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
@@ -25,13 +30,51 @@ def users():
     if search:
         like = f"%{search.lower()}%"
         query = query.where(or_(func.lower(User.name).like(like), func.lower(User.email).like(like)))
-    return render_template("admin/users.html", page=paginate(query), search=search)
+    page = paginate(query)
+    return render_template("admin/users.html", page=page, search=search, locked=locked_users(),
+                           states=account_states([user.email for user in page.items]),
+                           confirm_form=ConfirmForm(prefix="confirm"))
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@roles_required(Role.admin)
+def unlock_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if ConfirmForm(prefix="confirm").validate_on_submit():
+        unlock(user.email, by=current_user)
+        db.session.commit()
+        flash(_("%(name)s can log in again.", name=user.name), "success")
+    return redirect(_back_to(url_for("admin.users")))
+
+
+@bp.route("/users/<int:user_id>/reset-link", methods=["POST"])
+@roles_required(Role.admin)
+def reset_link(user_id: int):
+    """Issue a one-time password-reset link. It is shown on this answer only: bro keeps just its hash."""
+    user = db.session.get(User, user_id) or abort(404)
+    if not ConfirmForm(prefix="confirm").validate_on_submit():
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    if not user.active:
+        flash(_("Activate %(name)s before issuing a password-reset link.", name=user.name), "error")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
+    token, link = issue_reset_link(user, by=current_user)
+    db.session.commit()
+    return render_template("admin/reset_link.html", user=user, link=link,
+                           url=url_for("auth.reset_password", token=token, _external=True))
+
+
+def _back_to(default: str) -> str:
+    target = request.form.get("next", "")
+    return target if target.startswith("/admin/") else default
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
 @roles_required(Role.admin)
 def new_user():
     form = UserForm()
+    if request.method == "POST" and (earlier := first_submission(form)) is not None:
+        return redirect(earlier)  # a repeat of a form that already created its user (checked before the
+        # email-taken validation, which the repeat would otherwise fail)
     if form.validate_on_submit():
         user = create_user(form.name.data, form.email.data, form.password.data, form.roles.data,
                            language=form.language.data,
@@ -39,6 +82,7 @@ def new_user():
                            supervises=list(db.session.execute(
                                select(Team).where(Team.id.in_(form.supervised_team_ids.data or []))).scalars()))
         user.active = form.active.data
+        remember_submission(form, url_for("admin.users"))
         db.session.commit()
         flash(_("User %(name)s created.", name=user.name), "success")
         return redirect(url_for("admin.users"))
@@ -62,7 +106,8 @@ def edit_user(user_id: int):
         db.session.commit()
         flash(_("Changes to %(name)s saved.", name=user.name), "success")
         return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user), 400 if form.errors else 200
+    return render_template("admin/user_form.html", form=form, user=user, state=account_states([user.email])[user.email],
+                           confirm_form=ConfirmForm(prefix="confirm")), 400 if form.errors else 200
 
 
 @bp.route("/teams")
@@ -79,9 +124,12 @@ def teams():
 @roles_required(Role.admin)
 def new_team():
     form = TeamForm()
+    if request.method == "POST" and (earlier := first_submission(form)) is not None:
+        return redirect(earlier)
     if form.validate_on_submit():
         team = Team(name=form.name.data.strip())
         db.session.add(team)
+        remember_submission(form, url_for("admin.teams"))
         db.session.commit()
         flash(_("Team %(name)s created.", name=team.name), "success")
         return redirect(url_for("admin.teams"))

@@ -22,6 +22,7 @@ from bro.models.audits import CalibrationSession
 from bro.models.curricula import Standard, StandardVersion
 from bro.models.people import Role, User
 from bro.pagination import paginate
+from bro.submissions import first_submission, remember_submission
 from bro.templating import format_score, register_nav
 
 bp = Blueprint("calibration", __name__, url_prefix="/calibration", template_folder="templates")
@@ -94,6 +95,8 @@ def new():
     if not versions:
         return render_template("calibration/new.html", form=None, problems=problems)
     if form.validate_on_submit():
+        if (earlier := first_submission(form)) is not None:
+            return redirect(earlier)
         version = db.session.get(StandardVersion, form.standard_version_id.data)
         chosen = [u for u in supervisors if u.id in set(form.participant_ids.data or [])]
         benchmark = next((u for u in supervisors if u.id == form.benchmark_id.data), None)
@@ -106,6 +109,7 @@ def new():
             for name, message in refusal.field_problems.items():
                 form[name].errors = list(form[name].errors) + [message]
         else:
+            remember_submission(form, url_for("calibration.show", session_id=session.id))
             db.session.commit()
             flash(_("Calibration session opened. Each rater rates blind."), "success")
             return redirect(url_for("calibration.show", session_id=session.id))

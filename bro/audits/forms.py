@@ -12,6 +12,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from bro.models.curricula import StandardVersion
+from bro.submissions import OneTimeSubmission
+from bro.validators import no_invisible_characters
 
 RATING_LABELS = {
     "met": _l("Met"),
@@ -113,7 +115,7 @@ class RatingsMixin:
                 self[note_field_name(row.step_key)].data = row.note or ""
 
 
-class AuditForm(RatingsMixin, FlaskForm):
+class AuditForm(OneTimeSubmission, RatingsMixin, FlaskForm):
     staff_id = SelectField(_l("Staff member"), coerce=int,
                            validators=[DataRequired(message=_l("Choose the staff member you audited."))])
     interacted_on = DateField(_l("Date of the interaction"),
@@ -121,7 +123,7 @@ class AuditForm(RatingsMixin, FlaskForm):
     channel = SelectField(_l("Channel"), choices=list(CHANNEL_LABELS.items()))
     customer_ref = StringField(_l("Customer or account reference"),
                                validators=[DataRequired(message=_l("Enter the customer or account reference.")),
-                                           Length(max=120)])
+                                           Length(max=120), no_invisible_characters])
     note = TextAreaField(_l("Overall note"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Record audit"))
 
@@ -176,7 +178,7 @@ def order_value_in_range(form, field) -> None:
 YES_NO = [("", _l("Unknown")), ("yes", _l("Yes")), ("no", _l("No"))]
 
 
-class OutcomesForm(FlaskForm):
+class OutcomesForm(OneTimeSubmission, FlaskForm):
     csat = IntegerField(_l("Satisfaction (1–5)"), validators=[
         Optional(), NumberRange(min=1, max=5, message=_l("Satisfaction is a whole number from 1 to 5."))])
     repeat_purchase = SelectField(_l("Repeat purchase"), choices=YES_NO, default="")
@@ -209,7 +211,7 @@ class OutcomesImportForm(FlaskForm):
     submit = SubmitField(_l("Preview changes"))
 
 
-class OutcomesApplyForm(FlaskForm):
+class OutcomesApplyForm(OneTimeSubmission, FlaskForm):
     """Apply a previewed import: ``token`` carries the uploaded file, signed (see outcomes_import)."""
     token = HiddenField(validators=[DataRequired()])
     submit = SubmitField(_l("Apply changes"))
@@ -220,10 +222,11 @@ class CheckboxListField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class CalibrationSessionForm(FlaskForm):
+class CalibrationSessionForm(OneTimeSubmission, FlaskForm):
     standard_version_id = SelectField(_l("Standard"), coerce=int)
     reference = StringField(_l("Interaction reference"), validators=[
-        DataRequired(message=_l("Enter a reference for the interaction.")), Length(max=120)])
+        DataRequired(message=_l("Enter a reference for the interaction.")), Length(max=120),
+        no_invisible_characters])
     description = TextAreaField(_l("Transcript or description"), validators=[
         DataRequired(message=_l("Describe the interaction or paste its transcript.")), Length(max=20000)],
         render_kw={"rows": 10})

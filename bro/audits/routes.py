@@ -79,6 +79,7 @@ from bro.interactions.sampling import complete_review
 from bro.models.audits import RELATIONSHIPS, Audit
 from bro.models.people import Role, User
 from bro.pagination import paginate
+from bro.submissions import first_submission, remember_submission
 from bro.scoring import display_score
 from bro.templating import format_score, register_nav
 
@@ -216,6 +217,8 @@ def new():
     if interaction is not None and request.method == "POST" and form.staff_id.data != interaction.staff_id:
         form.staff_id.errors = [_("This interaction was served by %(name)s.", name=interaction.staff.name)]
     elif form.validate_on_submit():
+        if (earlier := first_submission(form)) is not None:
+            return redirect(earlier)
         staff_member = chosen_staff or db.session.get(User, form.staff_id.data)
         try:
             audit = record_audit(auditor=current_user, staff=staff_member, version=version,
@@ -234,6 +237,7 @@ def new():
             target = url_for("audits.show", audit_id=audit.id)
             if interaction is not None:
                 complete_review(interaction, audit)
+            remember_submission(form, target)
             db.session.commit()
             flash(message, "success")
             return redirect(target)
@@ -438,6 +442,8 @@ def outcomes(audit_id: int):
         abort(403)
     form = OutcomesForm()
     if form.validate_on_submit():
+        if (earlier := first_submission(form)) is not None:
+            return redirect(earlier)
         values = Outcomes(csat=form.csat.data, repeat_purchase=form.flag(form.repeat_purchase.data),
                           referral_made=form.flag(form.referral_made.data),
                           retained_90d=form.flag(form.retained_90d.data), order_value=form.order_value.data)
@@ -448,6 +454,7 @@ def outcomes(audit_id: int):
             if problems:
                 form.csat.errors = list(form.csat.errors) + problems
         else:
+            remember_submission(form, url_for("audits.show", audit_id=audit.id) + "#outcomes")
             db.session.commit()
             flash(_("Outcomes saved."), "success")
             return redirect(url_for("audits.show", audit_id=audit.id) + "#outcomes")
@@ -509,6 +516,8 @@ def apply_outcomes():
     if upload is None:
         flash(_("The preview has expired or is not valid: upload the file again."), "error")
         return redirect(url_for("audits.import_outcomes"))
+    if (earlier := first_submission(form)) is not None:  # "Apply" sent twice
+        return redirect(earlier)
     clear_empty = bool(upload.get("clear"))
     try:
         plan = plan_outcomes_import(upload["text"], team_ids=visible_team_ids(current_user), clear_empty=clear_empty)
@@ -520,6 +529,7 @@ def apply_outcomes():
                             clear_empty=clear_empty, digest=plan.digest())
         return _render_preview(plan, token, clear_empty, changed_meanwhile=True, status=409)
     count = apply_outcomes_import(plan, by=current_user)
+    remember_submission(form, url_for("audits.index"))
     db.session.commit()
     flash(ngettext_outcomes(count), "success")
     return redirect(url_for("audits.index"))

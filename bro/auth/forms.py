@@ -17,9 +17,9 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Log in"))
 
 
-class ChangePasswordForm(FlaskForm):
-    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
-                                     render_kw={"autocomplete": "current-password"})
+class NewPasswordForm(FlaskForm):
+    """A new password, typed twice (the reset-link page; the account page adds the current one)."""
+
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH,
@@ -31,7 +31,19 @@ class ChangePasswordForm(FlaskForm):
         validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
         render_kw={"autocomplete": "new-password"},
     )
+    submit = SubmitField(_l("Set password"))
+
+
+class ChangePasswordForm(NewPasswordForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()],
+                                     render_kw={"autocomplete": "current-password"})
     submit = SubmitField(_l("Change password"))
+
+
+class ConfirmForm(FlaskForm):
+    """A button that only needs its CSRF token (log out everywhere, unlock, issue a reset link)."""
+
+    submit = SubmitField(_l("Confirm"))
 
 
 class LanguageForm(FlaskForm):

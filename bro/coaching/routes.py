@@ -19,6 +19,7 @@ from bro.extensions import db
 from bro.home.sections import register_section
 from bro.models.coaching import CoachingSession
 from bro.models.people import Role, User
+from bro.submissions import first_submission, remember_submission
 
 bp = Blueprint("coaching", __name__, url_prefix="/coaching", template_folder="templates")
 
@@ -58,11 +59,15 @@ def new():
     if form.validate_on_submit():
         if chosen is None:
             abort(404)
+        if (earlier := first_submission(form)) is not None:
+            return redirect(earlier)
         try:
             session = ops.plan_session(chosen, by=current_user, scheduled_for=form.scheduled_for.data)
         except ops.CoachingRefused as refusal:
+            db.session.rollback()
             flash(str(refusal), "error")
         else:
+            remember_submission(form, url_for("coaching.show", session_id=session.id))
             db.session.commit()
             flash(_("Coaching session planned with %(name)s.", name=chosen.name), "success")
             return redirect(url_for("coaching.show", session_id=session.id))

@@ -4,9 +4,10 @@ from wtforms import DateField, HiddenField, SelectField, SubmitField, TextAreaFi
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from bro import clock
+from bro.submissions import OneTimeSubmission
 
 
-class CorrectiveActionForm(FlaskForm):
+class CorrectiveActionForm(OneTimeSubmission, FlaskForm):
     target = SelectField(_l("Target step"), validators=[DataRequired(message=_l("Choose the step to improve."))])
     team_id = SelectField(_l("Team"), coerce=int)
     problem = TextAreaField(_l("Problem"), validators=[

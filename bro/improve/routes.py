@@ -29,6 +29,7 @@ from bro.improve.forms import AdvanceForm, CorrectiveActionForm
 from bro.models.improvement import ACTION_STATUSES, CorrectiveAction
 from bro.models.people import Role, User
 from bro.pagination import paginate
+from bro.submissions import first_submission, remember_submission
 from bro.quality import WEEK, period_range
 from bro.templating import register_nav
 
@@ -165,6 +166,8 @@ def new_action():
         form.problem.data = request.args.get("problem", "")[:4000]
         form.due_date.data = clock.today() + timedelta(days=28)
     if form.validate_on_submit():
+        if (earlier := first_submission(form)) is not None:
+            return redirect(earlier)
         standard_id, step_key = form.target.data.split(":", 1)
         team_id = form.team_id.data or None
         owner = db.session.get(User, form.owner_id.data)
@@ -175,6 +178,7 @@ def new_action():
                 created_by=current_user, owner=owner, problem=form.problem.data, root_cause=form.root_cause.data,
                 action=form.action.data, due_date=form.due_date.data, standard_id=int(standard_id),
                 step_key=step_key, team_id=team_id, source=form.source.data, source_detail=form.source_detail.data)
+            remember_submission(form, url_for("improve.action", action_id=action.id))
             db.session.commit()
             flash(_("Corrective action opened."), "success")
             return redirect(url_for("improve.action", action_id=action.id))

@@ -6,6 +6,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from bro.submissions import OneTimeSubmission
+
 FORMAT_LABELS = {"auto": _l("From the file name (.csv or .jsonl)"), "csv": _l("CSV"), "jsonl": _l("JSON Lines")}
 
 
@@ -24,7 +26,7 @@ class InteractionImportForm(FlaskForm):
 PERIOD_LABELS = {"month": _l("Month"), "week": _l("Week")}
 
 
-class PlanForm(FlaskForm):
+class PlanForm(OneTimeSubmission, FlaskForm):
     team = SelectField(_l("Team"), coerce=int)
     standard = SelectField(_l("Standard"), coerce=int)
     per_staff = IntegerField(_l("Audits per staff member"), validators=[

@@ -25,6 +25,7 @@ from bro.models.curricula import Standard, StandardVersion
 from bro.models.interactions import ReviewItem, SamplingDraw, SamplingPlan
 from bro.models.people import Role, Team, User
 from bro.pagination import paginate
+from bro.submissions import first_submission, remember_submission
 
 bp = Blueprint("interactions", __name__, url_prefix="/interactions", template_folder="templates")
 
@@ -135,12 +136,15 @@ def plans():
         team = next((t for t in teams if t.id == form.team.data), None)
         if team is None:
             abort(404)
+        if (earlier := first_submission(form)) is not None:
+            return redirect(earlier)
         try:
             plan = sampling.set_plan(team=team, standard_id=form.standard.data, per_staff=form.per_staff.data,
                                      period=form.period.data, by_channel=form.by_channel.data, by=current_user)
         except sampling.SamplingRefused as refusal:
             form.per_staff.errors = [str(refusal)]
         else:
+            remember_submission(form, url_for("interactions.plan", plan_id=plan.id))
             db.session.commit()
             flash(_("The sampling plan is saved."), "success")
             return redirect(url_for("interactions.plan", plan_id=plan.id))

@@ -13,15 +13,20 @@ from bro.models.interactions import (
     Interaction, InteractionMessage, ReviewItem, SamplingDraw, SamplingPlan, StaffLeave,
 )
 from bro.models.notifications import Notification, NotificationSetting
-from bro.models.people import LoginAttempt, Role, Team, User, UserRole, team_supervisors
+from bro.models.people import (
+    LoginAttempt, LoginOutcome, PasswordResetLink, Role, Team, User, UserRole, team_supervisors,
+)
+from bro.models.submissions import FormSubmission
 from bro.models.xapi import XapiStatement
 from bro.models.training import AttemptAnswer, Assignment, Certificate, LessonRead, QuizAttempt
 
 __all__ = [
     "Audit", "AuditRating", "AuditRevision", "AuditStepResult", "AuditStepWeek", "AuditWeek",
     "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute", "DisputeStep",
-    "Base", "CoachingAction", "CoachingSession", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard", "StandardStep", "StandardVersion",
+    "Base", "CoachingAction", "CoachingSession", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard",
+    "StandardStep", "StandardVersion",
     "CorrectiveAction", "CorrectiveActionEvent", "Interaction", "InteractionMessage",
-    "ReviewItem", "SamplingDraw", "SamplingPlan", "StaffLeave",
-    "Notification", "NotificationSetting", "LoginAttempt", "Role", "Team", "User", "UserRole", "team_supervisors",
+    "ReviewItem", "SamplingDraw", "SamplingPlan", "StaffLeave", "Notification", "NotificationSetting",
+    "FormSubmission", "LoginAttempt", "LoginOutcome", "PasswordResetLink", "Role", "Team", "User", "UserRole",
+    "team_supervisors",
     "AttemptAnswer", "Assignment", "Certificate", "LessonRead", "QuizAttempt", "XapiStatement"]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import secrets
 import threading
 from datetime import datetime
 
@@ -17,6 +18,23 @@ from bro.models.base import Base
 # scrypt takes 32 MiB per hash: hashing one password at a time keeps a worker's memory flat when
 # many people log in at once (they wait a few milliseconds each instead).
 _ONE_HASH_AT_A_TIME = threading.BoundedSemaphore(1)
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def new_session_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+def check_password_of_nobody(password: str, method: str = "scrypt") -> bool:
+    """Spend the time a real check takes when the email is unknown, so the answer's timing tells nothing.
+
+    The dummy hash is made once per method with the same parameters as real ones; the check always fails.
+    """
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
+    with _ONE_HASH_AT_A_TIME:
+        check_password_hash(_DUMMY_HASHES[method], password)
+    return False
 
 
 class Role(str, enum.Enum):
@@ -66,6 +84,9 @@ class User(UserMixin, Base):
     password_hash: Mapped[str] = mapped_column(String(255))
     language: Mapped[str] = mapped_column(String(5), default="en")
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Flask-Login's alternative id: both the session and the remember-me cookie carry it, so rotating it
+    # (logout, "log out everywhere", a new password, deactivation) makes every old cookie worthless.
+    session_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_session_token)
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
 
@@ -81,6 +102,12 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # type: ignore[override]
         return self.active
+
+    def get_id(self) -> str:
+        return self.session_token
+
+    def rotate_session_token(self) -> None:
+        self.session_token = new_session_token()
 
     @property
     def roles(self) -> set[Role]:
@@ -104,6 +131,10 @@ class User(UserMixin, Base):
         with _ONE_HASH_AT_A_TIME:
             self.password_hash = generate_password_hash(password, method=method)
 
+    def set_password_and_end_sessions(self, password: str, method: str = "scrypt") -> None:
+        self.set_password(password, method=method)
+        self.rotate_session_token()
+
     def check_password(self, password: str) -> bool:
         with _ONE_HASH_AT_A_TIME:
             return check_password_hash(self.password_hash, password)
@@ -112,8 +143,16 @@ class User(UserMixin, Base):
         return f"<User {self.email}>"
 
 
+class LoginOutcome(str, enum.Enum):
+    success = "success"
+    failure = "failure"            # a wrong password or an unknown email: counts towards the locks
+    locked = "locked"              # refused unchecked: the account was locked (does not extend the lock)
+    slowed = "slowed"              # refused unchecked: the address was slowed down (does not count)
+    unlocked = "unlocked"          # an admin unlocked the account (or its password was reset)
+
+
 class LoginAttempt(Base):
-    """Every login attempt, so failures can be rate-limited per account and per address."""
+    """Every login attempt, so failures can lock an account and slow an address down."""
 
     __tablename__ = "login_attempts"
     __table_args__ = (
@@ -124,5 +163,26 @@ class LoginAttempt(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     email: Mapped[str] = mapped_column(String(254))
     address: Mapped[str] = mapped_column(String(64))
-    succeeded: Mapped[bool] = mapped_column(Boolean)
+    outcome: Mapped[LoginOutcome] = mapped_column(
+        Enum(LoginOutcome, name="login_outcome", native_enum=False, length=10))
     at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+
+    @property
+    def succeeded(self) -> bool:
+        return self.outcome is LoginOutcome.success
+
+
+class PasswordResetLink(Base):
+    """A one-time link an admin issues; only a hash of its secret is kept."""
+
+    __tablename__ = "password_reset_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    used_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])

@@ -7,9 +7,10 @@ from wtforms import DateField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from bro import clock
+from bro.submissions import OneTimeSubmission
 
 
-class AssignForm(FlaskForm):
+class AssignForm(OneTimeSubmission, FlaskForm):
     course_id = SelectField(_l("Course"), coerce=int, validators=[DataRequired()])
     who = SelectField(_l("Assign to"), validators=[DataRequired()],
                       description=_l("A staff member, or every staff member of a team."))

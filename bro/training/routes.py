@@ -29,6 +29,7 @@ from bro.training.operations import (
     expire_certificates, mark_lesson_read, record_submission, start_attempt,
 )
 from bro.quality.items import FLAG_THRESHOLDS
+from bro.submissions import first_submission, remember_submission
 from bro.templating import format_score, register_nav
 
 SUBMIT_RETRIES = 6
@@ -311,14 +312,17 @@ def assign():
         if team_id:
             form.who.data = f"team-{team_id}"
     if form.validate_on_submit():
+        if (earlier := first_submission(form)) is not None:
+            return redirect(earlier)
         course = next(c for c in courses if c.id == form.course_id.data)
         people = targets[form.who.data]
         for person in people:
             assign_course(person, course, form.due_date.data, current_user)
+        team_id = people[0].team_id if people else None
+        remember_submission(form, url_for("training.teams", team=team_id, course=course.id))
         db.session.commit()
         flash(_("%(course)s assigned to %(count)d staff.", course=queries.course_title(course, language()),
                 count=len(people)), "success")
-        team_id = people[0].team_id if people else None
         return redirect(url_for("training.teams", team=team_id, course=course.id))
     return render_template("training/assign.html", form=form, courses=courses), 400 if form.errors else 200
 
