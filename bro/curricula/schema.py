@@ -103,6 +103,10 @@ def json_schema() -> dict[str, Any]:
             "pass_mark": _percent("Percent of points needed to pass."),
             "max_attempts": {"type": "integer", "minimum": 1, "description": "Absent means unlimited."},
             "shuffle": {"type": "boolean", "default": False, "description": "Shuffle questions and options per attempt."},
+            "retry_after": {"type": "string", "pattern": "^([0-9]+[mhd])+$", "examples": ["30m", "2h", "1d"],
+                            "description": "Wait after a failed attempt before the next: minutes (m), hours (h), days (d)."},
+            "restudy": {"type": "boolean", "default": False,
+                        "description": "After a failed attempt, the learner reopens the module's lessons before retrying."},
             "questions": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/question"}},
         }, QUIZ_FIELDS, QUIZ_REQUIRED),
         "lesson": _object("lesson", {

@@ -10,7 +10,7 @@ from typing import Any, Mapping, Sequence
 from .errors import CurriculumError
 from .fields import FieldReader, describe, did_you_mean
 from .loader import LoadedDocument, index_path, join_path
-from .model import Certification, Course, Document, Lesson, Module, Question, Quiz, Standard, Step
+from .model import Certification, Course, Document, Lesson, Module, Question, Quiz, Standard, Step, duration_seconds
 from .questions import QUESTION_TYPES
 
 KINDS = ("standard", "course")
@@ -25,7 +25,8 @@ COURSE_REQUIRED = ("kind", "id", "title", "modules")
 MODULE_FIELDS = ("id", "title", "teaches", "required", "lessons", "quiz")
 MODULE_REQUIRED = ("id", "title", "lessons")
 LESSON_FIELDS = ("id", "title", "body")
-QUIZ_FIELDS = ("pass_mark", "max_attempts", "shuffle", "questions")
+QUIZ_FIELDS = ("pass_mark", "max_attempts", "shuffle", "retry_after", "restudy", "questions")
+MAX_RETRY_AFTER_SECONDS = 365 * 86400
 QUIZ_REQUIRED = ("pass_mark", "questions")
 QUESTION_FIELDS = ("id", "type", "points", "prompt", "explanation")
 QUESTION_REQUIRED = ("id", "type", "prompt")
@@ -235,21 +236,42 @@ def _read_lesson(reader: FieldReader, item: Any, path: str) -> Lesson | None:
 
 
 def _read_quiz(reader: FieldReader, value: Any, path: str) -> Quiz | None:
-    data = reader.read_mapping(value, path, "pass_mark, max_attempts, shuffle, questions")
+    data = reader.read_mapping(value, path, "pass_mark, max_attempts, shuffle, retry_after, restudy, questions")
     if data is None:
         return None
     reader.check_fields(data, path, QUIZ_FIELDS, QUIZ_REQUIRED, "quiz")
     pass_mark = _optional(data, path, "pass_mark", reader.read_percent)
     max_attempts = _optional(data, path, "max_attempts", reader.read_positive_int)
     shuffle = _optional(data, path, "shuffle", reader.read_bool, False)
+    retry_after = _optional(data, path, "retry_after", lambda value, p: _read_duration(reader, value, p))
+    restudy = _optional(data, path, "restudy", reader.read_bool, False)
     questions_path = join_path(path, "questions")
     questions = [
         _read_question(reader, question, index_path(questions_path, index))
         for index, question in enumerate(_items(reader, data, path, "questions", "question", "in this quiz"))
     ]
-    if None in (pass_mark, shuffle) or ("max_attempts" in data and max_attempts is None) or not questions or None in questions:
+    if None in (pass_mark, shuffle, restudy) or ("max_attempts" in data and max_attempts is None) \
+            or ("retry_after" in data and retry_after is None) or not questions or None in questions:
         return None
-    return Quiz(pass_mark=pass_mark, questions=tuple(questions), max_attempts=max_attempts, shuffle=shuffle)
+    return Quiz(pass_mark=pass_mark, questions=tuple(questions), max_attempts=max_attempts, shuffle=shuffle,
+                retry_after=retry_after, restudy=restudy)
+
+
+def _read_duration(reader: FieldReader, value: Any, path: str) -> str | None:
+    """A wait such as 30m, 2h, 1d or 1d12h (minutes, hours, days), at most a year."""
+    text = value.strip() if isinstance(value, str) else None
+    seconds = duration_seconds(text) if text is not None else None
+    if seconds is None:
+        shown = f"'{value}'" if isinstance(value, str) else describe(value)
+        reader.error(path, f"{shown} is not a duration; write a number and a unit: 30m (minutes), 2h (hours), 1d (days), or 1d12h")
+        return None
+    if seconds <= 0:
+        reader.error(path, "must be longer than 0; leave retry_after out for no wait")
+        return None
+    if seconds > MAX_RETRY_AFTER_SECONDS:
+        reader.error(path, "must be at most 365d")
+        return None
+    return text
 
 
 def _read_question(reader: FieldReader, item: Any, path: str) -> Question | None:

@@ -13,10 +13,11 @@ from bro.curricula import Quiz
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion, StandardVersion
 from bro.models.people import Role, Team, User, UserRole
-from bro.models.training import Assignment, AttemptAnswer, Certificate, LessonRead, QuizAttempt
+from bro.models.training import Assignment, AttemptAnswer, AttemptGrant, Certificate, LessonRead, QuizAttempt
 from bro.quality import item_analysis
 from bro.quality.items import AttemptItems, ItemStats
-from bro.training.operations import Progress
+from bro import clock
+from bro.training.operations import Allowance, Progress, QuizWait, allowance_from, quiz_wait_from
 from bro.training.text import text
 
 EXPIRY_WARNING_DAYS = 30
@@ -141,6 +142,8 @@ class ModuleView:
     attempts: list[QuizAttempt]
     open_attempt: QuizAttempt | None
     passed: bool
+    allowance: Allowance | None = None
+    wait: QuizWait | None = None
 
     @property
     def submitted(self) -> list[QuizAttempt]:
@@ -148,9 +151,9 @@ class ModuleView:
 
     @property
     def attempts_left(self) -> int | None:
-        if self.quiz is None or self.quiz.max_attempts is None:
+        if self.quiz is None or self.allowance is None:
             return None
-        return max(0, self.quiz.max_attempts - len(self.submitted))
+        return self.allowance.left
 
     @property
     def best(self) -> QuizAttempt | None:
@@ -165,19 +168,35 @@ def course_modules_for(user: User, course: Course) -> list[ModuleView]:
         .order_by(QuizAttempt.number)
     ).scalars().all()
     reads = db.session.execute(
-        select(LessonRead.module_key, LessonRead.lesson_key)
+        select(LessonRead.module_key, LessonRead.lesson_key,
+               func.coalesce(LessonRead.last_read_at, LessonRead.read_at))
         .where(LessonRead.user_id == user.id, LessonRead.course_id == course.id)
     ).all()
+    now = clock.utcnow()
+    assigned = db.session.execute(
+        select(Assignment.module_key, Assignment.created_at)
+        .where(Assignment.user_id == user.id, Assignment.course_id == course.id)).all()
+    grants = db.session.execute(
+        select(AttemptGrant.module_key, AttemptGrant.granted_at, AttemptGrant.extra_attempts)
+        .where(AttemptGrant.user_id == user.id, AttemptGrant.course_id == course.id)).all()
     views = []
     for module in version.modules:
         mine = [a for a in attempts if a.module_key == module.key]
+        quiz = Quiz.from_dict(module.quiz, version.language) if module.quiz else None
+        allowance = allowance_from(quiz, module.key, assigned, [a.submitted_at for a in mine],
+                                   [(at, extra) for key, at, extra in grants if key == module.key]) if quiz else None
+        submitted = [a for a in mine if a.submitted_at is not None]
+        last = max(submitted, key=lambda a: a.submitted_at) if submitted else None
+        opened = {lesson: at for key, lesson, at in reads if key == module.key}
         views.append(ModuleView(
             module=module,
-            quiz=Quiz.from_dict(module.quiz, version.language) if module.quiz else None,
-            read={lesson for key, lesson in reads if key == module.key},
+            quiz=quiz,
+            read=set(opened),
             attempts=mine,
             open_attempt=next((a for a in mine if a.submitted_at is None), None),
-            passed=any(a.passed for a in mine)))
+            passed=any(a.passed for a in mine),
+            allowance=allowance,
+            wait=quiz_wait_from(quiz, [lesson["id"] for lesson in module.lessons], last, opened, now)))
     return views
 
 
@@ -358,3 +377,69 @@ def item_report(module: CourseModule) -> ItemReport:
     stats = {s.question: s for s in item_analysis(responses)}
     return ItemReport(module, quiz, len(responses), passed,
                       [(question, stats.get(question.id)) for question in quiz.questions])
+
+
+# --- attempt allowances -----------------------------------------------------------------------------------
+
+
+@dataclass
+class StuckLearner:
+    """Someone with an open assignment whose quiz allowance at a module is used up without a pass."""
+
+    user: User
+    course: Course
+    module: CourseModule
+    allowance: Allowance
+    assignment: Assignment
+
+
+def out_of_attempts(team_ids: set[int] | None, limit: int = 200) -> list[StuckLearner]:
+    """Open assignments (of staff in `team_ids`; None: everyone) with a module whose attempts are all used
+    since the allowance began and not passed since: the people waiting for a grant. Four queries."""
+    query = (select(Assignment).join(User, User.id == Assignment.user_id)
+             .where(Assignment.completed_at.is_(None), User.active.is_(True))
+             .options(joinedload(Assignment.user), selectinload(Assignment.course).options(*_VERSION_LOAD))
+             .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id).limit(limit * 5))
+    if team_ids is not None:
+        query = query.where(User.team_id.in_(team_ids or {-1}))
+    assignments = db.session.execute(query).scalars().all()
+    if not assignments:
+        return []
+    users = {a.user_id for a in assignments}
+    courses = {a.course_id for a in assignments}
+    assigned = defaultdict(list)
+    for user_id, course_id, key, at in db.session.execute(
+            select(Assignment.user_id, Assignment.course_id, Assignment.module_key, Assignment.created_at)
+            .where(Assignment.user_id.in_(users), Assignment.course_id.in_(courses))):
+        assigned[(user_id, course_id)].append((key, at))
+    attempts = defaultdict(list)
+    for user_id, course_id, key, at, passed in db.session.execute(
+            select(QuizAttempt.user_id, QuizAttempt.course_id, QuizAttempt.module_key, QuizAttempt.submitted_at,
+                   QuizAttempt.passed)
+            .where(QuizAttempt.user_id.in_(users), QuizAttempt.course_id.in_(courses),
+                   QuizAttempt.submitted_at.is_not(None))):
+        attempts[(user_id, course_id, key)].append((at, bool(passed)))
+    grants = defaultdict(list)
+    for user_id, course_id, key, at, extra in db.session.execute(
+            select(AttemptGrant.user_id, AttemptGrant.course_id, AttemptGrant.module_key, AttemptGrant.granted_at,
+                   AttemptGrant.extra_attempts)
+            .where(AttemptGrant.user_id.in_(users), AttemptGrant.course_id.in_(courses))):
+        grants[(user_id, course_id, key)].append((at, extra))
+    stuck, seen = [], set()
+    for assignment in assignments:
+        version = assignment.course.current_version
+        if version is None:
+            continue
+        scope = [m for m in version.modules if (m.key == assignment.module_key if assignment.module_key else m.required)]
+        for module in scope:
+            key = (assignment.user_id, assignment.course_id, module.key)
+            if module.quiz is None or not module.quiz.get("max_attempts") or key in seen:
+                continue
+            quiz = Quiz.from_dict(module.quiz, version.language)
+            rows = attempts[key]
+            allowance = allowance_from(quiz, module.key, assigned[key[:2]], [at for at, _p in rows], grants[key])
+            passed_since = any(p and (allowance.since is None or at >= allowance.since) for at, p in rows)
+            if allowance.exhausted and not passed_since:
+                seen.add(key)
+                stuck.append(StuckLearner(assignment.user, assignment.course, module, allowance, assignment))
+    return stuck[:limit]
