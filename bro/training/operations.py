@@ -308,6 +308,8 @@ def assign_retraining(staff: User, module: CourseModule, audit_id: int | None, s
     """
     if open_module_assignment(staff.id, module.course_id, module.key) is not None:
         return None
+    if db.session.get(Course, module.course_id).retired_at is not None:
+        return None  # a retired course is not assigned any more
     due = clock.today() + timedelta(days=RETRAINING_DUE_DAYS)
     return assign_course(staff, db.session.get(Course, module.course_id), due, assigned_by, module_key=module.key,
                          reason=REASON_RETRAINING, audit_id=audit_id, step_key=step_key)
@@ -322,6 +324,9 @@ def assign_retraining_batch(staff: User, modules: Iterable[tuple[CourseModule, s
     if not modules:
         return []
     course_ids = {module.course_id for module, _step in modules}
+    retired = set(db.session.execute(
+        select(Course.id).where(Course.id.in_(course_ids), Course.retired_at.is_not(None))).scalars())
+    modules = [(module, step) for module, step in modules if module.course_id not in retired]
     open_keys = {tuple(row) for row in db.session.execute(
         select(Assignment.course_id, Assignment.module_key)
         .where(Assignment.user_id == staff.id, Assignment.course_id.in_(course_ids),

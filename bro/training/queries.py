@@ -206,11 +206,13 @@ def load_course(course_id: int) -> Course | None:
     ).scalar_one_or_none()
 
 
-def courses_in_force() -> list[Course]:
-    return db.session.execute(
-        select(Course).where(Course.current_version_id.is_not(None))
-        .options(selectinload(Course.current_version).selectinload(CourseVersion.modules)).order_by(Course.key)
-    ).scalars().all()
+def courses_in_force(include_retired: bool = True) -> list[Course]:
+    """Courses with a version in force; retired ones (hidden from new assignments) only when asked."""
+    query = (select(Course).where(Course.current_version_id.is_not(None))
+             .options(selectinload(Course.current_version).selectinload(CourseVersion.modules)).order_by(Course.key))
+    if not include_retired:
+        query = query.where(Course.retired_at.is_(None))
+    return db.session.execute(query).scalars().all()
 
 
 # --- supervisors ------------------------------------------------------------------------------------------

@@ -98,7 +98,7 @@ def my_learning():
     return render_template(
         "training/my_learning.html", assignments=queries.assignment_views(current_user, language(), today),
         certificates=certificates, expiring=queries.expiring_certificates(certificates, today),
-        courses=queries.courses_in_force())
+        courses=queries.courses_in_force(include_retired=False))
 
 
 def _course_or_404(course_id: int) -> Course:
@@ -400,7 +400,7 @@ def _assign_choices(form: AssignForm, teams: list[Team], courses: list[Course]) 
 @roles_required(Role.supervisor)
 def assign():
     teams = _visible_teams()
-    courses = queries.courses_in_force()
+    courses = queries.courses_in_force(include_retired=False)
     form = AssignForm()
     targets = _assign_choices(form, teams, courses)
     if request.method == "GET":
