@@ -218,13 +218,16 @@ def courses_in_force(include_retired: bool = True) -> list[Course]:
 # --- supervisors ------------------------------------------------------------------------------------------
 
 NOT_STARTED, IN_PROGRESS, PASSED, FAILED, OVERDUE = "not_started", "in_progress", "passed", "failed", "overdue"
-STATUSES = (NOT_STARTED, IN_PROGRESS, FAILED, OVERDUE, PASSED)
+ASSIGNED, RETRAINING = "assigned", "retraining"
+STATUSES = (NOT_STARTED, ASSIGNED, RETRAINING, IN_PROGRESS, FAILED, OVERDUE, PASSED)
 
 
 @dataclass(frozen=True)
 class Cell:
     status: str
     latest_attempt_id: int | None  # the last submitted attempt, for its review
+    due_date: date | None = None  # of the open assignment that still needs this module
+    assignment_id: int | None = None
 
 
 @dataclass
@@ -245,8 +248,9 @@ def team_staff(team_ids: list[int]) -> list[User]:
 
 
 def completion_matrix(team: Team, course: Course, today: date) -> Matrix:
-    """Staff x module status: overdue (an open assignment past due needs the module) > passed > failed >
-    in progress > not started."""
+    """Staff x module status. An open assignment that still needs the module (no pass since it was made)
+    shows first: overdue (past its due date) > in retraining > assigned (nothing done yet); then passed >
+    failed > in progress > not started. Cells carry the due date of the open assignment."""
     modules = list(course.current_version.modules)
     staff = team_staff([team.id])
     ids = [u.id for u in staff]
@@ -268,13 +272,15 @@ def completion_matrix(team: Team, course: Course, today: date) -> Matrix:
         .group_by(LessonRead.user_id, LessonRead.module_key)
     ).all()
     reads = {(u, k): n for u, k, n in read_rows}
-    overdue_rows = db.session.execute(
-        select(Assignment.user_id, Assignment.module_key, func.min(Assignment.created_at))
-        .where(Assignment.course_id == course.id, Assignment.user_id.in_(ids), Assignment.completed_at.is_(None),
-               Assignment.due_date < today)
-        .group_by(Assignment.user_id, Assignment.module_key)
+    # Open assignments still needing a module: (user, module key or None for the whole course) -> rows.
+    open_rows = db.session.execute(
+        select(Assignment.user_id, Assignment.module_key, Assignment.created_at, Assignment.due_date,
+               Assignment.reason, Assignment.id)
+        .where(Assignment.course_id == course.id, Assignment.user_id.in_(ids), Assignment.completed_at.is_(None))
     ).all()
-    overdue = {(u, k): since for u, k, since in overdue_rows}
+    open_by = defaultdict(list)
+    for user_id, key, created_at, due, reason, assignment_id in open_rows:
+        open_by[(user_id, key)].append((created_at, due, reason, assignment_id))
     rows = []
     counts = dict.fromkeys(STATUSES, 0)
     for user in staff:
@@ -282,12 +288,20 @@ def completion_matrix(team: Team, course: Course, today: date) -> Matrix:
         for module in modules:
             passed, submitted, total = attempts.get((user.id, module.key), (False, 0, 0))
             lessons_read = reads.get((user.id, module.key), 0)
-            course_due_since = overdue.get((user.id, None)) if module.required else None
             passed_at = last_pass.get((user.id, module.key))
-            if (user.id, module.key) in overdue or (
-                    course_due_since is not None and (passed_at is None or passed_at < course_due_since)):
+            needing = [row for row in open_by.get((user.id, module.key), []) + (
+                open_by.get((user.id, None), []) if module.required else [])
+                if passed_at is None or passed_at < row[0]]  # a pass after the assignment meets it
+            due_dates = [due for _at, due, _reason, _id in needing if due is not None]
+            due = min(due_dates) if due_dates else None
+            first = min(needing, key=lambda row: (row[1] is None, row[1] or today, row[3])) if needing else None
+            if needing and due is not None and due < today:
                 status = OVERDUE  # an open assignment past its due date still needs this module
-            elif passed or (module.quiz is None and module.lessons and lessons_read >= len(module.lessons)):
+            elif needing and any(reason == "retraining" for _at, _due, reason, _id in needing):
+                status = RETRAINING
+            elif needing and not (submitted or total or lessons_read):
+                status = ASSIGNED
+            elif passed and not needing or (module.quiz is None and module.lessons and lessons_read >= len(module.lessons)):
                 status = PASSED
             elif submitted:
                 status = FAILED
@@ -296,7 +310,7 @@ def completion_matrix(team: Team, course: Course, today: date) -> Matrix:
             else:
                 status = NOT_STARTED
             counts[status] += 1
-            cells.append(Cell(status, latest.get((user.id, module.key))))
+            cells.append(Cell(status, latest.get((user.id, module.key)), due, first[3] if first else None))
         rows.append((user, cells))
     return Matrix(team, course, modules, rows, counts)
 
@@ -445,3 +459,33 @@ def out_of_attempts(team_ids: set[int] | None, limit: int = 200) -> list[StuckLe
                 seen.add(key)
                 stuck.append(StuckLearner(assignment.user, assignment.course, module, allowance, assignment))
     return stuck[:limit]
+
+
+# --- audits -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TriggeredAssignment:
+    assignment: Assignment
+    course_title: str
+    module_title: str
+    step_title: str | None
+    overdue: bool
+
+
+def retraining_for_audit(audit_id: int, language: str, today: date) -> list[TriggeredAssignment]:
+    """The retraining assignments an audit triggered, with their state (two queries)."""
+    assignments = db.session.execute(
+        select(Assignment).where(Assignment.audit_id == audit_id).order_by(Assignment.id)
+        .options(selectinload(Assignment.course).options(*_VERSION_LOAD))
+    ).scalars().all()
+    rows = []
+    for assignment in assignments:
+        course = assignment.course
+        version = course.current_version
+        module = next((m for m in version.modules if m.key == assignment.module_key), None) if version else None
+        rows.append(TriggeredAssignment(
+            assignment, course_title(course, language),
+            text(module.title, language, version.language) if module is not None else (assignment.module_key or ""),
+            _step_title(course, assignment.step_key, language), assignment.is_overdue(today)))
+    return rows

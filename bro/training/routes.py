@@ -75,6 +75,12 @@ def training_helpers():
             "number_example": format_decimal(1234.5), "decimal_example": format_decimal(2.5)}
 
 
+@bp.app_template_global("retraining_for_audit")
+def retraining_for_audit(audit_id: int):
+    """For the audit page's "Retraining it triggered" block (training/_audit_retraining.html)."""
+    return queries.retraining_for_audit(audit_id, language(), clock.today())
+
+
 def plain_number(value):
     """3.000 -> 3, 2.500 -> 2.5: points as people write them."""
     if value is None:
@@ -285,7 +291,8 @@ def review(attempt_id: int):
         return sorted(question.options, key=lambda o: shown.index(o.id) if o.id in shown else len(shown))
 
     return render_template("training/review.html", attempt=attempt, version=version, quiz=quiz, answers=answers,
-                           course=db.session.get(Course, attempt.course_id), ordered_options=ordered_options)
+                           course=db.session.get(Course, attempt.course_id), ordered_options=ordered_options,
+                           reader_language=language())
 
 
 @bp.route("/attempts/<int:attempt_id>/practice", methods=["GET", "POST"])

@@ -139,7 +139,7 @@ def test_my_learning_shows_progress_due_dates_overdue_and_reasons(client, login,
     client.get(f"/learning/courses/{course.id}/modules/basics/lessons/hello")
     page = html(client.get("/learning/"))
     assert "Assigned by Bea Boss" in page
-    assert "Retraining after audit #77, step “Greet the customer”" in page
+    assert ('Retraining after <a href="/audits/77">audit #77</a>, step “Greet the customer”' in page)
     assert "Overdue since" in page
     # Units: each lesson and each quiz of the required modules (2 + 1 and 1 + 1); one lesson read.
     assert re.search(r'<progress id="progress-\d+" max="5" value="1">', page)
