@@ -141,7 +141,7 @@ def json_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "bro curriculum document",
-        "description": "A service standard or a course; see CURRICULUM_FORMAT.md.",
+        "description": "A service standard or a course; see docs/curricula.md.",
         "type": "object",
         "required": ["kind"],
         "properties": {"kind": {"enum": ["standard", "course"]}},
