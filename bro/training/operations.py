@@ -301,12 +301,14 @@ def open_module_assignment(user_id: int, course_id: int, module_key: str) -> Ass
 
 def assign_retraining(staff: User, module: CourseModule, audit_id: int | None, step_key: str | None,
                       assigned_by: User | None = None) -> Assignment | None:
-    """Assign `module` after a failed audit step, unless an assignment of that module is already open.
+    """Assign `module` after a failed audit step, unless an assignment of that module is already open
+    and its attempts are not used up (a used-up one gets a new assignment, so a fresh allowance).
 
     Returns the new assignment, or None when one was open. It is completed when the staff member
     passes the module's quiz after this moment (or reads all its lessons, for a module without a quiz).
     """
-    if open_module_assignment(staff.id, module.course_id, module.key) is not None:
+    if open_module_assignment(staff.id, module.course_id, module.key) is not None \
+            and not _allowance_used_up(staff.id, module):
         return None
     if db.session.get(Course, module.course_id).retired_at is not None:
         return None  # a retired course is not assigned any more
@@ -315,11 +317,18 @@ def assign_retraining(staff: User, module: CourseModule, audit_id: int | None, s
                          reason=REASON_RETRAINING, audit_id=audit_id, step_key=step_key)
 
 
+def _allowance_used_up(user_id: int, module: CourseModule) -> bool:
+    """The learner has no attempt left at `module`'s quiz: a new retraining must start a fresh allowance."""
+    if module.quiz is None or not module.quiz.get("max_attempts"):
+        return False
+    return attempt_allowance(user_id, module.course_id, module.key, module_quiz(module)).exhausted
+
+
 def assign_retraining_batch(staff: User, modules: Iterable[tuple[CourseModule, str | None]], audit_id: int | None,
                             assigned_by: User | None = None) -> list[Assignment]:
     """`assign_retraining` for several modules at once (one per failed step's module, in order): one query
     for the staff member's open module assignments, then the new assignments in one flush. A module whose
-    assignment is already open (or listed twice) is skipped. Returns the new assignments."""
+    assignment is already open with attempts left (or listed twice) is skipped. Returns the new assignments."""
     modules = list(modules)
     if not modules:
         return []
@@ -335,10 +344,12 @@ def assign_retraining_batch(staff: User, modules: Iterable[tuple[CourseModule, s
     due = clock.today() + timedelta(days=RETRAINING_DUE_DAYS)
     now = clock.utcnow()
     created = []
+    created_keys: set[tuple[int, str]] = set()
     for module, step_key in modules:
-        if (module.course_id, module.key) in open_keys:
+        key = (module.course_id, module.key)
+        if key in created_keys or (key in open_keys and not _allowance_used_up(staff.id, module)):
             continue
-        open_keys.add((module.course_id, module.key))
+        created_keys.add(key)
         assignment = Assignment(
             user_id=staff.id, course_id=module.course_id, module_key=module.key,
             assigned_by_id=assigned_by.id if assigned_by is not None else None, reason=REASON_RETRAINING,
@@ -536,13 +547,14 @@ def _record_read(user_id: int, course_id: int, module_key: str, lesson_key: str,
 
 
 def mark_lesson_read(user: User, module: CourseModule, lesson_key: str) -> bool:
-    """Record that `user` opened a lesson; True when it is the first time."""
+    """Record that `user` opened a lesson; True when something was written (the first opening, or a
+    reopening that a quiz with `restudy: true` waits for), so the caller commits."""
     now = clock.utcnow()
-    first = _record_read(user.id, module.course_id, module.key, lesson_key, now,
-                         track_reopening=bool(module.quiz and module.quiz.get("restudy")))
+    restudy = bool(module.quiz and module.quiz.get("restudy"))
+    first = _record_read(user.id, module.course_id, module.key, lesson_key, now, track_reopening=restudy)
     if first and module.quiz is None:
         record_progress(user, module.course_id, now)
-    return first
+    return first or restudy
 
 
 # --- completion and certificates --------------------------------------------------------------------------

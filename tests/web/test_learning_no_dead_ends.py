@@ -106,6 +106,19 @@ def test_every_new_assignment_can_be_passed_after_every_attempt_was_used(assign,
         assert assignment.completed_at is not None
 
 
+def test_a_new_audit_while_a_used_up_retraining_is_open_assigns_a_fresh_one(staff, course):
+    basics = module_of(course, "basics")
+    first = assign_retraining(staff, basics, audit_id=None, step_key="greet")
+    assert assign_retraining(staff, basics, audit_id=None, step_key="greet") is None  # open, attempts left
+    use_every_attempt(staff, basics)
+    (second,) = assign_retraining_batch(staff, [(basics, "greet")], audit_id=None)
+    assert second.id != first.id
+    assert submit_attempt(start_attempt(staff, basics), correct_responses(basics)).passed
+    db.session.refresh(first)
+    db.session.refresh(second)
+    assert first.completed_at is not None and second.completed_at is not None
+
+
 def test_retraining_through_the_pages_after_every_attempt_was_used(client, login, staff, course):
     basics = module_of(course, "basics")
     use_every_attempt(staff, basics)
@@ -253,3 +266,42 @@ def test_practice_re_asks_missed_questions_without_recording_anything(client, lo
     page = html(client.post(f"/learning/attempts/{attempt.id}/practice", data={"q-q-single": "a"}))
     assert page.count('badge-ok">Right<') == 1 and page.count(">No answer<") == 3
     assert db.session.execute(select(func.count()).select_from(QuizAttempt)).scalar_one() == before
+
+
+# --- cooldown and restudy ----------------------------------------------------------------------------------
+
+WAITING = """
+    quiz:
+      pass_mark: 100
+      retry_after: 30m
+      restudy: true
+      questions:"""
+
+
+def test_cooldown_and_restudy_say_why_and_until_when(client, login, staff, monkeypatch):
+    from datetime import datetime
+
+    from bro.training.operations import QuizNotYetAvailable
+    from tests.web.world_training import TRAINING_YAML
+
+    course = import_training_course(TRAINING_YAML.replace("""
+    quiz:
+      pass_mark: 100
+      questions:""", WAITING))
+    needs = module_of(course, "needs")
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 5, 10, 9, 0))
+    submit_attempt(start_attempt(staff, needs), {"q1": "false"})
+    login(staff)
+    page = html(client.get(f"/learning/courses/{course.id}"))
+    box = page.split('id="module-needs"')[1].split("</li>\n{% endfor %}")[0]
+    assert "The quiz is not open yet." in box and "You can retake this quiz from 5/10/26, 9:30" in box
+    assert "open the lesson again" in box
+    with pytest.raises(QuizNotYetAvailable):
+        start_attempt(staff, needs)
+    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 5, 10, 9, 45))
+    with pytest.raises(QuizNotYetAvailable) as waiting:
+        start_attempt(staff, needs)  # the cooldown is over, the lesson not reopened yet
+    assert waiting.value.wait.until is None and waiting.value.wait.lessons == ("ask",)
+    client.get(f"/learning/courses/{course.id}/modules/needs/lessons/ask")
+    assert client.post(f"/learning/courses/{course.id}/modules/needs/quiz").headers["Location"].startswith(
+        "/learning/attempts/")
