@@ -305,3 +305,37 @@ def test_cooldown_and_restudy_say_why_and_until_when(client, login, staff, monke
     client.get(f"/learning/courses/{course.id}/modules/needs/lessons/ask")
     assert client.post(f"/learning/courses/{course.id}/modules/needs/quiz").headers["Location"].startswith(
         "/learning/attempts/")
+
+
+def test_a_real_audit_after_every_attempt_was_used_leads_to_a_pass(factory):
+    """The issue's story end to end: attempts used up, an audit rates a taught step not met, the learner passes."""
+    from bro.models.curricula import Course as CourseModel
+
+    team = factory.team()
+    staff, supervisor = factory.staff(team=team), factory.supervisor(team)
+    version = factory.standard_version()
+    course = db.session.execute(select(CourseModel).where(CourseModel.key == "sample-course")).scalar_one()
+    basics = module_of(course, "basics")
+    use_every_attempt(staff, basics)
+    audit = factory.audit(staff, supervisor, version, ratings={"greet": "not_met", "needs": "met", "confirm": "met"})
+    (assignment,) = db.session.execute(select(Assignment).where(Assignment.audit_id == audit.id)).scalars()
+    assert submit_attempt(start_attempt(staff, basics), correct_responses(basics)).passed
+    db.session.refresh(assignment)
+    assert assignment.completed_at is not None
+
+
+def test_the_review_shows_accepted_answers_in_the_learners_language_only(client, login, factory, team):
+    from tests.web.world_training import TRAINING_YAML
+
+    course = import_training_course(TRAINING_YAML.replace(
+        "accept: [Wordofmouthzulu, word-of-mouth-zulu]",
+        "accept: {en: [Wordofmouthzulu], pl: [Pocztapantoflowazulu]}"))
+    polish = factory.staff(team=team, language="pl")
+    basics = module_of(course, "basics")
+    attempt = submit_attempt(start_attempt(polish, basics), {"q-text": "Wordofmouthzulu"})
+    login(polish)
+    page = html(client.get(f"/learning/attempts/{attempt.id}/review"))
+    assert "Pocztapantoflowazulu" in page and "Wordofmouthzulu" in page  # the accepted one, and the answer given
+    assert page.count("Wordofmouthzulu") == 1  # only as the answer given, not among the accepted answers
+    answer = next(a for a in db.session.get(QuizAttempt, attempt.id).answers if a.question_key == "q-text")
+    assert answer.correct  # every language's answers are accepted
