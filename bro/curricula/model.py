@@ -210,6 +210,7 @@ class Question:
     value: Number | None = None
     tolerance: Number = 0
     explanation: LocalizedText | None = None
+    lesson: str | None = None  # the lesson that explains it: `restudy` asks to reopen the lessons of missed questions
     scoring: str = "all"  # multiple: "all" (the exact set or nothing) or "partial" (1/k per option, as Moodle)
     # short_text answers given per language ({lang: [...]}), when the author wrote them so; `accept` holds them all.
     accept_by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
@@ -241,6 +242,7 @@ class Question:
             "explanation": _text_or_none(self.explanation),
             # Only when not the default, so content hashes of existing curricula do not change.
             **({"scoring": self.scoring} if self.scoring != "all" else {}),
+            **({"lesson": self.lesson} if self.lesson is not None else {}),
         }
 
     @classmethod
@@ -260,6 +262,7 @@ class Question:
             accept_by_language=by_language,
             default_language=language,
             scoring=data.get("scoring", "all"),
+            lesson=data.get("lesson"),
             value=data.get("value"),
             tolerance=data.get("tolerance", 0),
             explanation=_optional_text(data.get("explanation"), language),

@@ -49,6 +49,8 @@ def _question_schema(name: str) -> dict[str, Any]:
         "points": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_WEIGHT, "default": 1},
         "prompt": _described(_REF_TEXT, "Markdown."),
         "explanation": _described(_REF_TEXT, "Markdown shown after submission."),
+        "lesson": _described(_REF_ID, "The lesson of this module that explains the question: with restudy: true, "
+                                      "a learner who missed it reopens that lesson before retrying."),
         **question_type.schema_properties(),
     }
     fields = QUESTION_FIELDS + question_type.fields

@@ -28,7 +28,7 @@ LESSON_FIELDS = ("id", "title", "body")
 QUIZ_FIELDS = ("pass_mark", "max_attempts", "shuffle", "retry_after", "restudy", "questions")
 MAX_RETRY_AFTER_SECONDS = 365 * 86400
 QUIZ_REQUIRED = ("pass_mark", "questions")
-QUESTION_FIELDS = ("id", "type", "points", "prompt", "explanation")
+QUESTION_FIELDS = ("id", "type", "points", "prompt", "explanation", "lesson")
 QUESTION_REQUIRED = ("id", "type", "prompt")
 CERTIFICATION_FIELDS = ("title", "valid_days")
 
@@ -217,9 +217,21 @@ def _read_module(reader: FieldReader, item: Any, path: str, teaching: _Teaching)
         for index, lesson in enumerate(_items(reader, data, path, "lessons", "lesson", "in this module"))
     ]
     quiz = _optional(data, path, "quiz", lambda value, p: _read_quiz(reader, value, p))
+    if quiz is not None and lessons and None not in lessons:
+        _check_question_lessons(reader, quiz, [lesson.id for lesson in lessons], join_path(path, "quiz"))
     if None in (module_id, title, teaches, required) or not lessons or None in lessons or ("quiz" in data and quiz is None):
         return None
     return Module(id=module_id, title=title, lessons=tuple(lessons), teaches=teaches, required=required, quiz=quiz)
+
+
+def _check_question_lessons(reader: FieldReader, quiz: Quiz, lesson_ids: list[str], quiz_path: str) -> None:
+    """A question's `lesson` names a lesson of its own module."""
+    for index, question in enumerate(quiz.questions):
+        if question.lesson is not None and question.lesson not in lesson_ids:
+            hint = did_you_mean(question.lesson, lesson_ids)
+            suffix = f"did you mean '{hint}'?" if hint else f"its lessons are: {', '.join(lesson_ids)}"
+            reader.error(join_path(index_path(join_path(quiz_path, "questions"), index), "lesson"),
+                         f"lesson '{question.lesson}' is not a lesson of this module; {suffix}")
 
 
 def _read_lesson(reader: FieldReader, item: Any, path: str) -> Lesson | None:
@@ -297,10 +309,12 @@ def _read_question(reader: FieldReader, item: Any, path: str) -> Question | None
     points = _optional(data, path, "points", reader.read_weight, 1)
     prompt = _optional(data, path, "prompt", reader.read_text)
     explanation = _optional(data, path, "explanation", reader.read_text)
+    lesson = _optional(data, path, "lesson", reader.read_id)
     answers = question_type.validate(reader, data, path) if question_type is not None else {}
     if reader.error_count > before or question_type is None or None in (question_id, points, prompt):
         return None
-    return Question(id=question_id, type=question_type.name, prompt=prompt, points=points, explanation=explanation, **answers)
+    return Question(id=question_id, type=question_type.name, prompt=prompt, points=points, explanation=explanation,
+                    lesson=lesson, **answers)
 
 
 def _read_certification(reader: FieldReader, value: Any, path: str) -> Certification | None:

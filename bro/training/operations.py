@@ -178,10 +178,19 @@ class QuizWait:
         return " and ".join(part for part, present in (("cooldown", self.until), ("restudy", self.lessons)) if present)
 
 
+def lessons_to_restudy(quiz: Quiz, lesson_keys: Iterable[str], missed: Iterable[str]) -> list[str]:
+    """The lessons a failed attempt sends the learner back to: those named (`lesson`) by the questions missed,
+    or every lesson of the module when no missed question names one."""
+    keys = list(lesson_keys)
+    named = {question.lesson for question in quiz.questions if question.id in set(missed) and question.lesson}
+    return [key for key in keys if key in named] if named else keys
+
+
 def quiz_wait_from(quiz: Quiz | None, lesson_keys: Iterable[str], last_submitted: QuizAttempt | None,
-                   opened: Mapping[str, datetime], now: datetime) -> QuizWait | None:
+                   opened: Mapping[str, datetime], now: datetime, missed: Iterable[str] = ()) -> QuizWait | None:
     """The wait rule over plain values: after a failed attempt submitted at T, the quiz opens again at
-    T + retry_after, and (restudy) once every lesson was opened after T. `opened`: lesson key -> last opened."""
+    T + retry_after, and (restudy) once the lessons of the questions missed (`lessons_to_restudy`) were
+    opened after T. `opened`: lesson key -> last opened; `missed`: question ids missed in that attempt."""
     if quiz is None or last_submitted is None or last_submitted.passed or last_submitted.submitted_at is None:
         return None
     failed_at = last_submitted.submitted_at
@@ -190,8 +199,23 @@ def quiz_wait_from(quiz: Quiz | None, lesson_keys: Iterable[str], last_submitted
         until = failed_at + timedelta(seconds=quiz.retry_after_seconds)
         if until <= now:
             until = None
-    lessons = tuple(key for key in lesson_keys if quiz.restudy and (opened.get(key) is None or opened[key] < failed_at))
+    lessons = ()
+    if quiz.restudy:
+        lessons = tuple(key for key in lessons_to_restudy(quiz, lesson_keys, missed)
+                        if opened.get(key) is None or opened[key] < failed_at)
     return QuizWait(until, lessons) if until or lessons else None
+
+
+def missed_questions(attempt_ids: Iterable[int]) -> dict[int, set[str]]:
+    """Attempt id -> ids of the questions it did not answer fully right (one query)."""
+    ids = list(attempt_ids)
+    missed: dict[int, set[str]] = {attempt_id: set() for attempt_id in ids}
+    if ids:
+        for attempt_id, key in db.session.execute(
+                select(AttemptAnswer.attempt_id, AttemptAnswer.question_key)
+                .where(AttemptAnswer.attempt_id.in_(ids), AttemptAnswer.correct.is_(False))):
+            missed[attempt_id].add(key)
+    return missed
 
 
 def quiz_wait(user_id: int, module: CourseModule, quiz: Quiz | None) -> QuizWait | None:
@@ -206,7 +230,8 @@ def quiz_wait(user_id: int, module: CourseModule, quiz: Quiz | None) -> QuizWait
         select(LessonRead.lesson_key, func.coalesce(LessonRead.last_read_at, LessonRead.read_at))
         .where(LessonRead.user_id == user_id, LessonRead.course_id == module.course_id,
                LessonRead.module_key == module.key))}
-    return quiz_wait_from(quiz, [lesson["id"] for lesson in module.lessons], last, opened, clock.utcnow())
+    missed = missed_questions([last.id]).get(last.id, set()) if last is not None and quiz.restudy else set()
+    return quiz_wait_from(quiz, [lesson["id"] for lesson in module.lessons], last, opened, clock.utcnow(), missed)
 
 
 def may_grant_attempts(user: User, staff: User) -> bool:

@@ -17,7 +17,7 @@ from bro.models.training import Assignment, AttemptAnswer, AttemptGrant, Certifi
 from bro.quality import item_analysis
 from bro.quality.items import AttemptItems, ItemStats
 from bro import clock
-from bro.training.operations import Allowance, Progress, QuizWait, allowance_from, quiz_wait_from
+from bro.training.operations import Allowance, Progress, QuizWait, allowance_from, missed_questions, quiz_wait_from
 from bro.training.text import text
 
 EXPIRY_WARNING_DAYS = 30
@@ -179,6 +179,14 @@ def course_modules_for(user: User, course: Course) -> list[ModuleView]:
     grants = db.session.execute(
         select(AttemptGrant.module_key, AttemptGrant.granted_at, AttemptGrant.extra_attempts)
         .where(AttemptGrant.user_id == user.id, AttemptGrant.course_id == course.id)).all()
+    last_failed = {}  # module key -> the last submitted attempt, when it failed and the quiz has restudy
+    for attempt in attempts:
+        if attempt.submitted_at is not None:
+            previous = last_failed.get(attempt.module_key)
+            if previous is None or attempt.submitted_at > previous.submitted_at:
+                last_failed[attempt.module_key] = attempt
+    restudy_keys = {m.key for m in version.modules if m.quiz and m.quiz.get("restudy")}
+    missed = missed_questions([a.id for key, a in last_failed.items() if key in restudy_keys and not a.passed])
     views = []
     for module in version.modules:
         mine = [a for a in attempts if a.module_key == module.key]
@@ -196,7 +204,8 @@ def course_modules_for(user: User, course: Course) -> list[ModuleView]:
             open_attempt=next((a for a in mine if a.submitted_at is None), None),
             passed=any(a.passed for a in mine),
             allowance=allowance,
-            wait=quiz_wait_from(quiz, [lesson["id"] for lesson in module.lessons], last, opened, now)))
+            wait=quiz_wait_from(quiz, [lesson["id"] for lesson in module.lessons], last, opened, now,
+                                missed.get(last.id, set()) if last is not None else set())))
     return views
 
 

@@ -178,3 +178,27 @@ def test_ambiguous_numbers_are_refused_not_guessed(locale, text):
 @pytest.mark.parametrize("text", ["", "abc", "1e3", "3 kg", "NaN"])
 def test_things_that_are_not_numbers_are_not_read(text):
     assert read_number(text, "en").value is None
+
+
+# --- a question's lesson (what restudy reopens) ------------------------------------------------------------
+
+
+def test_a_question_may_name_the_lesson_that_explains_it():
+    quiz = checked_quiz(quiz_with("      restudy: true\n", SINGLE.replace("type: single\n", "type: single\n          lesson: why\n")))
+    assert quiz.questions[0].lesson == "why"
+
+
+def test_a_question_naming_a_lesson_of_another_module_is_refused_at_its_position():
+    text = quiz_with("", SINGLE.replace("type: single\n", "type: single\n          lesson: wyh\n"))
+    assert errors_of(text) == [
+        "curricula/brm.yaml:18:19: modules[0].quiz.questions[0].lesson: lesson 'wyh' is not a lesson of this module; "
+        "did you mean 'why'?"]
+
+
+def test_restudy_reopens_the_lessons_of_the_missed_questions_or_all():
+    from bro.training.operations import lessons_to_restudy
+
+    quiz = checked_quiz(quiz_with("      restudy: true\n", SINGLE.replace("type: single\n", "type: single\n          lesson: why\n")
+                                  + MULTIPLE))
+    assert lessons_to_restudy(quiz, ["intro", "why"], {"q1"}) == ["why"]
+    assert lessons_to_restudy(quiz, ["intro", "why"], {"q2"}) == ["intro", "why"]  # q2 names no lesson
