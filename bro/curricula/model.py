@@ -275,7 +275,7 @@ class Quiz:
     max_attempts: int | None = None
     shuffle: bool = False
     retry_after: str | None = None  # "30m", "2h", "1d", "1d12h": the wait after a failed attempt
-    restudy: bool = False  # after a failed attempt, reopen the module's lessons before retrying
+    restudy: bool = False  # after a failed attempt, reopen the lessons of the missed questions before retrying
     questions: tuple[Question, ...]
 
     @property

@@ -108,7 +108,9 @@ def json_schema() -> dict[str, Any]:
             "retry_after": {"type": "string", "pattern": "^([0-9]+[mhd])+$", "examples": ["30m", "2h", "1d"],
                             "description": "Wait after a failed attempt before the next: minutes (m), hours (h), days (d)."},
             "restudy": {"type": "boolean", "default": False,
-                        "description": "After a failed attempt, the learner reopens the module's lessons before retrying."},
+                        "description": "After a failed attempt, the learner reopens the lessons of the questions missed "
+                                       "(their lesson field; all of the module's lessons when none names one) "
+                                       "before retrying."},
             "questions": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/question"}},
         }, QUIZ_FIELDS, QUIZ_REQUIRED),
         "lesson": _object("lesson", {
