@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from bro import clock
 from bro.access import can_see_staff, can_see_team, roles_required, visible_team_ids
-from bro.curricula import Quiz
+from bro.curricula import Quiz, credit, read_number
 from bro.database import commit_side_write
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion
@@ -27,10 +27,9 @@ from bro.training import queries
 from bro.training.forms import AssignForm, GrantAttemptsForm
 from bro.training.operations import (
     AttemptLimitReached, ModuleNotInForce, NoQuiz, QuizNotYetAvailable, assign_course, attempt_allowance,
-    attempt_score_display, check_submission, current_module, expire_certificates, grant_attempts, grants_of,
-    clean_response, mark_lesson_read, may_grant_attempts, module_quiz, quiz_wait, record_submission, start_attempt,
+    attempt_score_display, check_submission, clean_response, current_module, expire_certificates, grant_attempts,
+    grants_of, mark_lesson_read, may_grant_attempts, module_quiz, quiz_wait, record_submission, start_attempt,
 )
-from bro.curricula import credit, read_number
 from bro.templating import format_score, register_nav
 
 SUBMIT_RETRIES = 6
