@@ -339,3 +339,8 @@ def test_the_review_shows_accepted_answers_in_the_learners_language_only(client,
     assert page.count("Wordofmouthzulu") == 1  # only as the answer given, not among the accepted answers
     answer = next(a for a in db.session.get(QuizAttempt, attempt.id).answers if a.question_key == "q-text")
     assert answer.correct  # every language's answers are accepted
+
+
+def test_trainers_find_the_people_out_of_attempts_from_quiz_analysis(client, login, factory):
+    login(factory.trainer())
+    assert 'href="/learning/attempts-used-up"' in html(client.get("/learning/items"))
