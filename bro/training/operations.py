@@ -674,8 +674,10 @@ def expire_certificates(today: date, user_id: int | None = None) -> list[Assignm
     `flask bro training expire` (for everyone). Returns the assignments created.
     """
     query = (select(Certificate).join(User, User.id == Certificate.user_id)
+             .join(Course, Course.id == Certificate.course_id)
              .where(Certificate.superseded_at.is_(None), Certificate.expires_on.is_not(None),
-                    Certificate.expires_on <= today, User.active.is_(True)))
+                    Certificate.expires_on <= today, User.active.is_(True),
+                    Course.retired_at.is_(None)))  # a retired course is not assigned again
     if user_id is not None:
         query = query.where(Certificate.user_id == user_id)
     created = []

@@ -149,3 +149,21 @@ def test_a_retired_standard_is_not_offered_for_new_audits(client, login, factory
     client.post("/curricula/standards/sample-service/retire")
     assert not any(v.standard.key == "sample-service" for v in standards_in_force(relationship))
     assert "retired" in client.get("/curricula/").get_data(as_text=True)
+
+
+def test_a_retired_course_is_not_reassigned_when_a_certificate_expires(factory):
+    from bro import clock
+    from bro.models.training import Certificate
+    from bro.training.operations import expire_certificates
+
+    factory.curricula(SAMPLE_CURRICULUM)
+    course = db.session.execute(select(Course).where(Course.key == "sample-course")).scalar_one()
+    staff = factory.staff()
+    db.session.add(Certificate(user_id=staff.id, course_id=course.id, course_version_id=course.current_version_id,
+                               issued_at=clock.utcnow() - timedelta(days=400),
+                               expires_on=clock.today() - timedelta(days=1)))
+    course.retired_at = clock.utcnow()
+    db.session.flush()
+    assert expire_certificates(clock.today(), user_id=staff.id) == []
+    course.retired_at = None
+    assert len(expire_certificates(clock.today(), user_id=staff.id)) == 1
