@@ -230,10 +230,13 @@ def score_audit(
 
 
 def score_quiz(
-    items: Sequence[tuple[float | int | Fraction | Decimal, bool]],
+    items: Sequence[tuple[float | int | Fraction | Decimal, bool | Fraction]],
     pass_mark: float | int | Fraction | Decimal,
 ) -> QuizScore:
     """Score a quiz attempt from ``(points, correct)`` pairs, one per question.
+
+    ``correct`` is True/False, or the share of the points earned (a Fraction from 0 to 1) for
+    questions with partial credit (``multiple`` with ``scoring: partial``).
 
     Score = 100 x earned / possible; passed when score >= ``pass_mark``
     (compared exactly). Raises :class:`InvalidQuiz` when no points are possible
@@ -246,8 +249,13 @@ def score_quiz(
         if value < 0:
             raise InvalidQuiz(f"question {index} has negative points ({points})")
         possible += value
-        if correct:
-            earned += value
+        if isinstance(correct, bool):
+            earned += value if correct else 0
+        else:
+            share = exact(correct)
+            if not 0 <= share <= 1:
+                raise InvalidQuiz(f"question {index} earns {correct} of its points; a share is between 0 and 1")
+            earned += value * share
     if possible == 0:
         raise InvalidQuiz("the quiz has no points to earn; give its questions points > 0")
     score = 100 * earned / possible

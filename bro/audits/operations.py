@@ -70,7 +70,7 @@ def standards_in_force(relationship: str) -> list[StandardVersion]:
     versions = db.session.execute(
         select(StandardVersion)
         .join(Standard, Standard.current_version_id == StandardVersion.id)
-        .where(StandardVersion.relationship_kind.in_([relationship, "any"]))
+        .where(StandardVersion.relationship_kind.in_([relationship, "any"]), Standard.retired_at.is_(None))
         .options(selectinload(StandardVersion.steps), selectinload(StandardVersion.standard),
                  defer(StandardVersion.document))  # the whole document: loads only if read
     ).scalars().all()

@@ -84,9 +84,16 @@ def check_command(paths):
 
 @curricula_cli.command("import")
 @paths_argument
-def import_command(paths):
-    """Check, then import curriculum files or folders (default: BRO_CURRICULA_DIR), all or nothing."""
-    from bro.authoring.operations import document_sources, import_documents, known_standards
+@click.option("--force", is_flag=True,
+              help="Also import documents whose content equals an older version: each becomes a new current version.")
+def import_command(paths, force):
+    """Check, then import curriculum files or folders (default: BRO_CURRICULA_DIR), all or nothing.
+
+    Only new or changed content is imported. A document whose content equals a version older than the
+    one in force (say, a file in the folder that a trainer's browser upload has since replaced) is
+    skipped with a message, never made current again, unless --force is given.
+    """
+    from bro.authoring.operations import document_sources, document_texts, import_documents, known_standards
     from bro.extensions import db
 
     result = _check(_paths(paths), known_standards())
@@ -96,7 +103,8 @@ def import_command(paths):
     # Files of the configured folder are recorded as "curricula/x.yaml", not by their absolute path.
     relative_to = None if paths else os.path.dirname(os.path.abspath(_paths(paths)[0]))
     try:
-        report = import_documents(result, sources=document_sources(result.files, relative_to=relative_to))
+        report = import_documents(result, sources=document_sources(result.files, relative_to=relative_to),
+                                  texts=document_texts(result), force=force)
         db.session.commit()
     except CurriculumCheckError as error:
         db.session.rollback()
@@ -109,8 +117,10 @@ def import_command(paths):
         sys.exit(1)
     for document in report.documents:
         click.echo(str(document))
+    skipped = len(report.skipped)
     click.echo(f"Imported {_found(result)}: {report.created} created, {report.new_versions} new "
-               f"version{'' if report.new_versions == 1 else 's'}, {report.unchanged} unchanged.")
+               f"version{'' if report.new_versions == 1 else 's'}, {report.unchanged} unchanged"
+               + (f", {skipped} skipped as older than the version in force." if skipped else "."))
 
 
 @curricula_cli.command("schema")

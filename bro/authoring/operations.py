@@ -25,6 +25,7 @@ from bro.models.people import User
 CREATED = "created"
 NEW_VERSION = "new_version"
 UNCHANGED = "unchanged"
+SKIPPED_OLDER = "skipped_older"  # the content of an older version: never silently made current again
 
 SOURCE_FILE_LENGTH = 500
 
@@ -35,18 +36,34 @@ class ImportedDocument:
 
     kind: str  # "standard" or "course"
     key: str
-    outcome: str  # CREATED, NEW_VERSION or UNCHANGED
+    outcome: str  # CREATED, NEW_VERSION, UNCHANGED or SKIPPED_OLDER
     number: int
     version: models.StandardVersion | models.CourseVersion
+    same_as: int | None = None  # SKIPPED_OLDER: the older version with this content; NEW_VERSION: one it copies
 
     def __str__(self) -> str:
         if self.outcome == CREATED:
             what = f"created (version {self.number})"
         elif self.outcome == NEW_VERSION:
-            what = f"new version {self.number}"
+            what = f"new version {self.number}" + (f" (the content of version {self.same_as})" if self.same_as else "")
+        elif self.outcome == SKIPPED_OLDER:
+            what = (f"same content as version {self.same_as}, older than the version in force "
+                    f"(v{self.number}, {provenance(self.version)}): not imported; use --force to make it current")
         else:
             what = f"unchanged (version {self.number})"
         return f"{self.kind} {self.key}: {what}"
+
+
+def provenance(version: models.StandardVersion | models.CourseVersion) -> str:
+    """How a version came in, for messages: "uploaded in the browser by Grace Miller on 2 Dec 2026"."""
+    day = f"{version.imported_at.day} {version.imported_at:%b %Y}" if version.imported_at else "an unknown day"
+    if version.restored_from is not None and version.imported_by is not None:
+        return f"version {version.restored_from} made current in the browser by {version.imported_by.name} on {day}"
+    if version.imported_by is not None:
+        return f"uploaded in the browser by {version.imported_by.name} on {day}"
+    if version.source_file:
+        return f"imported from {version.source_file} on {day}"
+    return f"imported on {day}"
 
 
 @dataclass
@@ -69,6 +86,10 @@ class ImportReport:
         return self._count(UNCHANGED)
 
     @property
+    def skipped(self) -> list[ImportedDocument]:
+        return [document for document in self.documents if document.outcome == SKIPPED_OLDER]
+
+    @property
     def changed_anything(self) -> bool:
         return self.created + self.new_versions > 0
 
@@ -78,7 +99,8 @@ class ImportReport:
 
     def summary(self) -> str:
         return (f"{len(self.documents)} documents: {self.created} created, "
-                f"{self.new_versions} new versions, {self.unchanged} unchanged")
+                f"{self.new_versions} new versions, {self.unchanged} unchanged"
+                + (f", {len(self.skipped)} older than the version in force (not imported)" if self.skipped else ""))
 
 
 def known_standards() -> dict[str, list[str]]:
@@ -128,28 +150,66 @@ def document_sources(files: Sequence[str], relative_to: str | None = None) -> di
     return sources
 
 
+def document_texts(result: CheckResult) -> dict[tuple[str, str], str]:
+    """(kind, id) -> the exact text of the file each checked document was read from (kept for "Download YAML")."""
+    texts: dict[str, str | None] = {}
+    found = {}
+    for key, filename in result.origins.items():
+        if filename not in texts:
+            try:
+                with open(filename, "rb") as handle:
+                    texts[filename] = handle.read().decode("utf-8-sig")
+            except (OSError, UnicodeDecodeError):
+                texts[filename] = None
+        if texts[filename] is not None:
+            found[key] = texts[filename]
+    return found
+
+
 def import_documents(
     result: CheckResult,
     imported_by: User | None = None,
     sources: Mapping[tuple[str, str], str] | str | None = None,
+    texts: Mapping[tuple[str, str], str] | str | None = None,
+    force: bool = False,
+    restored_from: int | None = None,
 ) -> ImportReport:
     """Import every document of a clean check, standards first, all or nothing.
 
     Unchanged content (the content hash of the newest version) changes nothing;
     changed content adds version number + 1 and puts it in force; older versions
-    stay. ``sources`` names the file of each document ((kind, id) -> file), or one
-    file for all. Raises CurriculumCheckError, writing nothing, if the check had
-    errors or a course names a standard or steps that do not exist.
+    stay. Content equal to an *older* version is skipped (SKIPPED_OLDER): an import
+    never silently goes back; with ``force`` it becomes a new version (history is
+    never rewritten). ``sources`` names the file of each document ((kind, id) -> file),
+    or one file for all; ``texts`` likewise gives the file's exact text. Raises
+    CurriculumCheckError, writing nothing, if the check had errors or a course names
+    a standard or steps that do not exist.
     """
     result.raise_for_errors()
     _check_course_references(result, sources)
     report = ImportReport()
     with db.session.begin_nested():
         for standard in result.standards:
-            report.documents.append(_import_standard(standard, imported_by, _source(sources, standard)))
+            report.documents.append(_import_standard(standard, imported_by, _source(sources, standard),
+                                                     _text(texts, standard), force, restored_from))
         for course in result.courses:
-            report.documents.append(_import_course(course, imported_by, _source(sources, course)))
+            report.documents.append(_import_course(course, imported_by, _source(sources, course),
+                                                   _text(texts, course), force, restored_from))
     return report
+
+
+def _text(texts: Mapping[tuple[str, str], str] | str | None, document: Document) -> str | None:
+    if texts is None or isinstance(texts, str):
+        return texts
+    return texts.get((document.kind, document.id))
+
+
+def _older_with_content(version_model, owner_column, owner_id: int, content_hash: str, below: int):
+    return db.session.execute(
+        select(version_model).where(owner_column == owner_id, version_model.content_hash == content_hash,
+                                    version_model.number < below)
+        .order_by(version_model.number.desc()).limit(1)
+    ).scalar_one_or_none()
 
 
 def _source(sources: Mapping[tuple[str, str], str] | str | None, document: Document) -> str | None:
@@ -192,10 +252,13 @@ def _decimal(number: float | int) -> Decimal:
     return Decimal(str(number))
 
 
-def _import_standard(document: Standard, imported_by: User | None, source_file: str | None) -> ImportedDocument:
+def _import_standard(document: Standard, imported_by: User | None, source_file: str | None,
+                     source_text: str | None = None, force: bool = False,
+                     restored_from: int | None = None) -> ImportedDocument:
     standard = db.session.execute(
         select(models.Standard).where(models.Standard.key == document.id)).scalar_one_or_none()
     newest = None
+    older = None
     if standard is None:
         standard = models.Standard(key=document.id, relationship_kind=document.relationship)
         db.session.add(standard)
@@ -204,7 +267,14 @@ def _import_standard(document: Standard, imported_by: User | None, source_file: 
         newest = _newest(models.StandardVersion, models.StandardVersion.standard_id, standard.id)
         if newest is not None and newest.content_hash == document.content_hash:
             return ImportedDocument("standard", document.id, UNCHANGED, newest.number, newest)
+        if newest is not None:
+            older = _older_with_content(models.StandardVersion, models.StandardVersion.standard_id, standard.id,
+                                        document.content_hash, newest.number)
+            if older is not None and not force:
+                return ImportedDocument("standard", document.id, SKIPPED_OLDER, newest.number, newest, older.number)
     version = models.StandardVersion(
+        source_text=source_text,
+        restored_from=restored_from if restored_from is not None else (older.number if older is not None else None),
         standard_id=standard.id,
         number=1 if newest is None else newest.number + 1,
         content_hash=document.content_hash,
@@ -229,12 +299,16 @@ def _import_standard(document: Standard, imported_by: User | None, source_file: 
     standard.current_version = version
     standard.relationship_kind = document.relationship
     db.session.flush()
-    return ImportedDocument("standard", document.id, CREATED if newest is None else NEW_VERSION, version.number, version)
+    return ImportedDocument("standard", document.id, CREATED if newest is None else NEW_VERSION, version.number, version,
+                            version.restored_from)
 
 
-def _import_course(document: Course, imported_by: User | None, source_file: str | None) -> ImportedDocument:
+def _import_course(document: Course, imported_by: User | None, source_file: str | None,
+                   source_text: str | None = None, force: bool = False,
+                   restored_from: int | None = None) -> ImportedDocument:
     course = db.session.execute(select(models.Course).where(models.Course.key == document.id)).scalar_one_or_none()
     newest = None
+    older = None
     if course is None:
         course = models.Course(key=document.id)
         db.session.add(course)
@@ -243,11 +317,18 @@ def _import_course(document: Course, imported_by: User | None, source_file: str 
         newest = _newest(models.CourseVersion, models.CourseVersion.course_id, course.id)
         if newest is not None and newest.content_hash == document.content_hash:
             return ImportedDocument("course", document.id, UNCHANGED, newest.number, newest)
+        if newest is not None:
+            older = _older_with_content(models.CourseVersion, models.CourseVersion.course_id, course.id,
+                                        document.content_hash, newest.number)
+            if older is not None and not force:
+                return ImportedDocument("course", document.id, SKIPPED_OLDER, newest.number, newest, older.number)
     standard = None
     if document.standard is not None:
         standard = db.session.execute(
             select(models.Standard).where(models.Standard.key == document.standard)).scalar_one()
     version = models.CourseVersion(
+        source_text=source_text,
+        restored_from=restored_from if restored_from is not None else (older.number if older is not None else None),
         course_id=course.id,
         number=1 if newest is None else newest.number + 1,
         content_hash=document.content_hash,
@@ -274,5 +355,48 @@ def _import_course(document: Course, imported_by: User | None, source_file: str 
     db.session.flush()
     course.current_version = version
     db.session.flush()
-    return ImportedDocument("course", document.id, CREATED if newest is None else NEW_VERSION, version.number, version)
+    return ImportedDocument("course", document.id, CREATED if newest is None else NEW_VERSION, version.number, version,
+                            version.restored_from)
+
+
+# --- versions made current again, downloads, retiring ------------------------------------------------------
+
+
+def make_current(version: models.StandardVersion | models.CourseVersion, by: User) -> ImportedDocument:
+    """A NEW version with the content (and source text) of an older `version`, put in force. History stays.
+    Raises CurriculumCheckError when a course teaches steps its standard no longer has."""
+    from bro.curricula import document_from_dict
+
+    document = document_from_dict(version.document)
+    result = CheckResult(documents=[document], files=[version.source_file or "<version>"])
+    report = import_documents(result, imported_by=by, sources=version.source_file, texts=version.source_text,
+                              force=True, restored_from=version.number)
+    return report.documents[0]
+
+
+def version_yaml(version: models.StandardVersion | models.CourseVersion) -> tuple[str, bool]:
+    """(YAML text, exact): the exact file imported, or (for versions imported before bro kept it) the
+    checked document written out again."""
+    if version.source_text is not None:
+        return version.source_text, True
+    import yaml
+
+    def pruned(value):
+        if isinstance(value, dict):
+            return {k: pruned(v) for k, v in value.items() if v not in (None, [], {}, ())}
+        if isinstance(value, list):
+            return [pruned(v) for v in value]
+        return value
+
+    header = "# Written out again from the checked content: this version was imported before bro kept the file.\n"
+    return header + yaml.safe_dump(pruned(version.document), allow_unicode=True, sort_keys=False, width=100), False
+
+
+def set_retired(owner: models.Standard | models.Course, retired: bool, by: User) -> None:
+    """Retire (hide from new audits or assignments, history kept) or restore a standard or course."""
+    from bro import clock
+
+    owner.retired_at = clock.utcnow() if retired else None
+    owner.retired_by_id = by.id if retired else None
+    db.session.flush()
 

@@ -13,7 +13,7 @@ from bro.access import roles_required
 from bro.authoring import demo  # noqa: F401  (registers the demo step)
 from bro.authoring import queries
 from bro.authoring.forms import CompareForm, UploadForm
-from bro.authoring.operations import check_upload, import_documents
+from bro.authoring.operations import check_upload, import_documents, make_current, set_retired, version_yaml
 from bro.authoring.source import annotate_source, excerpt
 from bro.authoring.text import QUESTION_TYPE_LABELS, language_label, localized_filter
 from bro.curricula import CurriculumCheckError, MAX_FILE_BYTES, document_from_dict
@@ -118,7 +118,7 @@ def upload():
     result, text = check_upload(uploaded.read(MAX_FILE_BYTES + 1), filename)
     if result.ok and not form.check.data:
         try:
-            report = import_documents(result, imported_by=current_user, sources=filename)
+            report = import_documents(result, imported_by=current_user, sources=filename, texts=text)
         except CurriculumCheckError as error:
             result.errors.extend(error.errors)
         else:
@@ -126,11 +126,66 @@ def upload():
             flash(_("%(file)s imported: %(created)d created, %(new)d new versions, %(unchanged)d unchanged.",
                     file=filename, created=report.created, new=report.new_versions, unchanged=report.unchanged),
                   "success")
+            for skipped in report.skipped:
+                flash(_("%(kind)s %(key)s: same content as version %(old)d, older than the version in force "
+                        "(v%(number)d): not imported. To go back to it, open version %(old)d and choose "
+                        "“Make this version current”.", kind=ELEMENT_LABELS[skipped.kind], key=skipped.key,
+                        old=skipped.same_as, number=skipped.number), "warning")
             return redirect(url_for("authoring.index"))
     source = annotate_source(text, result.errors)
     listing = source.lines if len(source.lines) <= FULL_LISTING_LINES else excerpt(source)
     return render_template("authoring/upload.html", form=form, result=result, filename=filename, source=source,
                            listing=listing, max_kb=MAX_FILE_BYTES // 1024), 200 if result.ok else 400
+
+
+def _version_or_404(kind: str, key: str, number: int):
+    version = (queries.standard_version if kind == "standard" else queries.course_version)(key, number)
+    return version if version is not None else abort(404)
+
+
+@bp.route("/<any(standards, courses):kinds>/<key>/versions/<int:number>.yaml")
+@roles_required(Role.trainer)
+def download_version(kinds: str, key: str, number: int):
+    version = _version_or_404(kinds[:-1], key, number)
+    text, _exact = version_yaml(version)
+    return Response(text, mimetype="application/yaml", headers={
+        "Content-Disposition": f"attachment; filename={secure_filename(f'{key}-v{number}.yaml')}"})
+
+
+@bp.route("/<any(standards, courses):kinds>/<key>/versions/<int:number>/make-current", methods=["POST"])
+@roles_required(Role.trainer)
+def make_version_current(kinds: str, key: str, number: int):
+    version = _version_or_404(kinds[:-1], key, number)
+    owner = version.standard if kinds == "standards" else version.course
+    endpoint = "authoring.standard_version" if kinds == "standards" else "authoring.course_version"
+    if owner.current_version_id == version.id:
+        flash(_("Version %(number)d is already the version in force.", number=number), "info")
+        return redirect(url_for(endpoint, key=key, number=number))
+    try:
+        made = make_current(version, current_user)
+    except CurriculumCheckError as error:
+        db.session.rollback()
+        flash(_("Version %(number)d cannot be made current: %(problem)s", number=number,
+                problem="; ".join(e.message for e in error.errors)), "error")
+        return redirect(url_for(endpoint, key=key, number=number))
+    db.session.commit()
+    flash(_("Version %(new)d is now in force, with the content of version %(old)d. Earlier versions are kept.",
+            new=made.number, old=number), "success")
+    return redirect(url_for(endpoint, key=key, number=made.number))
+
+
+@bp.route("/<any(standards, courses):kinds>/<key>/<any(retire, restore):action>", methods=["POST"])
+@roles_required(Role.trainer)
+def retire(kinds: str, key: str, action: str):
+    owner = (queries.standard_by_key if kinds == "standards" else queries.course_by_key)(key) or abort(404)
+    set_retired(owner, action == "retire", current_user)
+    db.session.commit()
+    if action == "retire":
+        flash(_("%(key)s is retired: it is hidden from new assignments and audits; its history is kept.", key=key),
+              "success")
+    else:
+        flash(_("%(key)s is restored: it can be assigned and audited again.", key=key), "success")
+    return redirect(url_for("authoring.index"))
 
 
 @bp.route("/schema.json")

@@ -22,7 +22,7 @@ from .model import (
     Certification, Course, Document, LocalizedText, Lesson, Module, Option, Question, Quiz, Standard, Step,
     TextInLanguage, document_from_dict,
 )
-from .questions import QUESTION_TYPES, is_correct
+from .questions import QUESTION_TYPES, NumberReading, credit, is_correct, read_number
 from .schema import json_schema
 from .validate import declared_steps, validate_document
 
@@ -30,7 +30,7 @@ __all__ = [
     "Certification", "Change", "CheckResult", "Course", "CurriculumCheckError", "CurriculumError", "Document", "Lesson",
     "LocalizedText", "MAX_FILE_BYTES", "Module", "Option", "QUESTION_TYPES", "Question", "Quiz", "Standard", "Step",
     "TextInLanguage", "check_paths", "check_text", "diff_courses", "diff_standards", "document_from_dict",
-    "find_curriculum_files", "is_correct", "json_schema",
+    "NumberReading", "credit", "find_curriculum_files", "is_correct", "json_schema", "read_number",
 ]
 
 YAML_SUFFIXES = (".yaml", ".yml")

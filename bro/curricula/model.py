@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
@@ -209,10 +210,22 @@ class Question:
     value: Number | None = None
     tolerance: Number = 0
     explanation: LocalizedText | None = None
+    lesson: str | None = None  # the lesson that explains it: `restudy` asks to reopen the lessons of missed questions
+    scoring: str = "all"  # multiple: "all" (the exact set or nothing) or "partial" (1/k per option, as Moodle)
+    # short_text answers given per language ({lang: [...]}), when the author wrote them so; `accept` holds them all.
+    accept_by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    default_language: str = "en"
 
     @property
     def correct_option_ids(self) -> frozenset[str]:
         return frozenset(option.id for option in self.options if option.correct)
+
+    def accepted_in(self, language: str | None) -> tuple[str, ...]:
+        """The accepted answers to show a reader of `language`: theirs, else the default language's, else all."""
+        if not self.accept_by_language:
+            return self.accept
+        by_language = dict(self.accept_by_language)
+        return by_language.get(language or "") or by_language.get(self.default_language) or self.accept
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -222,14 +235,21 @@ class Question:
             "prompt": self.prompt.to_dict(),
             "options": [option.to_dict() for option in self.options],
             "answer": self.answer,
-            "accept": list(self.accept),
+            "accept": ({language: list(answers) for language, answers in self.accept_by_language}
+                       if self.accept_by_language else list(self.accept)),
             "value": None if self.value is None else plain_number(self.value),
             "tolerance": plain_number(self.tolerance),
             "explanation": _text_or_none(self.explanation),
+            # Only when not the default, so content hashes of existing curricula do not change.
+            **({"scoring": self.scoring} if self.scoring != "all" else {}),
+            **({"lesson": self.lesson} if self.lesson is not None else {}),
         }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], language: str) -> Question:
+        accept = data.get("accept") or ()
+        by_language = tuple((code, tuple(answers)) for code, answers in accept.items()) \
+            if isinstance(accept, Mapping) else ()
         return cls(
             id=data["id"],
             type=data["type"],
@@ -237,7 +257,12 @@ class Question:
             points=data.get("points", 1),
             options=tuple(Option.from_dict(option, language) for option in data.get("options") or ()),
             answer=data.get("answer"),
-            accept=tuple(data.get("accept") or ()),
+            accept=tuple(answer for _code, answers in by_language for answer in answers) if by_language
+            else tuple(accept),
+            accept_by_language=by_language,
+            default_language=language,
+            scoring=data.get("scoring", "all"),
+            lesson=data.get("lesson"),
             value=data.get("value"),
             tolerance=data.get("tolerance", 0),
             explanation=_optional_text(data.get("explanation"), language),
@@ -249,17 +274,26 @@ class Quiz:
     pass_mark: Number
     max_attempts: int | None = None
     shuffle: bool = False
+    retry_after: str | None = None  # "30m", "2h", "1d", "1d12h": the wait after a failed attempt
+    restudy: bool = False  # after a failed attempt, reopen the lessons of the missed questions before retrying
     questions: tuple[Question, ...]
 
     @property
     def points_possible(self) -> Number:
         return plain_number(sum(question.points for question in self.questions))
 
+    @property
+    def retry_after_seconds(self) -> int | None:
+        return None if self.retry_after is None else duration_seconds(self.retry_after)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "pass_mark": plain_number(self.pass_mark),
             "max_attempts": self.max_attempts,
             "shuffle": self.shuffle,
+            # Only when set, so content hashes of existing curricula do not change.
+            **({"retry_after": self.retry_after} if self.retry_after is not None else {}),
+            **({"restudy": True} if self.restudy else {}),
             "questions": [question.to_dict() for question in self.questions],
         }
 
@@ -270,7 +304,20 @@ class Quiz:
             questions=tuple(Question.from_dict(question, language) for question in data["questions"]),
             max_attempts=data.get("max_attempts"),
             shuffle=bool(data.get("shuffle", False)),
+            retry_after=data.get("retry_after"),
+            restudy=bool(data.get("restudy", False)),
         )
+
+
+DURATION_UNITS = {"m": 60, "h": 3600, "d": 86400}
+DURATION_PATTERN = re.compile(r"(?:[0-9]+[mhd])+")
+
+
+def duration_seconds(text: str) -> int | None:
+    """Seconds of a duration such as "30m", "2h", "1d" or "1d12h"; None when it is not one."""
+    if not isinstance(text, str) or not DURATION_PATTERN.fullmatch(text):
+        return None
+    return sum(int(number) * DURATION_UNITS[unit] for number, unit in re.findall(r"([0-9]+)([mhd])", text))
 
 
 @dataclass(frozen=True, kw_only=True)

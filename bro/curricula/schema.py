@@ -49,6 +49,8 @@ def _question_schema(name: str) -> dict[str, Any]:
         "points": {"type": "number", "exclusiveMinimum": 0, "maximum": MAX_WEIGHT, "default": 1},
         "prompt": _described(_REF_TEXT, "Markdown."),
         "explanation": _described(_REF_TEXT, "Markdown shown after submission."),
+        "lesson": _described(_REF_ID, "The lesson of this module that explains the question: with restudy: true, "
+                                      "a learner who missed it reopens that lesson before retrying."),
         **question_type.schema_properties(),
     }
     fields = QUESTION_FIELDS + question_type.fields
@@ -103,6 +105,12 @@ def json_schema() -> dict[str, Any]:
             "pass_mark": _percent("Percent of points needed to pass."),
             "max_attempts": {"type": "integer", "minimum": 1, "description": "Absent means unlimited."},
             "shuffle": {"type": "boolean", "default": False, "description": "Shuffle questions and options per attempt."},
+            "retry_after": {"type": "string", "pattern": "^([0-9]+[mhd])+$", "examples": ["30m", "2h", "1d"],
+                            "description": "Wait after a failed attempt before the next: minutes (m), hours (h), days (d)."},
+            "restudy": {"type": "boolean", "default": False,
+                        "description": "After a failed attempt, the learner reopens the lessons of the questions missed "
+                                       "(their lesson field; all of the module's lessons when none names one) "
+                                       "before retrying."},
             "questions": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/question"}},
         }, QUIZ_FIELDS, QUIZ_REQUIRED),
         "lesson": _object("lesson", {
@@ -137,7 +145,7 @@ def json_schema() -> dict[str, Any]:
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "$id": SCHEMA_ID,
         "title": "bro curriculum document",
-        "description": "A service standard or a course; see CURRICULUM_FORMAT.md.",
+        "description": "A service standard or a course; see docs/curricula.md.",
         "type": "object",
         "required": ["kind"],
         "properties": {"kind": {"enum": ["standard", "course"]}},

@@ -10,7 +10,7 @@ from typing import Any, Mapping, Sequence
 from .errors import CurriculumError
 from .fields import FieldReader, describe, did_you_mean
 from .loader import LoadedDocument, index_path, join_path
-from .model import Certification, Course, Document, Lesson, Module, Question, Quiz, Standard, Step
+from .model import Certification, Course, Document, Lesson, Module, Question, Quiz, Standard, Step, duration_seconds
 from .questions import QUESTION_TYPES
 
 KINDS = ("standard", "course")
@@ -25,9 +25,10 @@ COURSE_REQUIRED = ("kind", "id", "title", "modules")
 MODULE_FIELDS = ("id", "title", "teaches", "required", "lessons", "quiz")
 MODULE_REQUIRED = ("id", "title", "lessons")
 LESSON_FIELDS = ("id", "title", "body")
-QUIZ_FIELDS = ("pass_mark", "max_attempts", "shuffle", "questions")
+QUIZ_FIELDS = ("pass_mark", "max_attempts", "shuffle", "retry_after", "restudy", "questions")
+MAX_RETRY_AFTER_SECONDS = 365 * 86400
 QUIZ_REQUIRED = ("pass_mark", "questions")
-QUESTION_FIELDS = ("id", "type", "points", "prompt", "explanation")
+QUESTION_FIELDS = ("id", "type", "points", "prompt", "explanation", "lesson")
 QUESTION_REQUIRED = ("id", "type", "prompt")
 CERTIFICATION_FIELDS = ("title", "valid_days")
 
@@ -216,9 +217,21 @@ def _read_module(reader: FieldReader, item: Any, path: str, teaching: _Teaching)
         for index, lesson in enumerate(_items(reader, data, path, "lessons", "lesson", "in this module"))
     ]
     quiz = _optional(data, path, "quiz", lambda value, p: _read_quiz(reader, value, p))
+    if quiz is not None and lessons and None not in lessons:
+        _check_question_lessons(reader, quiz, [lesson.id for lesson in lessons], join_path(path, "quiz"))
     if None in (module_id, title, teaches, required) or not lessons or None in lessons or ("quiz" in data and quiz is None):
         return None
     return Module(id=module_id, title=title, lessons=tuple(lessons), teaches=teaches, required=required, quiz=quiz)
+
+
+def _check_question_lessons(reader: FieldReader, quiz: Quiz, lesson_ids: list[str], quiz_path: str) -> None:
+    """A question's `lesson` names a lesson of its own module."""
+    for index, question in enumerate(quiz.questions):
+        if question.lesson is not None and question.lesson not in lesson_ids:
+            hint = did_you_mean(question.lesson, lesson_ids)
+            suffix = f"did you mean '{hint}'?" if hint else f"its lessons are: {', '.join(lesson_ids)}"
+            reader.error(join_path(index_path(join_path(quiz_path, "questions"), index), "lesson"),
+                         f"lesson '{question.lesson}' is not a lesson of this module; {suffix}")
 
 
 def _read_lesson(reader: FieldReader, item: Any, path: str) -> Lesson | None:
@@ -235,21 +248,42 @@ def _read_lesson(reader: FieldReader, item: Any, path: str) -> Lesson | None:
 
 
 def _read_quiz(reader: FieldReader, value: Any, path: str) -> Quiz | None:
-    data = reader.read_mapping(value, path, "pass_mark, max_attempts, shuffle, questions")
+    data = reader.read_mapping(value, path, "pass_mark, max_attempts, shuffle, retry_after, restudy, questions")
     if data is None:
         return None
     reader.check_fields(data, path, QUIZ_FIELDS, QUIZ_REQUIRED, "quiz")
     pass_mark = _optional(data, path, "pass_mark", reader.read_percent)
     max_attempts = _optional(data, path, "max_attempts", reader.read_positive_int)
     shuffle = _optional(data, path, "shuffle", reader.read_bool, False)
+    retry_after = _optional(data, path, "retry_after", lambda value, p: _read_duration(reader, value, p))
+    restudy = _optional(data, path, "restudy", reader.read_bool, False)
     questions_path = join_path(path, "questions")
     questions = [
         _read_question(reader, question, index_path(questions_path, index))
         for index, question in enumerate(_items(reader, data, path, "questions", "question", "in this quiz"))
     ]
-    if None in (pass_mark, shuffle) or ("max_attempts" in data and max_attempts is None) or not questions or None in questions:
+    if None in (pass_mark, shuffle, restudy) or ("max_attempts" in data and max_attempts is None) \
+            or ("retry_after" in data and retry_after is None) or not questions or None in questions:
         return None
-    return Quiz(pass_mark=pass_mark, questions=tuple(questions), max_attempts=max_attempts, shuffle=shuffle)
+    return Quiz(pass_mark=pass_mark, questions=tuple(questions), max_attempts=max_attempts, shuffle=shuffle,
+                retry_after=retry_after, restudy=restudy)
+
+
+def _read_duration(reader: FieldReader, value: Any, path: str) -> str | None:
+    """A wait such as 30m, 2h, 1d or 1d12h (minutes, hours, days), at most a year."""
+    text = value.strip() if isinstance(value, str) else None
+    seconds = duration_seconds(text) if text is not None else None
+    if seconds is None:
+        shown = f"'{value}'" if isinstance(value, str) else describe(value)
+        reader.error(path, f"{shown} is not a duration; write a number and a unit: 30m (minutes), 2h (hours), 1d (days), or 1d12h")
+        return None
+    if seconds <= 0:
+        reader.error(path, "must be longer than 0; leave retry_after out for no wait")
+        return None
+    if seconds > MAX_RETRY_AFTER_SECONDS:
+        reader.error(path, "must be at most 365d")
+        return None
+    return text
 
 
 def _read_question(reader: FieldReader, item: Any, path: str) -> Question | None:
@@ -275,10 +309,12 @@ def _read_question(reader: FieldReader, item: Any, path: str) -> Question | None
     points = _optional(data, path, "points", reader.read_weight, 1)
     prompt = _optional(data, path, "prompt", reader.read_text)
     explanation = _optional(data, path, "explanation", reader.read_text)
+    lesson = _optional(data, path, "lesson", reader.read_id)
     answers = question_type.validate(reader, data, path) if question_type is not None else {}
     if reader.error_count > before or question_type is None or None in (question_id, points, prompt):
         return None
-    return Question(id=question_id, type=question_type.name, prompt=prompt, points=points, explanation=explanation, **answers)
+    return Question(id=question_id, type=question_type.name, prompt=prompt, points=points, explanation=explanation,
+                    lesson=lesson, **answers)
 
 
 def _read_certification(reader: FieldReader, value: Any, path: str) -> Certification | None:

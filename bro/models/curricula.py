@@ -15,7 +15,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bro import clock
@@ -34,6 +34,9 @@ class Standard(Base):
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("standard_versions.id", use_alter=True, name="fk_standards_current_version_id",
                    ondelete="SET NULL"))  # lets SQLite drop the tables of this cycle
+    # Retired: hidden from new audits, history kept; restoring clears it.
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
+    retired_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     versions: Mapped[list[StandardVersion]] = relationship(
         back_populates="standard", foreign_keys="StandardVersion.standard_id", order_by="StandardVersion.number")
@@ -55,6 +58,8 @@ class StandardVersion(Base):
     pass_score: Mapped[Decimal] = mapped_column(Numeric(6, 2))
     document: Mapped[dict] = mapped_column(JSON)
     source_file: Mapped[str | None] = mapped_column(String(500))
+    source_text: Mapped[str | None] = mapped_column(Text)  # the exact YAML file imported (None before 0010)
+    restored_from: Mapped[int | None] = mapped_column(Integer)  # made current again: the number of the copied version
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
@@ -88,6 +93,9 @@ class Course(Base):
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("course_versions.id", use_alter=True, name="fk_courses_current_version_id",
                    ondelete="SET NULL"))
+    # Retired: hidden from new assignments (and automatic retraining), history kept; restoring clears it.
+    retired_at: Mapped[datetime | None] = mapped_column(DateTime)
+    retired_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
     versions: Mapped[list[CourseVersion]] = relationship(
         back_populates="course", foreign_keys="CourseVersion.course_id", order_by="CourseVersion.number")
@@ -113,6 +121,8 @@ class CourseVersion(Base):
     certification_valid_days: Mapped[int | None] = mapped_column(Integer)
     document: Mapped[dict] = mapped_column(JSON)
     source_file: Mapped[str | None] = mapped_column(String(500))
+    source_text: Mapped[str | None] = mapped_column(Text)  # the exact YAML file imported (None before 0010)
+    restored_from: Mapped[int | None] = mapped_column(Integer)  # made current again: the number of the copied version
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, UniqueConstraint, text,
+    JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -118,6 +118,29 @@ class AttemptAnswer(Base):
     attempt: Mapped[QuizAttempt] = relationship(back_populates="answers")
 
 
+class AttemptGrant(Base):
+    """Extra quiz attempts granted to one person at one module, with who, when and why (a log: never edited).
+
+    Grants count toward the attempt allowance that is running when they are made (see
+    `bro.training.operations.attempt_allowance`): a newer assignment starts a fresh allowance.
+    """
+
+    __tablename__ = "attempt_grants"
+    __table_args__ = (Index("ix_attempt_grants_user_module", "user_id", "course_id", "module_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
+    module_key: Mapped[str] = mapped_column(String(80))
+    extra_attempts: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(Text)
+    granted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    granted_by: Mapped[User] = relationship(foreign_keys=[granted_by_id])
+
+
 class LessonRead(Base):
     """A user opened a lesson (reading counts toward progress)."""
 
@@ -129,7 +152,9 @@ class LessonRead(Base):
     course_id: Mapped[int] = mapped_column(ForeignKey("courses.id"))
     module_key: Mapped[str] = mapped_column(String(80))
     lesson_key: Mapped[str] = mapped_column(String(80))
-    read_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    read_at: Mapped[datetime] = mapped_column(DateTime, default=_now)  # first opened
+    # Last opened: a quiz with `restudy: true` waits until the lessons are reopened after a failed attempt.
+    last_read_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
 class Certificate(Base):

@@ -19,7 +19,7 @@ from bro.models.curricula import Course, CourseModule
 from bro.models.people import User
 from bro.models.training import REASON_RETRAINING, Assignment
 from bro.training.operations import (
-    AttemptLimitReached, assign_course, complete_backdated_assignments, current_module, mark_lesson_read,
+    AttemptLimitReached, QuizNotYetAvailable, assign_course, complete_backdated_assignments, current_module, mark_lesson_read,
     module_quiz, start_attempt, submit_attempt,
 )
 
@@ -66,6 +66,18 @@ def take_quiz(user: User, module: CourseModule, skill: float, rng: random.Random
             attempt = start_attempt(user, module)
         except AttemptLimitReached:
             return None
+        except QuizNotYetAvailable as error:
+            if error.wait.until is not None:
+                return None
+            attempt = None
+    if attempt is None:  # `restudy: true`: reopen the lessons first, as the module page asks
+        read_lessons(user, module, when - timedelta(minutes=12 * len(module.lessons) + 1))
+        with moved_clock(when):
+            try:
+                attempt = start_attempt(user, module)
+            except (AttemptLimitReached, QuizNotYetAvailable):
+                return None
+    with moved_clock(when):
         quiz = module_quiz(module)
         responses = {q.id: demo_response(q, rng.random() < skill, rng) for q in quiz.questions}
     with moved_clock(when + timedelta(minutes=rng.randint(4, 25))):

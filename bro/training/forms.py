@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, SelectField, SubmitField
-from wtforms.validators import DataRequired, Optional, ValidationError
+from wtforms import DateField, IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
 from bro import clock
 from bro.submissions import OneTimeSubmission
+from bro.training.operations import MAX_GRANT
 
 
 class AssignForm(OneTimeSubmission, FlaskForm):
@@ -20,3 +21,11 @@ class AssignForm(OneTimeSubmission, FlaskForm):
     def validate_due_date(self, field):
         if field.data is not None and field.data < clock.today():
             raise ValidationError(_l("The due date is in the past: pick today or a later day."))
+
+
+class GrantAttemptsForm(FlaskForm):
+    extra_attempts = IntegerField(_l("Extra attempts"), default=1,
+                                  validators=[InputRequired(), NumberRange(min=1, max=MAX_GRANT)])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(), Length(max=2000)],
+                           description=_l("Kept in the log with your name, for example: “read the lessons again with me”."))
+    submit = SubmitField(_l("Grant"))

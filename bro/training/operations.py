@@ -16,14 +16,16 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bro import clock
-from bro.curricula import Question, Quiz, is_correct
+from bro.curricula import Question, Quiz, credit, read_number
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion
 from bro.models.people import User
 from bro.models.training import (
-    ASSIGNMENT_REASONS, REASON_MANUAL, REASON_RECERTIFICATION, REASON_RETRAINING, AttemptAnswer, Assignment,
-    Certificate, LessonRead, QuizAttempt,
+    ASSIGNMENT_REASONS, REASON_MANUAL, REASON_RECERTIFICATION, REASON_RETRAINING, AttemptAnswer, AttemptGrant,
+    Assignment, Certificate, LessonRead, QuizAttempt,
 )
+from bro.access import can_see_team
+from bro.models.people import Role
 from bro.scoring import display_score, score_quiz
 
 RETRAINING_DUE_DAYS = 14
@@ -46,6 +48,14 @@ class ModuleNotInForce(TrainingError):
 
 class AttemptLimitReached(TrainingError):
     pass
+
+
+class QuizNotYetAvailable(TrainingError):
+    """A failed attempt's cooldown (`retry_after`) or restudy (`restudy: true`) is not over yet."""
+
+    def __init__(self, wait: "QuizWait"):
+        super().__init__(f"quiz not available: {wait.reason}")
+        self.wait = wait
 
 
 # --- reading helpers used by the operations ---------------------------------------------------------------
@@ -90,6 +100,172 @@ def attempt_score_display(attempt: QuizAttempt) -> str:
     if attempt.earned is None or not attempt.possible:
         return ""
     return display_score(100 * Fraction(attempt.earned) / Fraction(attempt.possible))
+
+
+# --- attempt allowance ------------------------------------------------------------------------------------
+
+MAX_GRANT = 10  # extra attempts one grant may give
+
+
+@dataclass(frozen=True)
+class Allowance:
+    """How many attempts someone may still submit at a module's quiz.
+
+    The rule: `max_attempts` counts the attempts submitted since the newest assignment that covers the
+    module (a retraining, a recertification or a manual assignment of the module or of its whole course),
+    or since the first attempt when it was never assigned; extra attempts granted since then add to it.
+    So every new assignment starts a fresh allowance and can always be finished.
+    """
+
+    max_attempts: int | None  # None: unlimited
+    since: datetime | None  # the newest assignment covering the module (None: never assigned)
+    used: int  # submitted since `since`
+    granted: int  # extra attempts granted since `since`
+
+    @property
+    def allowed(self) -> int | None:
+        return None if self.max_attempts is None else self.max_attempts + self.granted
+
+    @property
+    def left(self) -> int | None:
+        return None if self.allowed is None else max(0, self.allowed - self.used)
+
+    @property
+    def exhausted(self) -> bool:
+        return self.left == 0
+
+
+def allowance_from(quiz: Quiz | None, module_key: str, assigned: Iterable[tuple[str | None, datetime]],
+                   submitted: Iterable[datetime], grants: Iterable[tuple[datetime, int]]) -> Allowance:
+    """The allowance rule over plain rows of one person and course: `assigned` (module key or None for the
+    whole course, created at), the submission times of the module's attempts, and its grants (at, extra)."""
+    since = max((at for key, at in assigned if key is None or key == module_key), default=None)
+    used = sum(1 for at in submitted if at is not None and (since is None or at >= since))
+    granted = sum(extra for at, extra in grants if since is None or at >= since)
+    return Allowance(quiz.max_attempts if quiz is not None else None, since, used, granted)
+
+
+def attempt_allowance(user_id: int, course_id: int, module_key: str, quiz: Quiz | None) -> Allowance:
+    """The allowance of `user_id` at one module's quiz now (three small queries)."""
+    assigned = db.session.execute(
+        select(Assignment.module_key, Assignment.created_at)
+        .where(Assignment.user_id == user_id, Assignment.course_id == course_id,
+               (Assignment.module_key == module_key) | Assignment.module_key.is_(None))).all()
+    submitted = db.session.execute(
+        select(QuizAttempt.submitted_at)
+        .where(QuizAttempt.user_id == user_id, QuizAttempt.course_id == course_id,
+               QuizAttempt.module_key == module_key, QuizAttempt.submitted_at.is_not(None))).scalars().all()
+    grants = db.session.execute(
+        select(AttemptGrant.granted_at, AttemptGrant.extra_attempts)
+        .where(AttemptGrant.user_id == user_id, AttemptGrant.course_id == course_id,
+               AttemptGrant.module_key == module_key)).all()
+    return allowance_from(quiz, module_key, assigned, submitted, grants)
+
+
+# --- cooldown and restudy ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class QuizWait:
+    """Why a quiz cannot be retried yet after a failed attempt: a cooldown `until` a moment (`retry_after`),
+    and/or lessons to reopen first (`restudy: true`, keys in module order)."""
+
+    until: datetime | None
+    lessons: tuple[str, ...]
+
+    @property
+    def reason(self) -> str:
+        return " and ".join(part for part, present in (("cooldown", self.until), ("restudy", self.lessons)) if present)
+
+
+def lessons_to_restudy(quiz: Quiz, lesson_keys: Iterable[str], missed: Iterable[str]) -> list[str]:
+    """The lessons a failed attempt sends the learner back to: those named (`lesson`) by the questions missed,
+    or every lesson of the module when no missed question names one."""
+    keys = list(lesson_keys)
+    named = {question.lesson for question in quiz.questions if question.id in set(missed) and question.lesson}
+    return [key for key in keys if key in named] if named else keys
+
+
+def quiz_wait_from(quiz: Quiz | None, lesson_keys: Iterable[str], last_submitted: QuizAttempt | None,
+                   opened: Mapping[str, datetime], now: datetime, missed: Iterable[str] = ()) -> QuizWait | None:
+    """The wait rule over plain values: after a failed attempt submitted at T, the quiz opens again at
+    T + retry_after, and (restudy) once the lessons of the questions missed (`lessons_to_restudy`) were
+    opened after T. `opened`: lesson key -> last opened; `missed`: question ids missed in that attempt."""
+    if quiz is None or last_submitted is None or last_submitted.passed or last_submitted.submitted_at is None:
+        return None
+    failed_at = last_submitted.submitted_at
+    until = None
+    if quiz.retry_after_seconds:
+        until = failed_at + timedelta(seconds=quiz.retry_after_seconds)
+        if until <= now:
+            until = None
+    lessons = ()
+    if quiz.restudy:
+        lessons = tuple(key for key in lessons_to_restudy(quiz, lesson_keys, missed)
+                        if opened.get(key) is None or opened[key] < failed_at)
+    return QuizWait(until, lessons) if until or lessons else None
+
+
+def missed_questions(attempt_ids: Iterable[int]) -> dict[int, set[str]]:
+    """Attempt id -> ids of the questions it did not answer fully right (one query)."""
+    ids = list(attempt_ids)
+    missed: dict[int, set[str]] = {attempt_id: set() for attempt_id in ids}
+    if ids:
+        for attempt_id, key in db.session.execute(
+                select(AttemptAnswer.attempt_id, AttemptAnswer.question_key)
+                .where(AttemptAnswer.attempt_id.in_(ids), AttemptAnswer.correct.is_(False))):
+            missed[attempt_id].add(key)
+    return missed
+
+
+def quiz_wait(user_id: int, module: CourseModule, quiz: Quiz | None) -> QuizWait | None:
+    """The wait now before `user_id` may start another attempt at `module`'s quiz (None: no wait)."""
+    if quiz is None or (not quiz.retry_after and not quiz.restudy):
+        return None
+    last = db.session.execute(
+        select(QuizAttempt).where(QuizAttempt.user_id == user_id, QuizAttempt.course_id == module.course_id,
+                                  QuizAttempt.module_key == module.key, QuizAttempt.submitted_at.is_not(None))
+        .order_by(QuizAttempt.submitted_at.desc()).limit(1)).scalar_one_or_none()
+    opened = {key: at for key, at in db.session.execute(
+        select(LessonRead.lesson_key, func.coalesce(LessonRead.last_read_at, LessonRead.read_at))
+        .where(LessonRead.user_id == user_id, LessonRead.course_id == module.course_id,
+               LessonRead.module_key == module.key))}
+    missed = missed_questions([last.id]).get(last.id, set()) if last is not None and quiz.restudy else set()
+    return quiz_wait_from(quiz, [lesson["id"] for lesson in module.lessons], last, opened, clock.utcnow(), missed)
+
+
+def may_grant_attempts(user: User, staff: User) -> bool:
+    """Trainers and admins grant extra attempts to anyone; supervisors to the staff of the teams they supervise."""
+    if not user.is_authenticated:
+        return False
+    if user.id == staff.id and not user.is_admin:
+        return False  # nobody grants themselves attempts
+    if user.is_admin or user.has_role(Role.trainer):
+        return True
+    return user.has_role(Role.supervisor) and staff.team_id is not None and can_see_team(user, staff.team_id)
+
+
+def grant_attempts(staff: User, course_id: int, module_key: str, extra: int, reason: str,
+                   granted_by: User) -> AttemptGrant:
+    """Log `extra` more attempts for `staff` at one module, with the reason. Callers check `may_grant_attempts`."""
+    reason = (reason or "").strip()
+    if not 1 <= extra <= MAX_GRANT:
+        raise ValueError(f"extra attempts must be between 1 and {MAX_GRANT}")
+    if not reason:
+        raise ValueError("a grant needs a reason")
+    grant = AttemptGrant(user_id=staff.id, course_id=course_id, module_key=module_key, extra_attempts=extra,
+                         reason=reason[:2000], granted_by_id=granted_by.id, granted_at=clock.utcnow())
+    db.session.add(grant)
+    db.session.flush()
+    return grant
+
+
+def grants_of(user_id: int, course_id: int, module_key: str) -> list[AttemptGrant]:
+    return list(db.session.execute(
+        select(AttemptGrant).where(AttemptGrant.user_id == user_id, AttemptGrant.course_id == course_id,
+                                   AttemptGrant.module_key == module_key)
+        .order_by(AttemptGrant.granted_at.desc())
+    ).scalars())
 
 
 # --- assignments ------------------------------------------------------------------------------------------
@@ -150,27 +326,41 @@ def open_module_assignment(user_id: int, course_id: int, module_key: str) -> Ass
 
 def assign_retraining(staff: User, module: CourseModule, audit_id: int | None, step_key: str | None,
                       assigned_by: User | None = None) -> Assignment | None:
-    """Assign `module` after a failed audit step, unless an assignment of that module is already open.
+    """Assign `module` after a failed audit step, unless an assignment of that module is already open
+    and its attempts are not used up (a used-up one gets a new assignment, so a fresh allowance).
 
     Returns the new assignment, or None when one was open. It is completed when the staff member
     passes the module's quiz after this moment (or reads all its lessons, for a module without a quiz).
     """
-    if open_module_assignment(staff.id, module.course_id, module.key) is not None:
+    if open_module_assignment(staff.id, module.course_id, module.key) is not None \
+            and not _allowance_used_up(staff.id, module):
         return None
+    if db.session.get(Course, module.course_id).retired_at is not None:
+        return None  # a retired course is not assigned any more
     due = clock.today() + timedelta(days=RETRAINING_DUE_DAYS)
     return assign_course(staff, db.session.get(Course, module.course_id), due, assigned_by, module_key=module.key,
                          reason=REASON_RETRAINING, audit_id=audit_id, step_key=step_key)
+
+
+def _allowance_used_up(user_id: int, module: CourseModule) -> bool:
+    """The learner has no attempt left at `module`'s quiz: a new retraining must start a fresh allowance."""
+    if module.quiz is None or not module.quiz.get("max_attempts"):
+        return False
+    return attempt_allowance(user_id, module.course_id, module.key, module_quiz(module)).exhausted
 
 
 def assign_retraining_batch(staff: User, modules: Iterable[tuple[CourseModule, str | None]], audit_id: int | None,
                             assigned_by: User | None = None) -> list[Assignment]:
     """`assign_retraining` for several modules at once (one per failed step's module, in order): one query
     for the staff member's open module assignments, then the new assignments in one flush. A module whose
-    assignment is already open (or listed twice) is skipped. Returns the new assignments."""
+    assignment is already open with attempts left (or listed twice) is skipped. Returns the new assignments."""
     modules = list(modules)
     if not modules:
         return []
     course_ids = {module.course_id for module, _step in modules}
+    retired = set(db.session.execute(
+        select(Course.id).where(Course.id.in_(course_ids), Course.retired_at.is_not(None))).scalars())
+    modules = [(module, step) for module, step in modules if module.course_id not in retired]
     open_keys = {tuple(row) for row in db.session.execute(
         select(Assignment.course_id, Assignment.module_key)
         .where(Assignment.user_id == staff.id, Assignment.course_id.in_(course_ids),
@@ -179,10 +369,12 @@ def assign_retraining_batch(staff: User, modules: Iterable[tuple[CourseModule, s
     due = clock.today() + timedelta(days=RETRAINING_DUE_DAYS)
     now = clock.utcnow()
     created = []
+    created_keys: set[tuple[int, str]] = set()
     for module, step_key in modules:
-        if (module.course_id, module.key) in open_keys:
+        key = (module.course_id, module.key)
+        if key in created_keys or (key in open_keys and not _allowance_used_up(staff.id, module)):
             continue
-        open_keys.add((module.course_id, module.key))
+        created_keys.add(key)
         assignment = Assignment(
             user_id=staff.id, course_id=module.course_id, module_key=module.key,
             assigned_by_id=assigned_by.id if assigned_by is not None else None, reason=REASON_RETRAINING,
@@ -201,7 +393,8 @@ def start_attempt(user: User, module: CourseModule) -> QuizAttempt:
     """Open (or reuse the open) attempt at `module`'s quiz in the version in force now.
 
     The question and option order are fixed here (shuffled when the quiz says so) and the attempt
-    points at that version's module row. Raises ModuleNotInForce, NoQuiz or AttemptLimitReached.
+    points at that version's module row. Raises ModuleNotInForce, NoQuiz, QuizNotYetAvailable (cooldown,
+    restudy) or AttemptLimitReached.
     """
     pinned = current_module(module.course_id, module.key)
     if pinned is None:
@@ -212,9 +405,12 @@ def start_attempt(user: User, module: CourseModule) -> QuizAttempt:
     existing = open_attempt(user.id, pinned.course_id, pinned.key)
     if existing is not None:
         return existing
-    total, submitted = attempt_counts(user.id, pinned.course_id, pinned.key)
-    if quiz.max_attempts is not None and submitted >= quiz.max_attempts:
-        raise AttemptLimitReached(f"all {quiz.max_attempts} attempts used")
+    wait = quiz_wait(user.id, pinned, quiz)
+    if wait is not None:
+        raise QuizNotYetAvailable(wait)
+    total, _submitted = attempt_counts(user.id, pinned.course_id, pinned.key)
+    if quiz.max_attempts is not None and attempt_allowance(user.id, pinned.course_id, pinned.key, quiz).exhausted:
+        raise AttemptLimitReached(f"all {quiz.max_attempts} attempts of this allowance used")
     question_order, option_order = _fixed_order(quiz)
     attempt = QuizAttempt(user_id=user.id, course_id=pinned.course_id, module_id=pinned.id, module_key=pinned.key,
                           number=total + 1, started_at=clock.utcnow(), question_order=question_order,
@@ -270,12 +466,41 @@ class Submission:
     recorded: bool  # False: the attempt had been submitted already (double click, back button, second tab)
 
 
-def submit_attempt(attempt: QuizAttempt, responses: Mapping[str, Any]) -> QuizAttempt:
+def submit_attempt(attempt: QuizAttempt, responses: Mapping[str, Any], locale: str | None = None) -> QuizAttempt:
     """Score `attempt` on the server and record it, once; returns the attempt as first submitted."""
-    return record_submission(attempt, responses).attempt
+    return record_submission(attempt, responses, locale).attempt
 
 
-def record_submission(attempt: QuizAttempt, responses: Mapping[str, Any]) -> Submission:
+@dataclass(frozen=True)
+class SubmissionCheck:
+    """What to settle before an attempt is scored: unanswered questions (submitted only when the learner
+    confirms) and numbers that cannot be read in the learner's language (never submitted: fixed first).
+    Items are (number as shown, question)."""
+
+    unanswered: list[tuple[int, Question]]
+    unreadable: list[tuple[int, Question, str]]  # and the text typed
+
+    @property
+    def clean(self) -> bool:
+        return not self.unanswered and not self.unreadable
+
+
+def check_submission(attempt: QuizAttempt, responses: Mapping[str, Any], locale: str) -> SubmissionCheck:
+    """Which questions of `attempt` the responses leave blank, and which numbers cannot be read in `locale`."""
+    quiz = module_quiz(attempt.module)
+    questions = {question.id: question for question in quiz.questions}
+    unanswered, unreadable = [], []
+    for number, question_id in enumerate(attempt.question_order, start=1):
+        question = questions[question_id]
+        response = clean_response(question, responses.get(question_id))
+        if response is None or response == []:
+            unanswered.append((number, question))
+        elif question.type == "numeric" and not read_number(response, locale).ok:
+            unreadable.append((number, question, response))
+    return SubmissionCheck(unanswered, unreadable)
+
+
+def record_submission(attempt: QuizAttempt, responses: Mapping[str, Any], locale: str | None = None) -> Submission:
     """Score `attempt` on the server and record it, once.
 
     A second submission of the same attempt (double click, back button, a second tab) changes
@@ -284,6 +509,7 @@ def record_submission(attempt: QuizAttempt, responses: Mapping[str, Any]) -> Sub
     loser wait for the winner's commit and then match no row; SQLite may instead raise
     OperationalError for the loser, whose caller rolls back and reads the attempt again.)
     Passing then completes assignments, marks the module's lessons read and may issue a certificate.
+    Numbers are read as written in `locale` (the learner's language); without one, leniently.
     """
     if attempt.submitted_at is not None:
         return Submission(attempt, False)
@@ -294,8 +520,8 @@ def record_submission(attempt: QuizAttempt, responses: Mapping[str, Any]) -> Sub
     for position, question_id in enumerate(attempt.question_order):
         question = questions[question_id]
         response = clean_response(question, responses.get(question_id))
-        judged.append((position, question, response, is_correct(question, response)))
-    result = score_quiz([(question.points, correct) for _, question, _, correct in judged], quiz.pass_mark)
+        judged.append((position, question, response, credit(question, response, locale)))
+    result = score_quiz([(question.points, share) for _, question, _, share in judged], quiz.pass_mark)
     now = clock.utcnow()
     claimed = db.session.execute(
         update(QuizAttempt)
@@ -307,10 +533,11 @@ def record_submission(attempt: QuizAttempt, responses: Mapping[str, Any]) -> Sub
     if claimed.rowcount != 1:
         db.session.refresh(attempt)
         return Submission(attempt, False)
-    for position, question, response, correct in judged:
+    for position, question, response, share in judged:
+        earned = Fraction(_decimal(question.points)) * share
         db.session.add(AttemptAnswer(attempt_id=attempt.id, question_key=question.id, position=position,
-                                     response=response, correct=correct,
-                                     points=_decimal(question.points) if correct else Decimal(0)))
+                                     response=response, correct=share == 1,
+                                     points=Decimal(earned.numerator) / Decimal(earned.denominator)))
     db.session.flush()
     db.session.refresh(attempt)
     if result.passed:
@@ -324,12 +551,16 @@ def record_submission(attempt: QuizAttempt, responses: Mapping[str, Any]) -> Sub
 # --- lessons ----------------------------------------------------------------------------------------------
 
 
-def _record_read(user_id: int, course_id: int, module_key: str, lesson_key: str, now: datetime) -> bool:
+def _record_read(user_id: int, course_id: int, module_key: str, lesson_key: str, now: datetime,
+                 track_reopening: bool = False) -> bool:
     exists = db.session.execute(
         select(LessonRead.id).where(LessonRead.user_id == user_id, LessonRead.course_id == course_id,
                                     LessonRead.module_key == module_key, LessonRead.lesson_key == lesson_key)
     ).first()
     if exists:
+        if track_reopening:  # only quizzes with `restudy: true` need to know a lesson was opened again
+            db.session.execute(update(LessonRead).where(LessonRead.id == exists[0]).values(last_read_at=now)
+                               .execution_options(synchronize_session=False))
         return False
     try:
         with db.session.begin_nested():
@@ -341,12 +572,14 @@ def _record_read(user_id: int, course_id: int, module_key: str, lesson_key: str,
 
 
 def mark_lesson_read(user: User, module: CourseModule, lesson_key: str) -> bool:
-    """Record that `user` opened a lesson; True when it is the first time."""
+    """Record that `user` opened a lesson; True when something was written (the first opening, or a
+    reopening that a quiz with `restudy: true` waits for), so the caller commits."""
     now = clock.utcnow()
-    first = _record_read(user.id, module.course_id, module.key, lesson_key, now)
+    restudy = bool(module.quiz and module.quiz.get("restudy"))
+    first = _record_read(user.id, module.course_id, module.key, lesson_key, now, track_reopening=restudy)
     if first and module.quiz is None:
         record_progress(user, module.course_id, now)
-    return first
+    return first or restudy
 
 
 # --- completion and certificates --------------------------------------------------------------------------
@@ -441,8 +674,10 @@ def expire_certificates(today: date, user_id: int | None = None) -> list[Assignm
     `flask bro training expire` (for everyone). Returns the assignments created.
     """
     query = (select(Certificate).join(User, User.id == Certificate.user_id)
+             .join(Course, Course.id == Certificate.course_id)
              .where(Certificate.superseded_at.is_(None), Certificate.expires_on.is_not(None),
-                    Certificate.expires_on <= today, User.active.is_(True)))
+                    Certificate.expires_on <= today, User.active.is_(True),
+                    Course.retired_at.is_(None)))  # a retired course is not assigned again
     if user_id is not None:
         query = query.where(Certificate.user_id == user_id)
     created = []

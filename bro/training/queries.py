@@ -14,11 +14,12 @@ from bro.curricula import Quiz
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion, StandardVersion
 from bro.models.people import Role, Team, User, UserRole
-from bro.models.training import Assignment, AttemptAnswer, Certificate, LessonRead, QuizAttempt
+from bro.models.training import Assignment, AttemptAnswer, AttemptGrant, Certificate, LessonRead, QuizAttempt
 from bro.quality import item_analysis
+from bro import clock
 from bro.curricula.questions import normalize_text_answer
 from bro.quality.items import AttemptItems, ItemStats, WrongAnswer, common_wrong_answers
-from bro.training.operations import Progress
+from bro.training.operations import Allowance, Progress, QuizWait, allowance_from, missed_questions, quiz_wait_from
 from bro.training.text import text
 
 EXPIRY_WARNING_DAYS = 30
@@ -143,6 +144,8 @@ class ModuleView:
     attempts: list[QuizAttempt]
     open_attempt: QuizAttempt | None
     passed: bool
+    allowance: Allowance | None = None
+    wait: QuizWait | None = None
 
     @property
     def submitted(self) -> list[QuizAttempt]:
@@ -150,9 +153,9 @@ class ModuleView:
 
     @property
     def attempts_left(self) -> int | None:
-        if self.quiz is None or self.quiz.max_attempts is None:
+        if self.quiz is None or self.allowance is None:
             return None
-        return max(0, self.quiz.max_attempts - len(self.submitted))
+        return self.allowance.left
 
     @property
     def best(self) -> QuizAttempt | None:
@@ -167,19 +170,44 @@ def course_modules_for(user: User, course: Course) -> list[ModuleView]:
         .order_by(QuizAttempt.number)
     ).scalars().all()
     reads = db.session.execute(
-        select(LessonRead.module_key, LessonRead.lesson_key)
+        select(LessonRead.module_key, LessonRead.lesson_key,
+               func.coalesce(LessonRead.last_read_at, LessonRead.read_at))
         .where(LessonRead.user_id == user.id, LessonRead.course_id == course.id)
     ).all()
+    now = clock.utcnow()
+    assigned = db.session.execute(
+        select(Assignment.module_key, Assignment.created_at)
+        .where(Assignment.user_id == user.id, Assignment.course_id == course.id)).all()
+    grants = db.session.execute(
+        select(AttemptGrant.module_key, AttemptGrant.granted_at, AttemptGrant.extra_attempts)
+        .where(AttemptGrant.user_id == user.id, AttemptGrant.course_id == course.id)).all()
+    last_failed = {}  # module key -> the last submitted attempt, when it failed and the quiz has restudy
+    for attempt in attempts:
+        if attempt.submitted_at is not None:
+            previous = last_failed.get(attempt.module_key)
+            if previous is None or attempt.submitted_at > previous.submitted_at:
+                last_failed[attempt.module_key] = attempt
+    restudy_keys = {m.key for m in version.modules if m.quiz and m.quiz.get("restudy")}
+    missed = missed_questions([a.id for key, a in last_failed.items() if key in restudy_keys and not a.passed])
     views = []
     for module in version.modules:
         mine = [a for a in attempts if a.module_key == module.key]
+        quiz = Quiz.from_dict(module.quiz, version.language) if module.quiz else None
+        allowance = allowance_from(quiz, module.key, assigned, [a.submitted_at for a in mine],
+                                   [(at, extra) for key, at, extra in grants if key == module.key]) if quiz else None
+        submitted = [a for a in mine if a.submitted_at is not None]
+        last = max(submitted, key=lambda a: a.submitted_at) if submitted else None
+        opened = {lesson: at for key, lesson, at in reads if key == module.key}
         views.append(ModuleView(
             module=module,
-            quiz=Quiz.from_dict(module.quiz, version.language) if module.quiz else None,
-            read={lesson for key, lesson in reads if key == module.key},
+            quiz=quiz,
+            read=set(opened),
             attempts=mine,
             open_attempt=next((a for a in mine if a.submitted_at is None), None),
-            passed=any(a.passed for a in mine)))
+            passed=any(a.passed for a in mine),
+            allowance=allowance,
+            wait=quiz_wait_from(quiz, [lesson["id"] for lesson in module.lessons], last, opened, now,
+                                missed.get(last.id, set()) if last is not None else set())))
     return views
 
 
@@ -189,23 +217,28 @@ def load_course(course_id: int) -> Course | None:
     ).scalar_one_or_none()
 
 
-def courses_in_force() -> list[Course]:
-    return db.session.execute(
-        select(Course).where(Course.current_version_id.is_not(None))
-        .options(selectinload(Course.current_version).selectinload(CourseVersion.modules)).order_by(Course.key)
-    ).scalars().all()
+def courses_in_force(include_retired: bool = True) -> list[Course]:
+    """Courses with a version in force; retired ones (hidden from new assignments) only when asked."""
+    query = (select(Course).where(Course.current_version_id.is_not(None))
+             .options(selectinload(Course.current_version).selectinload(CourseVersion.modules)).order_by(Course.key))
+    if not include_retired:
+        query = query.where(Course.retired_at.is_(None))
+    return db.session.execute(query).scalars().all()
 
 
 # --- supervisors ------------------------------------------------------------------------------------------
 
 NOT_STARTED, IN_PROGRESS, PASSED, FAILED, OVERDUE = "not_started", "in_progress", "passed", "failed", "overdue"
-STATUSES = (NOT_STARTED, IN_PROGRESS, FAILED, OVERDUE, PASSED)
+ASSIGNED, RETRAINING = "assigned", "retraining"
+STATUSES = (NOT_STARTED, ASSIGNED, RETRAINING, IN_PROGRESS, FAILED, OVERDUE, PASSED)
 
 
 @dataclass(frozen=True)
 class Cell:
     status: str
     latest_attempt_id: int | None  # the last submitted attempt, for its review
+    due_date: date | None = None  # of the open assignment that still needs this module
+    assignment_id: int | None = None
 
 
 @dataclass
@@ -226,8 +259,9 @@ def team_staff(team_ids: list[int]) -> list[User]:
 
 
 def completion_matrix(team: Team, course: Course, today: date) -> Matrix:
-    """Staff x module status: overdue (an open assignment past due needs the module) > passed > failed >
-    in progress > not started."""
+    """Staff x module status. An open assignment that still needs the module (no pass since it was made)
+    shows first: overdue (past its due date) > in retraining > assigned (nothing done yet); then passed >
+    failed > in progress > not started. Cells carry the due date of the open assignment."""
     modules = list(course.current_version.modules)
     staff = team_staff([team.id])
     ids = [u.id for u in staff]
@@ -249,13 +283,15 @@ def completion_matrix(team: Team, course: Course, today: date) -> Matrix:
         .group_by(LessonRead.user_id, LessonRead.module_key)
     ).all()
     reads = {(u, k): n for u, k, n in read_rows}
-    overdue_rows = db.session.execute(
-        select(Assignment.user_id, Assignment.module_key, func.min(Assignment.created_at))
-        .where(Assignment.course_id == course.id, Assignment.user_id.in_(ids), Assignment.completed_at.is_(None),
-               Assignment.due_date < today)
-        .group_by(Assignment.user_id, Assignment.module_key)
+    # Open assignments still needing a module: (user, module key or None for the whole course) -> rows.
+    open_rows = db.session.execute(
+        select(Assignment.user_id, Assignment.module_key, Assignment.created_at, Assignment.due_date,
+               Assignment.reason, Assignment.id)
+        .where(Assignment.course_id == course.id, Assignment.user_id.in_(ids), Assignment.completed_at.is_(None))
     ).all()
-    overdue = {(u, k): since for u, k, since in overdue_rows}
+    open_by = defaultdict(list)
+    for user_id, key, created_at, due, reason, assignment_id in open_rows:
+        open_by[(user_id, key)].append((created_at, due, reason, assignment_id))
     rows = []
     counts = dict.fromkeys(STATUSES, 0)
     for user in staff:
@@ -263,12 +299,20 @@ def completion_matrix(team: Team, course: Course, today: date) -> Matrix:
         for module in modules:
             passed, submitted, total = attempts.get((user.id, module.key), (False, 0, 0))
             lessons_read = reads.get((user.id, module.key), 0)
-            course_due_since = overdue.get((user.id, None)) if module.required else None
             passed_at = last_pass.get((user.id, module.key))
-            if (user.id, module.key) in overdue or (
-                    course_due_since is not None and (passed_at is None or passed_at < course_due_since)):
+            needing = [row for row in open_by.get((user.id, module.key), []) + (
+                open_by.get((user.id, None), []) if module.required else [])
+                if passed_at is None or passed_at < row[0]]  # a pass after the assignment meets it
+            due_dates = [due for _at, due, _reason, _id in needing if due is not None]
+            due = min(due_dates) if due_dates else None
+            first = min(needing, key=lambda row: (row[1] is None, row[1] or today, row[3])) if needing else None
+            if needing and due is not None and due < today:
                 status = OVERDUE  # an open assignment past its due date still needs this module
-            elif passed or (module.quiz is None and module.lessons and lessons_read >= len(module.lessons)):
+            elif needing and any(reason == "retraining" for _at, _due, reason, _id in needing):
+                status = RETRAINING
+            elif needing and not (submitted or total or lessons_read):
+                status = ASSIGNED
+            elif passed and not needing or (module.quiz is None and module.lessons and lessons_read >= len(module.lessons)):
                 status = PASSED
             elif submitted:
                 status = FAILED
@@ -277,7 +321,7 @@ def completion_matrix(team: Team, course: Course, today: date) -> Matrix:
             else:
                 status = NOT_STARTED
             counts[status] += 1
-            cells.append(Cell(status, latest.get((user.id, module.key))))
+            cells.append(Cell(status, latest.get((user.id, module.key)), due, first[3] if first else None))
         rows.append((user, cells))
     return Matrix(team, course, modules, rows, counts)
 
@@ -410,3 +454,99 @@ def _wrong_answers(typed_questions: dict[str, str], attempt_filter: list) -> dic
         given[question_key].append((_typed_answer_key(typed_questions[question_key], text_value),
                                     text_value.strip(), int(count)))
     return {key: common_wrong_answers(answers) for key, answers in given.items()}
+
+
+# --- attempt allowances -----------------------------------------------------------------------------------
+
+
+@dataclass
+class StuckLearner:
+    """Someone with an open assignment whose quiz allowance at a module is used up without a pass."""
+
+    user: User
+    course: Course
+    module: CourseModule
+    allowance: Allowance
+    assignment: Assignment
+
+
+def out_of_attempts(team_ids: set[int] | None, limit: int = 200) -> list[StuckLearner]:
+    """Open assignments (of staff in `team_ids`; None: everyone) with a module whose attempts are all used
+    since the allowance began and not passed since: the people waiting for a grant. Four queries."""
+    query = (select(Assignment).join(User, User.id == Assignment.user_id)
+             .where(Assignment.completed_at.is_(None), User.active.is_(True))
+             .options(joinedload(Assignment.user), selectinload(Assignment.course).options(*_VERSION_LOAD))
+             .order_by(Assignment.due_date.is_(None), Assignment.due_date, Assignment.id).limit(limit * 5))
+    if team_ids is not None:
+        query = query.where(User.team_id.in_(team_ids or {-1}))
+    assignments = db.session.execute(query).scalars().all()
+    if not assignments:
+        return []
+    users = {a.user_id for a in assignments}
+    courses = {a.course_id for a in assignments}
+    assigned = defaultdict(list)
+    for user_id, course_id, key, at in db.session.execute(
+            select(Assignment.user_id, Assignment.course_id, Assignment.module_key, Assignment.created_at)
+            .where(Assignment.user_id.in_(users), Assignment.course_id.in_(courses))):
+        assigned[(user_id, course_id)].append((key, at))
+    attempts = defaultdict(list)
+    for user_id, course_id, key, at, passed in db.session.execute(
+            select(QuizAttempt.user_id, QuizAttempt.course_id, QuizAttempt.module_key, QuizAttempt.submitted_at,
+                   QuizAttempt.passed)
+            .where(QuizAttempt.user_id.in_(users), QuizAttempt.course_id.in_(courses),
+                   QuizAttempt.submitted_at.is_not(None))):
+        attempts[(user_id, course_id, key)].append((at, bool(passed)))
+    grants = defaultdict(list)
+    for user_id, course_id, key, at, extra in db.session.execute(
+            select(AttemptGrant.user_id, AttemptGrant.course_id, AttemptGrant.module_key, AttemptGrant.granted_at,
+                   AttemptGrant.extra_attempts)
+            .where(AttemptGrant.user_id.in_(users), AttemptGrant.course_id.in_(courses))):
+        grants[(user_id, course_id, key)].append((at, extra))
+    stuck, seen = [], set()
+    for assignment in assignments:
+        version = assignment.course.current_version
+        if version is None:
+            continue
+        scope = [m for m in version.modules if (m.key == assignment.module_key if assignment.module_key else m.required)]
+        for module in scope:
+            key = (assignment.user_id, assignment.course_id, module.key)
+            if module.quiz is None or not module.quiz.get("max_attempts") or key in seen:
+                continue
+            quiz = Quiz.from_dict(module.quiz, version.language)
+            rows = attempts[key]
+            allowance = allowance_from(quiz, module.key, assigned[key[:2]], [at for at, _p in rows], grants[key])
+            passed_since = any(p and (allowance.since is None or at >= allowance.since) for at, p in rows)
+            if allowance.exhausted and not passed_since:
+                seen.add(key)
+                stuck.append(StuckLearner(assignment.user, assignment.course, module, allowance, assignment))
+    return stuck[:limit]
+
+
+# --- audits -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class TriggeredAssignment:
+    assignment: Assignment
+    course_title: str
+    module_title: str
+    step_title: str | None
+    overdue: bool
+
+
+def retraining_for_audit(audit_id: int, language: str, today: date) -> list[TriggeredAssignment]:
+    """The retraining assignments an audit triggered, with their state (two queries)."""
+    assignments = db.session.execute(
+        select(Assignment).where(Assignment.audit_id == audit_id).order_by(Assignment.id)
+        .options(selectinload(Assignment.course).options(*_VERSION_LOAD))
+    ).scalars().all()
+    rows = []
+    for assignment in assignments:
+        course = assignment.course
+        version = course.current_version
+        module = next((m for m in version.modules if m.key == assignment.module_key), None) if version else None
+        rows.append(TriggeredAssignment(
+            assignment, course_title(course, language),
+            text(module.title, language, version.language) if module is not None else (assignment.module_key or ""),
+            _step_title(course, assignment.step_key, language), assignment.is_overdue(today)))
+    return rows

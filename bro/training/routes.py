@@ -4,9 +4,10 @@ from __future__ import annotations
 import time
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
@@ -14,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from bro import clock
 from bro.access import can_see_staff, can_see_team, roles_required, visible_team_ids
-from bro.curricula import Quiz
+from bro.curricula import Quiz, credit, read_number
 from bro.database import commit_side_write
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion
@@ -23,10 +24,11 @@ from bro.models.training import Certificate, QuizAttempt
 from bro.training import demo as _demo  # noqa: F401  (registers the demo step)
 from bro.training import home as _home  # noqa: F401  (registers the home section)
 from bro.training import queries
-from bro.training.forms import AssignForm
+from bro.training.forms import AssignForm, GrantAttemptsForm
 from bro.training.operations import (
-    AttemptLimitReached, ModuleNotInForce, NoQuiz, assign_course, attempt_score_display, current_module,
-    expire_certificates, mark_lesson_read, record_submission, start_attempt,
+    AttemptLimitReached, ModuleNotInForce, NoQuiz, QuizNotYetAvailable, assign_course, attempt_allowance,
+    attempt_score_display, check_submission, clean_response, current_module, expire_certificates, grant_attempts,
+    grants_of, mark_lesson_read, may_grant_attempts, module_quiz, quiz_wait, record_submission, start_attempt,
 )
 from bro.quality.items import FLAG_THRESHOLDS
 from bro.submissions import first_submission, remember_submission
@@ -41,13 +43,43 @@ register_nav("training.teams", _l("Team learning"), Role.supervisor)
 register_nav("training.items", _l("Quiz analysis"), Role.trainer)
 
 
+def who_can_grant(user: User) -> str:
+    """The sentence telling a learner whom to ask for another attempt: their team's supervisors, or a trainer."""
+    names = [s.name for s in user.team.supervisors] if user.team is not None else []
+    if not names:
+        return _("Ask a trainer: they can grant you another attempt.")
+    return ngettext("Ask your supervisor %(names)s or a trainer: they can grant you another attempt.",
+                    "Ask one of your supervisors (%(names)s) or a trainer: they can grant you another attempt.",
+                    len(names), names=", ".join(names))
+
+
+def wait_message(wait) -> str:
+    """Why a quiz is not open yet, and until when."""
+    parts = []
+    if wait.until is not None:
+        parts.append(_("You can retake this quiz from %(when)s.", when=format_datetime(wait.until, "short")))
+    if wait.lessons:
+        parts.append(ngettext("Before retaking it, open the lesson again: it explains what you missed.",
+                              "Before retaking it, open the %(num)d lessons again: they explain what you missed.",
+                              len(wait.lessons)))
+    return " ".join(parts)
+
+
 def language() -> str:
     return str(get_locale())
 
 
 @bp.context_processor
 def training_helpers():
-    return {"score_of": lambda attempt: format_score(attempt_score_display(attempt)), "today": clock.today(), "plain": plain_number}
+    return {"score_of": lambda attempt: format_score(attempt_score_display(attempt)), "today": clock.today(),
+            "plain": plain_number, "who_can_grant": who_can_grant, "wait_message": wait_message,
+            "number_example": format_decimal(1234.5), "decimal_example": format_decimal(2.5)}
+
+
+@bp.app_template_global("retraining_for_audit")
+def retraining_for_audit(audit_id: int):
+    """For the audit page's "Retraining it triggered" block (training/_audit_retraining.html)."""
+    return queries.retraining_for_audit(audit_id, language(), clock.today())
 
 
 def plain_number(value):
@@ -73,7 +105,7 @@ def my_learning():
     return render_template(
         "training/my_learning.html", assignments=queries.assignment_views(current_user, language(), today),
         certificates=certificates, expiring=queries.expiring_certificates(certificates, today),
-        courses=queries.courses_in_force())
+        courses=queries.courses_in_force(include_retired=False))
 
 
 def _course_or_404(course_id: int) -> Course:
@@ -128,9 +160,11 @@ def start_quiz(course_id: int, module_key: str):
             db.session.commit()
             break
         except AttemptLimitReached:
-            flash(_("You have used every attempt this quiz allows. Ask your supervisor or trainer how to continue."),
-                  "error")
-            return redirect(url_for("training.course", course_id=course_id))
+            flash(_("You have used every attempt this quiz allows.") + " " + who_can_grant(current_user), "error")
+            return redirect(url_for("training.course", course_id=course_id, _anchor=f"module-{module_key}"))
+        except QuizNotYetAvailable as error:
+            flash(wait_message(error.wait), "warning")
+            return redirect(url_for("training.course", course_id=course_id, _anchor=f"module-{module_key}"))
         except (NoQuiz, ModuleNotInForce):
             abort(404)
         except OperationalError:
@@ -158,6 +192,11 @@ def attempt(attempt_id: int):
     attempt = _own_attempt_or_404(attempt_id)
     if attempt.submitted_at is not None:
         return redirect(url_for("training.review", attempt_id=attempt.id))
+    return _quiz_page(attempt)
+
+
+def _quiz_page(attempt: QuizAttempt, given: dict | None = None, check=None, status: int = 200):
+    """The quiz form; on a re-shown form, the answers `given` are filled in and `check` says what to settle."""
     version = attempt.module.course_version
     quiz = Quiz.from_dict(attempt.module.quiz, version.language)
     questions = {question.id: question for question in quiz.questions}
@@ -166,21 +205,37 @@ def attempt(attempt_id: int):
         question = questions[question_id]
         options = {option.id: option for option in question.options}
         shown.append((question, [options[o] for o in attempt.option_order.get(question_id, []) if o in options]))
+    allowance = attempt_allowance(attempt.user_id, attempt.course_id, attempt.module_key, quiz)
+    last_attempt = allowance.left is not None and allowance.left <= 1
+    given = {key: ([value] if isinstance(value, str) else list(value or [])) for key, value in (given or {}).items()}
     return render_template("training/quiz.html", attempt=attempt, version=version, quiz=quiz, questions=shown,
-                           course=db.session.get(Course, attempt.course_id))
+                           course=db.session.get(Course, attempt.course_id), given=given, check=check,
+                           last_attempt=last_attempt, allowance=allowance), status
+
+
+def _responses(attempt: QuizAttempt) -> dict:
+    responses = {}
+    for question_id in attempt.question_order:
+        values = request.form.getlist(f"q-{question_id}")
+        responses[question_id] = values if len(values) != 1 else values[0]
+    return responses
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @roles_required(Role.staff)
 def submit(attempt_id: int):
+    attempt = _own_attempt_or_404(attempt_id)
+    if attempt.submitted_at is None:
+        # Nothing is scored by accident: blank questions need "submit anyway", unreadable numbers a fix.
+        responses = _responses(attempt)
+        check = check_submission(attempt, responses, language())
+        if check.unreadable or (check.unanswered and request.form.get("confirm_blank") != "1"):
+            return _quiz_page(attempt, responses, check, 400 if check.unreadable else 200)
     for retry in range(SUBMIT_RETRIES):
         attempt = _own_attempt_or_404(attempt_id)
-        responses = {}
-        for question_id in attempt.question_order:
-            values = request.form.getlist(f"q-{question_id}")
-            responses[question_id] = values if len(values) != 1 else values[0]
+        responses = _responses(attempt)
         try:
-            submission = record_submission(attempt, responses)
+            submission = record_submission(attempt, responses, language())
             db.session.commit()
             break
         except OperationalError:
@@ -195,8 +250,20 @@ def submit(attempt_id: int):
     elif result.passed:
         flash(_("Passed with %(score)s%%.", score=format_score(attempt_score_display(result))), "success")
     else:
-        flash(_("Not passed this time: %(score)s%%. Read the feedback below, then try again.",
-                score=format_score(attempt_score_display(result))), "warning")
+        score = format_score(attempt_score_display(result))
+        module = result.module
+        quiz = module_quiz(module)
+        allowance = attempt_allowance(result.user_id, result.course_id, result.module_key, quiz)
+        if allowance.exhausted:
+            flash(_("Not passed: %(score)s%%. That was your last attempt.", score=score) + " "
+                  + who_can_grant(current_user), "warning")
+        else:
+            wait = quiz_wait(result.user_id, module, quiz)
+            message = _("Not passed this time: %(score)s%%. Read the feedback below, then try again.", score=score)
+            if wait is not None:
+                message = _("Not passed this time: %(score)s%%. Read the feedback below.", score=score) + " " + \
+                    wait_message(wait)
+            flash(message, "warning")
     return redirect(url_for("training.review", attempt_id=result.id))
 
 
@@ -225,7 +292,45 @@ def review(attempt_id: int):
         return sorted(question.options, key=lambda o: shown.index(o.id) if o.id in shown else len(shown))
 
     return render_template("training/review.html", attempt=attempt, version=version, quiz=quiz, answers=answers,
-                           course=db.session.get(Course, attempt.course_id), ordered_options=ordered_options)
+                           course=db.session.get(Course, attempt.course_id), ordered_options=ordered_options,
+                           reader_language=language())
+
+
+@bp.route("/attempts/<int:attempt_id>/practice", methods=["GET", "POST"])
+@roles_required(Role.staff)
+def practice(attempt_id: int):
+    """Practise the questions missed in a submitted attempt: judged here and now, never recorded or scored."""
+    attempt = _own_attempt_or_404(attempt_id)
+    if attempt.submitted_at is None:
+        return redirect(url_for("training.attempt", attempt_id=attempt.id))
+    version = attempt.module.course_version
+    quiz = Quiz.from_dict(attempt.module.quiz, version.language)
+    questions = {question.id: question for question in quiz.questions}
+    missed_keys = {answer.question_key for answer in attempt.answers if not answer.correct}
+    missed = []
+    for question_id in attempt.question_order:
+        if question_id in missed_keys and question_id in questions:
+            question = questions[question_id]
+            options = {option.id: option for option in question.options}
+            missed.append((question, [options[o] for o in attempt.option_order.get(question_id, []) if o in options]))
+    results = None
+    given = {}
+    if request.method == "POST":  # CSRFProtect has checked the token
+        responses = _responses(attempt)
+        given = {key: ([value] if isinstance(value, str) else list(value or [])) for key, value in responses.items()}
+        results = {question.id: practice_result(question, responses.get(question.id)) for question, _ in missed}
+    return render_template("training/practice.html", attempt=attempt, version=version, quiz=quiz, questions=missed,
+                           results=results, given=given, course=db.session.get(Course, attempt.course_id))
+
+
+def practice_result(question, raw) -> str:
+    """"right", "wrong", "blank" or "unreadable" (a number not written as in the learner's language)."""
+    response = clean_response(question, raw)
+    if response is None or response == []:
+        return "blank"
+    if question.type == "numeric" and not read_number(response, language()).ok:
+        return "unreadable"
+    return "right" if credit(question, response, language()) == 1 else "wrong"
 
 
 @bp.route("/certificates/<int:certificate_id>")
@@ -303,7 +408,7 @@ def _assign_choices(form: AssignForm, teams: list[Team], courses: list[Course]) 
 @roles_required(Role.supervisor)
 def assign():
     teams = _visible_teams()
-    courses = queries.courses_in_force()
+    courses = queries.courses_in_force(include_retired=False)
     form = AssignForm()
     targets = _assign_choices(form, teams, courses)
     if request.method == "GET":
@@ -325,6 +430,45 @@ def assign():
                 count=len(people)), "success")
         return redirect(url_for("training.teams", team=team_id, course=course.id))
     return render_template("training/assign.html", form=form, courses=courses), 400 if form.errors else 200
+
+
+# --- extra attempts (supervisors of the person's team, trainers) -------------------------------------------
+
+
+@bp.route("/attempts-used-up")
+@roles_required(Role.supervisor, Role.trainer)
+def out_of_attempts():
+    team_ids = None if current_user.is_admin or current_user.has_role(Role.trainer) else visible_team_ids(current_user)
+    return render_template("training/out_of_attempts.html", stuck=queries.out_of_attempts(team_ids))
+
+
+@bp.route("/people/<int:user_id>/courses/<int:course_id>/modules/<module_key>/attempts", methods=["GET", "POST"])
+@roles_required(Role.supervisor, Role.trainer)
+def allowance(user_id: int, course_id: int, module_key: str):
+    staff = db.session.get(User, user_id)
+    if staff is None or not may_grant_attempts(current_user, staff):
+        abort(404)
+    course = _course_or_404(course_id)
+    module = _module_or_404(course, module_key)
+    quiz = module_quiz(module)
+    if quiz is None:
+        abort(404)
+    form = GrantAttemptsForm()
+    if form.validate_on_submit():
+        grant_attempts(staff, course.id, module.key, form.extra_attempts.data, form.reason.data, current_user)
+        db.session.commit()
+        flash(ngettext("%(num)d extra attempt granted to %(name)s.", "%(num)d extra attempts granted to %(name)s.",
+                       form.extra_attempts.data, name=staff.name), "success")
+        return redirect(url_for("training.allowance", user_id=staff.id, course_id=course.id, module_key=module.key))
+    attempts = db.session.execute(
+        select(QuizAttempt).where(QuizAttempt.user_id == staff.id, QuizAttempt.course_id == course.id,
+                                  QuizAttempt.module_key == module.key).order_by(QuizAttempt.number)).scalars().all()
+    return render_template(
+        "training/allowance.html", staff=staff, course=course, version=course.current_version, module=module,
+        quiz=quiz, allowance=attempt_allowance(staff.id, course.id, module.key, quiz), attempts=attempts,
+        grants=grants_of(staff.id, course.id, module.key), form=form,
+        may_review=can_see_staff(current_user, staff) and (current_user.is_admin or current_user.has_role(Role.supervisor)),
+    ), 400 if form.errors else 200
 
 
 # --- trainers ---------------------------------------------------------------------------------------------

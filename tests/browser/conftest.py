@@ -22,6 +22,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 DEMO_PASSWORD = "demo-password-123"
 SCREENSHOTS = Path(os.environ.get("BRO_SCREENSHOTS", "test-artifacts/screenshots"))
+LIVE: dict = {}  # "app": the live server's app, for tests that act on its database directly (a restart's import)
 
 
 def pytest_collection_modifyitems(items):
@@ -52,6 +53,7 @@ def live_server(tmp_path_factory):
 
         seed_demo(lambda _key: DEMO_PASSWORD)
         db.session.commit()
+    LIVE["app"] = app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -87,7 +87,7 @@ def test_list_page_queries_are_bounded(client, trainer, factory, imported):
     client.get("/curricula/")
     with count_queries() as queries:
         assert client.get("/curricula/").status_code == 200
-    assert queries.count <= 12, queries.statements
+    assert queries.count <= 13, "\n".join(s[:100] for s in queries.statements)  # 1: the header's unread count
 
 
 def test_standard_version_shows_steps_with_weights_critical_flags_and_guidance(client, trainer, imported):

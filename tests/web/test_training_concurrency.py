@@ -39,7 +39,7 @@ def test_simultaneous_submissions_record_one_result(committed_app):
         client = committed_app.test_client()
         assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
         clients.append(client)
-    data = {"q-q-single": good["q-single"], "q-q-tf": "true"}
+    data = {"q-q-single": good["q-single"], "q-q-tf": "true", "confirm_blank": "1"}
     barrier = threading.Barrier(TABS)
     responses = [None] * TABS
 

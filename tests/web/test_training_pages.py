@@ -65,6 +65,9 @@ def test_staff_takes_fails_retakes_and_passes_through_the_pages(client, login, s
     attempt_url = response.headers["Location"]
     attempt_id = int(re.search(r"/attempts/(\d+)", attempt_url).group(1))
     response = client.post(f"/learning/attempts/{attempt_id}/submit", data={"q-q-single": "b", "q-q-tf": "true"})
+    assert response.status_code == 200 and "3 questions are unanswered" in html(response)  # asked, not scored
+    response = client.post(f"/learning/attempts/{attempt_id}/submit",
+                           data={"q-q-single": "b", "q-q-tf": "true", "confirm_blank": "1"})
     assert response.headers["Location"].endswith(f"/learning/attempts/{attempt_id}/review")
     review = html(client.get(f"/learning/attempts/{attempt_id}/review"))
     assert "Not passed" in review and "20.0%" in review
@@ -76,7 +79,7 @@ def test_staff_takes_fails_retakes_and_passes_through_the_pages(client, login, s
     assert second != attempt_id
     good = correct_responses(basics)
     data = {"q-q-single": good["q-single"], "q-q-multi": good["q-multi"], "q-q-tf": "true",
-            "q-q-text": " wordofmouthZULU ", "q-q-num": "31,5"}
+            "q-q-text": " wordofmouthZULU ", "q-q-num": "31.5"}
     client.post(f"/learning/attempts/{second}/submit", data=data)
     review = html(client.get(f"/learning/attempts/{second}/review"))
     assert "100.0%" in review and "Passed" in review
@@ -85,7 +88,7 @@ def test_staff_takes_fails_retakes_and_passes_through_the_pages(client, login, s
 def test_double_submission_through_the_form_records_one_result(client, login, staff, course):
     attempt = start_attempt(staff, module_of(course, "basics"))
     login(staff)
-    first = client.post(f"/learning/attempts/{attempt.id}/submit", data={"q-q-single": "a"})
+    first = client.post(f"/learning/attempts/{attempt.id}/submit", data={"q-q-single": "a", "confirm_blank": "1"})
     again = client.post(f"/learning/attempts/{attempt.id}/submit", data={"q-q-tf": "true", "q-q-single": "a"})
     assert first.status_code == again.status_code == 302
     assert again.headers["Location"] == first.headers["Location"]
@@ -136,7 +139,7 @@ def test_my_learning_shows_progress_due_dates_overdue_and_reasons(client, login,
     client.get(f"/learning/courses/{course.id}/modules/basics/lessons/hello")
     page = html(client.get("/learning/"))
     assert "Assigned by Bea Boss" in page
-    assert "Retraining after audit #77, step “Greet the customer”" in page
+    assert ('Retraining after <a href="/audits/77">audit #77</a>, step “Greet the customer”' in page)
     assert "Overdue since" in page
     # Units: each lesson and each quiz of the required modules (2 + 1 and 1 + 1); one lesson read.
     assert re.search(r'<progress id="progress-\d+" max="5" value="1">', page)
