@@ -248,7 +248,8 @@ def evidence():
         abort(404)
     scope_teams = frozenset({team_id}) if team_id is not None else offered
     # Anyone looking beyond the teams they may audit sees only groups large enough to hide a person.
-    restricted = visible is not None and (scope_teams is None or not scope_teams <= visible)
+    shown_teams = scope_teams if scope_teams is not None else frozenset(q.team_names(None))
+    restricted = visible is not None and not shown_teams <= visible
     n = max(1, min(q_int(request.args.get("n")) or 5, 50))
     correction = request.args.get("p") if request.args.get("p") in ev.CORRECTIONS else "holm"
     standard = next((s for s in standards if str(s.id) == request.args.get("standard")), None)
@@ -263,7 +264,8 @@ def evidence():
     outcomes = (ev.outcome_section(standard, scope_teams, start, end, ev.CORRECTIONS[correction], restricted)
                 if standard else None)
     return render_template("improve/evidence.html", retraining=retraining, outcomes=outcomes, n=n,
-                           standards=standards, standard=standard, teams=q.team_names(offered),
+                           standards=standards, standard=standard,
+                           teams=q.team_names(offered) if offered is not None else q.team_names(None),
                            team_id=team_id, start=start, end=end, correction=correction, restricted=restricted)
 
 

@@ -202,3 +202,23 @@ def factory_standard(shop):
     from bro.improve import queries as q
 
     return next(s for s in q.standards_with_steps() if s.id == shop.version.standard_id)
+
+
+def test_the_demo_shows_a_training_effect_for_one_module_and_none_for_another(app, client, login, monkeypatch):
+    """`flask bro demo`: retraining on `after-the-sale` works (its generator lowers the misses for ten days
+    after each completion), on `needs-and-choice` it does nothing; the page tells them apart."""
+    from pathlib import Path
+
+    from bro.demo import seed_demo
+    from bro.models.people import User
+
+    monkeypatch.setitem(app.config, "BRO_CURRICULA_DIR", str(Path(__file__).parents[2] / "curricula"))
+    seed_demo(lambda _key: "demo-password-123")
+    rows = {row.effect.module.module_key: row.effect for row in ev.retraining_rows(None, 5)}
+    assert rows["after-the-sale"].verdict == "improved"
+    assert rows["needs-and-choice"].verdict == "no_clear_change"
+    assert rows["needs-and-choice"].compared >= 10
+    grace = db.session.execute(select(User).where(User.email == "grace@example.com")).scalar_one()
+    login(grace, "demo-password-123")
+    page = client.get("/quality/evidence").get_data(as_text=True)
+    assert 'data-verdict="improved"' in page and 'data-verdict="no_clear_change"' in page
