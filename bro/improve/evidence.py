@@ -12,8 +12,14 @@ from flask_babel import lazy_gettext as _l
 from bro.improve import queries as q
 from bro.improve.dashboard import text
 from bro.quality import (
-    ControlDay, ModuleEffect, OutcomeEstimate, OutcomeEvidence, RetrainingCase, comparison_case,
-    outcome_evidence, retraining_effect,
+    ControlDay,
+    ModuleEffect,
+    OutcomeEstimate,
+    OutcomeEvidence,
+    RetrainingCase,
+    comparison_case,
+    outcome_evidence,
+    retraining_effect,
 )
 from bro.quality.outcomes import BH, HOLM, MEAN, RATE
 from bro.quality.privacy import too_few_to_show

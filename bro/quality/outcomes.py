@@ -29,8 +29,8 @@ from dataclasses import dataclass, field, replace
 __all__ = [
     "BH",
     "HOLM",
-    "MIN_EVENTS",
     "MEAN",
+    "MIN_EVENTS",
     "RATE",
     "OutcomeAudit",
     "OutcomeEstimate",
@@ -134,7 +134,7 @@ def adjust_p_values(p_values: Sequence[float], method: str = HOLM) -> list[float
     if method == HOLM:
         adjusted = np.maximum.accumulate((m - np.arange(m)) * ranked)
     elif method == BH:
-        adjusted = np.minimum.accumulate((m / np.arange(m, 0, -1) * ranked[::-1]))[::-1]
+        adjusted = np.minimum.accumulate(m / np.arange(m, 0, -1) * ranked[::-1])[::-1]
     else:
         raise ValueError(f"unknown correction {method!r} (use {HOLM!r} or {BH!r})")
     result = np.empty(m)

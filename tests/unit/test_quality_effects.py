@@ -5,7 +5,13 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from bro.quality import ControlDay, RetrainingCase, before_after_rate, comparison_case, retraining_effect
+from bro.quality import (
+    ControlDay,
+    RetrainingCase,
+    before_after_rate,
+    comparison_case,
+    retraining_effect,
+)
 from bro.quality.effects import IMPROVED, NO_CLEAR_CHANGE, TOO_FEW, pooled_interval
 from tests.unit.retraining_simulation import simulate_cases
 

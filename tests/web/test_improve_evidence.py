@@ -56,7 +56,7 @@ def _retraining_case(factory, s, staff=None, start=None, colleague=None):
     staff = staff or s.staff
     start = start or TODAY - timedelta(days=60)
     _audit(factory, s, start - timedelta(days=3), "met", staff=staff)  # before the trigger: never counted
-    created = lambda day: datetime.combine(day, datetime.min.time()) + timedelta(hours=20)  # noqa: E731
+    created = lambda day: datetime.combine(day, datetime.min.time()) + timedelta(hours=20)
     trigger = _audit(factory, s, start, "not_met", staff=staff, created_at=created(start))
     assigned = created(start) + timedelta(minutes=1)
     db.session.add(Assignment(user_id=staff.id, course_id=s.course.id, module_key="basics",
