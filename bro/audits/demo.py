@@ -7,6 +7,11 @@ with a new revision, one rejected, one open), one is corrected by its auditor, o
 and corrected, most interactions get customer outcomes that go with passing, and there are three calibration
 sessions (two complete, with the owner as benchmark rater, one waiting for Grace).
 
+Retraining on two B2C modules is done as the weeks go by (see _RetrainingInTime). It works for one only:
+`support` and `follow-up` (module `after-the-sale`) are missed often until a retraining on them, and seldom
+for ten days after it; `needs-and-choice` changes nothing, so the evidence page shows an effect for
+the first and none for the second.
+
 Time is set explicitly: the clock is moved to each event's moment while the operation runs, so
 revisions, disputes and the retraining assignments they create carry their past dates.
 """
@@ -29,6 +34,7 @@ from bro.demo import DemoContext, register_demo_step
 from bro.extensions import db
 from bro.models.audits import Audit
 from bro.models.curricula import StandardVersion
+from bro.models.training import Assignment
 
 WEEKS = 13
 DRIFT_WEEKS = 4
@@ -37,6 +43,10 @@ CHANNELS_B2C = ["phone", "phone", "chat", "email", "in_person", "in_person"]
 CHANNELS_B2B = ["meeting", "meeting", "phone", "email"]
 # Steps that often do not apply (rated n.a.) in a share of interactions.
 OFTEN_NA = {"follow-up": 0.25, "inform": 0.3, "support": 0.15, "cross-sell": 0.3, "disputes": 0.5, "boundaries": 0.2}
+# Retraining done in time for these modules; only the first one works (see _RetrainingInTime).
+TRAINED_MODULE = "after-the-sale"  # its quiz has no attempt limit: people can be retrained many times
+RETRAINED_MODULES = (TRAINED_MODULE, "needs-and-choice")
+TRAINED_STEPS = ("support", "follow-up")
 # How hard each step is for everybody (added to a staff member's base rate).
 DIFFICULTY = {"recommend": 0.06, "listen": 0.04, "close": 0.05, "negotiate": 0.08, "review": 0.05, "trust": 0.03}
 
@@ -67,6 +77,65 @@ def _rate(version: StandardVersion, base: float, rng: random.Random, drift: floa
     if all(value == "na" for value in ratings.values()):
         ratings[version.steps[0].key] = "met"
     return ratings
+
+
+class _RetrainingInTime:
+    """Retraining done as the weeks go by, for two B2C modules, so that people are retrained several times
+    and the evidence page has cases to judge: each assignment of RETRAINED_MODULES is completed three to
+    seven days after it was made. Only TRAINED_MODULE works: before it, `support` and `follow-up` are
+    missed almost half the time, and for ten days after completing it nineteen in twenty of those misses
+    do not happen.
+    The other module changes nothing. It draws from its own random generator, so the rest of the demo
+    (the drifting `needs` step included) is rated exactly as without it."""
+
+    LASTS = timedelta(days=10)
+
+    def __init__(self, seed: int, skip_staff: set[int]):
+        self.rng = random.Random(seed)
+        self.skip_staff = skip_staff
+        self.pending: dict[int, list[tuple[datetime, Assignment]]] = {}
+        self.trained: dict[int, list[datetime]] = {}
+
+    def apply(self, staff_id: int, at: datetime, ratings: dict[str, str], critical: dict[str, bool]) -> None:
+        trained = any(start <= at < start + self.LASTS for start in self.trained.get(staff_id, []))
+        for key in TRAINED_STEPS:
+            if key not in ratings or ratings[key] == "na":
+                continue
+            if trained and ratings[key] != "met" and self.rng.random() < 0.95:
+                ratings[key] = "met"
+            elif not trained and ratings[key] == "met" and self.rng.random() < 0.45:
+                ratings[key] = "not_met" if critical.get(key) else "partial"
+
+    def schedule(self, audit: Audit) -> None:
+        if audit.staff_id in self.skip_staff:
+            return
+        for assignment in db.session.execute(select(Assignment).where(
+                Assignment.audit_id == audit.id, Assignment.module_key.in_(RETRAINED_MODULES))).scalars():
+            when = assignment.created_at + timedelta(days=self.rng.randint(3, 7), hours=self.rng.randint(0, 6))
+            self.pending.setdefault(audit.staff_id, []).append((when, assignment))
+
+    def complete_due(self, staff, until: datetime) -> None:
+        from bro.training.demo import read_lessons, take_quiz
+        from bro.training.operations import current_module
+
+        due = [item for item in self.pending.get(staff.id, []) if item[0] <= until]
+        for when, assignment in due:
+            self.pending[staff.id].remove((when, assignment))
+            module = current_module(assignment.course_id, assignment.module_key)
+            if module is None or module.quiz is None or assignment.completed_at is not None:
+                continue
+            read_lessons(staff, module, when)
+            for retake in range(3):
+                attempt = take_quiz(staff, module, 0.97 if retake == 0 else 1.0, self.rng,
+                                    when + timedelta(hours=1 + retake))
+                if attempt is None or attempt.passed:
+                    break
+            if assignment.completed_at is not None and assignment.module_key == TRAINED_MODULE:
+                self.trained.setdefault(staff.id, []).append(assignment.completed_at)
+
+    def finish(self, users: dict, now: datetime) -> None:
+        for user in users.values():
+            self.complete_due(user, now - timedelta(hours=1))
 
 
 def _outcomes(audit: Audit, ratings: dict[str, str], rng: random.Random, today: date) -> Outcomes | None:
@@ -108,6 +177,7 @@ def seed_audits(ctx: DemoContext) -> None:
                                                    [0.07, 0.15, 0.05, 0.11, 0.09, 0.16, 0.06, 0.12])}
     recorded: list[tuple[Audit, dict[str, str]]] = []
     reference = 10000
+    training = _RetrainingInTime(seed=4711, skip_staff={users["staff_4"].id})  # Dewi stays behind
     for week in range(WEEKS):
         monday = first_monday + timedelta(weeks=week)
         drifting = week >= WEEKS - DRIFT_WEEKS
@@ -124,6 +194,8 @@ def seed_audits(ctx: DemoContext) -> None:
                     at = datetime.combine(day, time(rng.randint(8, 16), rng.choice([0, 15, 30, 45])))
                     created = at + timedelta(hours=rng.randint(1, 30))
                     created = min(created, clock.utcnow() - timedelta(hours=1))
+                    training.complete_due(staff, created)
+                    training.apply(staff.id, at, ratings, {step.key: step.critical for step in version.steps})
                     reference += rng.randint(1, 9)
                     notes = {k: "Customer had to explain twice." for k, v in ratings.items()
                              if k == DRIFTING_STEP and v == "not_met" and rng.random() < 0.4}
@@ -134,6 +206,9 @@ def seed_audits(ctx: DemoContext) -> None:
                             customer_ref=f"{prefix}{reference}", ratings=ratings, step_notes=notes,
                             note=None, created_at=created)
                     recorded.append((audit, ratings))
+                    if any(value in ("partial", "not_met") for value in ratings.values()):
+                        training.schedule(audit)
+    training.finish(users, clock.utcnow())
     db.session.flush()
 
     _demo_correction(ctx, recorded, today)

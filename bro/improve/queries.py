@@ -29,7 +29,7 @@ from bro.models.curricula import (
 )
 from bro.models.people import Team, User
 from bro.models.training import REASON_RETRAINING, Assignment
-from bro.quality import DAY, WEEK, EffectCase, period_key, period_start
+from bro.quality import DAY, WEEK, OutcomeAudit, period_key, period_start
 
 
 class Counts(NamedTuple):
@@ -362,57 +362,81 @@ class ModuleRef:
     module_key: str | None  # None: the whole course was assigned
 
 
-def retraining_cases(team_ids: frozenset[int] | None, n: int) -> list[EffectCase]:
-    """One EffectCase per completed retraining assignment created by an audit: the staff member's ratings
-    of the triggering step, up to N audits up to the day it was assigned and N from the day it was
-    completed (three queries, whatever the number of assignments)."""
+@dataclass(frozen=True)
+class RetrainingRecord:
+    """A completed retraining assignment that an audit (the trigger) created."""
+
+    id: int
+    staff_id: int
+    module: ModuleRef
+    step_key: str
+    standard_id: int
+    team_id: int  # the trigger audit's team: the comparison group
+    assigned_at: datetime
+    completed_at: datetime
+
+
+@dataclass
+class RetrainingData:
+    records: list[RetrainingRecord]
+    # (staff, standard, step) -> [(day, audit id, recorded at, nonconforming)], oldest first
+    ratings: dict[tuple[int, int, str], list[tuple[date, int, datetime, bool]]]
+
+
+def retraining_data(team_ids: frozenset[int] | None) -> RetrainingData:
+    """Completed retraining assignments created by an audit, with the retrained people's ratings of the
+    triggering steps (two queries)."""
     conditions = [Assignment.reason == REASON_RETRAINING, Assignment.audit_id.is_not(None),
-                  Assignment.step_key.is_not(None), Assignment.completed_at.is_not(None)]
-    if team_ids is not None:
-        conditions.append(Assignment.audit_id.in_(
-            select(Audit.id).where(Audit.team_id.in_(sorted(team_ids))).scalar_subquery()))
-    assignments = db.session.execute(
-        select(Assignment.id, Assignment.course_id, Assignment.module_key, Assignment.created_at,
-               Assignment.completed_at, Audit.standard_id)
-        .join(Audit, Audit.id == Assignment.audit_id)
-        .where(*conditions).order_by(Assignment.completed_at, Assignment.id)).all()
-    if not assignments:
-        return []
-    before = _ratings_around(conditions, after=False, n=n)
-    after = _ratings_around(conditions, after=True, n=n)
-    return [EffectCase(module=ModuleRef(course_id, module_key),
-                       before=before.get(assignment_id, []), after=after.get(assignment_id, []))
-            for assignment_id, course_id, module_key, _created, _completed, _standard in assignments]
-
-
-def _ratings_around(conditions: list, after: bool, n: int) -> dict[int, list[bool]]:
-    """{assignment id: nonconforming flags, oldest first} of the N audits of the triggering step just
-    before the assignment (after=False) or just from its completion (after=True)."""
-    trigger = Audit.__table__.alias("trigger_audit")
+                  Assignment.step_key.is_not(None), Assignment.completed_at.is_not(None),
+                  *_team_filter(Audit.team_id, team_ids)]
+    records = [RetrainingRecord(row.id, row.user_id, ModuleRef(row.course_id, row.module_key), row.step_key,
+                                row.standard_id, row.team_id, row.created_at, row.completed_at)
+               for row in db.session.execute(
+                   select(Assignment.id, Assignment.user_id, Assignment.course_id, Assignment.module_key,
+                          Assignment.step_key, Assignment.created_at, Assignment.completed_at, Audit.standard_id,
+                          Audit.team_id)
+                   .join(Audit, Audit.id == Assignment.audit_id)
+                   .where(*conditions).order_by(Assignment.completed_at, Assignment.id))]
+    if not records:
+        return RetrainingData([], {})
+    wanted = {(r.staff_id, r.standard_id, r.step_key) for r in records}
+    ratings: dict[tuple[int, int, str], list] = defaultdict(list)
     result = AuditStepResult
-    if after:
-        when = result.interacted_on >= func.date(Assignment.completed_at)
-        order = (result.interacted_on.asc(), result.audit_id.asc())
-    else:
-        when = result.interacted_on <= func.date(Assignment.created_at)
-        order = (result.interacted_on.desc(), result.audit_id.desc())
-    ranked = (
-        select(Assignment.id.label("assignment_id"), result.interacted_on.label("day"),
-               result.audit_id.label("audit_id"), result.nonconforming.label("nonconforming"),
-               func.row_number().over(partition_by=Assignment.id, order_by=order).label("rank"))
-        .join(trigger, trigger.c.id == Assignment.audit_id)
-        .join(result, and_(result.staff_id == Assignment.user_id, result.step_key == Assignment.step_key,
-                           result.standard_id == trigger.c.standard_id, result.rated.is_(True)))
-        .where(*conditions, when)
-        .subquery())
-    rows = db.session.execute(
-        select(ranked.c.assignment_id, ranked.c.nonconforming)
-        .where(ranked.c.rank <= n)
-        .order_by(ranked.c.assignment_id, ranked.c.day, ranked.c.audit_id))
-    flags: dict[int, list[bool]] = defaultdict(list)
-    for assignment_id, nonconforming in rows:
-        flags[assignment_id].append(bool(nonconforming))
-    return dict(flags)
+    for staff_id, standard_id, step_key, day, audit_id, recorded_at, nonconforming in db.session.execute(
+            select(result.staff_id, result.standard_id, result.step_key, result.interacted_on, result.audit_id,
+                   Audit.created_at, result.nonconforming)
+            .join(Audit, Audit.id == result.audit_id)
+            .where(result.staff_id.in_(sorted({r.staff_id for r in records})),
+                   result.step_key.in_(sorted({r.step_key for r in records})),
+                   result.standard_id.in_(sorted({r.standard_id for r in records})), result.rated.is_(True))
+            .order_by(result.interacted_on, result.audit_id)):
+        key = (staff_id, standard_id, step_key)
+        if key in wanted:
+            ratings[key].append((_as_date(day), audit_id, recorded_at, bool(nonconforming)))
+    return RetrainingData(records, dict(ratings))
+
+
+def colleague_days(keys: Iterable[tuple[int, int, str]], first_day: date, last_day: date
+                   ) -> dict[tuple[int, int, str], list[tuple[int, date, int, int]]]:
+    """{(team, standard, step): [(staff, day, rated, nonconforming)]} — every team member's ratings of the
+    step by day between the two dates (one grouped query)."""
+    keys = set(keys)
+    if not keys:
+        return {}
+    result = AuditStepResult
+    rows: dict[tuple[int, int, str], list] = defaultdict(list)
+    for team_id, standard_id, step_key, staff_id, day, rated, nonconforming in db.session.execute(
+            select(result.team_id, result.standard_id, result.step_key, result.staff_id, result.interacted_on,
+                   func.count(), _count_true(result.nonconforming))
+            .where(result.team_id.in_(sorted({k[0] for k in keys})),
+                   result.standard_id.in_(sorted({k[1] for k in keys})),
+                   result.step_key.in_(sorted({k[2] for k in keys})), result.rated.is_(True),
+                   result.interacted_on.between(first_day, last_day))
+            .group_by(result.team_id, result.standard_id, result.step_key, result.staff_id, result.interacted_on)):
+        key = (team_id, standard_id, step_key)
+        if key in keys:
+            rows[key].append((staff_id, _as_date(day), int(rated), int(nonconforming)))
+    return dict(rows)
 
 
 def module_titles(refs: Iterable[ModuleRef]) -> dict[ModuleRef, tuple[str, dict, dict | None]]:
@@ -442,75 +466,41 @@ def module_titles(refs: Iterable[ModuleRef]) -> dict[ModuleRef, tuple[str, dict,
 # -- evidence: outcomes --------------------------------------------------------------------------------
 
 BOOLEAN_OUTCOMES = ("repeat_purchase", "referral_made", "retained_90d")
+OUTCOME_COLUMNS = ("csat", *BOOLEAN_OUTCOMES, "order_value")
 
 
-@dataclass
-class OutcomeGroup:
-    """Outcomes of one group of audits (passed, failed, step met, step nonconforming)."""
-
-    rates: dict[str, Counts] = field(default_factory=dict)  # outcome -> (known, true)
-    csat: list[int] = field(default_factory=list)
-    order_values: list[float] = field(default_factory=list)
-
-
-def _outcome_filters(standard_id: int, team_ids: frozenset[int] | None, first_day: date, last_day: date) -> list:
-    return [Audit.standard_id == standard_id, Audit.outcomes_recorded_at.is_not(None),
-            Audit.interacted_on.between(first_day, last_day), *_team_filter(Audit.team_id, team_ids)]
-
-
-def _rate_columns(source) -> list:
-    columns = []
-    for name in BOOLEAN_OUTCOMES:
-        column = getattr(source, name)
-        columns += [func.count(column), _count_true(column)]
-    return columns
-
-
-def outcomes_by_pass(standard_id: int, team_ids: frozenset[int] | None, first_day: date,
-                     last_day: date) -> dict[bool, OutcomeGroup]:
-    """{passed: outcomes} for audits with outcomes recorded."""
-    conditions = _outcome_filters(standard_id, team_ids, first_day, last_day)
-    groups = {True: OutcomeGroup(), False: OutcomeGroup()}
-    for passed, *numbers in db.session.execute(
-            select(Audit.passed, *_rate_columns(Audit)).where(*conditions).group_by(Audit.passed)):
-        group = groups[bool(passed)]
-        for index, name in enumerate(BOOLEAN_OUTCOMES):
-            group.rates[name] = Counts(int(numbers[2 * index]), int(numbers[2 * index + 1]))
-    for passed, csat, count in db.session.execute(
-            select(Audit.passed, Audit.csat, func.count()).where(*conditions, Audit.csat.is_not(None))
-            .group_by(Audit.passed, Audit.csat)):
-        groups[bool(passed)].csat += [int(csat)] * int(count)
-    for passed, value in db.session.execute(
-            select(Audit.passed, Audit.order_value).where(*conditions, Audit.order_value.is_not(None))):
-        groups[bool(passed)].order_values.append(float(value))
-    return groups
-
-
-def outcomes_by_step(standard_id: int, team_ids: frozenset[int] | None, first_day: date,
-                     last_day: date) -> dict[tuple[str, bool], OutcomeGroup]:
-    """{(step key, nonconforming): outcomes} for audits with outcomes recorded; steps rated ``na`` are left
-    out. Order value is compared per pass/fail only (per step it would need every row)."""
-    conditions = [*_outcome_filters(standard_id, team_ids, first_day, last_day), AuditStepResult.rated.is_(True)]
-    joined = lambda query: query.join(Audit, Audit.id == AuditStepResult.audit_id)  # noqa: E731
-    groups: dict[tuple[str, bool], OutcomeGroup] = defaultdict(OutcomeGroup)
-    for step_key, nonconforming, *numbers in db.session.execute(joined(
-            select(AuditStepResult.step_key, AuditStepResult.nonconforming, *_rate_columns(Audit)))
-            .where(*conditions).group_by(AuditStepResult.step_key, AuditStepResult.nonconforming)):
-        group = groups[(step_key, bool(nonconforming))]
-        for index, name in enumerate(BOOLEAN_OUTCOMES):
-            group.rates[name] = Counts(int(numbers[2 * index]), int(numbers[2 * index + 1]))
-    for step_key, nonconforming, csat, count in db.session.execute(joined(
-            select(AuditStepResult.step_key, AuditStepResult.nonconforming, Audit.csat, func.count()))
-            .where(*conditions, Audit.csat.is_not(None))
-            .group_by(AuditStepResult.step_key, AuditStepResult.nonconforming, Audit.csat)):
-        groups[(step_key, bool(nonconforming))].csat += [int(csat)] * int(count)
-    return dict(groups)
+def outcome_audits(standard_id: int, team_ids: frozenset[int] | None, first_day: date,
+                   last_day: date) -> list[OutcomeAudit]:
+    """Every audit with outcomes recorded in the range, with its step ratings (two queries): the rows the
+    outcome regressions need — the adjustment for pass, team and the other steps works per audit."""
+    conditions = [Audit.standard_id == standard_id, Audit.outcomes_recorded_at.is_not(None),
+                  Audit.interacted_on.between(first_day, last_day), *_team_filter(Audit.team_id, team_ids)]
+    audits = db.session.execute(
+        select(Audit.id, Audit.team_id, Audit.staff_id, Audit.passed,
+               *(getattr(Audit, name) for name in OUTCOME_COLUMNS))
+        .where(*conditions).order_by(Audit.id)).all()
+    if not audits:
+        return []
+    steps: dict[int, dict[str, bool | None]] = defaultdict(dict)
+    for audit_id, step_key, rated, nonconforming in db.session.execute(
+            select(AuditStepResult.audit_id, AuditStepResult.step_key, AuditStepResult.rated,
+                   AuditStepResult.nonconforming)
+            .join(Audit, Audit.id == AuditStepResult.audit_id).where(*conditions)):
+        steps[audit_id][step_key] = bool(nonconforming) if rated else None
+    result = []
+    for audit_id, team_id, staff_id, passed, *values in audits:
+        outcomes = {name: (None if value is None else float(value) if name == "order_value" else value)
+                    for name, value in zip(OUTCOME_COLUMNS, values)}
+        result.append(OutcomeAudit(team=team_id, staff=staff_id, passed=bool(passed),
+                                   steps=steps.get(audit_id, {}), outcomes=outcomes))
+    return result
 
 
 __all__ = [
-    "BOOLEAN_OUTCOMES", "Counts", "ModuleRef", "OutcomeGroup", "ScoreSum", "Scope", "StandardInfo", "StepInfo",
+    "BOOLEAN_OUTCOMES", "OUTCOME_COLUMNS", "Counts", "ModuleRef", "ScoreSum", "Scope", "StandardInfo", "StepInfo",
     "TeachingModule", "failure_period_counts", "module_titles", "modules_teaching", "observations",
-    "outcomes_by_pass", "outcomes_by_step", "people_names", "period_bounds", "retraining_cases",
+    "RetrainingData", "RetrainingRecord", "colleague_days", "outcome_audits", "people_names", "period_bounds",
+    "retraining_data",
     "standard_ids_for_staff", "standard_ids_with_audits", "standards_with_steps", "step_day_counts", "step_period_counts",
     "step_staff_counts", "step_team_counts", "step_totals", "staff_score_trend", "team_members", "team_names",
 ]

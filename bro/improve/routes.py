@@ -244,30 +244,33 @@ def advance_action(action_id: int):
 @roles_required(Role.trainer, Role.supervisor)
 def evidence():
     standards = q.standards_with_steps()
+    visible = visible_team_ids(current_user)  # teams whose audits the viewer may open (None: all)
     # Trainers see aggregates over every team; supervisors their teams.
-    teams = None if current_user.has_role(Role.trainer) else visible_team_ids(current_user)
-    visible = None if teams is None else frozenset(teams)
+    offered = None if current_user.has_role(Role.trainer) or visible is None else frozenset(visible)
     team_id = q_int(request.args.get("team"))
-    if team_id is not None and visible is not None and team_id not in visible:
+    if team_id is not None and (team_id > 2**62 or (offered is not None and team_id not in offered)):
         abort(404)
-    scope_teams = frozenset({team_id}) if team_id is not None else visible
-    n = q_int(request.args.get("n")) or 5
-    n = max(1, min(n, 50))
+    scope_teams = frozenset({team_id}) if team_id is not None else offered
+    # Anyone looking beyond the teams they may audit sees only groups large enough to hide a person.
+    shown_teams = scope_teams if scope_teams is not None else frozenset(q.team_names(None))
+    restricted = visible is not None and not shown_teams <= visible
+    n = max(1, min(q_int(request.args.get("n")) or 5, 50))
+    correction = request.args.get("p") if request.args.get("p") in ev.CORRECTIONS else "holm"
     standard = next((s for s in standards if str(s.id) == request.args.get("standard")), None)
     if standard is None and standards:
         audited = q.standard_ids_with_audits(scope_teams)
         standard = next((s for i in audited for s in standards if s.id == i), standards[0])
-    today = clock.today()
-    end = _parse_date(request.args.get("to")) or today
-    start = _parse_date(request.args.get("from")) or end - timedelta(days=365)
+    end = _parse_date(request.args.get("to")) or clock.today()
+    start = _parse_date(request.args.get("from")) or _days_before(end, 365)
     if start > end:
         start, end = end, start
-    retraining = ev.retraining_rows(scope_teams, n)
-    passed = ev.passed_vs_failed(standard.id, scope_teams, start, end) if standard else []
-    per_step = ev.met_vs_nonconforming(standard, scope_teams, start, end) if standard else []
-    return render_template("improve/evidence.html", retraining=retraining, passed=passed, per_step=per_step,
-                           n=n, standards=standards, standard=standard, teams=q.team_names(visible),
-                           team_id=team_id, start=start, end=end)
+    retraining = ev.retraining_rows(scope_teams, n, restricted=restricted)
+    outcomes = (ev.outcome_section(standard, scope_teams, start, end, ev.CORRECTIONS[correction], restricted)
+                if standard else None)
+    return render_template("improve/evidence.html", retraining=retraining, outcomes=outcomes, n=n,
+                           standards=standards, standard=standard,
+                           teams=q.team_names(offered) if offered is not None else q.team_names(None),
+                           team_id=team_id, start=start, end=end, correction=correction, restricted=restricted)
 
 
 def _parse_date(value):
@@ -277,6 +280,15 @@ def _parse_date(value):
         return date.fromisoformat(value) if value else None
     except ValueError:
         return None
+
+
+def _days_before(day, days: int):
+    from datetime import date
+
+    try:
+        return day - timedelta(days=days)
+    except OverflowError:
+        return date.min
 
 
 # -- staff: my own quality ------------------------------------------------------------------------------

@@ -86,5 +86,7 @@ def test_evidence_page_shows_retraining_and_outcomes(page, log_in):
     page.get_by_role("link", name="Evidence", exact=True).click()
     page.wait_for_load_state()
     assert page.get_by_role("heading", name="Retraining effect per module").is_visible()
-    assert page.get_by_role("heading", name="Customer outcomes: passed vs failed audits").is_visible()
+    assert page.get_by_role("heading", name="Customer outcomes and the steps of the standard").is_visible()
+    assert page.get_by_role("heading", name="Passed vs failed audits").is_visible()
+    assert page.get_by_text("These are associations, not proof of cause").is_visible()
     screenshot(page, "quality-evidence-en")
