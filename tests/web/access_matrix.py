@@ -96,5 +96,8 @@ ACCESS: dict[str, Access] = {
     "improve.advance_action": Access(roles(SUPERVISOR), lambda w: f"/quality/actions/{w.corrective_action.id}/advance",
                                      method="POST", data={"expected_status": "plan"}),
     "improve.evidence": Access(roles(TRAINER, SUPERVISOR), "/quality/evidence"),
+    "improve.baseline": Access(roles(SUPERVISOR), "/quality/baseline"),
+    "improve.action_baseline": Access(roles(SUPERVISOR), lambda w: f"/quality/actions/{w.corrective_action.id}/baseline",
+                                      method="POST"),
     "improve.mine": Access(roles(STAFF), "/quality/me"),
 }
