@@ -1,4 +1,4 @@
-"""Demo audits: thirteen weeks of audits over both teams, through the real operations.
+"""Demo audits: twenty weeks of audits over both teams, through the real operations.
 
 Each supervisor audits their team's staff (Grace, who supervises both, audits some of each). Staff differ
 in skill; the B2C step `needs` drifts from ~10% to ~45% nonconforming over the last four weeks, so the
@@ -29,7 +29,7 @@ from bro.extensions import db
 from bro.models.audits import Audit
 from bro.models.curricula import StandardVersion
 
-WEEKS = 13
+WEEKS = 20  # 12 weeks of baseline (Phase I), four steady weeks, four drifting ones
 DRIFT_WEEKS = 4
 DRIFTING_STEP = "needs"
 CHANNELS_B2C = ["phone", "phone", "chat", "email", "in_person", "in_person"]

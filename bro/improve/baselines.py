@@ -11,7 +11,7 @@ from datetime import date
 from bro import clock
 from bro.access import visible_team_ids
 from bro.extensions import db
-from bro.models.improvement import ControlBaseline, CorrectiveAction, baseline_scope
+from bro.models.improvement import ControlBaseline, CorrectiveAction, CorrectiveActionEvent, baseline_scope
 from bro.models.people import User
 
 
@@ -45,7 +45,11 @@ def baseline_after_action(action: CorrectiveAction, by: User, reason: str) -> Co
     """A new baseline for the action's standard and team from the day it reached "check" (the change made)."""
     if action.status not in ("check", "act", "closed"):
         raise BaselineRefused("stage")
-    checked = next((event.at.date() for event in action.events if event.to_status == "check"), clock.today())
+    reached = db.session.execute(
+        db.select(CorrectiveActionEvent.at).where(CorrectiveActionEvent.action_id == action.id,
+                                                  CorrectiveActionEvent.to_status == "check")
+        .order_by(CorrectiveActionEvent.id).limit(1)).scalar()
+    checked = reached.date() if reached is not None else clock.today()
     team_ids = frozenset({action.team_id}) if action.team_id is not None else None
     return set_baseline(by=by, standard_id=action.standard_id, team_ids=team_ids, first_day=checked, last_day=None,
                         reason=reason, action=action)

@@ -417,12 +417,18 @@ def build_dashboard(filters: DashboardFilters, team_names: dict[int, str],
     phases, breaks = chart_phases(standard, filters) if parts & {"failure", "steps"} else ([], [])
     first = history_start(phases, periods[0]) if periods else None
     history_scope = filters.scope(first_day=period_start(first, filters.unit)) if first else scope
-    history = period_range(history_scope.first_day, scope.last_day, filters.unit)
-    shown_from = len(history) - len(periods)
     breaks = [item for item in breaks if item[0] in set(periods)]
 
     failure_counts = q.failure_period_counts(history_scope) if "failure" in parts else {}
     history_counts = q.step_period_counts(history_scope) if "steps" in parts else {}
+    # The periods before the range that hold audits (the empty ones change nothing: gaps are skipped), then
+    # every period of the range. Never a list of every period back to the phase's start, which a range far
+    # from the data would make enormous.
+    earlier = sorted({period for period in failure_counts if period < periods[0]}
+                     | {period for by_period in history_counts.values() for period in by_period
+                        if period < periods[0]}) if periods else []
+    history = earlier + periods
+    shown_from = len(earlier)
     step_counts = {key: {period: counts for period, counts in by_period.items() if period >= periods[0]}
                    for key, by_period in history_counts.items()} if periods else {}
     step_counts = {key: value for key, value in step_counts.items() if value}
