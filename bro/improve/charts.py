@@ -108,6 +108,7 @@ class Break:
     period: Hashable
     kind: str
     label: str
+    anchor: str = "start"  # the label reads to the right of the line, or to its left near the right edge
 
 
 @dataclass(frozen=True)
@@ -202,8 +203,18 @@ def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640,
             paths.append(" ".join(parts))
         return paths
 
+    starts = {period for period, _kind, _label in breaks}
+    pieces = []  # runs without a gap, cut again where a new phase starts (its points are judged afresh)
+    for run in _runs(present):
+        piece: list[int] = []
+        for i in run:
+            if piece and points[i].period in starts:
+                pieces.append(piece)
+                piece = []
+            piece.append(i)
+        pieces.append(piece)
     line_paths = [" ".join(f"{'M' if k == 0 else 'L'}{_fmt(x(i))},{_fmt(y(points[i].p))}" for k, i in enumerate(run))
-                  for run in _runs(present)]
+                  for run in pieces]
     ucl_paths = [path for run in _runs(present) for path in steps("ucl", run)]
     lcl_paths = [path for run in _runs(present) for path in steps("lcl", run)]
     centre_paths = steps("centre", range(len(points)))
@@ -223,7 +234,8 @@ def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640,
     for run in _runs(in_baseline):
         bands.append(Band(round(x(run[0]) - slot / 2, 1), round(slot * len(run), 1), band_title))
     index_of = {point.period: i for i, point in enumerate(points)}
-    figure_breaks = tuple(Break(round(x(index_of[period]) - slot / 2, 1), period, kind, label)
+    figure_breaks = tuple(Break(round(x(index_of[period]) - slot / 2, 1), period, kind, label,
+                                "end" if x(index_of[period]) - slot / 2 > box.x1 - 90 else "start")
                           for period, kind, label in breaks if period in index_of)
     step = _label_step(len(points), max_x_labels)
     x_ticks = tuple(Tick(x(i), str(point.period)) for i, point in enumerate(points) if i % step == 0)
