@@ -347,17 +347,19 @@ def history_start(phases: list[Phase], first_shown: str) -> str:
 
 
 def control_chart(key: str, title: str, periods: list[str], counts: Mapping[str, q.Counts],
-                  phases: list[Phase], shown_from: int, critical: bool = False, labels: Labels | None = None,
+                  phases: list[Phase], shown: tuple[int, int], critical: bool = False, labels: Labels | None = None,
                   compact: bool = False, draw: bool = True, breaks=()) -> ControlChart:
-    """A p-chart over ``periods[shown_from:]``, judged phase by phase from ``periods[0]`` (see history_start),
-    its signals and the chance figure's inputs; with ``draw`` also its figure (laying out an SVG costs far
-    more than the statistics, so step charts without a signal are drawn only when their step is chosen)."""
+    """A p-chart over ``periods[shown[0]:shown[1]]``, judged phase by phase over all of ``periods`` (from the
+    start of the phase the range begins in, see history_start, to the newest audits), its signals and the
+    chance figure's inputs; with ``draw`` also its figure (laying out an SVG costs far more than the
+    statistics, so step charts without a signal are drawn only when their step is chosen)."""
     history = phased_p_chart([PeriodCount(period, *counts.get(period, (0, 0))) for period in periods], phases)
-    shown = set(periods[shown_from:])
-    points = history.points[shown_from:]
-    signals = [signal for signal in history.signals if shown.intersection(signal.alarms)]
-    phase_results = [result for result in history.phases if result.last >= periods[shown_from]] \
-        if len(periods) > shown_from else []
+    first, end = shown
+    shown_periods = set(periods[first:end])
+    points = history.points[first:end]
+    signals = [signal for signal in history.signals if shown_periods.intersection(signal.alarms)]
+    phase_results = [result for result in history.phases
+                     if result.last >= periods[first] and result.first <= periods[end - 1]] if end > first else []
     centre = phase_results[-1].baseline.centre if phase_results else None
     chart = PChart(centre, points)
     verdicts: dict[str, list] = {}
@@ -367,7 +369,7 @@ def control_chart(key: str, title: str, periods: list[str], counts: Mapping[str,
     total = sum(point.n for point in points)
     nonconforming = sum(point.nonconforming for point in points)
     result = ControlChart(key, title, chart, signals, None, total, nonconforming, critical, phase_results,
-                          _chance_series(history, phase_results, shown),
+                          _chance_series(history, phase_results, shown_periods),
                           {period: tuple(sorted(found)) for period, found in verdicts.items()})
     if draw:
         draw_chart(result, labels, compact, breaks)
@@ -416,7 +418,9 @@ def build_dashboard(filters: DashboardFilters, team_names: dict[int, str],
     # whatever range is shown; the Pareto, heat map and staff sections read the range shown only.
     phases, breaks = chart_phases(standard, filters) if parts & {"failure", "steps"} else ([], [])
     first = history_start(phases, periods[0]) if periods else None
-    history_scope = filters.scope(first_day=period_start(first, filters.unit)) if first else scope
+    # ... and on to the newest audits: a phase's baseline may be completed by periods after the range shown.
+    history_scope = filters.scope(first_day=period_start(first, filters.unit),
+                                  last_day=max(scope.last_day, clock.today())) if first else scope
     breaks = [item for item in breaks if item[0] in set(periods)]
 
     failure_counts = q.failure_period_counts(history_scope) if "failure" in parts else {}
@@ -424,12 +428,13 @@ def build_dashboard(filters: DashboardFilters, team_names: dict[int, str],
     # The periods before the range that hold audits (the empty ones change nothing: gaps are skipped), then
     # every period of the range. Never a list of every period back to the phase's start, which a range far
     # from the data would make enormous.
-    earlier = sorted({period for period in failure_counts if period < periods[0]}
-                     | {period for by_period in history_counts.values() for period in by_period
-                        if period < periods[0]}) if periods else []
-    history = earlier + periods
-    shown_from = len(earlier)
-    step_counts = {key: {period: counts for period, counts in by_period.items() if period >= periods[0]}
+    with_data = set(failure_counts) | {period for by_period in history_counts.values() for period in by_period}
+    earlier = sorted(period for period in with_data if period < periods[0]) if periods else []
+    later = sorted(period for period in with_data if period > periods[-1]) if periods else []
+    history = earlier + periods + later
+    shown = (len(earlier), len(earlier) + len(periods))
+    step_counts = {key: {period: counts for period, counts in by_period.items()
+                         if periods[0] <= period <= periods[-1]}
                    for key, by_period in history_counts.items()} if periods else {}
     step_counts = {key: value for key, value in step_counts.items() if value}
     if "pareto" in parts and "steps" not in parts:
@@ -440,12 +445,12 @@ def build_dashboard(filters: DashboardFilters, team_names: dict[int, str],
     critical = {step.key for step in standard.steps if step.critical}
 
     labels = Labels()
-    failure = control_chart(FAILURE, _("Audits failed"), history, failure_counts, phases, shown_from,
+    failure = control_chart(FAILURE, _("Audits failed"), history, failure_counts, phases, shown,
                             labels=labels, breaks=breaks) if "failure" in parts else None
     shown_keys = [filters.step_key] if filters.step_key else ordered_keys
     steps = []
     for key in shown_keys if "steps" in parts else ():
-        step = control_chart(key, step_titles[key], history, history_counts.get(key, {}), phases, shown_from,
+        step = control_chart(key, step_titles[key], history, history_counts.get(key, {}), phases, shown,
                              key in critical, labels, compact=len(shown_keys) > 1, draw=False)
         if step.n and (filters.step_key or step.signals):
             # Drawn: the chosen step, and every step with a signal (its points are the evidence).

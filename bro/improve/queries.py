@@ -205,6 +205,14 @@ def control_baselines(standard_id: int, scope: str) -> list:
         .order_by(ControlBaseline.first_day, ControlBaseline.set_at, ControlBaseline.id)).scalars())
 
 
+def baselines_version() -> int:
+    """The newest baseline set by hand (0: none): part of the cached dashboard's key, since a new baseline
+    changes the charts without any audit changing."""
+    from bro.models.improvement import ControlBaseline
+
+    return db.session.execute(select(func.max(ControlBaseline.id))).scalar() or 0
+
+
 # -- heat map ---------------------------------------------------------------------------------------
 
 def step_team_counts(scope: Scope) -> dict[tuple[str, int], Counts]:
@@ -538,7 +546,7 @@ def outcomes_by_step(standard_id: int, team_ids: frozenset[int] | None, first_da
 
 
 __all__ = [
-    "BOOLEAN_OUTCOMES", "Counts", "control_baselines", "version_starts", "ModuleRef", "OutcomeGroup", "ScoreSum", "Scope", "StandardInfo", "StepInfo",
+    "BOOLEAN_OUTCOMES", "Counts", "baselines_version", "control_baselines", "version_starts", "ModuleRef", "OutcomeGroup", "ScoreSum", "Scope", "StandardInfo", "StepInfo",
     "TeachingModule", "failure_period_counts", "module_titles", "modules_teaching", "observations",
     "outcomes_by_pass", "outcomes_by_step", "people_names", "period_bounds", "retraining_cases",
     "standard_ids_for_staff", "standard_ids_with_audits", "standards_with_steps", "step_day_counts", "step_period_counts",

@@ -80,7 +80,7 @@ def dashboard():
                                filters=filters, FAILURE=FAILURE)
 
     key = (str(get_locale()), tuple(sorted(filters.args().items())),
-           None if filters.scope_teams is None else tuple(sorted(filters.scope_teams)))
+           None if filters.scope_teams is None else tuple(sorted(filters.scope_teams)), q.baselines_version())
     body = Markup(cached_body(key, render_body))
     return render_template("improve/dashboard.html", body=body, filters=filters, standards=standards,
                            teams=teams, staff=_staff_choices(filters))
