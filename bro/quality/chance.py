@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from bro.quality.pchart import SIDE_TOLERANCE, critical_rates
 from bro.quality.signals import count_signals
 
-__all__ = ["ChanceSeries", "SEED", "SIMULATIONS", "expected_signals", "simulated_signals"]
+__all__ = ["ChanceSeries", "LOOKBACK", "SEED", "SIMULATIONS", "expected_signals", "simulated_signals"]
 
 SEED = 20261202
 SIMULATIONS = 400
@@ -89,23 +89,35 @@ def _phase_one(draws, ns, candidates, critical: _Critical):
         kept &= ~breaking
 
 
+LOOKBACK = 7  # the longest rule looks at eight points: seven before the one it fires at
+
+
 def simulated_signals(series: Sequence[ChanceSeries], simulations: int = SIMULATIONS, seed: int = SEED):
-    """Signals counted in each simulated dashboard (an integer array of ``simulations``)."""
+    """Signals counted in each simulated dashboard (an integer array of ``simulations``).
+
+    Only the periods that matter are simulated: the baseline candidates (for p̂) and the periods shown with
+    the seven before them (for the rules), so a long history costs no more than a short one."""
     import numpy as np
 
     rng = np.random.default_rng(seed)
     total = np.zeros(simulations, dtype=np.int64)
     for one in series:
-        if not one.ns or not any(one.shown):
+        shown = np.asarray(one.shown, dtype=bool)
+        if not one.ns or not shown.any():
             continue
         ns = np.asarray(one.ns, dtype=np.int64)
-        draws = rng.binomial(ns, one.centre, size=(simulations, len(ns)))
         candidates = np.asarray(one.baseline, dtype=bool)
-        critical = _Critical(one.ns)
-        centre = _phase_one(draws, ns, candidates, critical) if candidates.any() \
-            else np.full((simulations, 1), one.centre)
-        zones, sides = _zones(draws, ns, centre, critical)
-        total += count_signals(zones, sides, np.asarray(one.shown, dtype=bool))
+        shown_at = np.flatnonzero(shown)
+        window = np.arange(max(0, shown_at[0] - LOOKBACK), shown_at[-1] + 1)
+        kept = np.union1d(np.flatnonzero(candidates), window)
+        draws = rng.binomial(ns[kept], one.centre, size=(simulations, len(kept)))
+        if candidates[kept].any():
+            centre = _phase_one(draws, ns[kept], candidates[kept], _Critical(ns[kept]))
+        else:
+            centre = np.full((simulations, 1), one.centre)
+        columns = np.searchsorted(kept, window)
+        zones, sides = _zones(draws[:, columns], ns[window], centre, _Critical(ns[window]))
+        total += count_signals(zones, sides, shown[window])
     return total
 
 

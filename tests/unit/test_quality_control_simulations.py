@@ -82,3 +82,11 @@ def test_phase_one_cleaning_repeats_until_no_baseline_period_breaks_the_limits()
     # without week 10 p̄ = 0.132, the count is 9, so a second pass drops week 11 too.
     assert baseline.dropped == (10, 11)
     assert baseline.centre == pytest.approx(0.1) and not baseline.provisional
+
+
+def test_only_the_periods_shown_and_seven_before_them_feed_the_rules():
+    # A long history before the range shown changes nothing but the noise: the same expectation (about).
+    short = ChanceSeries(0.1, (17,) * 30, (True,) * 12 + (False,) * 18, (False,) * 20 + (True,) * 10)
+    long = ChanceSeries(0.1, (17,) * 300, (True,) * 12 + (False,) * 288, (False,) * 290 + (True,) * 10)
+    assert expected_signals([long], simulations=2000) == pytest.approx(expected_signals([short], simulations=2000),
+                                                                       rel=0.15)
