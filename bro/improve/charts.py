@@ -20,6 +20,7 @@ INK = "#1b2430"          # 15.6:1 on white
 SERIES = "#1f5f8b"       # 6.6:1
 LIMIT = "#5b6472"        # 5.9:1
 SIGNAL = "#a11d2c"       # 7.6:1
+BETTER = "#1d6b3f"       # 6.6:1: signals below the centre ("better than usual")
 CUMULATIVE = "#8a5200"   # 6.0:1
 GRID = "#d9dee5"         # decoration only
 
@@ -85,12 +86,14 @@ class PointMark:
     n: int
     nonconforming: int
     p: float
-    ucl: float
-    lcl: float
+    ucl: float | None
+    lcl: float | None
     rules: tuple[int, ...]  # Western Electric rules this point takes part in
     title: str = ""
     isolated: bool = False  # no neighbour to draw a line to: must be drawn as a marker
     drawn: bool = True      # drawn as a marker (a compact chart draws only signals and isolated points)
+    better: bool = False    # every signal it takes part in is below the centre ("better than usual")
+    role: str = ""          # "baseline" (p̄ is computed from it), "dropped" (left out by cleaning) or ""
 
     @property
     def signalled(self) -> bool:
@@ -98,11 +101,31 @@ class PointMark:
 
 
 @dataclass(frozen=True)
+class Break:
+    """A vertical line where a new phase starts: a standard version ("version") or a baseline set by hand."""
+
+    x: float
+    period: Hashable
+    kind: str
+    label: str
+    anchor: str = "start"  # the label reads to the right of the line, or to its left near the right edge
+
+
+@dataclass(frozen=True)
+class Band:
+    """Shading behind the baseline periods of a phase."""
+
+    x: float
+    width: float
+    title: str
+
+
+@dataclass(frozen=True)
 class PChartFigure:
     box: Box
     y_ticks: tuple[Tick, ...]
     x_ticks: tuple[Tick, ...]
-    centre: float | None
+    centre: float | None          # p̄ of the last phase shown
     centre_y: float | None
     line_paths: tuple[str, ...]   # the p series, one path per run of periods without a gap
     ucl_paths: tuple[str, ...]
@@ -110,6 +133,9 @@ class PChartFigure:
     points: tuple[PointMark, ...]
     gaps: tuple[Tick, ...]        # periods without audits, at their x
     y_max: float
+    centre_paths: tuple[str, ...] = ()  # the centre of each phase, as steps
+    breaks: tuple[Break, ...] = ()
+    bands: tuple[Band, ...] = ()
 
 
 def _rate_y(box: Box, value: float, y_max: float) -> float:
@@ -130,19 +156,26 @@ def _plain_point_title(point, rules: tuple[int, ...]) -> str:
     return f"{point.period}: {point.p:.3f} ({point.nonconforming}/{point.n})" + (f" R{rules}" if rules else "")
 
 
-def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640, height: int = 230,
+def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640, height: int = 236,
                   max_x_labels: int = 10,
                   point_title: Callable[[object, tuple[int, ...]], str] = _plain_point_title,
-                  compact: bool = False) -> PChartFigure:
+                  compact: bool = False, breaks: Sequence[tuple[Hashable, str, str]] = (),
+                  baseline: Mapping[Hashable, str] | None = None, band_title: str = "") -> PChartFigure:
     """``point_title(point, rules)`` labels each point (the caller formats it for the reader). A compact chart
-    (small multiples) is drawn as a line with markers only where a point signals or has no neighbour."""
-    box = Box(width, height, left=46, top=14, right=14, bottom=44)
+    (small multiples) is drawn as a line with markers only where a point signals or has no neighbour.
+
+    Each point carries its own centre and exact limits (Phase II against its phase's baseline), so the
+    centre and limits are drawn as steps. ``breaks`` are (period, kind, label) where a phase starts;
+    ``baseline`` maps baseline periods to their role ("baseline" or "dropped"), shaded behind the series."""
+    box = Box(width, height, left=46, top=22, right=14, bottom=44)
     points = chart.points
+    baseline = baseline or {}
     count = max(1, len(points))
     slot = box.plot_width / count
     present = [i for i, point in enumerate(points) if not point.is_gap]
     highest = max([point.ucl for point in points if point.ucl is not None]
-                  + [point.p for point in points if point.p is not None] + [0.0])
+                  + [point.p for point in points if point.p is not None]
+                  + [point.centre for point in points if point.centre is not None] + [0.0])
     y_max = _nice_ceiling(highest)
 
     def x(i: int) -> float:
@@ -152,21 +185,39 @@ def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640,
         return _rate_y(box, value, y_max)
 
     rules_by_period: dict[Hashable, set[int]] = {}
+    worse_periods: set[Hashable] = set()
     for signal in signals:
         for period in signal.periods:
             rules_by_period.setdefault(period, set()).add(signal.rule)
+            if signal.side == "above":
+                worse_periods.add(period)
 
-    line_paths, ucl_paths, lcl_paths = [], [], []
-    for run in _runs(present):
-        line_paths.append(" ".join(
-            f"{'M' if k == 0 else 'L'}{_fmt(x(i))},{_fmt(y(points[i].p))}" for k, i in enumerate(run)))
-        for attribute, paths in (("ucl", ucl_paths), ("lcl", lcl_paths)):
+    def steps(attribute: str, indexes: Sequence[int]) -> list[str]:
+        paths = []
+        for run in _runs([i for i in indexes if getattr(points[i], attribute) is not None]):
             parts = []
             for k, i in enumerate(run):
                 level = _fmt(y(getattr(points[i], attribute)))
                 start, end = _fmt(x(i) - slot / 2), _fmt(x(i) + slot / 2)
                 parts.append(f"M{start},{level} H{end}" if k == 0 else f"V{level} H{end}")
             paths.append(" ".join(parts))
+        return paths
+
+    starts = {period for period, _kind, _label in breaks}
+    pieces = []  # runs without a gap, cut again where a new phase starts (its points are judged afresh)
+    for run in _runs(present):
+        piece: list[int] = []
+        for i in run:
+            if piece and points[i].period in starts:
+                pieces.append(piece)
+                piece = []
+            piece.append(i)
+        pieces.append(piece)
+    line_paths = [" ".join(f"{'M' if k == 0 else 'L'}{_fmt(x(i))},{_fmt(y(points[i].p))}" for k, i in enumerate(run))
+                  for run in pieces]
+    ucl_paths = [path for run in _runs(present) for path in steps("ucl", run)]
+    lcl_paths = [path for run in _runs(present) for path in steps("lcl", run)]
+    centre_paths = steps("centre", range(len(points)))
 
     isolated = {run[0] for run in _runs(present) if len(run) == 1}
     marks = []
@@ -176,7 +227,16 @@ def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640,
         drawn = not compact or bool(rules) or i in isolated
         marks.append(PointMark(round(x(i), 1), round(y(point.p), 1), point.period, point.n, point.nonconforming,
                                point.p, point.ucl, point.lcl, rules, point_title(point, rules) if drawn else "",
-                               i in isolated, drawn))
+                               i in isolated, drawn, bool(rules) and point.period not in worse_periods,
+                               baseline.get(point.period, "")))
+    bands = []
+    in_baseline = [i for i, point in enumerate(points) if baseline.get(point.period)]
+    for run in _runs(in_baseline):
+        bands.append(Band(round(x(run[0]) - slot / 2, 1), round(slot * len(run), 1), band_title))
+    index_of = {point.period: i for i, point in enumerate(points)}
+    figure_breaks = tuple(Break(round(x(index_of[period]) - slot / 2, 1), period, kind, label,
+                                "end" if x(index_of[period]) - slot / 2 > box.x1 - 90 else "start")
+                          for period, kind, label in breaks if period in index_of)
     step = _label_step(len(points), max_x_labels)
     x_ticks = tuple(Tick(x(i), str(point.period)) for i, point in enumerate(points) if i % step == 0)
     y_ticks = tuple(Tick(y(value), f"{round(value * 100):d}%")
@@ -186,7 +246,8 @@ def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640,
         box=box, y_ticks=y_ticks, x_ticks=x_ticks, centre=chart.centre,
         centre_y=y(chart.centre) if chart.centre is not None else None,
         line_paths=tuple(line_paths), ucl_paths=tuple(ucl_paths), lcl_paths=tuple(lcl_paths),
-        points=tuple(marks), gaps=gaps, y_max=y_max)
+        points=tuple(marks), gaps=gaps, y_max=y_max, centre_paths=tuple(centre_paths), breaks=figure_breaks,
+        bands=tuple(bands))
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,11 @@ from bro.improve import charts
 from bro.improve import queries as q
 from bro.improve.formatting import formats
 from bro.models.audits import AuditWeek
+from bro.models.improvement import baseline_scope
 from bro.models.people import User
 from bro.quality import (
-    DAY, MONTH, PERIOD_UNITS, WEEK, PChart, PeriodCount, Signal, p_chart, pareto, period_range, period_start,
-    western_electric,
+    DAY, MONTH, PERIOD_UNITS, WEEK, ChanceSeries, PChart, PeriodCount, Phase, PhasedChart, PhaseResult, Signal,
+    expected_signals, pareto, period_key, period_range, period_start, phased_p_chart,
 )
 
 PERIOD_LABELS = {DAY: _l("Day"), WEEK: _l("ISO week"), MONTH: _l("Month")}
@@ -130,22 +131,55 @@ def read_filters(user: User, args: Mapping[str, str], standards: list[q.Standard
         step_key = None
 
     today = clock.today()
-    end = _date(args.get("to")) or today
+    end = _clamp(_date(args.get("to")) or today)
     start = _date(args.get("from"))
     start_given = start is not None
     if start is None:
-        start = end - DEFAULT_SPAN[unit]
+        start = _clamp(end - DEFAULT_SPAN[unit]) if end - EARLIEST > DEFAULT_SPAN[unit] else EARLIEST
         first_audit = _first_audit_day(standard, frozenset({team_id}) if team_id else visible)
         if first_audit is not None and start < first_audit <= end:
             start = first_audit
+    start = _clamp(start)
     if start > end:
         start, end = end, start
-    periods = period_range(start, end, unit)
-    shortened = len(periods) > MAX_PERIODS[unit]
+    # Cap before building anything: count the periods by arithmetic, never by listing them.
+    shortened = period_count(start, end, unit) > MAX_PERIODS[unit]
     if shortened:
-        start = period_start(periods[-MAX_PERIODS[unit]], unit)
+        start = periods_back(end, unit, MAX_PERIODS[unit] - 1)
     return DashboardFilters(standard, team_id, staff_id, step_key, start, end, unit, visible, start_given,
                             shortened)
+
+
+# Dates outside these make no sense for audits and would overflow period arithmetic (date.max is 9999-12-31).
+EARLIEST = date(1900, 1, 1)
+LATEST = date(9999, 11, 30)
+
+
+def _clamp(day: date) -> date:
+    return min(max(day, EARLIEST), LATEST)
+
+
+def period_count(start: date, end: date, unit: str) -> int:
+    """How many periods from ``start``'s to ``end``'s, both included (0 when end's comes first)."""
+    first, last = period_start(period_key(start, unit), unit), period_start(period_key(end, unit), unit)
+    if unit == DAY:
+        count = (last - first).days + 1
+    elif unit == WEEK:
+        count = (last - first).days // 7 + 1
+    else:
+        count = (last.year - first.year) * 12 + last.month - first.month + 1
+    return max(0, count)
+
+
+def periods_back(end: date, unit: str, count: int) -> date:
+    """The first day of the period ``count`` periods before ``end``'s."""
+    last = period_start(period_key(end, unit), unit)
+    if unit == DAY:
+        return last - timedelta(days=count)
+    if unit == WEEK:
+        return last - timedelta(weeks=count)
+    months = last.year * 12 + (last.month - 1) - count
+    return date(months // 12, months % 12 + 1, 1)
 
 
 def _first_audit_day(standard: q.StandardInfo | None, teams: frozenset[int] | None) -> date | None:
@@ -163,16 +197,32 @@ def _first_audit_day(standard: q.StandardInfo | None, teams: frozenset[int] | No
 class ControlChart:
     key: str              # step key, or FAILURE
     title: str
-    chart: PChart
-    signals: list[Signal]
+    chart: PChart         # the periods shown, each judged against its phase's baseline
+    signals: list[Signal]  # signals that fire in a period shown
     figure: charts.PChartFigure | None  # None: statistics only (a step chart drawn on demand)
     n: int
     nonconforming: int
     critical: bool = False
+    phases: list[PhaseResult] = field(default_factory=list)  # phases with a period shown, oldest first
+    chance: list[ChanceSeries] = field(default_factory=list)
+    verdicts: dict = field(default_factory=dict)  # period -> ((rule, side), ...) fired there
 
     @property
     def rate(self) -> float | None:
         return self.nonconforming / self.n if self.n else None
+
+    @property
+    def current(self) -> PhaseResult | None:
+        """The phase of the last period shown (its baseline is the one the latest periods are judged by)."""
+        return self.phases[-1] if self.phases else None
+
+    @property
+    def worse(self) -> list[Signal]:
+        return [signal for signal in self.signals if signal.side == "above"]
+
+    @property
+    def better(self) -> list[Signal]:
+        return [signal for signal in self.signals if signal.side == "below"]
 
 
 @dataclass
@@ -201,12 +251,32 @@ class Dashboard:
     heat_figure: charts.HeatMapFigure | None
     staff_rows: list[StaffRow] = field(default_factory=list)
     staff_shown: bool = False     # staff sections need a team or a staff member chosen
+    expected: float | None = None  # signals chance alone would give over every chart and period shown
+    breaks: list = field(default_factory=list)  # (period, kind, label) phase starts within the range shown
+
+    @property
+    def charts(self) -> list[ControlChart]:
+        return ([self.failure] if self.failure else []) + self.steps
+
+    @property
+    def charted(self) -> list[ControlChart]:
+        """Charts with audits in the range (the ones the chance figure covers)."""
+        return [chart for chart in self.charts if chart.n]
 
     @property
     def signals(self) -> list[tuple[ControlChart, Signal]]:
-        found = [(chart, signal) for chart in ([self.failure] if self.failure else []) + self.steps
-                 for signal in chart.signals]
-        return sorted(found, key=lambda item: (item[1].periods[-1]), reverse=True)
+        """Every signal shown, least likely by chance first."""
+        found = [(chart, signal) for chart in self.charts for signal in chart.signals]
+        return sorted(found, key=lambda item: (item[1].probability if item[1].probability is not None else 1.0,
+                                               item[0].title, item[1].rule))
+
+    @property
+    def worse(self) -> list[tuple[ControlChart, Signal]]:
+        return [(chart, signal) for chart, signal in self.signals if signal.side == "above"]
+
+    @property
+    def better(self) -> list[tuple[ControlChart, Signal]]:
+        return [(chart, signal) for chart, signal in self.signals if signal.side == "below"]
 
     @property
     def has_data(self) -> bool:
@@ -247,22 +317,87 @@ class Labels:
         return f"{row} · {column}: {detail}"
 
 
+def chart_phases(standard: q.StandardInfo, filters: DashboardFilters) -> tuple[list[Phase], list]:
+    """The phases of every chart of the dashboard: one per standard version audited against (a new version
+    starts a new Phase I) and one per baseline set by hand for this standard and scope of teams. Also the
+    breaks to draw: (period, kind, label), the first version's start left out (nothing comes before it)."""
+    unit = filters.unit
+    by_start: dict[str, Phase] = {}
+    breaks = []
+    for index, (number, first_day) in enumerate(q.version_starts(standard.id)):
+        start = period_key(first_day, unit)
+        by_start[start] = Phase(start, "version", number)
+        if index:
+            breaks.append((start, "version", _("version %(number)d", number=number)))
+    if filters.staff_id is None:
+        for record in q.control_baselines(standard.id, baseline_scope(filters.scope_teams)):
+            start = period_key(record.first_day, unit)
+            last = period_key(record.last_day, unit) if record.last_day else None
+            by_start[start] = Phase(start, "baseline", record.id, last, note=record)
+            breaks = [item for item in breaks if item[0] != start or item[1] != "baseline"]
+            breaks.append((start, "baseline", _("new baseline")))
+    return sorted(by_start.values(), key=lambda phase: phase.start), breaks
+
+
+def history_start(phases: list[Phase], first_shown: str) -> str:
+    """Where the counts must start for the range shown to be judged as it would be in any other range: the
+    start of the phase the first period shown belongs to."""
+    starts = [phase.start for phase in phases if phase.start <= first_shown]
+    return starts[-1] if starts else first_shown
+
+
 def control_chart(key: str, title: str, periods: list[str], counts: Mapping[str, q.Counts],
-                  critical: bool = False, labels: Labels | None = None, compact: bool = False,
-                  draw: bool = True) -> ControlChart:
-    """A p-chart's statistics and signals; with ``draw`` also its figure (laying out an SVG costs far more than
-    the statistics, so step charts without a signal are drawn only when their step is chosen)."""
-    chart = p_chart([PeriodCount(period, *counts.get(period, (0, 0))) for period in periods])
-    signals = western_electric(chart.points)
-    total = sum(c.n for c in counts.values() if c)
-    nonconforming = sum(c.nonconforming for c in counts.values() if c)
-    if not draw:
-        figure = None
-    elif labels:
-        figure = charts.pchart_figure(chart, signals, point_title=labels.point, compact=compact)
-    else:
-        figure = charts.pchart_figure(chart, signals, compact=compact)
-    return ControlChart(key, title, chart, signals, figure, total, nonconforming, critical)
+                  phases: list[Phase], shown: tuple[int, int], critical: bool = False, labels: Labels | None = None,
+                  compact: bool = False, draw: bool = True, breaks=()) -> ControlChart:
+    """A p-chart over ``periods[shown[0]:shown[1]]``, judged phase by phase over all of ``periods`` (from the
+    start of the phase the range begins in, see history_start, to the newest audits), its signals and the
+    chance figure's inputs; with ``draw`` also its figure (laying out an SVG costs far more than the
+    statistics, so step charts without a signal are drawn only when their step is chosen)."""
+    history = phased_p_chart([PeriodCount(period, *counts.get(period, (0, 0))) for period in periods], phases)
+    first, end = shown
+    shown_periods = set(periods[first:end])
+    points = history.points[first:end]
+    signals = [signal for signal in history.signals if shown_periods.intersection(signal.alarms)]
+    phase_results = [result for result in history.phases
+                     if result.last >= periods[first] and result.first <= periods[end - 1]] if end > first else []
+    centre = phase_results[-1].baseline.centre if phase_results else None
+    chart = PChart(centre, points)
+    verdicts: dict[str, list] = {}
+    for signal in history.signals:
+        for period in signal.alarms:
+            verdicts.setdefault(period, []).append((signal.rule, signal.side))
+    total = sum(point.n for point in points)
+    nonconforming = sum(point.nonconforming for point in points)
+    result = ControlChart(key, title, chart, signals, None, total, nonconforming, critical, phase_results,
+                          _chance_series(history, phase_results, shown_periods),
+                          {period: tuple(sorted(found)) for period, found in verdicts.items()})
+    if draw:
+        draw_chart(result, labels, compact, breaks)
+    return result
+
+
+def _chance_series(history: PhasedChart, phases: list[PhaseResult], shown: set[str]) -> list[ChanceSeries]:
+    series = []
+    for result in phases:
+        if result.baseline.centre is None:
+            continue
+        rated = [point for point in history.points if result.first <= point.period <= result.last and point.n]
+        candidates = set(result.baseline.candidates)
+        series.append(ChanceSeries(result.baseline.centre, tuple(point.n for point in rated),
+                                   tuple(point.period in candidates for point in rated),
+                                   tuple(point.period in shown for point in rated)))
+    return series
+
+
+def draw_chart(chart: ControlChart, labels: Labels | None, compact: bool, breaks=()) -> None:
+    roles: dict[str, str] = {}
+    for result in chart.phases:
+        roles.update({period: "baseline" for period in result.baseline.periods})
+        roles.update({period: "dropped" for period in result.baseline.dropped})
+    options = dict(compact=compact, breaks=breaks, baseline=roles, band_title=_("baseline period"))
+    if labels:
+        options["point_title"] = labels.point
+    chart.figure = charts.pchart_figure(chart.chart, chart.signals, **options)
 
 
 ALL_PARTS = frozenset({"failure", "steps", "pareto", "heat", "staff"})
@@ -279,26 +414,51 @@ def build_dashboard(filters: DashboardFilters, team_names: dict[int, str],
     language = standard.language
     step_titles = {step.key: text(step.title, language) or step.key for step in standard.steps}
 
-    failure_counts = q.failure_period_counts(scope) if "failure" in parts else {}
-    step_counts = q.step_period_counts(scope) if parts & {"steps", "pareto"} else {}
+    # Control charts read from the start of the phase the range begins in, so a period's verdict is the same
+    # whatever range is shown; the Pareto, heat map and staff sections read the range shown only.
+    phases, breaks = chart_phases(standard, filters) if parts & {"failure", "steps"} else ([], [])
+    first = history_start(phases, periods[0]) if periods else None
+    # ... and on to the newest audits: a phase's baseline may be completed by periods after the range shown.
+    history_scope = filters.scope(first_day=period_start(first, filters.unit),
+                                  last_day=max(scope.last_day, clock.today())) if first else scope
+    breaks = [item for item in breaks if item[0] in set(periods)]
+
+    failure_counts = q.failure_period_counts(history_scope) if "failure" in parts else {}
+    history_counts = q.step_period_counts(history_scope) if "steps" in parts else {}
+    # The periods before the range that hold audits (the empty ones change nothing: gaps are skipped), then
+    # every period of the range. Never a list of every period back to the phase's start, which a range far
+    # from the data would make enormous.
+    with_data = set(failure_counts) | {period for by_period in history_counts.values() for period in by_period}
+    earlier = sorted(period for period in with_data if period < periods[0]) if periods else []
+    later = sorted(period for period in with_data if period > periods[-1]) if periods else []
+    history = earlier + periods + later
+    shown = (len(earlier), len(earlier) + len(periods))
+    step_counts = {key: {period: counts for period, counts in by_period.items()
+                         if periods[0] <= period <= periods[-1]}
+                   for key, by_period in history_counts.items()} if periods else {}
+    step_counts = {key: value for key, value in step_counts.items() if value}
+    if "pareto" in parts and "steps" not in parts:
+        step_counts = q.step_period_counts(scope)
     for key in step_counts:
         step_titles.setdefault(key, key)  # a step of an older version of the standard
     ordered_keys = [step.key for step in standard.steps] + sorted(set(step_counts) - {s.key for s in standard.steps})
     critical = {step.key for step in standard.steps if step.critical}
 
     labels = Labels()
-    failure = control_chart(FAILURE, _("Audits failed"), periods, failure_counts, labels=labels) \
-        if "failure" in parts else None
+    failure = control_chart(FAILURE, _("Audits failed"), history, failure_counts, phases, shown,
+                            labels=labels, breaks=breaks) if "failure" in parts else None
     shown_keys = [filters.step_key] if filters.step_key else ordered_keys
     steps = []
     for key in shown_keys if "steps" in parts else ():
-        step = control_chart(key, step_titles[key], periods, step_counts.get(key, {}), key in critical, labels,
-                             compact=len(shown_keys) > 1, draw=False)
+        step = control_chart(key, step_titles[key], history, history_counts.get(key, {}), phases, shown,
+                             key in critical, labels, compact=len(shown_keys) > 1, draw=False)
         if step.n and (filters.step_key or step.signals):
             # Drawn: the chosen step, and every step with a signal (its points are the evidence).
-            step.figure = charts.pchart_figure(step.chart, step.signals, point_title=labels.point,
-                                               compact=len(shown_keys) > 1)
+            draw_chart(step, labels, len(shown_keys) > 1, breaks)
         steps.append(step)
+    expected = None
+    if "failure" in parts and "steps" in parts:
+        expected = expected_signals([series for chart in [failure, *steps] if chart.n for series in chart.chance])
 
     totals = q.step_totals(step_counts)
     bars = pareto({key: counts.nonconforming for key, counts in totals.items()})
@@ -335,4 +495,4 @@ def build_dashboard(filters: DashboardFilters, team_names: dict[int, str],
     heat_fig = charts.heat_map_figure(heat_rows, heat_columns, heat_counts, cell_text=labels.cell_text,
                                       cell_title=labels.cell) if heat_columns else None
     return Dashboard(filters, periods, failure, steps, step_titles, bars, pareto_fig, heat_by, heat_rows,
-                     heat_columns, heat_counts, heat_fig, staff_rows, staff_shown)
+                     heat_columns, heat_counts, heat_fig, staff_rows, staff_shown, expected, breaks)

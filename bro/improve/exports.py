@@ -44,17 +44,20 @@ PLAIN = PlainNumbers()
 
 
 def control_chart_rows(chart: ControlChart, numbers: PlainNumbers = PLAIN) -> list[list]:
-    rules = {}
-    for signal in chart.signals:
-        for period in signal.periods:
-            rules.setdefault(period, []).append(str(signal.rule))
+    """One row per period shown: its counts, the centre and exact 3σ limits it is judged by (its phase's
+    baseline), the rules that fired at it, and whether it is one of its phase's baseline periods."""
+    roles = {}
+    for result in chart.phases:
+        roles.update({period: _("baseline") for period in result.baseline.periods})
+        roles.update({period: _("left out of the baseline") for period in result.baseline.dropped})
     rows = [[_("period"), _("audits"), _("nonconforming"), _("rate"), _("centre"), _("lower limit"),
-             _("upper limit"), _("z"), _("signal rules")]]
-    centre = numbers.rate(chart.chart.centre)
+             _("upper limit"), _("z"), _("signal rules"), _("baseline")]]
     for point in chart.chart.points:
-        rows.append([point.period, point.n, point.nonconforming, numbers.rate(point.p), centre,
-                     numbers.rate(point.lcl), numbers.rate(point.ucl), numbers.number(point.z, 3),
-                     " ".join(rules.get(point.period, []))])
+        fired = chart.verdicts.get(point.period, ())
+        rows.append([point.period, point.n, point.nonconforming, numbers.rate(point.p),
+                     numbers.rate(point.centre) if not point.is_gap else "", numbers.rate(point.lcl),
+                     numbers.rate(point.ucl), numbers.number(point.z, 3),
+                     " ".join(str(rule) for rule, _side in fired), roles.get(point.period, "")])
     return rows
 
 

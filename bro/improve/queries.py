@@ -175,6 +175,44 @@ def step_totals(step_counts: dict[str, dict[str, Counts]]) -> dict[str, Counts]:
     return totals
 
 
+# -- phases of a chart: standard versions and baselines set by hand -----------------------------------
+
+def version_starts(standard_id: int) -> list[tuple[int, date]]:
+    """(version number, first day audited against it) of every version of the standard that has audits, in
+    version order. A version comes into force on the day of its first audit (a version imported but never
+    audited against starts nothing); the days never go backwards (a late audit of an older version does not
+    reopen it)."""
+    rows = db.session.execute(
+        select(StandardVersion.number, func.min(Audit.interacted_on))
+        .join(Audit, Audit.standard_version_id == StandardVersion.id)
+        .where(StandardVersion.standard_id == standard_id)
+        .group_by(StandardVersion.number).order_by(StandardVersion.number)).all()
+    starts: list[tuple[int, date]] = []
+    for number, first in rows:
+        first = _as_date(first)
+        if starts and first < starts[-1][1]:
+            first = starts[-1][1]
+        starts.append((int(number), first))
+    return starts
+
+
+def control_baselines(standard_id: int, scope: str) -> list:
+    """Baselines set by hand for one standard and scope, oldest first (with who set them)."""
+    from bro.models.improvement import ControlBaseline
+
+    return list(db.session.execute(
+        select(ControlBaseline).where(ControlBaseline.standard_id == standard_id, ControlBaseline.scope == scope)
+        .order_by(ControlBaseline.first_day, ControlBaseline.set_at, ControlBaseline.id)).scalars())
+
+
+def baselines_version() -> int:
+    """The newest baseline set by hand (0: none): part of the cached dashboard's key, since a new baseline
+    changes the charts without any audit changing."""
+    from bro.models.improvement import ControlBaseline
+
+    return db.session.execute(select(func.max(ControlBaseline.id))).scalar() or 0
+
+
 # -- heat map ---------------------------------------------------------------------------------------
 
 def step_team_counts(scope: Scope) -> dict[tuple[str, int], Counts]:
@@ -498,6 +536,7 @@ def outcome_audits(standard_id: int, team_ids: frozenset[int] | None, first_day:
 
 __all__ = [
     "BOOLEAN_OUTCOMES", "OUTCOME_COLUMNS", "Counts", "ModuleRef", "ScoreSum", "Scope", "StandardInfo", "StepInfo",
+    "baselines_version", "control_baselines", "version_starts",
     "TeachingModule", "failure_period_counts", "module_titles", "modules_teaching", "observations",
     "RetrainingData", "RetrainingRecord", "colleague_days", "outcome_audits", "people_names", "period_bounds",
     "retraining_data",

@@ -16,6 +16,7 @@ from bro import clock
 from bro.access import roles_required, visible_team_ids
 from bro.extensions import db
 from bro.home.sections import register_section
+from bro.improve import baselines as bl
 from bro.improve import evidence as ev
 from bro.improve import operations as ops
 from bro.improve.cache import cached_body
@@ -25,12 +26,12 @@ from bro.improve.dashboard import (
     FAILURE, PERIOD_LABELS, RULE_LABELS, SIDE_LABELS, build_dashboard, read_filters, text,
 )
 from bro.improve.exports import chart_rows, display_rows, to_csv
-from bro.improve.forms import AdvanceForm, CorrectiveActionForm
-from bro.models.improvement import ACTION_STATUSES, CorrectiveAction
+from bro.improve.forms import AdvanceForm, BaselineForm, CorrectiveActionForm, NewBaselineForm
+from bro.models.improvement import ACTION_STATUSES, CorrectiveAction, baseline_scope
 from bro.models.people import Role, User
 from bro.pagination import paginate
+from bro.quality import BASELINE_PERIODS, WEEK, period_range, period_start
 from bro.submissions import first_submission, remember_submission
-from bro.quality import WEEK, period_range
 from bro.templating import register_nav
 
 bp = Blueprint("improve", __name__, url_prefix="/quality", template_folder="templates")
@@ -46,7 +47,10 @@ def improve_template_helpers():
     return {"rule_labels": RULE_LABELS, "side_labels": SIDE_LABELS, "period_labels": PERIOD_LABELS,
             "status_labels": STATUS_LABELS, "source_labels": SOURCE_LABELS, "advance_labels": ADVANCE_LABELS,
             "curriculum_text": text, "today": clock.today(), "chart_rows": display_rows,
-            "statuses": ACTION_STATUSES}
+            "statuses": ACTION_STATUSES, "baseline_periods": BASELINE_PERIODS,
+            "period_first_day": lambda key, unit: period_start(key, unit).isoformat(),
+            "period_last_day": lambda key, unit: q.period_bounds(period_start(key, unit), period_start(key, unit),
+                                                                 unit)[1].isoformat()}
 
 
 # -- dashboard -----------------------------------------------------------------------------------------
@@ -77,7 +81,7 @@ def dashboard():
                                filters=filters, FAILURE=FAILURE)
 
     key = (str(get_locale()), tuple(sorted(filters.args().items())),
-           None if filters.scope_teams is None else tuple(sorted(filters.scope_teams)))
+           None if filters.scope_teams is None else tuple(sorted(filters.scope_teams)), q.baselines_version())
     body = Markup(cached_body(key, render_body))
     return render_template("improve/dashboard.html", body=body, filters=filters, standards=standards,
                            teams=teams, staff=_staff_choices(filters))
@@ -124,6 +128,34 @@ def chart_table():
         title = board.step_titles.get(request.args.get("key"), request.args.get("key"))
     return render_template("improve/chart_table.html", rows=rows, title=title, chart=chart, filters=filters,
                            key=request.args.get("key"))
+
+
+@bp.route("/baseline", methods=["GET", "POST"])
+@roles_required(Role.supervisor)
+def baseline():
+    """Set the baseline (Phase I) of the dashboard's charts for one standard and the scope of teams shown."""
+    standards = q.standards_with_steps()
+    filters = read_filters(current_user, request.args, standards)
+    if filters.standard is None or filters.staff_id is not None:
+        abort(404)
+    team_ids = filters.scope_teams
+    if not bl.may_set_baseline(current_user, team_ids):
+        abort(403)
+    form = BaselineForm()
+    if form.validate_on_submit():
+        bl.set_baseline(by=current_user, standard_id=filters.standard.id, team_ids=team_ids,
+                        first_day=form.first_day.data, last_day=form.last_day.data, reason=form.reason.data)
+        db.session.commit()
+        flash(_("Baseline set. Periods from %(day)s are judged against it.", day=form.first_day.data.isoformat()),
+              "success")
+        return redirect(url_for("improve.dashboard", **filters.args()))
+    teams = q.team_names(filters.visible_teams)
+    scope_names = [_("Every team")] if team_ids is None else [teams.get(team_id, str(team_id)) for team_id in
+                                                               sorted(team_ids)]
+    history = q.control_baselines(filters.standard.id, baseline_scope(team_ids))
+    versions = q.version_starts(filters.standard.id)
+    return render_template("improve/baseline.html", form=form, filters=filters, scope_names=scope_names,
+                           history=history, versions=versions), 400 if form.errors else 200
 
 
 # -- corrective actions --------------------------------------------------------------------------------
@@ -210,8 +242,11 @@ def _render_action(action: CorrectiveAction, form: AdvanceForm | None = None, st
     if form is None:
         form = AdvanceForm(expected_status=action.status)
     effect = ops.action_effect(action)
+    new_baseline = None
+    if action.status in ("check", "act", "closed") and ops.may_manage_team(current_user, action.team_id):
+        new_baseline = {"done": bl.baseline_for_action(action.id), "form": NewBaselineForm()}
     return render_template("improve/action.html", action=action, form=form, effect=effect, standard=standard,
-                           step_title=step_title), status
+                           step_title=step_title, new_baseline=new_baseline), status
 
 
 @bp.route("/actions/<int:action_id>")
@@ -235,6 +270,28 @@ def advance_action(action_id: int):
         return redirect(url_for("improve.action", action_id=action.id))
     db.session.commit()
     flash(_("The action is now at “%(status)s”.", status=STATUS_LABELS[action.status]), "success")
+    return redirect(url_for("improve.action", action_id=action.id))
+
+
+@bp.route("/actions/<int:action_id>/baseline", methods=["POST"])
+@roles_required(Role.supervisor)
+def action_baseline(action_id: int):
+    """Start a new baseline for the action's step charts from the day it reached "check"."""
+    action = _visible_action(action_id)
+    if not ops.may_manage_team(current_user, action.team_id):
+        abort(403)
+    form = NewBaselineForm()
+    if not form.validate_on_submit():
+        return _render_action(action, status=400)
+    if bl.baseline_for_action(action.id) is None:
+        try:
+            bl.baseline_after_action(action, current_user, _("After corrective action #%(id)d: %(action)s",
+                                                             id=action.id, action=action.action[:300]))
+        except bl.BaselineRefused:
+            flash(_("A new baseline can start once the action has reached “Check”."), "error")
+            return redirect(url_for("improve.action", action_id=action.id))
+        db.session.commit()
+    flash(_("A new baseline starts from the day this action reached “Check”."), "success")
     return redirect(url_for("improve.action", action_id=action.id))
 
 

@@ -91,6 +91,37 @@ class CorrectiveActionEvent(Base):
     by: Mapped[User] = relationship(foreign_keys=[by_id], lazy="joined")
 
 
+class ControlBaseline(Base):
+    """A control-chart baseline (Phase I) set by hand for one standard and one scope of teams. Append-only:
+    a baseline starts a new phase at ``first_day``; one set later for the same day supersedes it.
+
+    ``scope`` names the teams the charts cover: "all" (every team; set by an admin) or "teams:3,5" (sorted
+    team ids). ``last_day`` None: the baseline is the first 12 periods with rated audits from ``first_day``.
+    ``corrective_action_id``: set from a corrective action's check stage ("a new baseline after this change").
+    """
+
+    __tablename__ = "control_baselines"
+    __table_args__ = (Index("ix_control_baselines_standard_scope", "standard_id", "scope", "first_day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"))
+    scope: Mapped[str] = mapped_column(String(200))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date | None] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(Text)
+    set_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    set_at: Mapped[datetime] = mapped_column(DateTime, default=_now)
+    corrective_action_id: Mapped[int | None] = mapped_column(ForeignKey("corrective_actions.id"))
+
+    set_by: Mapped[User] = relationship(foreign_keys=[set_by_id], lazy="joined")
+    corrective_action: Mapped[CorrectiveAction | None] = relationship(foreign_keys=[corrective_action_id])
+
+
+def baseline_scope(team_ids) -> str:
+    """The scope key of a chart over ``team_ids`` (None: every team)."""
+    return "all" if team_ids is None else "teams:" + ",".join(str(team_id) for team_id in sorted(team_ids))
+
+
 # The dashboard's step × week and step × team sums over every team read this index alone (no table lookups).
 Index("ix_audit_step_weeks_standard_week_cover", AuditStepWeek.standard_id, AuditStepWeek.week_start,
       AuditStepWeek.step_key, AuditStepWeek.team_id, AuditStepWeek.rated, AuditStepWeek.nonconforming)
@@ -108,4 +139,5 @@ Index("ix_audit_step_results_team_standard_day_staff", AuditStepResult.team_id, 
 Index("ix_audits_team_standard_day_cover", Audit.team_id, Audit.standard_id, Audit.interacted_on, Audit.staff_id,
       Audit.score, Audit.passed)
 
-__all__ = ["ACTION_SOURCES", "ACTION_STATUSES", "CorrectiveAction", "CorrectiveActionEvent"]
+__all__ = ["ACTION_SOURCES", "ACTION_STATUSES", "ControlBaseline", "CorrectiveAction", "CorrectiveActionEvent",
+           "baseline_scope"]

@@ -33,11 +33,24 @@ from bro.quality.outcomes import (
     outcome_evidence,
 )
 from bro.quality.pareto import ParetoBar, pareto
-from bro.quality.pchart import PChart, PChartPoint, PeriodCount, p_chart
+from bro.quality.baseline import BASELINE_PERIODS, Baseline, Phase, PhasedChart, PhaseResult, phase_one, phased_p_chart
+from bro.quality.chance import ChanceSeries, expected_signals
+from bro.quality.pchart import PChart, PChartPoint, PeriodCount, exact_limits, p_chart, zone_alpha
 from bro.quality.periods import DAY, MONTH, PERIOD_UNITS, WEEK, period_key, period_range, period_start
 from bro.quality.signals import RULE_NAMES, Signal, western_electric
 
 __all__ = [
+    "BASELINE_PERIODS",
+    "Baseline",
+    "ChanceSeries",
+    "Phase",
+    "PhaseResult",
+    "PhasedChart",
+    "exact_limits",
+    "expected_signals",
+    "phase_one",
+    "phased_p_chart",
+    "zone_alpha",
     "DAY",
     "MONTH",
     "PERIOD_UNITS",

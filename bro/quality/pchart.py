@@ -1,18 +1,26 @@
-"""p-chart (proportion nonconforming) with per-period control limits.
+"""p-chart (proportion nonconforming) judged with exact binomial zones.
 
-DESIGN.md, "Statistics (exact)": for period i, nᵢ audits rated the step other
-than ``na`` and pᵢ = nonconforming / nᵢ. Centre p̄ = Σ nonconforming / Σ nᵢ over
-the periods given; σᵢ = √(p̄(1−p̄)/nᵢ); UCLᵢ = min(1, p̄ + 3σᵢ);
-LCLᵢ = max(0, p̄ − 3σᵢ). Periods with nᵢ = 0 are gaps: p, σ, limits and z are
-``None`` there, never zero.
+DESIGN.md, "Statistics": for period i, nᵢ audits rated the step other than ``na``, xᵢ of them were
+nonconforming and pᵢ = xᵢ / nᵢ. Periods with nᵢ = 0 are gaps: p, limits, zone and z are ``None`` there,
+never zero.
 
-zᵢ = (pᵢ − p̄)/σᵢ is computed from the exact rational z² and rounded once, so a
-point that sits exactly on a limit gets z = ±3.0 exactly (signal rules compare
-strictly, see :mod:`bro.quality.signals`).
+The centre p̄ is given by the caller — the baseline of Phase I (:mod:`bro.quality.baseline`), never the
+range shown. Without one, :func:`p_chart` uses Σx / Σn over the periods given (Phase I itself does that).
 
-When p̄ is 0 or 1 the process shows no variation: σᵢ = 0, both limits equal p̄,
-and every non-gap pᵢ necessarily equals p̄, so zᵢ = 0.0 — the point lies on the
-centre line, which no signal rule counts as "beyond" or "on a side".
+Zones are exact for small samples. With X ~ Binomial(nᵢ, p̄), a point is "beyond kσ above" when
+P(X ≥ xᵢ) ≤ 1 − Φ(k) and "beyond kσ below" when P(X ≤ xᵢ) ≤ 1 − Φ(k), for k = 3, 2, 1
+(0.00135, 0.02275, 0.1587). The drawn limits are the matching counts divided by nᵢ: UCLᵢ = uᵢ / nᵢ with
+uᵢ the smallest count whose upper tail is ≤ 0.00135, LCLᵢ = lᵢ / nᵢ with lᵢ the largest count whose lower
+tail is. A point *on* a drawn limit is beyond it. When no count is rare enough (a small nᵢ below a
+small p̄: P(X = 0) > 0.00135), there is no lower limit and ``lcl`` is ``None``. For large nᵢ the counts
+approach p̄ ± kσᵢ, the classic chart.
+
+The binomial tails come from ``scipy.special.bdtr``/``bdtrc`` and 1 − Φ(k) from ``scipy.special.ndtr``
+— the kernels behind ``scipy.stats.binom`` and ``scipy.stats.norm``, without loading the whole of
+``scipy.stats`` (about 45 MB more per web worker). They are imported lazily.
+
+zᵢ = (pᵢ − p̄)/σᵢ with σᵢ = √(p̄(1−p̄)/nᵢ) is kept for the numbers table only: the signal rules use the
+exact zones.
 """
 
 from __future__ import annotations
@@ -20,8 +28,21 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-__all__ = ["PChart", "PChartPoint", "PeriodCount", "p_chart"]
+__all__ = ["ExactLimits", "PChart", "PChartPoint", "PeriodCount", "critical_rates", "exact_limits", "p_chart", "tail_probability",
+           "zone_alpha"]
+
+SIGMAS = (1, 2, 3)
+SIDE_TOLERANCE = 1e-9  # |x − n·p̄| below this is "on the centre" (p̄ is a ratio of integers, so exact ties are real)
+
+
+@lru_cache(maxsize=None)
+def zone_alpha(k: int) -> float:
+    """1 − Φ(k): the one-sided probability of "beyond kσ" (k = 1, 2, 3 → 0.1587, 0.02275, 0.00135)."""
+    from scipy.special import ndtr
+
+    return float(ndtr(-float(k)))
 
 
 @dataclass(frozen=True)
@@ -42,15 +63,90 @@ class PeriodCount:
 
 
 @dataclass(frozen=True)
+class ExactLimits:
+    """Counts that reach each zone for one (n, p̄): ``upper[k]`` is the smallest count x with
+    P(X ≥ x) ≤ 1 − Φ(k), ``lower[k]`` the largest with P(X ≤ x) ≤ 1 − Φ(k); ``None`` when no count is."""
+
+    n: int
+    centre: float
+    upper: dict[int, int | None]
+    lower: dict[int, int | None]
+
+    def zone(self, count: int) -> int:
+        """+k when ``count`` is beyond kσ above (largest k), −k below, 0 inside ±1σ."""
+        for k in (3, 2, 1):
+            if self.upper[k] is not None and count >= self.upper[k]:
+                return k
+            if self.lower[k] is not None and count <= self.lower[k]:
+                return -k
+        return 0
+
+
+@lru_cache(maxsize=8192)
+def exact_limits(n: int, centre: float) -> ExactLimits:
+    """The zone counts of X ~ Binomial(n, centre) (cached: a dashboard asks for the same few n over and over)."""
+    import numpy as np
+    from scipy.special import bdtr, bdtrc
+
+    counts = np.arange(n + 1)
+    at_least = bdtrc(counts - 1, n, centre)  # P(X ≥ x); bdtrc(k) = P(X > k)
+    at_most = bdtr(counts, n, centre)        # P(X ≤ x)
+    upper: dict[int, int | None] = {}
+    lower: dict[int, int | None] = {}
+    for k in SIGMAS:
+        alpha = zone_alpha(k)
+        rare_high = np.flatnonzero(at_least <= alpha)
+        rare_low = np.flatnonzero(at_most <= alpha)
+        upper[k] = int(rare_high[0]) if rare_high.size else None
+        lower[k] = int(rare_low[-1]) if rare_low.size else None
+    return ExactLimits(n, centre, upper, lower)
+
+
+@lru_cache(maxsize=2048)
+def critical_rates(n: int):
+    """For every count x = 0..n: the centres at which x is beyond kσ (k = 1, 2, 3), as two arrays (n + 1) × 3.
+
+    x is beyond kσ above at p̄ exactly when p̄ ≤ ``above[x, k−1]`` (P(X ≥ x) grows with p̄), and beyond kσ
+    below when p̄ ≥ ``below[x, k−1]``; from ``scipy.special.bdtri``, the inverse of the binomial distribution
+    function in p. Simulations that re-estimate p̄ look zones up here instead of evaluating a tail for every
+    simulated count (see :mod:`bro.quality.chance`)."""
+    import numpy as np
+    from scipy.special import bdtri
+
+    above = np.full((n + 1, 3), -np.inf)
+    below = np.full((n + 1, 3), np.inf)
+    for column, k in enumerate(SIGMAS):
+        alpha = zone_alpha(k)
+        if n:
+            above[1:, column] = bdtri(np.arange(0, n), n, 1 - alpha)   # P(X ≤ x−1) = 1 − α
+            below[:n, column] = bdtri(np.arange(0, n), n, alpha)       # P(X ≤ x) = α
+    return above, below
+
+
+def tail_probability(count: int, n: int, centre: float, side: int) -> float:
+    """P(X ≥ count) for side > 0, P(X ≤ count) for side < 0, with X ~ Binomial(n, centre); 1 for side 0."""
+    from scipy.special import bdtr, bdtrc
+
+    if side > 0:
+        return float(bdtrc(count - 1, n, centre))
+    if side < 0:
+        return float(bdtr(count, n, centre))
+    return 1.0
+
+
+@dataclass(frozen=True)
 class PChartPoint:
     period: Hashable
     n: int
     nonconforming: int
     p: float | None
     sigma: float | None
-    ucl: float | None
+    ucl: float | None   # exact 3σ limits (count / n); None: no count is that rare
     lcl: float | None
-    z: float | None
+    z: float | None     # normal-approximation z, for the numbers table
+    zone: int | None = None   # +k beyond kσ above (exact), −k below, 0 inside ±1σ; None for a gap
+    side: int | None = None   # +1 above the centre, −1 below, 0 on it; None for a gap
+    centre: float | None = None
 
     @property
     def is_gap(self) -> bool:
@@ -59,52 +155,39 @@ class PChartPoint:
 
 @dataclass(frozen=True)
 class PChart:
-    """``centre`` is p̄, ``None`` when no period has any audits."""
+    """``centre`` is p̄, ``None`` when no period has any audits (and none was given)."""
 
     centre: float | None
     points: tuple[PChartPoint, ...]
 
 
-def p_chart(counts: Sequence[PeriodCount]) -> PChart:
-    """Build the p-chart for ``counts`` (in display order, gaps included)."""
-    total_n = sum(c.n for c in counts)
-    if total_n == 0:
-        gaps = tuple(
-            PChartPoint(c.period, c.n, c.nonconforming, None, None, None, None, None)
-            for c in counts
-        )
-        return PChart(centre=None, points=gaps)
+def _gap(count: PeriodCount, centre: float | None = None) -> PChartPoint:
+    return PChartPoint(count.period, count.n, count.nonconforming, None, None, None, None, None, None, None, centre)
 
-    # Exact rational arithmetic on integers (no Fraction objects): with C = Σ nonconforming and T = Σ n,
-    # p̄ = C/T, σᵢ² = C(T−C)/(T²nᵢ) and zᵢ² = Dᵢ²/(nᵢC(T−C)) with Dᵢ = ncᵢ·T − C·nᵢ. Python's int / int is
-    # correctly rounded, so every float is the one float(Fraction(...)) would give.
-    total_nc = sum(c.nonconforming for c in counts)
-    spread = total_nc * (total_n - total_nc)  # p̄(1−p̄)·T²
-    centre = total_nc / total_n
-    t_squared = total_n * total_n
-    points = []
-    for c in counts:
-        n = c.n
-        if n == 0:
-            points.append(PChartPoint(c.period, 0, 0, None, None, None, None, None))
-            continue
-        sigma = math.sqrt(spread / (t_squared * n))
-        if spread:
-            deviation = c.nonconforming * total_n - total_nc * n
-            z = math.copysign(math.sqrt(deviation * deviation / (n * spread)), 1 if deviation >= 0 else -1) \
-                if deviation else 0.0
-        else:
-            z = 0.0
-        points.append(
-            PChartPoint(
-                period=c.period,
-                n=n,
-                nonconforming=c.nonconforming,
-                p=c.nonconforming / n,
-                sigma=sigma,
-                ucl=min(1.0, centre + 3 * sigma),
-                lcl=max(0.0, centre - 3 * sigma),
-                z=z,
-            )
-        )
-    return PChart(centre=centre, points=tuple(points))
+
+def chart_point(count: PeriodCount, centre: float) -> PChartPoint:
+    """One period judged against ``centre``."""
+    n, x = count.n, count.nonconforming
+    if n == 0:
+        return _gap(count, centre)
+    limits = exact_limits(n, centre)
+    sigma = math.sqrt(centre * (1 - centre) / n)
+    expected = n * centre
+    # Side from the exact comparison x = n·p̄ (rounding must not put a point that sits on p̄ on one side).
+    side = 0 if abs(x - expected) <= SIDE_TOLERANCE else (1 if x > expected else -1)
+    z = (x / n - centre) / sigma if sigma else 0.0
+    return PChartPoint(
+        period=count.period, n=n, nonconforming=x, p=x / n, sigma=sigma,
+        ucl=limits.upper[3] / n if limits.upper[3] is not None else None,
+        lcl=limits.lower[3] / n if limits.lower[3] is not None else None,
+        z=z if side else 0.0, zone=limits.zone(x), side=side, centre=centre)
+
+
+def p_chart(counts: Sequence[PeriodCount], centre: float | None = None) -> PChart:
+    """The p-chart of ``counts`` (in display order, gaps included) around ``centre`` (default Σx / Σn)."""
+    if centre is None:
+        total_n = sum(c.n for c in counts)
+        if total_n == 0:
+            return PChart(centre=None, points=tuple(_gap(c) for c in counts))
+        centre = sum(c.nonconforming for c in counts) / total_n
+    return PChart(centre=centre, points=tuple(chart_point(c, centre) for c in counts))

@@ -1,36 +1,39 @@
-"""Western Electric rules on a p-chart's zᵢ = (pᵢ − p̄)/σᵢ.
+"""Western Electric rules on a p-chart's exact zones (see :mod:`bro.quality.pchart`).
 
 1. one point beyond 3σ;
 2. two of three consecutive points beyond 2σ on the same side;
 3. four of five consecutive points beyond 1σ on the same side;
 4. eight consecutive points on the same side of the centre.
 
+"Beyond kσ" is the exact binomial zone of the point (``zone``): its tail probability at the baseline p̄ is
+at most 1 − Φ(k). "On a side" is ``side``: a point exactly on p̄ is on neither side and breaks a run.
+
 Decisions (tested in tests/unit/test_quality_signals.py):
 
-* "Beyond kσ" is strict: z > k above, z < −k below. A point exactly on a
-  limit (z = 3.0) does not fire rule 1. For rule 4 a point with z = 0 is on the
-  centre line, on neither side, and breaks the run.
-* "Consecutive" counts non-gap points only: periods with n = 0 (z is None)
-  are skipped, so a run continues across an empty week.
-* Windows slide over the non-gap points. A series shorter than a rule's window
-  is one (shorter) window, so "two of three" fires on a two-point series with
-  both points beyond 2σ.
-* Each qualifying window is trimmed to the span from its first to its last
-  qualifying point. Spans of the same rule and side that share a point are
-  merged into one :class:`Signal`, whose ``periods`` are every non-gap period
-  from the first to the last qualifying point (points in between that did not
-  qualify themselves are included: they are part of the pattern). Rule 1 thus
-  gives one signal per point.
+* Rules are judged as the periods arrive, as a supervisor watching the chart would: a rule *fires at* a
+  period when the window ending there holds enough points beyond the limit and the period itself is one of
+  them. So the verdict on a period depends only on that period and the ones before it — never on how far
+  the range shown reaches.
+* "Consecutive" counts non-gap points only: periods with n = 0 are skipped, so a run continues across an
+  empty week. Near the start of a series a window is simply shorter ("two of three" fires on the second
+  point when both are beyond 2σ).
+* A firing's pattern runs from the first qualifying point of its window to the period it fires at. Firings
+  of the same rule and side whose patterns share a point are one :class:`Signal`: its ``periods`` are every
+  non-gap period of the merged pattern, its ``alarms`` the periods it fired at. Rule 1 gives one signal per
+  point.
 * Signals are ordered by their first period's position, then by rule.
+
+:func:`count_signals` runs the same rules on many simulated series at once (numpy arrays), for the number
+of signals chance alone gives (:mod:`bro.quality.chance`); a test holds the two implementations equal.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
-__all__ = ["RULE_NAMES", "Signal", "western_electric"]
+__all__ = ["RULES", "RULE_NAMES", "Signal", "count_signals", "western_electric"]
 
 ABOVE = "above"
 BELOW = "below"
@@ -42,18 +45,19 @@ RULE_NAMES = {
     4: "eight consecutive points on the same side of the centre",
 }
 
-# rule -> (window length, points needed in the window, |z| must exceed)
-_RULES = {
-    1: (1, 1, 3.0),
-    2: (3, 2, 2.0),
-    3: (5, 4, 1.0),
-    4: (8, 8, 0.0),
+# rule -> (window length, points needed in the window, zone a point must reach; 0 = on that side)
+RULES = {
+    1: (1, 1, 3),
+    2: (3, 2, 2),
+    3: (5, 4, 1),
+    4: (8, 8, 0),
 }
 
 
 class ChartPoint(Protocol):
     period: Hashable
-    z: float | None
+    zone: int | None
+    side: int | None
 
 
 @dataclass(frozen=True)
@@ -62,41 +66,87 @@ class Signal:
     rule_name: str
     periods: tuple[Hashable, ...]
     side: str  # "above" | "below"
+    alarms: tuple[Hashable, ...] = field(default=(), compare=False)  # periods the rule fired at
+    probability: float | None = field(default=None, compare=False)  # chance of the pattern at the baseline
 
 
-def _beyond(z: float, side: str, threshold: float) -> bool:
-    return z > threshold if side == ABOVE else z < -threshold
-
-
-def _spans(zs: Sequence[float], rule: int, side: str) -> list[tuple[int, int]]:
-    """Merged (first, last) index spans of qualifying points for one rule/side."""
-    window, needed, threshold = _RULES[rule]
-    merged: list[tuple[int, int]] = []
-    for start in range(max(1, len(zs) - window + 1)):
-        hits = [
-            i
-            for i in range(start, min(start + window, len(zs)))
-            if _beyond(zs[i], side, threshold)
-        ]
-        if len(hits) < needed:
-            continue
-        first, last = hits[0], hits[-1]
-        if merged and first <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(merged[-1][1], last))
-        else:
-            merged.append((first, last))
-    return merged
+def _qualifies(zone: int, side: int, rule: int, direction: int) -> bool:
+    threshold = RULES[rule][2]
+    if threshold == 0:
+        return side == direction
+    return zone * direction >= threshold
 
 
 def western_electric(points: Sequence[ChartPoint]) -> list[Signal]:
-    """Signals in ``points`` (e.g. ``p_chart(...).points``); gaps are skipped."""
-    present = [point for point in points if point.z is not None]
-    zs = [point.z for point in present]
+    """Signals in ``points`` (e.g. ``p_chart(...).points``); gaps (zone None) are skipped."""
+    present = [point for point in points if point.zone is not None]
     found: list[tuple[int, int, Signal]] = []
-    for rule in _RULES:
-        for side in (ABOVE, BELOW):
-            for first, last in _spans(zs, rule, side):
-                periods = tuple(point.period for point in present[first : last + 1])
-                found.append((first, rule, Signal(rule, RULE_NAMES[rule], periods, side)))
+    for rule, (window, needed, _threshold) in RULES.items():
+        for direction, side_name in ((1, ABOVE), (-1, BELOW)):
+            hits = [_qualifies(p.zone, p.side, rule, direction) for p in present]
+            open_span: list[int] | None = None  # [first, last] index of the signal being built
+            alarms: list[int] = []
+            spans: list[tuple[int, int, list[int]]] = []
+            for i in range(len(present)):
+                if not hits[i]:
+                    continue
+                start = max(0, i - window + 1)
+                qualifying = [j for j in range(start, i + 1) if hits[j]]
+                if len(qualifying) < needed:
+                    continue
+                first = qualifying[0]
+                if open_span is not None and first <= open_span[1]:
+                    open_span[1] = i
+                    alarms.append(i)
+                else:
+                    if open_span is not None:
+                        spans.append((open_span[0], open_span[1], alarms))
+                    open_span, alarms = [first, i], [i]
+            if open_span is not None:
+                spans.append((open_span[0], open_span[1], alarms))
+            for first, last, fired in spans:
+                signal = Signal(rule, RULE_NAMES[rule], tuple(p.period for p in present[first:last + 1]), side_name,
+                                tuple(present[i].period for i in fired))
+                found.append((first, rule, signal))
     found.sort(key=lambda item: (item[0], item[1]))
     return [signal for _, _, signal in found]
+
+
+def count_signals(zones, sides, counted):
+    """Signals per simulated series, by the rules of :func:`western_electric`.
+
+    ``zones`` and ``sides`` are integer arrays (simulations × points, gaps left out), ``counted`` a boolean
+    array (points): a signal counts when it fires at least once at a counted point. Returns an integer array
+    (simulations). Vectorised over both axes: a firing starts a new signal when its window's first
+    qualifying point comes after the previous firing of the same rule and side."""
+    import numpy as np
+
+    simulations, length = zones.shape
+    total = np.zeros(simulations, dtype=np.int64)
+    if length == 0:
+        return total
+    index = np.arange(length)
+    counted = np.asarray(counted, dtype=bool)
+    for rule, (window, needed, threshold) in RULES.items():
+        window_start = np.maximum(0, index - window + 1)
+        for direction in (1, -1):
+            hits = (sides == direction) if threshold == 0 else (zones * direction >= threshold)
+            if window == 1:  # rule 1: every point beyond is a signal of its own
+                total += (hits & counted).sum(axis=1)
+                continue
+            running = np.concatenate([np.zeros((simulations, 1), dtype=np.int32), np.cumsum(hits, axis=1)], axis=1)
+            fired = hits & (running[:, index + 1] - running[:, window_start] >= needed)
+            if not fired.any():
+                continue
+            # first qualifying point of each window: the next hit at or after the window's start
+            next_hit = np.where(hits, index, length)
+            next_hit = np.minimum.accumulate(next_hit[:, ::-1], axis=1)[:, ::-1]
+            first = next_hit[:, window_start]
+            previous = np.maximum.accumulate(np.where(fired, index, -1), axis=1)
+            previous = np.concatenate([np.full((simulations, 1), -1), previous[:, :-1]], axis=1)
+            signal_id = np.cumsum(fired & (first > previous), axis=1)
+            shown_ids = np.where(fired & counted, signal_id, 0)
+            before = np.maximum.accumulate(shown_ids, axis=1)
+            before = np.concatenate([np.zeros((simulations, 1), dtype=before.dtype), before[:, :-1]], axis=1)
+            total += (shown_ids > before).sum(axis=1)
+    return total

@@ -11,9 +11,10 @@ def _chart(counts):
 
 
 def test_a_period_without_audits_breaks_the_line_and_the_limits():
-    chart, signals = _chart([(10, 1), (10, 2), (0, 0), (10, 1), (10, 2)])
+    chart, signals = _chart([(100, 30), (100, 32), (0, 0), (100, 31), (100, 29)])
     figure = charts.pchart_figure(chart, signals)
     assert len(figure.line_paths) == 2 and len(figure.ucl_paths) == 2 and len(figure.lcl_paths) == 2
+    assert len(figure.centre_paths) == 1  # the centre (the baseline) runs on across the gap
     assert [gap.label for gap in figure.gaps] == ["2026-W03"]
     assert len(figure.points) == 4
 
@@ -29,9 +30,35 @@ def test_points_in_a_signal_are_marked_with_their_rules():
 def test_rate_axis_covers_the_highest_limit_and_point():
     chart, signals = _chart([(5, 0), (5, 4)])
     figure = charts.pchart_figure(chart, signals)
-    highest = max(max(p.ucl, p.p) for p in figure.points)
+    highest = max(max(p.ucl or 0, p.p) for p in figure.points)
     assert figure.y_max >= highest and figure.y_max <= 1.0
     assert all(figure.box.y1 - 0.01 <= point.y <= figure.box.y0 + 0.01 for point in figure.points)
+
+
+def test_a_lower_limit_no_count_can_reach_is_not_drawn():
+    # p̄ = 0.1, n = 10: P(X = 0) = 0.35, so there is no exact lower 3σ limit
+    chart, signals = _chart([(10, 1), (10, 1)])
+    figure = charts.pchart_figure(chart, signals)
+    assert figure.lcl_paths == () and len(figure.ucl_paths) == 1
+
+
+def test_phase_breaks_and_baseline_periods_are_placed_on_their_periods():
+    chart, signals = _chart([(20, 2)] * 6)
+    figure = charts.pchart_figure(chart, signals, breaks=[("2026-W04", "version", "version 2"), ("2027-W01", "version", "x")],
+                                  baseline={"2026-W01": "baseline", "2026-W02": "baseline", "2026-W03": "dropped"})
+    [version] = figure.breaks
+    slot = figure.box.plot_width / 6
+    assert version.label == "version 2" and version.x == pytest.approx(figure.box.x0 + 3 * slot, abs=0.1)
+    [band] = figure.bands
+    assert band.width == pytest.approx(3 * slot, abs=0.1)
+    assert [point.role for point in figure.points[:4]] == ["baseline", "baseline", "dropped", ""]
+
+
+def test_signals_below_the_centre_are_marked_better():
+    chart = p_chart([PeriodCount(f"W{i}", 100, 2) for i in range(3)], centre=0.3)
+    figure = charts.pchart_figure(chart, western_electric(chart.points))
+    assert all(point.signalled and point.better for point in figure.points)
+    assert charts.contrast_ratio(charts.BETTER, "#ffffff") >= 4.5
 
 
 def test_x_labels_are_thinned_on_long_ranges():

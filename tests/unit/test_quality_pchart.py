@@ -1,39 +1,72 @@
-"""p-chart: centre line and per-period limits exactly as DESIGN.md states."""
+"""p-chart: exact binomial zones and limits around a given centre, as DESIGN.md states."""
 
 import math
 from datetime import date
 
 import pytest
+from scipy.stats import binom, norm
 
-from bro.quality import PeriodCount, p_chart, period_range, western_electric
+from bro.quality import PeriodCount, exact_limits, p_chart, period_range, western_electric, zone_alpha
 
 
-def test_centre_is_total_nonconforming_over_total_rated():
+def test_zone_probabilities_are_one_minus_phi_of_k():
+    assert [zone_alpha(k) for k in (1, 2, 3)] == pytest.approx([norm.sf(1), norm.sf(2), norm.sf(3)])
+    assert zone_alpha(3) == pytest.approx(0.00135, abs=1e-5)
+
+
+def test_centre_defaults_to_total_nonconforming_over_total_rated():
     chart = p_chart([PeriodCount("W1", 100, 4), PeriodCount("W2", 300, 36)])
     assert chart.centre == pytest.approx(40 / 400)
 
 
-def test_limits_follow_each_periods_own_n():
-    # p̄ = 0.1, p̄(1−p̄) = 0.09
-    # W1: σ = √(0.09/100) = 0.03       -> UCL 0.19, LCL 0.01, z = (0.04−0.1)/0.03 = −2
-    # W3: σ = √(0.09/300) = 0.0173205  -> UCL 0.151962, LCL 0.048038, z = 0.02/σ = 2/√3
-    chart = p_chart(
-        [PeriodCount("W1", 100, 4), PeriodCount("W2", 0, 0), PeriodCount("W3", 300, 36)]
-    )
-    first, _, third = chart.points
-    assert (first.p, first.sigma, first.ucl, first.lcl) == pytest.approx((0.04, 0.03, 0.19, 0.01))
-    assert first.z == -2.0
-    assert third.sigma == pytest.approx(math.sqrt(0.0003))
-    assert third.ucl == pytest.approx(0.1 + 3 * math.sqrt(0.0003))
-    assert third.lcl == pytest.approx(0.1 - 3 * math.sqrt(0.0003))
-    assert third.z == pytest.approx(2 / math.sqrt(3))
+def test_a_given_centre_is_used_instead_of_the_counts():
+    chart = p_chart([PeriodCount("W1", 100, 40)], centre=0.1)
+    assert chart.centre == 0.1 and chart.points[0].centre == 0.1 and chart.points[0].zone == 3
+
+
+@pytest.mark.parametrize(("n", "centre"), [(17, 0.1), (17, 0.05), (12, 0.2), (100, 0.1), (300, 0.1)])
+def test_upper_limit_is_the_smallest_count_with_upper_tail_at_most_0_00135(n, centre):
+    limits = exact_limits(n, centre)
+    u = limits.upper[3]
+    assert binom.sf(u - 1, n, centre) <= zone_alpha(3) < binom.sf(u - 2, n, centre)
+    point = p_chart([PeriodCount("W1", n, 0)], centre=centre).points[0]
+    assert point.ucl == u / n
+
+
+def test_lower_limit_is_absent_when_no_count_is_rare_enough():
+    # n = 17, p̄ = 0.1: P(X = 0) = 0.9^17 = 0.167 > 0.00135, so nothing is beyond 3σ below
+    # (0.167 > 0.1587: a week without any nonconformity is not even beyond 1σ below)
+    point = p_chart([PeriodCount("W1", 17, 0)], centre=0.1).points[0]
+    assert point.lcl is None and point.side == -1 and point.zone == 0
+
+
+def test_for_large_n_the_exact_limits_approach_the_classic_ones():
+    n, centre = 5000, 0.1
+    point = p_chart([PeriodCount("W1", n, 500)], centre=centre).points[0]
+    sigma = math.sqrt(centre * (1 - centre) / n)
+    assert point.ucl == pytest.approx(centre + 3 * sigma, abs=0.002)
+    assert point.lcl == pytest.approx(centre - 3 * sigma, abs=0.002)
+
+
+def test_a_point_on_the_exact_limit_is_beyond_it():
+    # n = 17, p̄ = 0.1: P(X ≥ 7) = 0.00078 ≤ 0.00135 < P(X ≥ 6) = 0.0047
+    chart = p_chart([PeriodCount("W1", 17, 7), PeriodCount("W2", 17, 6)], centre=0.1)
+    on_limit, below_it = chart.points
+    assert on_limit.p == on_limit.ucl and on_limit.zone == 3
+    assert below_it.zone == 2  # 0.0047 ≤ 0.02275
+
+
+def test_z_is_the_normal_approximation_for_the_table():
+    # p̄ = 0.1, n = 100: σ = 0.03; p = 0.04 -> z = −2
+    point = p_chart([PeriodCount("W1", 100, 4)], centre=0.1).points[0]
+    assert point.sigma == pytest.approx(0.03) and point.z == pytest.approx(-2.0)
 
 
 def test_empty_period_is_a_gap_not_a_zero():
     chart = p_chart([PeriodCount("W1", 10, 2), PeriodCount("W2", 0, 0)])
     gap = chart.points[1]
     assert gap.is_gap
-    assert (gap.p, gap.sigma, gap.ucl, gap.lcl, gap.z) == (None, None, None, None, None)
+    assert (gap.p, gap.sigma, gap.ucl, gap.lcl, gap.z, gap.zone, gap.side) == (None,) * 7
 
 
 def test_gaps_do_not_change_the_centre():
@@ -41,37 +74,31 @@ def test_gaps_do_not_change_the_centre():
     assert with_gap.centre == pytest.approx(0.3)
 
 
-def test_limits_are_clipped_to_zero_and_one():
-    # p̄ = 0.5, n = 1: σ = 0.5, p̄ ± 3σ = 2.0 and −1.0
+def test_limits_no_count_can_reach_are_absent():
+    # p̄ = 0.5, n = 1: P(X ≥ 1) = P(X ≤ 0) = 0.5, far above 0.00135
     point = p_chart([PeriodCount("W1", 1, 1), PeriodCount("W2", 1, 0)]).points[0]
-    assert (point.ucl, point.lcl) == (1.0, 0.0)
+    assert (point.ucl, point.lcl) == (None, None) and point.zone == 0
 
 
-def test_centre_zero_gives_flat_limits_and_z_zero():
+def test_centre_zero_signals_any_nonconformity_and_points_on_it_are_on_no_side():
     chart = p_chart([PeriodCount("W1", 10, 0), PeriodCount("W2", 0, 0), PeriodCount("W3", 5, 0)])
     assert chart.centre == 0.0
     point = chart.points[0]
-    assert (point.p, point.sigma, point.ucl, point.lcl, point.z) == (0.0, 0.0, 0.0, 0.0, 0.0)
+    assert (point.p, point.sigma, point.ucl, point.lcl, point.z, point.zone, point.side) == \
+        (0.0, 0.0, 0.1, None, 0.0, 0, 0)
     assert western_electric(chart.points) == []
 
 
-def test_centre_one_gives_flat_limits_and_z_zero():
+def test_centre_one_has_only_a_lower_limit():
     chart = p_chart([PeriodCount("W1", 4, 4), PeriodCount("W2", 6, 6)])
     assert chart.centre == 1.0
-    assert [(p.ucl, p.lcl, p.z) for p in chart.points] == [(1.0, 1.0, 0.0), (1.0, 1.0, 0.0)]
+    assert [(p.ucl, p.lcl, p.z, p.side) for p in chart.points] == [(None, 0.75, 0.0, 0), (None, 5 / 6, 0.0, 0)]
 
 
 def test_chart_without_any_audit_has_no_centre():
     chart = p_chart([PeriodCount("W1", 0, 0), PeriodCount("W2", 0, 0)])
     assert chart.centre is None
     assert all(point.is_gap for point in chart.points)
-
-
-def test_point_exactly_on_the_limit_has_z_exactly_three():
-    # p̄ = 36/72 = 0.5, σ = √(0.25/36) = 1/12; p = 27/36 = 0.75 -> z = 0.25 × 12 = 3
-    chart = p_chart([PeriodCount("W1", 36, 27), PeriodCount("W2", 36, 9)])
-    assert [point.z for point in chart.points] == [3.0, -3.0]
-    assert chart.points[0].p == chart.points[0].ucl
 
 
 def test_nonconforming_above_n_is_rejected():

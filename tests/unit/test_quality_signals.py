@@ -1,20 +1,31 @@
-"""Western Electric rules: each fires past its boundary and not at it.
+"""Western Electric rules on exact zones: each fires past its boundary and not at it.
 
-Decisions under test: "beyond" is strict (z = 3.0 is not beyond 3σ); a point
-on the centre (z = 0) is on neither side; gaps are skipped; overlapping
-windows of one rule and side merge into one signal spanning first to last
-qualifying point.
+The tests write each point as a z value for readability; ``zone`` turns it into the exact zone a point
+would have ("beyond kσ" is strict in z here: z = 3.0 is zone 2). Decisions under test: a point on the
+centre (z = 0) is on neither side; gaps are skipped; a rule fires at the period that completes its pattern
+(the verdict on a period never depends on later periods); firings of one rule and side whose patterns share
+a point merge into one signal spanning first to last qualifying point.
 """
 
+import numpy as np
 import pytest
 
 from bro.quality import PChartPoint, PeriodCount, RULE_NAMES, Signal, p_chart, western_electric
+from bro.quality.signals import count_signals
+
+
+def zone(z):
+    for k in (3, 2, 1):
+        if abs(z) > k:
+            return k if z > 0 else -k
+    return 0
 
 
 def chart_points(*zs):
     """Chart points P0, P1, ... with the given z values (None = gap)."""
     return [
-        PChartPoint(f"P{i}", 0 if z is None else 10, 0, None, None, None, None, z)
+        PChartPoint(f"P{i}", 0 if z is None else 10, 0, None, None, None, None, z,
+                    None if z is None else zone(z), None if z is None else (z > 0) - (z < 0))
         for i, z in enumerate(zs)
     ]
 
@@ -119,9 +130,36 @@ def test_every_signal_names_its_rule():
     assert set(RULE_NAMES) == {1, 2, 3, 4}
 
 
-@pytest.mark.parametrize(("above", "fires"), [(27, False), (28, True)])
+@pytest.mark.parametrize(("above", "fires"), [(6, False), (7, True)])
 def test_rule_1_boundary_on_a_real_chart(above, fires):
-    # p̄ = 0.5, σ = 1/12: 27 of 36 is exactly 3σ above, 28 of 36 beyond it.
-    chart = p_chart([PeriodCount("W1", 36, above), PeriodCount("W2", 36, 36 - above)])
+    # p̄ = 0.1, n = 17: P(X ≥ 6) = 0.0047 > 0.00135 ≥ P(X ≥ 7) = 0.00078
+    chart = p_chart([PeriodCount("W1", 17, above)], centre=0.1)
     rule_1 = [s for s in western_electric(chart.points) if s.rule == 1]
     assert bool(rule_1) is fires
+
+
+def test_a_rule_fires_at_the_period_that_completes_its_pattern():
+    [rule_2] = western_electric(chart_points(2.5, 0.0, 2.5, 0.0))
+    assert rule_2.periods == ("P0", "P1", "P2") and rule_2.alarms == ("P2",)
+
+
+def test_the_verdict_on_a_period_does_not_depend_on_later_periods():
+    zs = [0.5, 2.5, -0.3, 2.5, 3.5, 1.2, 1.5, -2.5, 1.1, 0.2, 1.4]
+    full = western_electric(chart_points(*zs))
+    for end in range(1, len(zs) + 1):
+        cut = western_electric(chart_points(*zs[:end]))
+        fired_cut = {(s.rule, s.side, a) for s in cut for a in s.alarms}
+        fired_full = {(s.rule, s.side, a) for s in full for a in s.alarms if int(a[1:]) < end}
+        assert fired_cut == fired_full
+
+
+def test_the_vectorised_rules_count_what_western_electric_finds():
+    rng = np.random.default_rng(7)
+    for _ in range(300):
+        length = int(rng.integers(1, 30))
+        zones = rng.choice([-3, -2, -1, 0, 1, 2, 3], size=(1, length), p=[.04, .08, .18, .4, .18, .08, .04])
+        sides = np.sign(zones) + (zones == 0) * rng.choice([-1, 0, 1], size=(1, length))
+        counted = rng.random(length) < 0.6
+        points = [PChartPoint(i, 1, 0, 0, 0, 0, 0, 0, int(zones[0, i]), int(sides[0, i])) for i in range(length)]
+        expected = sum(1 for s in western_electric(points) if any(counted[a] for a in s.alarms))
+        assert count_signals(zones, sides, counted)[0] == expected
