@@ -26,7 +26,8 @@ SUPERVISOR_PAGES = [
     "/", "/audits/", "/audits/new", ("/audits/", "table.audit-list tbody a"), "/audits/disputes",
     "/audits/outcomes/import", "/calibration/", ("/calibration/", "main a[href^='/calibration/'][href$='1']"),
     "/calibration/history", "/quality/", "/quality/actions?show=all", "/quality/evidence",
-    "/learning/teams", ("/learning/teams", "main a[href$='/review']"), "/interactions/queue", "/coaching/",
+    "/learning/teams", ("/learning/teams", "main a[href$='/review']"), "/interactions/queue", "/interactions/plans",
+    "/interactions/import", "/coaching/",
 ]
 TRAINER_PAGES = [
     "/learning/items", "/learning/items/1", "/curricula/", "/curricula/upload",
