@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from babel.numbers import get_decimal_symbol
 from flask import Flask, request, url_for
 from flask_babel import format_decimal, get_locale
 from flask_babel import lazy_gettext as _l
@@ -35,14 +36,18 @@ def register_nav(endpoint: str, label, *roles: Role) -> None:
 
 
 def _navigation() -> list[dict]:
+    """The entries the user may enter; only the one whose address is the longest prefix of this page is
+    active, so /quality/actions highlights "Actions" and not "Quality" as well."""
     if not current_user.is_authenticated:
         return []
     items = []
     for item in NAV_ITEMS:
         if may_enter(current_user, set(item.roles)):
-            url = url_for(item.endpoint)
-            items.append({"url": url, "label": item.label, "active": request.path == url
-                          or (url != "/" and request.path.startswith(url))})
+            items.append({"url": url_for(item.endpoint), "label": item.label, "active": False})
+    matches = [entry for entry in items if request.path == entry["url"]
+               or (entry["url"] != "/" and request.path.startswith(entry["url"].rstrip("/") + "/"))]
+    if matches:
+        max(matches, key=lambda entry: len(entry["url"]))["active"] = True
     return items
 
 
@@ -54,10 +59,16 @@ def format_score(value) -> str:
     return format_decimal(rounded, format="#,##0.0")
 
 
+def decimal_sign() -> str:
+    """The reader's decimal sign ("." in en, "," in id and pl), for numbers that JavaScript writes."""
+    return get_decimal_symbol(get_locale())
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["format_score"] = format_score
+    app.jinja_env.globals["decimal_sign"] = decimal_sign
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -66,7 +66,14 @@ def test_mobile_layout_keeps_navigation_usable(browser, live_server):
     page.get_by_label("Password").press("Enter")
     page.wait_for_url("**/")
     choose_language(page, "en")
+    # The links sit behind a menu button (a <details>, no JavaScript needed); the topbar stays one row.
+    assert not page.get_by_role("link", name="Users", exact=True).is_visible()
+    assert page.locator(".topbar").bounding_box()["height"] < 70
+    page.locator(".nav-compact summary").click()
     assert page.get_by_role("link", name="Users", exact=True).is_visible()
+    screenshot(page, "home-admin-mobile-menu")
+    page.get_by_role("link", name="Users", exact=True).click()
+    page.wait_for_url("**/admin/users")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390, f"page scrolls sideways on a phone ({width}px)"
     screenshot(page, "home-admin-mobile")

@@ -6,6 +6,40 @@
   if (select) {
     select.addEventListener("change", function () { select.form.submit(); });
   }
+  // A table or chart that scrolls (sideways on a phone) can be scrolled by keyboard even when it holds no
+  // link or field: it becomes a focusable, named group while it overflows (WCAG 2.1.1).
+  function overflows(box) {
+    var style = window.getComputedStyle(box);
+    return (style.overflowX !== "visible" && box.scrollWidth > box.clientWidth + 1) ||
+      (style.overflowY !== "visible" && box.scrollHeight > box.clientHeight + 1);
+  }
+  function scrollersReachable() {
+    var boxes = Array.prototype.slice.call(document.querySelectorAll(".table-wrap, .chart-scroll"));
+    var names = {};  // every region keeps a name of its own
+    boxes.forEach(function (box) {
+      if (!box.hasAttribute("data-scroll-region")) { return; }
+      if (overflows(box)) {
+        names[box.getAttribute("aria-label")] = true;
+      } else {
+        ["tabindex", "role", "aria-label", "data-scroll-region"].forEach(function (attr) { box.removeAttribute(attr); });
+      }
+    });
+    boxes.forEach(function (box) {
+      if (box.hasAttribute("data-scroll-region") || !overflows(box)) { return; }
+      var caption = box.querySelector("caption, figcaption");
+      var section = box.closest("section, .card");
+      var heading = section && section.querySelector("h2, h3");
+      var base = ((caption || heading || {}).textContent || document.title).trim(), name = base;
+      for (var n = 2; names[name]; n += 1) { name = base + " (" + n + ")"; }
+      names[name] = true;
+      box.setAttribute("tabindex", "0");
+      box.setAttribute("role", "group");  // not a landmark: a section around it may already be one
+      box.setAttribute("aria-label", name);
+      box.setAttribute("data-scroll-region", "");
+    });
+  }
+  scrollersReachable();
+  window.addEventListener("resize", scrollersReachable);
   // Confirm destructive or final actions marked with data-confirm.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");
