@@ -27,6 +27,7 @@ from bro.improve.dashboard import (
 )
 from bro.improve.exports import chart_rows, display_rows, to_csv
 from bro.improve.forms import AdvanceForm, BaselineForm, CorrectiveActionForm, NewBaselineForm
+from bro.inputs import query_date, query_int
 from bro.models.improvement import ACTION_STATUSES, CorrectiveAction, baseline_scope
 from bro.models.people import Role, User
 from bro.pagination import paginate
@@ -217,11 +218,7 @@ def new_action():
     return render_template("improve/action_form.html", form=form), 400 if form.errors else 200
 
 
-def q_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+q_int = query_int
 
 
 def _visible_action(action_id: int) -> CorrectiveAction:
@@ -330,13 +327,7 @@ def evidence():
                            team_id=team_id, start=start, end=end, correction=correction, restricted=restricted)
 
 
-def _parse_date(value):
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+_parse_date = query_date
 
 
 def _days_before(day, days: int):
