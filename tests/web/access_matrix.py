@@ -2,6 +2,17 @@
 
 `url` builds the path from the World (objects a supervisor of `world.team` may see);
 `allowed` names the roles admitted (admin is admitted wherever any role is).
+
+tests/web/test_access_matrix.py walks every entry, with no extra lines needed for a new route:
+- as anonymous, each single-role persona and the multi-role PERSONAS ("staff+supervisor" is the staff persona
+  who also supervises their own team; "supervisor+trainer" the supervisor persona who also trains), with every
+  HTTP method the route accepts (a method other than `method` is sent with an empty form);
+- with `url` built from a second world of other owners (another team's staff, audits, attempts, certificate,
+  calibration session and action, see OTHER_OWNERS) and from a teammate's objects: every persona but admin
+  must get 403 or 404 and no word of the other person's records. Set `others=SHARED` for a route whose object
+  every admitted persona may use (a curriculum, a course).
+A persona that holds a role but may still not use the world's object (a team lead may not resolve a dispute
+about their own audit) is listed in OWNER_RULES with the reason.
 """
 from __future__ import annotations
 
@@ -11,7 +22,9 @@ from typing import Callable
 PUBLIC = "public"
 STAFF, SUPERVISOR, TRAINER, ADMIN = "staff", "supervisor", "trainer", "admin"
 ALL_ROLES = frozenset({STAFF, SUPERVISOR, TRAINER, ADMIN})
-PERSONAS = ("anonymous", STAFF, SUPERVISOR, TRAINER, ADMIN)
+STAFF_SUPERVISOR, SUPERVISOR_TRAINER = "staff+supervisor", "supervisor+trainer"
+PERSONAS = ("anonymous", STAFF, SUPERVISOR, TRAINER, ADMIN, STAFF_SUPERVISOR, SUPERVISOR_TRAINER)
+OWNED, SHARED = "owned", "shared"
 
 
 @dataclass(frozen=True)
@@ -20,13 +33,15 @@ class Access:
     url: Callable | str | None = None
     method: str = "GET"
     data: dict = field(default_factory=dict)
+    others: str = OWNED  # OWNED: another owner's object in `url` is refused; SHARED: it is not
 
     def admits(self, persona: str) -> bool:
         if self.allowed == PUBLIC:
             return True
         if persona == "anonymous":
             return False
-        return persona == ADMIN or persona in self.allowed
+        held = set(persona.split("+"))
+        return ADMIN in held or bool(held & self.allowed)
 
 
 def roles(*names: str) -> frozenset[str]:
@@ -139,4 +154,11 @@ ACCESS: dict[str, Access] = {
     "interactions.queue": Access(roles(SUPERVISOR), "/interactions/queue"),
     "interactions.reassign": Access(roles(SUPERVISOR), lambda w: f"/interactions/queue/{w.review_item.id}/reassign",
                                     method="POST"),
+}
+
+# (endpoint, persona) -> why the persona, though holding an admitted role, may not use the world's object.
+OWNER_RULES: dict[tuple[str, str], str] = {
+    ("audits.correct", STAFF_SUPERVISOR): "only the auditor corrects an audit, and nobody their own",
+    ("audits.outcomes", STAFF_SUPERVISOR): "nobody records the outcomes of their own audit",
+    ("audits.resolve", STAFF_SUPERVISOR): "nobody resolves a dispute about their own audit",
 }
