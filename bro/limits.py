@@ -19,6 +19,7 @@ from typing import Callable, Iterator
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import DBAPIError
 
@@ -71,8 +72,9 @@ def bounded_view(view: Callable) -> Callable:
                 with statement_timeout(db.session, int(config.get("BRO_HEAVY_VIEW_TIMEOUT_MS", 10_000))):
                     return view(*args, **kwargs)
         except AllSlotsTaken:
-            message = _("You already have %(n)d heavy pages loading. Wait for them to finish, then try again.",
-                        n=slots)
+            message = ngettext("You already have %(num)d heavy page loading. Wait for it to finish, then try again.",
+                               "You already have %(num)d heavy pages loading. Wait for them to finish, then try "
+                               "again.", slots)
             return _refusal(429, message, RETRY_AFTER_BUSY)
         except DBAPIError as error:
             if not is_timeout(error):
