@@ -115,3 +115,40 @@ def test_bad_numbers_in_the_new_audit_form_are_form_errors(field, value, client,
     response = client.post("/audits/new", data={field: value})
     assert response.status_code < 500
     assert b"invalid literal" not in response.data
+
+
+FIELD_NAME = re.compile(r'<(?:input|select|textarea)[^>]*\bname="([^"]+)"')
+NOT_FUZZED = {"auth.logout"}  # would end the session the walk runs in
+
+
+def _post_targets(app, world, client):
+    """(endpoint, url, field names) of every route accepting POST; names read from its GET page's form."""
+    targets = []
+    for endpoint, access in sorted(ACCESS.items()):
+        methods = {m for rule in app.url_map.iter_rules() if rule.endpoint == endpoint for m in rule.methods}
+        if "POST" not in methods or endpoint in NOT_FUZZED:
+            continue
+        url = _url(access, world)
+        names = set(access.data)
+        if "GET" in methods:
+            names |= set(FIELD_NAME.findall(client.get(url).get_data(as_text=True)))
+        targets.append((endpoint, url, sorted(names - {"csrf_token"})))
+    return targets
+
+
+def test_fuzzed_form_posts_on_every_route_are_never_a_server_error(app, client, login, world):
+    rng = random.Random(20261203)
+    login(world.admin)
+    targets = _post_targets(app, world, client)
+    assert len(targets) >= 20
+    failures, cases = [], 0
+    for _round in range(6):
+        for endpoint, url, names in targets:
+            chosen = rng.sample(names, min(len(names), rng.randint(1, 6))) if names else []
+            data = {name: rng.choice(VALUES) for name in chosen}
+            response = client.post(url, data=data)
+            cases += 1
+            if response.status_code >= 500 or b"invalid literal" in response.data:
+                failures.append(f"{endpoint} {url} {data!r:.300}: {response.status_code}")
+    assert cases >= 120
+    assert not failures, "\n".join(failures)
