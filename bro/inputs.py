@@ -4,7 +4,7 @@ Every id column is a 32-bit INTEGER on PostgreSQL, and SQLite raises OverflowErr
 64 bits, so an id or count read from a request is bounded before it reaches a query. Three places apply it:
 
 - the ``int`` URL converter (``/audits/<int:audit_id>``): a path number beyond MAX_INT is no route (404);
-- ``request.args.get(name, type=int)`` and ``request.form.get(..., type=int)``: out of range reads as
+- ``request.args|form|values.get(name, type=int)`` (and ``getlist``): out of range reads as
   unreadable (the default), exactly like ``?team=abc``;
 - ``query_int`` / ``query_date`` for code that parses a raw value itself.
 
@@ -16,7 +16,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Flask, Request
-from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.datastructures import CombinedMultiDict, ImmutableMultiDict
+from werkzeug.utils import cached_property
 from werkzeug.routing import IntegerConverter
 
 MAX_INT = 2**31 - 1  # PostgreSQL INTEGER, the type of every id column
@@ -72,8 +73,22 @@ class BoundedArgs(ImmutableMultiDict):
         return super().getlist(key, bounded_int if type is int else type)
 
 
+class BoundedValues(CombinedMultiDict):
+    """``request.values`` (query and form together) with the same bounded ``type=int``."""
+
+    def get(self, key, default=None, type=None):  # noqa: A002
+        return super().get(key, default, bounded_int if type is int else type)
+
+    def getlist(self, key, type=None):  # noqa: A002
+        return super().getlist(key, bounded_int if type is int else type)
+
+
 class BoundedRequest(Request):
     parameter_storage_class = BoundedArgs
+
+    @cached_property
+    def values(self) -> BoundedValues:
+        return BoundedValues(super().values.dicts)
 
 
 def init_inputs(app: Flask) -> None:

@@ -10,7 +10,10 @@ tests/web/test_access_matrix.py walks every entry, with no extra lines needed fo
 - with `url` built from a second world of other owners (another team's staff, audits, attempts, certificate,
   calibration session and action, see OTHER_OWNERS) and from a teammate's objects: every persona but admin
   must get 403 or 404 and no word of the other person's records. Set `others=SHARED` for a route whose object
-  every admitted persona may use (a curriculum, a course).
+  every admitted persona may use (a curriculum, a course). The other worlds are built by running every
+  WORLD_EXTENSIONS function again on other people (w.team, w.staff, w.supervisor are the other owners'), so an
+  extension must build from the namespace it is given and may not rely on a unique value of its own
+  (re-importing the same curriculum is fine: it is unchanged).
 A persona that holds a role but may still not use the world's object (a team lead may not resolve a dispute
 about their own audit) is listed in OWNER_RULES with the reason.
 """

@@ -41,6 +41,17 @@ def test_query_helpers_bound_numbers_and_dates():
     assert query_date("2026-02-30") is None
 
 
+def test_request_values_read_with_type_int_are_bounded(app):
+    huge = str(2**63)
+    with app.test_request_context(f"/?a={huge}&b=7&c=8", method="POST", data={"f": huge, "g": "9"}):
+        from flask import request
+
+        assert request.args.get("a", type=int) is None and request.args.get("b", type=int) == 7
+        assert request.form.get("f", 0, type=int) == 0 and request.form.getlist("g", type=int) == [9]
+        assert request.values.get("f", type=int) is None and request.values.get("c", type=int) == 8
+        assert request.values.getlist("a", type=int) == []
+
+
 @pytest.mark.parametrize("huge", HUGE)
 def test_huge_ids_in_paths_are_not_found(huge, client, login, world):
     login(world.admin)
