@@ -8,7 +8,7 @@ tests/web/test_access_matrix.py walks every entry, with no extra lines needed fo
   who also supervises their own team; "supervisor+trainer" the supervisor persona who also trains), with every
   HTTP method the route accepts (a method other than `method` is sent with an empty form);
 - with `url` built from a second world of other owners (another team's staff, audits, attempts, certificate,
-  calibration session and action, see OTHER_OWNERS) and from a teammate's objects: every persona but admin
+  calibration session and action: the fixtures of test_access_matrix.py) and from a teammate's objects: every persona but admin
   must get 403 or 404 and no word of the other person's records. Set `others=SHARED` for a route whose object
   every admitted persona may use (a curriculum, a course). The other worlds are built by running every
   WORLD_EXTENSIONS function again on other people (w.team, w.staff, w.supervisor are the other owners'), so an
