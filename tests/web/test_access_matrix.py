@@ -110,7 +110,14 @@ def _other_owners_world(world, factory, *, team, staff, supervisor):
     other.personas = {"staff": other.staff, "supervisor": other.supervisor, "trainer": other.trainer,
                       "admin": other.admin}
     for extend in WORLD_EXTENSIONS:
-        extend(other, factory)
+        try:
+            with db.session.begin_nested():
+                extend(other, factory)
+        except Exception as error:  # noqa: BLE001  (say which extension, and what it must do)
+            raise AssertionError(
+                f"{extend.__module__}.{extend.__name__} failed when building the world again for other owners "
+                f"({error.__class__.__name__}: {error}); build objects from the namespace given "
+                "(w.staff, w.team ...), without fixed unique values: see tests/web/access_matrix.py") from error
     return other
 
 
