@@ -10,7 +10,7 @@ tests/web/test_access_matrix.py walks every entry, with no extra lines needed fo
 - with `url` built from a second world of other owners (another team's staff, audits, attempts, certificate,
   calibration session and action: the fixtures of test_access_matrix.py) and from a teammate's objects: every persona but admin
   must get 403 or 404 and no word of the other person's records. Set `others=SHARED` for a route whose object
-  every admitted persona may use (a curriculum, a course). The other worlds are built by running every
+  every admitted persona may use (a curriculum, a course), `others=roles(...)` for roles that may use anyone's. The other worlds are built by running every
   WORLD_EXTENSIONS function again on other people (w.team, w.staff, w.supervisor are the other owners'), so an
   extension must build from the namespace it is given and may not rely on a unique value of its own
   (re-importing the same curriculum is fine: it is unchanged).
@@ -36,7 +36,15 @@ class Access:
     url: Callable | str | None = None
     method: str = "GET"
     data: dict = field(default_factory=dict)
-    others: str = OWNED  # OWNED: another owner's object in `url` is refused; SHARED: it is not
+    # OWNED: another owner's object in `url` is refused; SHARED: it is not; roles(...): it is, to those roles
+    # (an organisation-wide role such as trainers granting quiz attempts to anyone)
+    others: str | frozenset[str] = OWNED
+
+    def serves_others_to(self, persona: str) -> bool:
+        """Whether `persona` may use other owners' objects through this route."""
+        if self.others == SHARED:
+            return True
+        return isinstance(self.others, frozenset) and bool(set(persona.split("+")) & self.others)
 
     def admits(self, persona: str) -> bool:
         if self.allowed == PUBLIC:
@@ -96,7 +104,8 @@ ACCESS: dict[str, Access] = {
     "training.practice": Access(roles(STAFF), lambda w: f"/learning/attempts/{w.submitted_attempt.id}/practice"),
     "training.out_of_attempts": Access(roles(SUPERVISOR, TRAINER), "/learning/attempts-used-up"),
     "training.allowance": Access(roles(SUPERVISOR, TRAINER),
-                                 lambda w: f"/learning/people/{w.staff.id}/courses/{w.course.id}/modules/basics/attempts"),
+                                 lambda w: f"/learning/people/{w.staff.id}/courses/{w.course.id}/modules/basics/attempts",
+                                 others=roles(TRAINER)),
     "training.items": Access(roles(TRAINER), "/learning/items"),
     "training.item_analysis": Access(roles(TRAINER), lambda w: f"/learning/items/{w.module.id}"),
     "audits.index": Access(roles(STAFF, SUPERVISOR), "/audits/"),

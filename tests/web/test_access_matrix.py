@@ -11,7 +11,7 @@ import pytest
 from bro.extensions import db
 from bro.models.people import Role
 from tests.web.access_matrix import (
-    ACCESS, ADMIN, OWNER_RULES, PERSONAS, SHARED, STAFF, STAFF_SUPERVISOR, SUPERVISOR_TRAINER,
+    ACCESS, ADMIN, OWNER_RULES, PERSONAS, STAFF, STAFF_SUPERVISOR, SUPERVISOR_TRAINER,
 )
 from tests.web.conftest import WORLD_EXTENSIONS
 
@@ -141,7 +141,7 @@ def _walk_foreign_urls(app, client, persona: str, world, other) -> tuple[int, li
     """Request every owned route of an admitted role with `other`'s objects; (requests, failures)."""
     failures, requests = [], 0
     for endpoint, access in sorted(ACCESS.items()):
-        if not callable(access.url) or access.others == SHARED or not access.admits(persona):
+        if not callable(access.url) or access.serves_others_to(persona) or not access.admits(persona):
             continue
         theirs = access.url(other)
         if theirs == access.url(world):
