@@ -19,6 +19,9 @@ def create_app(test_config: dict | None = None) -> Flask:
         logging.basicConfig(level=logging.INFO)
 
     _init_extensions(app)
+    from bro.inputs import init_inputs
+
+    init_inputs(app)  # bounded <int:> converter and type=int: before the blueprints add their rules
     _register_blueprints(app)
 
     from bro.cli import register_cli

@@ -62,6 +62,12 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_SECURE": _flag("BRO_SECURE_COOKIES", not debug),
         "WTF_CSRF_TIME_LIMIT": None,
         "MAX_CONTENT_LENGTH": 4 * 1024 * 1024,
+        # Input limits (README "Security"): curriculum files, slow dashboard reads, concurrent heavy views.
+        "BRO_CURRICULUM_MAX_DOCUMENTS": int(os.environ.get("BRO_CURRICULUM_MAX_DOCUMENTS", "200")),
+        "BRO_CURRICULUM_MAX_ERRORS": int(os.environ.get("BRO_CURRICULUM_MAX_ERRORS", "100")),
+        "BRO_HEAVY_VIEW_TIMEOUT_MS": int(os.environ.get("BRO_HEAVY_VIEW_TIMEOUT_MS", "10000")),
+        "BRO_HEAVY_VIEWS_PER_USER": int(os.environ.get("BRO_HEAVY_VIEWS_PER_USER", "2")),
+        "BRO_LOCK_DIR": os.environ.get("BRO_LOCK_DIR") or str(instance / "locks"),
     }
     config.update(overrides or {})
     if "SECRET_KEY" not in config:

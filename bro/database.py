@@ -8,11 +8,15 @@ instead of failing. Reads stay concurrent (WAL).
 """
 from __future__ import annotations
 
+import threading
+import time
+from contextlib import contextmanager
 from contextvars import ContextVar
 
 from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _writes_expected: ContextVar[bool] = ContextVar("bro_writes_expected", default=False)
@@ -65,3 +69,55 @@ def commit_side_write(write) -> None:
     except OperationalError:
         db.session.rollback()
         current_app.logger.info("Skipped a side write on %s: the database is busy", request.path)
+
+
+@contextmanager
+def statement_timeout(session, milliseconds: int):
+    """Bound the SQL run inside the block: each statement on PostgreSQL (SET LOCAL statement_timeout,
+    which ends with the transaction), the block's statements together on SQLite (a progress handler that
+    interrupts once the time is spent). A statement stopped this way raises a DBAPIError for which
+    `is_timeout` is true. 0 or less: no bound."""
+    if milliseconds <= 0:
+        yield
+        return
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL statement_timeout = {int(milliseconds)}")
+        yield
+        _reset_statement_timeout(session, connection)  # not after an error: the rollback ends the setting
+        return
+    if connection.dialect.name != "sqlite":  # pragma: no cover  (bro runs on SQLite and PostgreSQL)
+        yield
+        return
+    raw = connection.connection.driver_connection
+    deadline = time.monotonic() + milliseconds / 1000
+    owner = threading.get_ident()
+
+    def _over_time() -> int:
+        # Only this thread's statements: the connection may go back to the pool before the block ends.
+        return int(threading.get_ident() == owner and time.monotonic() > deadline)
+
+    raw.set_progress_handler(_over_time, SQLITE_PROGRESS_STEPS)
+    try:
+        yield
+    finally:
+        raw.set_progress_handler(None, 0)
+
+
+SQLITE_PROGRESS_STEPS = 10_000  # virtual-machine steps between two looks at the clock (well under 1 ms)
+TIMEOUT_SQLSTATE = "57014"  # PostgreSQL query_canceled
+
+
+def _reset_statement_timeout(session, connection) -> None:
+    """Back to the server default for the rest of the transaction (tests share one transaction)."""
+    try:
+        if session.is_active and not connection.closed and connection.in_transaction():
+            connection.exec_driver_sql("SET LOCAL statement_timeout TO DEFAULT")
+    except DBAPIError:
+        pass  # the transaction failed; its rollback ends the setting anyway
+
+
+def is_timeout(error: BaseException) -> bool:
+    """True for a statement stopped by `statement_timeout` (PostgreSQL) or by its SQLite progress handler."""
+    original = getattr(error, "orig", error)
+    return getattr(original, "sqlstate", None) == TIMEOUT_SQLSTATE or str(original) == "interrupted"

@@ -12,6 +12,7 @@ from bro import clock
 from bro.access import visible_team_ids
 from bro.curricula import LocalizedText
 from bro.extensions import db
+from bro.inputs import query_date
 from bro.models.audits import Audit, AuditEvent, AuditRevision, Dispute
 from bro.models.curricula import Standard, StandardVersion
 from bro.models.people import Role, Team, User
@@ -79,10 +80,7 @@ class AuditFilters:
     @classmethod
     def from_args(cls, args) -> AuditFilters:
         def day(name):
-            try:
-                return date.fromisoformat(args.get(name, ""))
-            except ValueError:
-                return None
+            return query_date(args.get(name))
 
         result = args.get("result")
         return cls(team_id=args.get("team", type=int), staff_id=args.get("staff", type=int),

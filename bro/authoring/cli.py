@@ -46,8 +46,10 @@ def _progress(paths: list[str]):
 
 
 def _check(paths: list[str], known: dict[str, list[str]] | None = None) -> CheckResult:
+    from bro.authoring.operations import check_limits
+
     with _progress(paths) as progress:
-        return check_paths(paths, known_standards=known, progress=progress)
+        return check_paths(paths, known_standards=known, progress=progress, **check_limits())
 
 
 def _files(count: int) -> str:
@@ -57,7 +59,9 @@ def _files(count: int) -> str:
 def _report_errors(result: CheckResult, importing: bool = False) -> None:
     for error in result.errors:
         click.echo(str(error))
-    count = len(result.errors)
+    if result.more_errors:
+        click.echo(f"... and {result.more_errors:,} more error{'' if result.more_errors == 1 else 's'}")
+    count = result.error_count
     tail = "; nothing imported." if importing else "."
     where = f" in {_files(len(result.files))}" if result.files else ""
     click.echo(f"{count} error{'' if count == 1 else 's'}{where}{tail}")

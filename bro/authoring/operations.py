@@ -15,7 +15,8 @@ from typing import Mapping, Sequence
 from sqlalchemy import select
 
 from bro.curricula import (
-    CheckResult, Course, CurriculumCheckError, CurriculumError, Document, Standard, check_text,
+    MAX_DOCUMENTS_PER_FILE, MAX_ERRORS, CheckResult, Course, CurriculumCheckError, CurriculumError, Document, Standard,
+    check_text,
 )
 from bro.curricula.loader import load_yaml_bytes
 from bro.extensions import db
@@ -116,17 +117,26 @@ def known_standards() -> dict[str, list[str]]:
     return standards
 
 
+def check_limits() -> dict[str, int]:
+    """The checker's caps from the settings: documents per file and errors kept in a result."""
+    from flask import current_app
+
+    return {"max_documents": current_app.config.get("BRO_CURRICULUM_MAX_DOCUMENTS", MAX_DOCUMENTS_PER_FILE),
+            "max_errors": current_app.config.get("BRO_CURRICULUM_MAX_ERRORS", MAX_ERRORS)}
+
+
 def check_upload(data: bytes, filename: str) -> tuple[CheckResult, str | None]:
     """Check uploaded bytes as one file against the standards already imported.
 
     Returns the result and the decoded text (None when the bytes are not UTF-8 text).
     """
+    limits = check_limits()
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        loaded = load_yaml_bytes(data, filename)
+        loaded = load_yaml_bytes(data, filename, max_documents=limits["max_documents"])
         return CheckResult(errors=list(loaded.errors), files=[filename]), None
-    return check_text(text, filename, known_standards=known_standards()), text
+    return check_text(text, filename, known_standards=known_standards(), **limits), text
 
 
 def document_sources(files: Sequence[str], relative_to: str | None = None) -> dict[tuple[str, str], str]:

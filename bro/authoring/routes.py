@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -104,6 +105,12 @@ def _compare(kind: str, owner, diff):
     return render_template("authoring/compare.html", kind=kind, owner=owner, numbers=numbers, form=form,
                            changes=found, title=title, change_labels=CHANGE_LABELS, change_badges=CHANGE_BADGES,
                            element_labels=ELEMENT_LABELS), status
+
+
+@bp.app_template_filter("thousands")
+def thousands(number: int) -> str:
+    """29800 -> "29,800" (or "29 800", "29.800") in the reader's language."""
+    return format_decimal(number)
 
 
 @bp.route("/upload", methods=["GET", "POST"])

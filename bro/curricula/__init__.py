@@ -17,7 +17,10 @@ from typing import Callable, Iterable, Mapping, Sequence, Union
 
 from .diff import Change, diff_courses, diff_standards
 from .errors import CurriculumCheckError, CurriculumError
-from .loader import MAX_FILE_BYTES, LoadedDocument, LoadResult, load_yaml_bytes, load_yaml_text, too_large_error
+from .loader import (
+    MAX_DOCUMENTS_PER_FILE, MAX_FILE_BYTES, LoadedDocument, LoadResult, load_yaml_bytes, load_yaml_text,
+    too_large_error,
+)
 from .model import (
     Certification, Course, Document, LocalizedText, Lesson, Module, Option, Question, Quiz, Standard, Step,
     TextInLanguage, document_from_dict,
@@ -28,12 +31,15 @@ from .validate import declared_steps, validate_document
 
 __all__ = [
     "Certification", "Change", "CheckResult", "Course", "CurriculumCheckError", "CurriculumError", "Document", "Lesson",
-    "LocalizedText", "MAX_FILE_BYTES", "Module", "Option", "QUESTION_TYPES", "Question", "Quiz", "Standard", "Step",
+    "LocalizedText", "MAX_DOCUMENTS_PER_FILE", "MAX_ERRORS", "MAX_FILE_BYTES", "Module", "Option", "QUESTION_TYPES", "Question", "Quiz", "Standard", "Step",
     "TextInLanguage", "check_paths", "check_text", "diff_courses", "diff_standards", "document_from_dict",
     "NumberReading", "credit", "find_curriculum_files", "is_correct", "json_schema", "read_number",
 ]
 
 YAML_SUFFIXES = (".yaml", ".yml")
+MAX_ERRORS = 100
+"""Errors kept in a CheckResult; the rest are only counted (``more_errors``), so a broken file of many
+documents answers with a readable list instead of megabytes of repeats."""
 
 PathLike = Union[str, "os.PathLike[str]"]
 Progress = Callable[[str, int, int], None]
@@ -49,6 +55,12 @@ class CheckResult:
     files: list[str] = field(default_factory=list)
     origins: dict[tuple[str, str], str] = field(default_factory=dict)
     """(kind, id) of each checked document -> the file it came from."""
+    more_errors: int = 0
+    """Errors found beyond those kept in ``errors`` (see MAX_ERRORS)."""
+
+    @property
+    def error_count(self) -> int:
+        return len(self.errors) + self.more_errors
 
     def file_of(self, document: Document) -> str:
         """The file ``document`` was read from."""
@@ -104,6 +116,8 @@ def check_paths(
     known_standards: Mapping[str, Sequence[str]] | None = None,
     progress: Progress | None = None,
     max_bytes: int = MAX_FILE_BYTES,
+    max_documents: int = MAX_DOCUMENTS_PER_FILE,
+    max_errors: int = MAX_ERRORS,
 ) -> CheckResult:
     """Check curriculum files and folders as one import; never raises for bad content.
 
@@ -117,10 +131,10 @@ def check_paths(
     for number, filename in enumerate(files, start=1):
         if progress is not None:
             progress(filename, number, len(files))
-        loaded = _read_file(filename, max_bytes)
+        loaded = _read_file(filename, max_bytes, max_documents)
         errors.extend(loaded.errors)
         sources.append(_Source(filename, loaded.documents))
-    return _check_sources(sources, files, errors, known_standards or {})
+    return _check_sources(sources, files, errors, known_standards or {}, max_errors)
 
 
 def check_text(
@@ -128,13 +142,16 @@ def check_text(
     filename: str = "<text>",
     known_standards: Mapping[str, Sequence[str]] | None = None,
     max_bytes: int = MAX_FILE_BYTES,
+    max_documents: int = MAX_DOCUMENTS_PER_FILE,
+    max_errors: int = MAX_ERRORS,
 ) -> CheckResult:
     """Check YAML text as if it were one file named ``filename``; never raises for bad content."""
-    loaded = load_yaml_text(text, filename, max_bytes)
-    return _check_sources([_Source(filename, loaded.documents)], [filename], list(loaded.errors), known_standards or {})
+    loaded = load_yaml_text(text, filename, max_bytes, max_documents)
+    return _check_sources([_Source(filename, loaded.documents)], [filename], list(loaded.errors), known_standards or {},
+                          max_errors)
 
 
-def _read_file(filename: str, max_bytes: int) -> LoadResult:
+def _read_file(filename: str, max_bytes: int, max_documents: int) -> LoadResult:
     try:
         size = os.path.getsize(filename)
         if size > max_bytes:
@@ -143,11 +160,12 @@ def _read_file(filename: str, max_bytes: int) -> LoadResult:
             data = handle.read(max_bytes + 1)
     except OSError as error:
         return LoadResult([], [CurriculumError(filename, 0, 0, "", f"cannot be read: {error.strerror or error}")])
-    return load_yaml_bytes(data, filename, max_bytes)
+    return load_yaml_bytes(data, filename, max_bytes, max_documents)
 
 
 def _check_sources(
-    sources: list[_Source], files: list[str], errors: list[CurriculumError], known_standards: Mapping[str, Sequence[str]]
+    sources: list[_Source], files: list[str], errors: list[CurriculumError], known_standards: Mapping[str, Sequence[str]],
+    max_errors: int = MAX_ERRORS,
 ) -> CheckResult:
     standards: dict[str, Sequence[str]] = dict(known_standards)
     for source in sources:
@@ -165,7 +183,10 @@ def _check_sources(
             if checked is not None:
                 documents.append(checked)
                 origins.setdefault((checked.kind, checked.id), source.filename)
-    return CheckResult(documents=documents, errors=_in_reading_order(errors, files), files=files, origins=origins)
+    errors = _in_reading_order(errors, files)
+    kept = errors[:max(max_errors, 1)]
+    return CheckResult(documents=documents, errors=kept, files=files, origins=origins,
+                       more_errors=len(errors) - len(kept))
 
 
 def _in_reading_order(errors: list[CurriculumError], files: list[str]) -> list[CurriculumError]:

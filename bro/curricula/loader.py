@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from .errors import CurriculumError
 
 MAX_FILE_BYTES = 1024 * 1024
+MAX_DOCUMENTS_PER_FILE = 200  # a file of thousands of tiny documents costs seconds and megabytes of errors
 MAX_EXPANDED_NODES = 100_000
 MAX_ALIAS_USES = 100
 MAX_NESTING_DEPTH = 50
@@ -200,14 +201,24 @@ def _syntax_message(error: yaml.YAMLError) -> str:
     return f"YAML syntax error: {detail}"
 
 
-def load_yaml_text(text: str, filename: str, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
-    """Read every document of ``text``; never raises for bad input."""
+def load_yaml_text(text: str, filename: str, max_bytes: int = MAX_FILE_BYTES,
+                   max_documents: int = MAX_DOCUMENTS_PER_FILE) -> LoadResult:
+    """Read every document of ``text``; never raises for bad input. A file holding more than
+    ``max_documents`` documents is refused as a whole (composing stops at the first one too many)."""
     size = len(text.encode("utf-8", errors="surrogatepass"))
     if size > max_bytes:
         return LoadResult([], [too_large_error(filename, size, max_bytes)])
     errors: list[CurriculumError] = []
     try:
-        roots = list(yaml.compose_all(text, Loader=yaml.SafeLoader))
+        roots: list[Node] = []
+        trailing: Node | None = None  # an empty document after the last allowed one (a stray final '---')
+        for root in yaml.compose_all(text, Loader=yaml.SafeLoader):
+            if len(roots) >= max_documents:
+                if trailing is not None or not _is_empty(root):
+                    return LoadResult([], [too_many_documents_error(filename, trailing or root, max_documents)])
+                trailing = root
+                continue
+            roots.append(root)
     except yaml.YAMLError as error:
         line, column = _error_position(error, text)
         return LoadResult([], [CurriculumError(filename, line, column, "", _syntax_message(error))])
@@ -229,7 +240,8 @@ def load_yaml_text(text: str, filename: str, max_bytes: int = MAX_FILE_BYTES) ->
     return LoadResult(documents, errors)
 
 
-def load_yaml_bytes(data: bytes, filename: str, max_bytes: int = MAX_FILE_BYTES) -> LoadResult:
+def load_yaml_bytes(data: bytes, filename: str, max_bytes: int = MAX_FILE_BYTES,
+                    max_documents: int = MAX_DOCUMENTS_PER_FILE) -> LoadResult:
     """Decode ``data`` as UTF-8 and read it; never raises for bad input."""
     if len(data) > max_bytes:
         return LoadResult([], [too_large_error(filename, len(data), max_bytes)])
@@ -240,11 +252,23 @@ def load_yaml_bytes(data: bytes, filename: str, max_bytes: int = MAX_FILE_BYTES)
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
         return LoadResult([], [CurriculumError(filename, line, column, "", "the file is not UTF-8 text; save it with UTF-8 encoding")])
-    return load_yaml_text(text, filename, max_bytes)
+    return load_yaml_text(text, filename, max_bytes, max_documents)
 
 
 def too_large_error(filename: str, size: int, max_bytes: int) -> CurriculumError:
     return CurriculumError(
         filename, 0, 0, "",
         f"the file is {size:,} bytes, larger than the limit of {max_bytes:,} bytes; split it into smaller files",
+    )
+
+
+def _is_empty(node: Node) -> bool:
+    return isinstance(node, ScalarNode) and node.tag == f"{_CORE}null" and node.value == ""
+
+
+def too_many_documents_error(filename: str, first_extra: Node, max_documents: int) -> CurriculumError:
+    return CurriculumError(
+        filename, *_position(first_extra), "",
+        f"the file holds more than {max_documents:,} documents (this is document {max_documents + 1:,}); "
+        "split it into smaller files",
     )

@@ -25,6 +25,7 @@ from bro.extensions import db
 from bro.improve import charts
 from bro.improve import queries as q
 from bro.improve.formatting import formats
+from bro.inputs import query_date, query_int
 from bro.models.audits import AuditWeek
 from bro.models.improvement import baseline_scope
 from bro.models.people import User
@@ -53,18 +54,8 @@ def text(mapping, default_language: str = "en") -> str:
     return found.text if found else ""
 
 
-def _int(value) -> int | None:
-    try:
-        return int(value) if value not in (None, "") else None
-    except (TypeError, ValueError):
-        return None
-
-
-def _date(value) -> date | None:
-    try:
-        return date.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
+_int = query_int  # bounded: an id beyond any column reads as unreadable, not an OverflowError
+_date = query_date  # clamped to bro.inputs.MIN_DATE..MAX_DATE, so range arithmetic cannot overflow
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,8 @@ from bro.improve.dashboard import (
 )
 from bro.improve.exports import chart_rows, display_rows, to_csv
 from bro.improve.forms import AdvanceForm, BaselineForm, CorrectiveActionForm, NewBaselineForm
+from bro.inputs import query_date, query_int
+from bro.limits import bounded_view
 from bro.models.improvement import ACTION_STATUSES, CorrectiveAction, baseline_scope
 from bro.models.people import Role, User
 from bro.pagination import paginate
@@ -71,6 +73,7 @@ def _one_chart():
 
 @bp.route("/")
 @roles_required(Role.supervisor)
+@bounded_view
 def dashboard():
     standards = q.standards_with_steps()
     filters = read_filters(current_user, request.args, standards)
@@ -100,6 +103,7 @@ def _staff_choices(filters) -> list[tuple[int, str, int]]:
 
 @bp.route("/data.csv")
 @roles_required(Role.supervisor)
+@bounded_view
 def dashboard_csv():
     chart, filters, board = _one_chart()
     rows = chart_rows(board, chart, request.args.get("key"))
@@ -117,6 +121,7 @@ CHART_CAPTIONS = {"failure": _l("Audits failed per period"), "step": _l("Nonconf
 
 @bp.route("/table")
 @roles_required(Role.supervisor)
+@bounded_view
 def chart_table():
     """The numbers behind one chart as an HTML table (the same rows as its CSV)."""
     chart, filters, board = _one_chart()
@@ -217,11 +222,7 @@ def new_action():
     return render_template("improve/action_form.html", form=form), 400 if form.errors else 200
 
 
-def q_int(value) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
+q_int = query_int
 
 
 def _visible_action(action_id: int) -> CorrectiveAction:
@@ -299,6 +300,7 @@ def action_baseline(action_id: int):
 
 @bp.route("/evidence")
 @roles_required(Role.trainer, Role.supervisor)
+@bounded_view
 def evidence():
     standards = q.standards_with_steps()
     visible = visible_team_ids(current_user)  # teams whose audits the viewer may open (None: all)
@@ -330,13 +332,7 @@ def evidence():
                            team_id=team_id, start=start, end=end, correction=correction, restricted=restricted)
 
 
-def _parse_date(value):
-    from datetime import date
-
-    try:
-        return date.fromisoformat(value) if value else None
-    except ValueError:
-        return None
+_parse_date = query_date
 
 
 def _days_before(day, days: int):

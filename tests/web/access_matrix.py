@@ -2,6 +2,20 @@
 
 `url` builds the path from the World (objects a supervisor of `world.team` may see);
 `allowed` names the roles admitted (admin is admitted wherever any role is).
+
+tests/web/test_access_matrix.py walks every entry, with no extra lines needed for a new route:
+- as anonymous, each single-role persona and the multi-role PERSONAS ("staff+supervisor" is the staff persona
+  who also supervises their own team; "supervisor+trainer" the supervisor persona who also trains), with every
+  HTTP method the route accepts (a method other than `method` is sent with an empty form);
+- with `url` built from a second world of other owners (another team's staff, audits, attempts, certificate,
+  calibration session and action: the fixtures of test_access_matrix.py) and from a teammate's objects: every persona but admin
+  must get 403 or 404 and no word of the other person's records. Set `others=SHARED` for a route whose object
+  every admitted persona may use (a curriculum, a course), `others=roles(...)` for roles that may use anyone's. The other worlds are built by running every
+  WORLD_EXTENSIONS function again on other people (w.team, w.staff, w.supervisor are the other owners'), so an
+  extension must build from the namespace it is given and may not rely on a unique value of its own
+  (re-importing the same curriculum is fine: it is unchanged).
+A persona that holds a role but may still not use the world's object (a team lead may not resolve a dispute
+about their own audit) is listed in OWNER_RULES with the reason.
 """
 from __future__ import annotations
 
@@ -11,7 +25,9 @@ from typing import Callable
 PUBLIC = "public"
 STAFF, SUPERVISOR, TRAINER, ADMIN = "staff", "supervisor", "trainer", "admin"
 ALL_ROLES = frozenset({STAFF, SUPERVISOR, TRAINER, ADMIN})
-PERSONAS = ("anonymous", STAFF, SUPERVISOR, TRAINER, ADMIN)
+STAFF_SUPERVISOR, SUPERVISOR_TRAINER = "staff+supervisor", "supervisor+trainer"
+PERSONAS = ("anonymous", STAFF, SUPERVISOR, TRAINER, ADMIN, STAFF_SUPERVISOR, SUPERVISOR_TRAINER)
+OWNED, SHARED = "owned", "shared"
 
 
 @dataclass(frozen=True)
@@ -20,13 +36,23 @@ class Access:
     url: Callable | str | None = None
     method: str = "GET"
     data: dict = field(default_factory=dict)
+    # OWNED: another owner's object in `url` is refused; SHARED: it is not; roles(...): it is, to those roles
+    # (an organisation-wide role such as trainers granting quiz attempts to anyone)
+    others: str | frozenset[str] = OWNED
+
+    def serves_others_to(self, persona: str) -> bool:
+        """Whether `persona` may use other owners' objects through this route."""
+        if self.others == SHARED:
+            return True
+        return isinstance(self.others, frozenset) and bool(set(persona.split("+")) & self.others)
 
     def admits(self, persona: str) -> bool:
         if self.allowed == PUBLIC:
             return True
         if persona == "anonymous":
             return False
-        return persona == ADMIN or persona in self.allowed
+        held = set(persona.split("+"))
+        return ADMIN in held or bool(held & self.allowed)
 
 
 def roles(*names: str) -> frozenset[str]:
@@ -78,7 +104,8 @@ ACCESS: dict[str, Access] = {
     "training.practice": Access(roles(STAFF), lambda w: f"/learning/attempts/{w.submitted_attempt.id}/practice"),
     "training.out_of_attempts": Access(roles(SUPERVISOR, TRAINER), "/learning/attempts-used-up"),
     "training.allowance": Access(roles(SUPERVISOR, TRAINER),
-                                 lambda w: f"/learning/people/{w.staff.id}/courses/{w.course.id}/modules/basics/attempts"),
+                                 lambda w: f"/learning/people/{w.staff.id}/courses/{w.course.id}/modules/basics/attempts",
+                                 others=roles(TRAINER)),
     "training.items": Access(roles(TRAINER), "/learning/items"),
     "training.item_analysis": Access(roles(TRAINER), lambda w: f"/learning/items/{w.module.id}"),
     "audits.index": Access(roles(STAFF, SUPERVISOR), "/audits/"),
@@ -139,4 +166,11 @@ ACCESS: dict[str, Access] = {
     "interactions.queue": Access(roles(SUPERVISOR), "/interactions/queue"),
     "interactions.reassign": Access(roles(SUPERVISOR), lambda w: f"/interactions/queue/{w.review_item.id}/reassign",
                                     method="POST"),
+}
+
+# (endpoint, persona) -> why the persona, though holding an admitted role, may not use the world's object.
+OWNER_RULES: dict[tuple[str, str], str] = {
+    ("audits.correct", STAFF_SUPERVISOR): "only the auditor corrects an audit, and nobody their own",
+    ("audits.outcomes", STAFF_SUPERVISOR): "nobody records the outcomes of their own audit",
+    ("audits.resolve", STAFF_SUPERVISOR): "nobody resolves a dispute about their own audit",
 }

@@ -274,3 +274,37 @@ def test_course_page_says_when_a_newer_standard_version_is_in_force(client, trai
     assert "a newer version of this standard is in force" not in text_of(client.get(course_page))
     factory.curricula(SAMPLE_CURRICULUM.split("\n---\n")[0].replace("pass_score: 80", "pass_score: 90"))
     assert "a newer version of this standard is in force" in text_of(client.get(course_page))
+
+
+# --- input limits: documents per file, errors listed -------------------------------------------------
+
+def test_upload_of_thirty_thousand_empty_documents_answers_a_short_page_at_once(client, trainer):
+    response = upload(client, b"kind: standard\n---\n" * 30_000)  # 570 KB: was a 73 MB page after 15 s
+    assert response.status_code == 400
+    assert len(response.data) < 200_000
+    assert "more than 200 documents" in plain_text_of(response)
+
+
+def test_upload_lists_at_most_the_error_cap_and_counts_the_rest(client, trainer, app, monkeypatch):
+    monkeypatch.setitem(app.config, "BRO_CURRICULUM_MAX_ERRORS", 3)
+    response = upload(client, b"kind: standard\n---\n" * 10)
+    page = plain_text_of(response)
+    assert response.status_code == 400
+    assert "errors in mine.yaml: nothing was imported" in page and page.count("required field is missing") == 6
+    assert "… and 47 more errors." in page  # 10 documents x 5 missing fields, 3 listed
+
+
+def test_upload_document_cap_is_a_setting(client, trainer, app, monkeypatch):
+    monkeypatch.setitem(app.config, "BRO_CURRICULUM_MAX_DOCUMENTS", 1)
+    response = upload(client, SAMPLE_CURRICULUM.encode())
+    assert response.status_code == 400 and "more than 1 documents" in plain_text_of(response)
+
+
+def test_cli_check_lists_at_most_the_error_cap_and_counts_the_rest(app, tmp_path, monkeypatch):
+    monkeypatch.setitem(app.config, "BRO_CURRICULUM_MAX_ERRORS", 2)
+    (tmp_path / "many.yaml").write_text("kind: standard\n---\n" * 5)
+    result = app.test_cli_runner().invoke(args=["bro", "curricula", "check", str(tmp_path)])
+    lines = result.output.strip().splitlines()
+    assert result.exit_code == 1
+    assert lines[-2:] == ["... and 23 more errors", "25 errors in 1 file."], lines
+    assert len(lines) == 4

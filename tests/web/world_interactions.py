@@ -14,12 +14,14 @@ from tests.web.conftest import WORLD_EXTENSIONS
 
 
 def add_interactions(w, factory) -> None:
+    # Ids and references carry the staff member's id: the access matrix builds this world again for other owners.
+    mine, theirs = f"C-WORLD-{w.staff.id}", f"C-OTHER-{w.staff.id}"
     text = ("external_id,staff_email,channel,started_at,customer_ref,transcript\n"
-            f"W-1,{w.staff.email},chat,2026-11-02T10:00:00Z,C-WORLD,\"customer: Hello\nstaff: Welcome\"\n"
-            f"W-2,{w.other_staff.email},phone,2026-11-02T11:00:00Z,C-OTHER,\n")
+            f"W-{w.staff.id}-1,{w.staff.email},chat,2026-11-02T10:00:00Z,{mine},\"customer: Hello\nstaff: Welcome\"\n"
+            f"W-{w.staff.id}-2,{w.other_staff.email},phone,2026-11-02T11:00:00Z,{theirs},\n")
     import_interactions(read_interactions(text, "csv"), by=w.admin, team_ids=None)
     by_ref = {i.customer_ref: i for i in db.session.execute(select(Interaction)).scalars()}
-    w.interaction, w.other_interaction = by_ref["C-WORLD"], by_ref["C-OTHER"]
+    w.interaction, w.other_interaction = by_ref[mine], by_ref[theirs]
     version = getattr(w, "audit_version", None) or factory.audit_standard(key="world-sampling-standard")
     w.sampling_plan = sampling.set_plan(team=w.team, standard_id=version.standard_id, per_staff=1, period="month",
                                         by_channel=False, by=w.supervisor)
