@@ -112,7 +112,7 @@ def _parse_row(row: dict[str, str], columns: tuple[str, ...], clear_empty: bool)
                 values[column] = None
             continue
         if column == "csat":
-            if text.isdigit() and len(text) == 1 and 1 <= int(text) <= 5:
+            if text in ("1", "2", "3", "4", "5"):  # not isdigit(): "²" is a digit to Python, not to int()
                 values[column] = int(text)
             else:
                 problems.append(_("csat must be a whole number from 1 to 5, not “%(value)s”.",

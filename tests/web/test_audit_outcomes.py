@@ -239,6 +239,7 @@ def test_cr_only_line_endings_import(client, login, audits):
     (f"customer_ref,interacted_on,csat\nC-1,{YESTERDAY},\"{'x' * (130 * 1024)}\"\n", "longer than"),
     (f"customer_ref,interacted_on,csat\nC-1,{YESTERDAY},{'x' * (130 * 1024)}\n", "longer than"),
     ("\"customer_ref,interacted_on,csat\n", "never closed"),
+    (f"customer_ref,interacted_on,csat\nC-1,{YESTERDAY},²\n", "csat must be a whole number from 1 to 5"),
 ])
 def test_unreadable_csv_is_a_row_error_not_a_crash(client, login, audits, text, message):
     supervisor, *_ = audits
