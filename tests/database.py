@@ -6,6 +6,7 @@ tests/web/conftest.py imports them; unit tests never see them.
 from __future__ import annotations
 
 import os
+from contextlib import contextmanager
 
 import pytest
 
@@ -14,26 +15,9 @@ from bro.extensions import db
 from tests.conftest import PASSWORD, ConnectionBoundSession, app_config, database_url
 
 
-@pytest.fixture(scope="session")
-def app(tmp_path_factory):
-    os.environ.setdefault("BRO_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
-    app = create_app(app_config(database_url(tmp_path_factory)))
-    with app.app_context():
-        db.drop_all()
-        db.create_all()
-    yield app
-    with app.app_context():
-        db.session.remove()
-        db.drop_all()
-        db.engine.dispose()
-
-
-@pytest.fixture
-def committed_app(tmp_path):
-    """An app with its own database whose commits are real, for tests of concurrent requests (the
-    per-test rollback cannot show other connections anything): a SQLite file, or
-    CONCURRENCY_DATABASE_URL (CI points it at PostgreSQL). Mark such tests `no_db`."""
-    url = os.environ.get("CONCURRENCY_DATABASE_URL") or f"sqlite:///{tmp_path / 'committed.sqlite3'}"
+@contextmanager
+def app_with_empty_database(url: str):
+    """An app on `url` with every table created empty; the tables are dropped afterwards."""
     app = create_app(app_config(url))
     with app.app_context():
         db.drop_all()
@@ -43,6 +27,23 @@ def committed_app(tmp_path):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    os.environ.setdefault("BRO_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+    with app_with_empty_database(database_url(tmp_path_factory)) as app:
+        yield app
+
+
+@pytest.fixture
+def committed_app(tmp_path):
+    """An app with its own database whose commits are real, for tests of concurrent requests (the
+    per-test rollback cannot show other connections anything): a SQLite file, or
+    CONCURRENCY_DATABASE_URL (CI points it at PostgreSQL). Mark such tests `no_db`."""
+    url = os.environ.get("CONCURRENCY_DATABASE_URL") or f"sqlite:///{tmp_path / 'committed.sqlite3'}"
+    with app_with_empty_database(url) as app:
+        yield app
 
 
 @pytest.fixture(autouse=True)
