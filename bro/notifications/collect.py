@@ -130,8 +130,8 @@ def store(found: list[Event]) -> int:
     added = 0
     for start in range(0, len(rows), 500):
         statement = insert(Notification).values(rows[start:start + 500]).on_conflict_do_nothing(
-            index_elements=["user_id", "kind", "key"])
-        added += db.session.execute(statement).rowcount or 0
+            index_elements=["user_id", "kind", "key"]).returning(Notification.id)
+        added += len(db.session.execute(statement).all())  # rowcount is -1 here on psycopg
     return added
 
 

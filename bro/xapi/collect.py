@@ -96,8 +96,9 @@ def store(found: list[tuple[str, int, str, dict]]) -> int:
     insert = (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert
     added = 0
     for start in range(0, len(rows), 500):
-        added += db.session.execute(insert(XapiStatement).values(rows[start:start + 500])
-                                    .on_conflict_do_nothing(index_elements=["key"])).rowcount or 0
+        added += len(db.session.execute(insert(XapiStatement).values(rows[start:start + 500])
+                                        .on_conflict_do_nothing(index_elements=["key"])
+                                        .returning(XapiStatement.id)).all())  # rowcount is -1 on psycopg
     return added
 
 
