@@ -121,3 +121,22 @@ def is_timeout(error: BaseException) -> bool:
     """True for a statement stopped by `statement_timeout` (PostgreSQL) or by its SQLite progress handler."""
     original = getattr(error, "orig", error)
     return getattr(original, "sqlstate", None) == TIMEOUT_SQLSTATE or str(original) == "interrupted"
+
+
+def insert_new_rows(model, rows: list[dict], unique: list[str], batch: int = 500) -> int:
+    """INSERT ... ON CONFLICT (unique) DO NOTHING in batches (under the databases' bound-parameter limits);
+    returns how many rows were new. Counted from RETURNING: on psycopg the rowcount of such an insert is -1."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    from bro.extensions import db
+
+    if not rows:
+        return 0
+    insert = (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert
+    key = model.__mapper__.primary_key[0]
+    added = 0
+    for start in range(0, len(rows), batch):
+        statement = insert(model).values(rows[start:start + batch]).on_conflict_do_nothing(
+            index_elements=unique).returning(key)
+        added += len(db.session.execute(statement).all())
+    return added

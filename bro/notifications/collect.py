@@ -11,11 +11,11 @@ from typing import Iterator, NamedTuple
 
 from flask import url_for
 from sqlalchemy import select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from bro import clock
 from bro.audits.queries import localized
+from bro.database import insert_new_rows
 from bro.extensions import db
 from bro.models.audits import Audit, CalibrationParticipant, CalibrationSession, Dispute
 from bro.models.coaching import CoachingSession
@@ -120,19 +120,10 @@ def events(today: date, user_ids: set[int] | None = None) -> Iterator[Event]:
 
 def store(found: list[Event]) -> int:
     """Insert the events not stored yet (insert ... on conflict do nothing); returns how many are new."""
-    if not found:
-        return 0
     now = clock.utcnow()
     rows = [{"user_id": e.user_id, "kind": e.kind, "key": e.key, "params": e.params, "url": e.url,
              "created_at": now} for e in found]
-    dialect = db.session.get_bind().dialect.name
-    insert = (postgresql if dialect == "postgresql" else sqlite).insert
-    added = 0
-    for start in range(0, len(rows), 500):
-        statement = insert(Notification).values(rows[start:start + 500]).on_conflict_do_nothing(
-            index_elements=["user_id", "kind", "key"]).returning(Notification.id)
-        added += len(db.session.execute(statement).all())  # rowcount is -1 here on psycopg
-    return added
+    return insert_new_rows(Notification, rows, ["user_id", "kind", "key"])
 
 
 def collect(today: date | None = None, user_ids: set[int] | None = None) -> int:

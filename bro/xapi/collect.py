@@ -12,10 +12,10 @@ from datetime import date, datetime, time, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import joinedload
 
 from bro import clock
+from bro.database import insert_new_rows
 from bro.extensions import db
 from bro.models.curricula import CourseModule, CourseVersion
 from bro.models.training import Certificate, QuizAttempt
@@ -88,18 +88,10 @@ def derive(today: date | None = None) -> list[tuple[str, int, str, dict]]:
 
 def store(found: list[tuple[str, int, str, dict]]) -> int:
     """Insert the statements not stored yet; returns how many are new."""
-    if not found:
-        return 0
     now = clock.utcnow()
     rows = [{"id": body["id"], "key": key, "user_id": user_id, "verb": verb, "statement": body, "stored_at": now,
              "send_attempts": 0} for key, user_id, verb, body in found]
-    insert = (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert
-    added = 0
-    for start in range(0, len(rows), 500):
-        added += len(db.session.execute(insert(XapiStatement).values(rows[start:start + 500])
-                                        .on_conflict_do_nothing(index_elements=["key"])
-                                        .returning(XapiStatement.id)).all())  # rowcount is -1 on psycopg
-    return added
+    return insert_new_rows(XapiStatement, rows, ["key"])
 
 
 def collect(today: date | None = None) -> int:
