@@ -22,3 +22,32 @@ def select_locale() -> str:
     if session.get("language") in languages:
         return session["language"]
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def translate_message(message: object) -> str:
+    """A core message (``bro.curricula.messages.Message``) in the reader's language; other text as it is.
+
+    Parameters that are themselves messages are translated too; numbers are written the locale's way.
+    """
+    from decimal import Decimal
+    from fractions import Fraction
+
+    from flask_babel import format_decimal, gettext, ngettext
+
+    from bro.curricula.messages import Message
+
+    if not isinstance(message, Message):
+        return str(message) if message is not None else ""
+
+    def local(value: object) -> object:
+        if isinstance(value, Message):
+            return translate_message(value)
+        if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, Fraction)):
+            return value
+        return format_decimal(float(value) if isinstance(value, Fraction) else value, format="#,##0.###")
+
+    params = {name: local(value) for name, value in message.params.items()}
+    if message.plural is not None:
+        count = message.params.get("count", 0)
+        return ngettext(message.template, message.plural, count, **params)
+    return gettext(message.template, **params) if params else gettext(message.template)
