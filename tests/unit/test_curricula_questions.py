@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from bro.curricula import QUESTION_TYPES, LocalizedText, Option, Question, is_correct
-from bro.curricula.questions import score
+from bro.curricula.questions import credit
+from bro.scoring import score_quiz
 
 PROMPT = LocalizedText({"en": "?"}, "en")
 
@@ -72,11 +73,11 @@ def test_is_correct(question, response, expected):
     assert is_correct(question, response) is expected
 
 
-def test_score_is_all_points_or_none():
+def test_a_question_earns_all_points_or_none_unless_its_type_gives_partial_credit():
     question = Question(id="q", type="true_false", prompt=PROMPT, answer=True, points=3)
-    assert score(question, True) == 3
-    assert score(question, False) == 0
-    assert QUESTION_TYPES["true_false"].score(question, "true") == 3
+    assert score_quiz([(question.points, credit(question, True))], 50).earned == 3
+    assert score_quiz([(question.points, credit(question, "false"))], 50).earned == 0
+    assert QUESTION_TYPES["true_false"].credit(question, "true") == 1
 
 
 def test_unknown_type_is_never_correct():
@@ -84,6 +85,6 @@ def test_unknown_type_is_never_correct():
 
 
 def test_registry_names_the_documented_types():
-    assert list(QUESTION_TYPES) == ["single", "multiple", "true_false", "short_text", "numeric"]
+    assert list(QUESTION_TYPES) == ["single", "multiple", "true_false", "short_text", "numeric", "ordering"]
     for name, question_type in QUESTION_TYPES.items():
         assert question_type.name == name

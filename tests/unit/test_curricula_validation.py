@@ -170,7 +170,7 @@ RULES = [
     ("questions-missing", COURSE.replace("      questions:\n", ""),
      [f"{FILE}:14:7: modules[0].quiz.questions: required field is missing"]),
     ("question-type-unknown", course_with(SINGLE.replace("type: single", "type: singel")),
-     [f"{FILE}:17:17: modules[0].quiz.questions[0].type: 'singel' is not allowed; did you mean 'single'? Use single, multiple, true_false, short_text or numeric"]),
+     [f"{FILE}:17:17: modules[0].quiz.questions[0].type: 'singel' is not allowed; did you mean 'single'? Use single, multiple, true_false, short_text, numeric or ordering"]),
     ("points-zero", course_with(SINGLE.replace("type: single", "type: single\n          points: 0")),
      [f"{FILE}:18:19: modules[0].quiz.questions[0].points: must be greater than 0"]),
     ("prompt-missing", course_with(SINGLE.replace("          prompt: Which comes first?\n", "")),
