@@ -11,7 +11,8 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from bro.access import may_enter
-from bro.i18n import LANGUAGE_NAMES, ROLE_LABELS
+from bro.curricula.questions import QUESTION_TYPES
+from bro.i18n import LANGUAGE_NAMES, ROLE_LABELS, translate_message
 from bro.markdown import render_markdown
 from bro.models.people import Role
 from bro.scoring import display_score
@@ -64,8 +65,22 @@ def decimal_sign() -> str:
     return get_decimal_symbol(get_locale())
 
 
+def question_type_label(name: str) -> str:
+    """What trainers call a question type, in the reader's language."""
+    kind = QUESTION_TYPES.get(name)
+    return translate_message(kind.label) if kind is not None else name
+
+
+def question_partial(question) -> str:
+    """The template partial of a question's type: its quiz input, review, preview and item-analysis macros."""
+    return f"training/questions/{question.type if question.type in QUESTION_TYPES else '_unknown'}.html"
+
+
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["message"] = translate_message
+    app.jinja_env.globals["question_type_label"] = question_type_label
+    app.jinja_env.globals["question_partial"] = question_partial
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["format_score"] = format_score
     app.jinja_env.globals["decimal_sign"] = decimal_sign

@@ -16,7 +16,7 @@ from bro.authoring import queries
 from bro.authoring.forms import CompareForm, UploadForm
 from bro.authoring.operations import check_upload, import_documents, make_current, set_retired, version_yaml
 from bro.authoring.source import annotate_source, excerpt
-from bro.authoring.text import QUESTION_TYPE_LABELS, language_label, localized_filter
+from bro.authoring.text import language_label, localized_filter
 from bro.curricula import CurriculumCheckError, MAX_FILE_BYTES, document_from_dict
 from bro.curricula import diff as changes
 from bro.curricula.schema import json_schema
@@ -71,7 +71,7 @@ def course_version(key: str, number: int):
     document = document_from_dict(version.document)
     steps = {step.key: step for step in version.standard_version.steps} if version.standard_version else {}
     return render_template("authoring/course_version.html", version=version, course=version.course,
-                           document=document, steps=steps, question_types=QUESTION_TYPE_LABELS)
+                           document=document, steps=steps)
 
 
 @bp.route("/standards/<key>/compare")

@@ -53,12 +53,3 @@ def localized_filter(text: CurriculumText, default_language: str, language: str 
 
 def language_label(code: str) -> str:
     return str(LANGUAGE_LABELS.get(code, code))
-
-
-QUESTION_TYPE_LABELS = {
-    "single": _l("single choice"),
-    "multiple": _l("multiple choice"),
-    "true_false": _l("true or false"),
-    "short_text": _l("short answer"),
-    "numeric": _l("number"),
-}

@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from bro import clock
 from bro.curricula import Question
+from bro.curricula.questions import example_response
 from bro.demo import DemoContext, register_demo_step
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule
@@ -42,22 +43,8 @@ def moved_clock(when: datetime):
 
 
 def demo_response(question: Question, right: bool, rng: random.Random):
-    """A form response that is right or wrong on purpose."""
-    correct = sorted(question.correct_option_ids)
-    wrong = sorted(o.id for o in question.options if not o.correct)
-    if question.type == "single":
-        return correct[0] if right or not wrong else rng.choice(wrong)
-    if question.type == "multiple":
-        if right:
-            return correct
-        return correct[1:] + wrong[:1] if wrong else correct[:-1]
-    if question.type == "true_false":
-        return "true" if bool(question.answer) == right else "false"
-    if question.type == "short_text":
-        return question.accept[0] if right else "not sure"
-    if question.type == "numeric":
-        return str(question.value) if right else str(question.value + question.tolerance + 7)
-    return None
+    """A form response that is right or wrong on purpose: the question type's example response."""
+    return example_response(question, right, rng)
 
 
 def take_quiz(user: User, module: CourseModule, skill: float, rng: random.Random, when: datetime):

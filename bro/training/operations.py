@@ -16,7 +16,8 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from bro import clock
-from bro.curricula import Question, Quiz, credit, read_number
+from bro.curricula import Question, Quiz, credit
+from bro.curricula.questions import QUESTION_TYPES, clean_response, is_blank, problem
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion
 from bro.models.people import User
@@ -30,8 +31,6 @@ from bro.scoring import display_score, score_quiz
 
 RETRAINING_DUE_DAYS = 14
 RECERTIFICATION_DUE_DAYS = 30
-MAX_TEXT_RESPONSE = 500
-MAX_NUMBER_RESPONSE = 100
 
 
 class TrainingError(Exception):
@@ -428,32 +427,23 @@ def start_attempt(user: User, module: CourseModule) -> QuizAttempt:
 
 
 def _fixed_order(quiz: Quiz) -> tuple[list[str], dict[str, list[str]]]:
+    """Question and option order for one attempt: shuffled when the quiz says so; the options of a type
+    that asks for an order (``ordering``) always, and never in the right order."""
     shuffler = secrets.SystemRandom()
     questions = [question.id for question in quiz.questions]
     options = {question.id: [option.id for option in question.options] for question in quiz.questions
                if question.options}
     if quiz.shuffle:
         shuffler.shuffle(questions)
-        for ids in options.values():
+    for question in quiz.questions:
+        kind = QUESTION_TYPES.get(question.type)
+        ids = options.get(question.id)
+        if ids and (quiz.shuffle or (kind is not None and kind.shuffles_options)):
+            authored = list(ids)
             shuffler.shuffle(ids)
+            if kind is not None and kind.shuffles_options and ids == authored:
+                ids.append(ids.pop(0))  # shown in the right order, it would give the answer away
     return questions, options
-
-
-def clean_response(question: Question, raw: Any) -> Any:
-    """What a form sent, reduced to what the question type can judge and store (never raises)."""
-    option_ids = {option.id for option in question.options}
-    if question.type == "single":
-        return raw if isinstance(raw, str) and raw in option_ids else None
-    if question.type == "multiple":
-        items = [raw] if isinstance(raw, str) else raw if isinstance(raw, (list, tuple)) else []
-        return sorted({item for item in items if isinstance(item, str) and item in option_ids})
-    if question.type == "true_false":
-        if isinstance(raw, bool):
-            return raw
-        return {"true": True, "false": False}.get(raw.strip().casefold()) if isinstance(raw, str) else None
-    if question.type == "numeric":
-        return raw.strip()[:MAX_NUMBER_RESPONSE] if isinstance(raw, str) and raw.strip() else None
-    return raw.strip()[:MAX_TEXT_RESPONSE] if isinstance(raw, str) and raw.strip() else None
 
 
 def _decimal(number: int | float) -> Decimal:
@@ -478,7 +468,7 @@ class SubmissionCheck:
     Items are (number as shown, question)."""
 
     unanswered: list[tuple[int, Question]]
-    unreadable: list[tuple[int, Question, str]]  # and the text typed
+    unreadable: list[tuple[int, Question, Any]]  # and why (a message from the question's type)
 
     @property
     def clean(self) -> bool:
@@ -486,17 +476,18 @@ class SubmissionCheck:
 
 
 def check_submission(attempt: QuizAttempt, responses: Mapping[str, Any], locale: str) -> SubmissionCheck:
-    """Which questions of `attempt` the responses leave blank, and which numbers cannot be read in `locale`."""
+    """Which questions of `attempt` the responses leave blank, and which answers cannot be judged yet
+    (numbers that cannot be read in `locale`, options sharing a place), with the type's reason."""
     quiz = module_quiz(attempt.module)
     questions = {question.id: question for question in quiz.questions}
     unanswered, unreadable = [], []
     for number, question_id in enumerate(attempt.question_order, start=1):
         question = questions[question_id]
         response = clean_response(question, responses.get(question_id))
-        if response is None or response == []:
+        if is_blank(question, response):
             unanswered.append((number, question))
-        elif question.type == "numeric" and not read_number(response, locale).ok:
-            unreadable.append((number, question, response))
+        elif (why := problem(question, response, locale)) is not None:
+            unreadable.append((number, question, why))
     return SubmissionCheck(unanswered, unreadable)
 
 

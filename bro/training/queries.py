@@ -17,7 +17,7 @@ from bro.models.people import Role, Team, User, UserRole
 from bro.models.training import Assignment, AttemptAnswer, AttemptGrant, Certificate, LessonRead, QuizAttempt
 from bro.quality import item_analysis
 from bro import clock
-from bro.curricula.questions import normalize_text_answer
+from bro.curricula.questions import QUESTION_TYPES, QuestionType, tallies
 from bro.quality.items import AttemptItems, ItemStats, WrongAnswer, common_wrong_answers
 from bro.training.operations import Allowance, Progress, QuizWait, allowance_from, missed_questions, quiz_wait_from
 from bro.training.text import text
@@ -374,18 +374,6 @@ class ItemReport:
     wrong_answers: dict[str, list[WrongAnswer]] = field(default_factory=dict)  # short_text and numeric questions
 
 
-#: Question types whose typed answers the page lists when wrong.
-TYPED_ANSWER_TYPES = ("short_text", "numeric")
-
-
-def _typed_answer_key(question_type: str, text: str) -> str:
-    """A wrong answer as the scorer compares it: text trimmed, spaces collapsed and case-folded; a number with
-    its spaces removed (so "3 000" and "3000" count together, while "3,000" stays visible as typed)."""
-    if question_type == "short_text":
-        return normalize_text_answer(text)
-    return "".join(text.split())
-
-
 def item_report(module: CourseModule, all_attempts: bool = False) -> ItemReport:
     """Item analysis of one quiz version: by default each person's first submitted attempt at exactly this module
     row (retakes are practice on known questions); ``all_attempts`` takes every submitted attempt.
@@ -395,8 +383,10 @@ def item_report(module: CourseModule, all_attempts: bool = False) -> ItemReport:
     are grouped and counted in SQL.
     """
     quiz = Quiz.from_dict(module.quiz, module.course_version.language)
-    choice_questions = {q.id for q in quiz.questions if q.options}
-    typed_questions = {q.id: q.type for q in quiz.questions if q.type in TYPED_ANSWER_TYPES}
+    # Responses are read where the question's type counts something in them (options chosen, places given).
+    choice_questions = {q.id: q for q in quiz.questions if q.options}
+    typed_questions = {q.id: QUESTION_TYPES[q.type] for q in quiz.questions
+                       if q.type in QUESTION_TYPES and QUESTION_TYPES[q.type].typed_answers}
     attempt_filter = [QuizAttempt.module_id == module.id, QuizAttempt.submitted_at.is_not(None)]
     if not all_attempts:
         first = (select(func.min(QuizAttempt.id)).where(*attempt_filter).group_by(QuizAttempt.user_id)
@@ -422,7 +412,7 @@ def item_report(module: CourseModule, all_attempts: bool = False) -> ItemReport:
             items[question_key] = correct
             points[question_key] = earned or 0.0
             if question_key in choice_questions and response is not None:
-                chosen[question_key] = response if isinstance(response, list) else [response]
+                chosen[question_key] = tallies(choice_questions[question_key], response)
         passed += attempt_passed
         responses.append(AttemptItems(total_score=score, items=items, chosen=chosen, points=points))
     stats = {s.question: s for s in item_analysis(responses)}
@@ -431,9 +421,10 @@ def item_report(module: CourseModule, all_attempts: bool = False) -> ItemReport:
                       _wrong_answers(typed_questions, attempt_filter) if responses else {})
 
 
-def _wrong_answers(typed_questions: dict[str, str], attempt_filter: list) -> dict[str, list[WrongAnswer]]:
-    """The five most common wrong answers per short_text / numeric question, counted in SQL by exact text and
-    merged in Python where the scorer treats them alike."""
+def _wrong_answers(typed_questions: dict[str, QuestionType], attempt_filter: list) -> dict[str, list[WrongAnswer]]:
+    """The five most common wrong answers per question with typed answers (short_text, numeric), counted in
+    SQL by exact text and merged in Python where the scorer treats them alike (the type's ``wrong_answer_key``:
+    text trimmed and case-folded; a number with its spaces removed)."""
     if not typed_questions:
         return {}
     as_text = cast(AttemptAnswer.response, Text)
@@ -451,7 +442,7 @@ def _wrong_answers(typed_questions: dict[str, str], attempt_filter: list) -> dic
         if value is None or isinstance(value, (list, dict)):
             continue
         text_value = str(value)
-        given[question_key].append((_typed_answer_key(typed_questions[question_key], text_value),
+        given[question_key].append((typed_questions[question_key].wrong_answer_key(text_value),
                                     text_value.strip(), int(count)))
     return {key: common_wrong_answers(answers) for key, answers in given.items()}
 

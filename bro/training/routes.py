@@ -15,8 +15,10 @@ from sqlalchemy.orm import joinedload
 
 from bro import clock
 from bro.access import can_see_staff, can_see_team, roles_required, visible_team_ids
-from bro.curricula import Quiz, credit, read_number
+from bro.curricula import Quiz, credit
+from bro.curricula.questions import is_blank, problem
 from bro.database import commit_side_write
+from bro.i18n import translate_message
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion
 from bro.models.people import Role, Team, User
@@ -314,21 +316,26 @@ def practice(attempt_id: int):
             options = {option.id: option for option in question.options}
             missed.append((question, [options[o] for o in attempt.option_order.get(question_id, []) if o in options]))
     results = None
-    given = {}
+    given, problems = {}, {}
     if request.method == "POST":  # CSRFProtect has checked the token
         responses = _responses(attempt)
         given = {key: ([value] if isinstance(value, str) else list(value or [])) for key, value in responses.items()}
         results = {question.id: practice_result(question, responses.get(question.id)) for question, _ in missed}
+        problems = {question.id: translate_message(problem(question, clean_response(question, responses.get(question.id)),
+                                                           language()))
+                    for question, _ in missed if results[question.id] == "unreadable"}
     return render_template("training/practice.html", attempt=attempt, version=version, quiz=quiz, questions=missed,
-                           results=results, given=given, course=db.session.get(Course, attempt.course_id))
+                           results=results, given=given, problems=problems,
+                           course=db.session.get(Course, attempt.course_id))
 
 
 def practice_result(question, raw) -> str:
-    """"right", "wrong", "blank" or "unreadable" (a number not written as in the learner's language)."""
+    """"right", "wrong", "blank" or "unreadable" (an answer the type cannot judge yet: a number not written as
+    in the learner's language, options sharing a place)."""
     response = clean_response(question, raw)
-    if response is None or response == []:
+    if is_blank(question, response):
         return "blank"
-    if question.type == "numeric" and not read_number(response, language()).ok:
+    if problem(question, response, language()) is not None:
         return "unreadable"
     return "right" if credit(question, response, language()) == 1 else "wrong"
 

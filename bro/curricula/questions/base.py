@@ -34,6 +34,8 @@ class QuestionType:
     required: ClassVar[tuple[str, ...]] = ()
     #: the quiz shows this type's options in a fresh random order for every attempt, even without ``shuffle``
     shuffles_options: ClassVar[bool] = False
+    #: learners type the answer (the item analysis lists the most common wrong ones, by ``wrong_answer_key``)
+    typed_answers: ClassVar[bool] = False
 
     # --- the curriculum file ------------------------------------------------------------------------------
 
@@ -80,7 +82,7 @@ class QuestionType:
         """What item analysis counts for a stored response: the options chosen, the (item, place) pairs..."""
         return []
 
-    def wrong_answer_key(self, text: str) -> str | None:
-        """For types with typed answers: a wrong answer as the scorer compares it (the item analysis groups
-        wrong answers by it); None for types without typed answers."""
-        return None
+    def wrong_answer_key(self, text: str) -> str:
+        """For types with ``typed_answers``: a wrong answer as the scorer compares it (the item analysis groups
+        wrong answers by it)."""
+        return " ".join(text.split())

@@ -92,6 +92,7 @@ class NumericAnswer(QuestionType):
     description = "A number, correct when within tolerance of the value."
     fields = ("value", "tolerance")
     required = ("value",)
+    typed_answers = True
 
     def validate(self, reader: FieldReader, raw: Mapping[str, Any], path: str) -> dict[str, Any]:
         result: dict[str, Any] = {}
@@ -133,6 +134,6 @@ class NumericAnswer(QuestionType):
     def example_response(self, question: Question, right: bool, rng: random.Random | None = None) -> Any:
         return str(question.value) if right else str(question.value + question.tolerance + 7)
 
-    def wrong_answer_key(self, text: str) -> str | None:
+    def wrong_answer_key(self, text: str) -> str:
         """Spaces removed, so "3 000" and "3000" count together, while "3,000" stays visible as typed."""
         return "".join(text.split())

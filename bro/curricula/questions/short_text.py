@@ -24,6 +24,7 @@ class ShortText(QuestionType):
     description = "A typed answer compared, ignoring case and extra spaces, with the accepted answers."
     fields = ("accept",)
     required = ("accept",)
+    typed_answers = True
 
     def validate(self, reader: FieldReader, raw: Mapping[str, Any], path: str) -> dict[str, Any]:
         accept_path = join_path(path, "accept")
@@ -71,7 +72,7 @@ class ShortText(QuestionType):
     def example_response(self, question: Question, right: bool, rng: random.Random | None = None) -> Any:
         return question.accept[0] if right else "not sure"
 
-    def wrong_answer_key(self, text: str) -> str | None:
+    def wrong_answer_key(self, text: str) -> str:
         return normalize_text_answer(text)
 
     def schema_properties(self) -> dict[str, Any]:
