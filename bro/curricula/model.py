@@ -215,10 +215,17 @@ class Question:
     # short_text answers given per language ({lang: [...]}), when the author wrote them so; `accept` holds them all.
     accept_by_language: tuple[tuple[str, tuple[str, ...]], ...] = ()
     default_language: str = "en"
+    # Fields a question type adds beyond the shared ones above (name, plain JSON value), sorted by name: a new
+    # type stores its own fields here without changing this class (read them with `question.extra_field(name)`).
+    extra: tuple[tuple[str, Any], ...] = ()
 
     @property
     def correct_option_ids(self) -> frozenset[str]:
         return frozenset(option.id for option in self.options if option.correct)
+
+    def extra_field(self, name: str, default: Any = None) -> Any:
+        """A field of the question's type that is not one of the shared fields (see ``extra``)."""
+        return dict(self.extra).get(name, default)
 
     def accepted_in(self, language: str | None) -> tuple[str, ...]:
         """The accepted answers to show a reader of `language`: theirs, else the default language's, else all."""
@@ -243,6 +250,7 @@ class Question:
             # Only when not the default, so content hashes of existing curricula do not change.
             **({"scoring": self.scoring} if self.scoring != "all" else {}),
             **({"lesson": self.lesson} if self.lesson is not None else {}),
+            **dict(self.extra),
         }
 
     @classmethod
@@ -266,7 +274,13 @@ class Question:
             value=data.get("value"),
             tolerance=data.get("tolerance", 0),
             explanation=_optional_text(data.get("explanation"), language),
+            extra=tuple(sorted((name, value) for name, value in data.items() if name not in QUESTION_SHARED_FIELDS)),
         )
+
+
+#: The keys of ``Question.to_dict`` that are not a type's own ``extra`` fields.
+QUESTION_SHARED_FIELDS = frozenset({"id", "type", "points", "prompt", "options", "answer", "accept", "value",
+                                    "tolerance", "explanation", "scoring", "lesson"})
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,6 +5,7 @@ returns a Standard or Course only when the document has none.
 """
 from __future__ import annotations
 
+from dataclasses import fields as dataclass_fields
 from typing import Any, Mapping, Sequence
 
 from .errors import CurriculumError
@@ -29,6 +30,7 @@ QUIZ_FIELDS = ("pass_mark", "max_attempts", "shuffle", "retry_after", "restudy",
 MAX_RETRY_AFTER_SECONDS = 365 * 86400
 QUIZ_REQUIRED = ("pass_mark", "questions")
 QUESTION_FIELDS = ("id", "type", "points", "prompt", "explanation", "lesson")
+QUESTION_DATACLASS_FIELDS = frozenset(field.name for field in dataclass_fields(Question))
 QUESTION_REQUIRED = ("id", "type", "prompt")
 CERTIFICATION_FIELDS = ("title", "valid_days")
 
@@ -313,8 +315,11 @@ def _read_question(reader: FieldReader, item: Any, path: str) -> Question | None
     answers = question_type.validate(reader, data, path) if question_type is not None else {}
     if reader.error_count > before or question_type is None or None in (question_id, points, prompt):
         return None
+    # The type's own fields that are not shared fields of Question go to `extra` (plain JSON values).
+    shared = {name: value for name, value in answers.items() if name in QUESTION_DATACLASS_FIELDS}
+    extra = tuple(sorted((name, value) for name, value in answers.items() if name not in QUESTION_DATACLASS_FIELDS))
     return Question(id=question_id, type=question_type.name, prompt=prompt, points=points, explanation=explanation,
-                    lesson=lesson, **answers)
+                    lesson=lesson, extra=extra, **shared)
 
 
 def _read_certification(reader: FieldReader, value: Any, path: str) -> Certification | None:
