@@ -32,6 +32,9 @@ def answer(page, quiz, right: bool) -> None:
         elif question.type == "multiple":
             for option in response:
                 box.locator(f'input[value="{option}"]').check()
+        elif question.type == "ordering":
+            for place, option in enumerate(response, start=1):
+                box.locator(f"#q-{question.id}-{option}").select_option(f"{option}:{place}")
         else:
             box.get_by_role("textbox").fill(response)
 

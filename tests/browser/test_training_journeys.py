@@ -40,6 +40,9 @@ def answer_right(page, quiz, locale: str) -> None:
                 box.locator(f'input[value="{option}"]').check()
         elif question.type == "numeric":
             box.get_by_role("textbox").fill(format_decimal(question.value, locale=locale))
+        elif question.type == "ordering":
+            for place, option in enumerate(response, start=1):
+                box.locator(f"#q-{question.id}-{option}").select_option(f"{option}:{place}")
         else:
             box.get_by_role("textbox").fill(question.accepted_in(locale)[0])
 
@@ -171,3 +174,50 @@ def test_a_blank_quiz_asks_before_scoring_on_a_phone(browser, live_server):
     assert page.url.startswith(attempt_url)
     screenshot(page, "training-blank-quiz-scored-pl-mobile")
     context.close()
+
+
+def test_a_learner_orders_options_by_keyboard_on_a_phone(browser, live_server):
+    """An ordering question on a 390 px screen: a place drop-down per option, used with the keyboard only."""
+    app = LIVE["app"]
+    with app.app_context():
+        from bro.people import create_user
+
+        create_user("Olek Order", "olek@example.com", DEMO_PASSWORD, ["staff"], language="en")
+        course_id = db.session.execute(select(Course.id).where(Course.key == "customer-service-essentials")).scalar()
+        db.session.commit()
+    quiz = next(c for c in check_paths([CURRICULA]).courses if c.id == "customer-service-essentials") \
+        .module("after-the-sale").quiz
+    ordering = next(q for q in quiz.questions if q.type == "ordering")
+    right = [option.id for option in ordering.options]
+    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Email").fill("olek@example.com")
+    page.get_by_label("Password").fill(DEMO_PASSWORD)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url("**/")
+    page.goto(f"/learning/courses/{course_id}")
+    page.locator("#module-after-the-sale form button[type=submit]").first.click()
+    page.wait_for_url("**/learning/attempts/*")
+    answer_right(page, quiz, "en")
+    box = page.locator(f'fieldset[data-question="{ordering.id}"]')
+    selects = box.locator("select")
+    expect(selects).to_have_count(len(right))
+    # Keyboard only: focus each drop-down and type its place (a select jumps to the option starting so).
+    shown = [dropdown.get_attribute("id").removeprefix(f"q-{ordering.id}-") for dropdown in selects.all()]
+    swapped = [right[1], right[0], *right[2:]]  # the first two the other way round: 1 of 6 pairs wrong
+    for dropdown, option in zip(selects.all(), shown):
+        dropdown.focus()
+        page.keyboard.type(str(swapped.index(option) + 1))
+        expect(dropdown).to_have_value(f"{option}:{swapped.index(option) + 1}")
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 390, f"the ordering question scrolls sideways on a phone ({width}px)"
+    screenshot(page, "training-ordering-question-mobile")
+    page.locator("form.quiz button[type=submit]:not(.visually-hidden)").last.click()
+    page.wait_for_url("**/review")
+    item = page.locator(".review-item", has=page.locator(".ordering-review"))
+    expect(item.locator(".badge-warn")).to_contain_text("Partly right")
+    expect(item.locator("tr.is-wrong")).to_have_count(2)
+    screenshot(page, "training-ordering-review-mobile")
+    context.close()
+
