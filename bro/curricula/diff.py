@@ -88,7 +88,8 @@ def diff_standards(old: Standard, new: Standard) -> list[Change]:
 
 def _question_differences(before: Question, after: Question) -> list[str]:
     old, new = before.to_dict(), after.to_dict()
-    return [name for name in old if old[name] != new[name]]
+    names = list(old) + [name for name in new if name not in old]  # optional fields (scoring, lesson, a type's own)
+    return [name for name in names if old.get(name) != new.get(name)]
 
 
 def _module_changes(before: Module, after: Module) -> list[Change]:

@@ -170,3 +170,13 @@ def test_item_analysis_counts_where_each_option_was_put():
     assert tallies(question, ["b", "a", "c"]) == [("b", 1), ("a", 2), ("c", 3)]
     assert tallies(question, {"places": {"a": 1}}) == []
     assert QUESTION_TYPES["ordering"].shuffles_options and not QUESTION_TYPES["single"].shuffles_options
+
+
+def test_reordering_the_options_is_a_change_of_the_question():
+    from bro.curricula import diff_courses
+
+    before = check_text(COURSE + OPTIONS, FILE).courses[0]
+    reordered = OPTIONS.replace("            - {id: listen, text: Listen}\n", "") + "            - {id: listen, text: Listen}\n"
+    after = check_text(COURSE + "          scoring: partial\n" + reordered, FILE).courses[0]
+    assert [change.summary for change in diff_courses(before, after)] == \
+        ["Question 'complaints/steps' changed: options, scoring"]
