@@ -18,7 +18,8 @@ For each question:
   places, each counts 2/3. So D never depends on the order of the attempts.
   None with fewer than two attempts.
 * ``option_counts`` — how often each option was chosen (multi-select answers
-  count every option chosen).
+  count every option chosen); more generally, how often each of the question
+  type's tallies occurred (for ``ordering``: each (option, place) pair).
 * ``flags`` — ``too_easy``, ``too_hard``, ``negative_discrimination`` by the
   thresholds in :data:`FLAG_THRESHOLDS` (the page draws the same numbers), and
   only with at least ``FLAG_THRESHOLDS.min_attempts`` attempts: below that the
