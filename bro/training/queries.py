@@ -393,7 +393,7 @@ def item_report(module: CourseModule, all_attempts: bool = False) -> ItemReport:
                  .scalar_subquery())
         attempt_filter.append(QuizAttempt.id.in_(first))
     # Core rows through the session's connection (no ORM loading); responses only where options are counted.
-    response = case((AttemptAnswer.question_key.in_(choice_questions), AttemptAnswer.response), else_=None) \
+    response = case((AttemptAnswer.question_key.in_(list(choice_questions)), AttemptAnswer.response), else_=None) \
         if choice_questions else literal(None, AttemptAnswer.response.type)
     rows = db.session.connection().execute(
         # Scores and points as floats straight from the driver: no Decimal per row (the statistics are floats).
@@ -431,7 +431,7 @@ def _wrong_answers(typed_questions: dict[str, QuestionType], attempt_filter: lis
     rows = db.session.execute(
         select(AttemptAnswer.question_key, as_text, func.count())
         .join(QuizAttempt, QuizAttempt.id == AttemptAnswer.attempt_id)
-        .where(*attempt_filter, AttemptAnswer.question_key.in_(typed_questions), AttemptAnswer.correct.is_(False))
+        .where(*attempt_filter, AttemptAnswer.question_key.in_(list(typed_questions)), AttemptAnswer.correct.is_(False))
         .group_by(AttemptAnswer.question_key, as_text))
     given: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
     for question_key, raw, count in rows:
