@@ -384,7 +384,7 @@ def item_report(module: CourseModule, all_attempts: bool = False) -> ItemReport:
     """
     quiz = Quiz.from_dict(module.quiz, module.course_version.language)
     # Responses are read where the question's type counts something in them (options chosen, places given).
-    choice_questions = {q.id: q for q in quiz.questions if q.options}
+    choice_questions = {q.id: q for q in quiz.questions if q.type in QUESTION_TYPES and QUESTION_TYPES[q.type].tallied}
     typed_questions = {q.id: QUESTION_TYPES[q.type] for q in quiz.questions
                        if q.type in QUESTION_TYPES and QUESTION_TYPES[q.type].typed_answers}
     attempt_filter = [QuizAttempt.module_id == module.id, QuizAttempt.submitted_at.is_not(None)]

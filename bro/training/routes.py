@@ -321,8 +321,8 @@ def practice(attempt_id: int):
         responses = _responses(attempt)
         given = {key: ([value] if isinstance(value, str) else list(value or [])) for key, value in responses.items()}
         results = {question.id: practice_result(question, responses.get(question.id)) for question, _ in missed}
-        problems = {question.id: translate_message(problem(question, clean_response(question, responses.get(question.id)),
-                                                           language()))
+        problems = {question.id: translate_message(
+                        problem(question, clean_response(question, responses.get(question.id)), language()))
                     for question, _ in missed if results[question.id] == "unreadable"}
     return render_template("training/practice.html", attempt=attempt, version=version, quiz=quiz, questions=missed,
                            results=results, given=given, problems=problems,

@@ -116,6 +116,9 @@ def test_item_analysis_shows_where_each_option_was_put_and_the_preview_the_right
     first_row = re.findall(r'<td class="num( is-right)?">(\d+)', rows[0][1])
     assert first_row == [(" is-right", "0"), ("", "1"), ("", "0"), ("", "0")]  # Listen was put second
 
+    true_false = page[page.index('id="item-tf"'):]
+    assert re.search(r"1</span> · 100%\s*— True <span class=\"badge badge-ok\">right answer", true_false)
+
     preview = html(client.get("/curricula/courses/calls-course/versions/1"))
     assert "Right order:" in preview
     assert [preview.index(text) for text in ("Listenfirst", "Apologisesecond", "Fixthird", "Checkfourth")] == \

@@ -78,8 +78,11 @@ class QuestionType:
 
     # --- item analysis ------------------------------------------------------------------------------------
 
+    #: the item analysis reads stored responses to count the type's ``tallies`` (options chosen, places given)
+    tallied: ClassVar[bool] = False
+
     def tallies(self, question: Question, response: Any) -> list[Hashable]:
-        """What item analysis counts for a stored response: the options chosen, the (item, place) pairs..."""
+        """What item analysis counts for a stored response: the options chosen, the (option, place) pairs..."""
         return []
 
     def wrong_answer_key(self, text: str) -> str:

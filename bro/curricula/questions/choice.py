@@ -24,6 +24,7 @@ class ChoiceType(QuestionType):
     fields = ("options",)
     required = ("options",)
     option_fields = ("id", "text", "correct", "feedback")
+    tallied = True
 
     def validate(self, reader: FieldReader, raw: Mapping[str, Any], path: str) -> dict[str, Any]:
         options_path = join_path(path, "options")

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import random
-from typing import Any, Mapping
+from typing import Any, Hashable, Mapping
 
 from ..fields import FieldReader
 from ..loader import join_path
@@ -19,6 +19,7 @@ class TrueFalse(QuestionType):
     description = "A statement that is true or false."
     fields = ("answer",)
     required = ("answer",)
+    tallied = True
 
     def validate(self, reader: FieldReader, raw: Mapping[str, Any], path: str) -> dict[str, Any]:
         if "answer" not in raw:
@@ -37,6 +38,10 @@ class TrueFalse(QuestionType):
 
     def example_response(self, question: Question, right: bool, rng: random.Random | None = None) -> Any:
         return "true" if bool(question.answer) == right else "false"
+
+    def tallies(self, question: Question, response: Any) -> list[Hashable]:
+        """The answer given, so the item analysis shows how many said true and how many false."""
+        return [response] if isinstance(response, bool) else []
 
     def schema_properties(self) -> dict[str, Any]:
         return {"answer": {"type": "boolean", "description": "Whether the statement is true."}}
