@@ -19,6 +19,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Endpoints whose POST reads and checks first (a transaction that only reads) and then calls `begin_writes`:
+# SQLite's write lock is then held only for the writes, not for the loading, validating and scoring before them.
+READS_FIRST: set[str] = set()
 _writes_expected: ContextVar[bool] = ContextVar("bro_writes_expected", default=False)
 
 
@@ -47,11 +50,37 @@ def init_write_intent(app: Flask) -> None:
 
     @app.before_request
     def _expect_writes():
-        _writes_expected.set(request.method not in SAFE_METHODS)
+        _writes_expected.set(request.method not in SAFE_METHODS and request.endpoint not in READS_FIRST)
 
     @app.teardown_request
     def _forget_writes(_error=None):
         _writes_expected.set(False)
+
+
+def reads_first(endpoint: str) -> None:
+    """Register ``endpoint`` (a view that calls `begin_writes` before its first write) in READS_FIRST."""
+    READS_FIRST.add(endpoint)
+
+
+def begin_writes(session) -> None:
+    """From here on the request writes. On SQLite, end the read-only transaction the request opened (objects read
+    stay loaded: no expiry) so that the next statement opens BEGIN IMMEDIATE: the write lock is taken first and
+    held only while writing. A no-op when the request expected writes from its start, and on other databases
+    (PostgreSQL locks rows, not the database: the transaction simply goes on)."""
+    if _writes_expected.get():
+        return
+    _writes_expected.set(True)
+    target = session() if callable(session) else session  # the scoped session's Session
+    if target.get_bind().dialect.name != "sqlite" or not target.in_transaction():
+        return
+    if target.new or target.dirty or target.deleted:  # pragma: no cover - a write slipped in before
+        return
+    keep = target.expire_on_commit
+    target.expire_on_commit = False
+    try:
+        target.commit()  # nothing to write: ends the read transaction (its snapshot)
+    finally:
+        target.expire_on_commit = keep
 
 
 def commit_side_write(write) -> None:
