@@ -708,6 +708,12 @@ def generate(database_url: str, seed: int = 1, scale: float = 1.0, org_scale: fl
                 write_audits(writer_data, tables, org, cur, sizes.audits, end, rng, seed, bar.update)
                 write_attempts(writer_data, tables, org, cur, sizes.attempts, end, rng, bar.update)
                 writer_data.reset_sequences([tables["audits"], tables["audit_revisions"], tables["quiz_attempts"]])
+                if "quiz_item_sums" in tables:
+                    # The item-analysis running sums, as submissions keep them (bro.training.itemsums).
+                    from bro.training.itemsums import rebuild
+
+                    for table, count in rebuild(connection).items():
+                        writer_data.rows[table] += count
             if analyze and connection.dialect.name == "sqlite":
                 driver = connection.connection.driver_connection  # autocommit: outside any transaction
                 driver.execute("ANALYZE")

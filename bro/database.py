@@ -169,3 +169,39 @@ def insert_new_rows(model, rows: list[dict], unique: list[str], batch: int = 500
             index_elements=unique).returning(key)
         added += len(db.session.execute(statement).all())
     return added
+
+
+def add_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tuple[str, ...]) -> None:
+    """Add ``rows``' counters to the summary rows with the same keys (insert when missing), in one statement
+    that is safe under concurrent writers (INSERT ... ON CONFLICT DO UPDATE on SQLite and PostgreSQL).
+    Columns of ``rows`` other than keys and counters are written when the row is new."""
+    from bro.extensions import db
+
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:  # pragma: no cover - other databases: read, then write
+        for row in rows:
+            existing = db.session.get(model, tuple(row[k] for k in keys))
+            if existing is None:
+                db.session.add(model(**row))
+            else:
+                for name in counters:
+                    setattr(existing, name, getattr(existing, name) + row[name])
+        db.session.flush()
+        return
+    table = model.__table__
+    statement = dialect_insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: table.c[name] + statement.excluded[name] for name in counters},
+    )
+    # One cached statement, executed for every row (a multi-row VALUES is compiled anew per row count).
+    db.session.execute(statement, rows)
+    # The ORM may hold summary objects loaded earlier: let it reread them.
+    for obj in [o for o in db.session.identity_map.values() if isinstance(o, model)]:
+        db.session.expire(obj)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, lazyload, make_transient_to_detached, selectinload
 
 from bro import clock
+from bro.database import add_counts
 from bro.extensions import db
 from bro.models.audits import (
     CHANNELS, RELATIONSHIPS, STATUS_AFTER, Audit, AuditEvent, AuditRating, AuditRevision, AuditStepResult,
@@ -390,34 +391,8 @@ def _apply_current_revision(audit: Audit, revision: AuditRevision, previous: Aud
 
 
 def _upsert_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tuple[str, ...]) -> None:
-    """Add ``rows``' counters to the summary rows with the same keys (insert when missing), in one statement
-    that is safe under concurrent writers (INSERT ... ON CONFLICT DO UPDATE on SQLite and PostgreSQL)."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:  # pragma: no cover - other databases: read, then write
-        for row in rows:
-            existing = db.session.get(model, tuple(row[k] for k in keys))
-            if existing is None:
-                db.session.add(model(**row))
-            else:
-                for name in counters:
-                    setattr(existing, name, getattr(existing, name) + row[name])
-        db.session.flush()
-        return
-    table = model.__table__
-    statement = dialect_insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: table.c[name] + statement.excluded[name] for name in counters},
-    )
-    # One cached statement, executed for every row (a multi-row VALUES is compiled anew per row count).
-    db.session.execute(statement, rows)
-    # The ORM may hold summary objects loaded earlier: let it reread them.
-    for obj in [o for o in db.session.identity_map.values() if isinstance(o, model)]:
-        db.session.expire(obj)
+    """Add ``rows``' counters to the summary rows with the same keys (bro.database.add_counts)."""
+    add_counts(model, rows, keys=keys, counters=counters)
 
 
 # ---------------------------------------------------------------------------------------------------------------
