@@ -174,7 +174,7 @@ def quiz_answers(form: Form, rng: random.Random) -> list[tuple[str, str]]:
             values.extend((name, choice) for choice in picked)
     for name, kind in form.inputs.items():
         if name.startswith("q-") and kind == "number":  # a readable number, right or wrong
-            values.append((name, rng.choice(["2400", "2 400", "4", "24"])))
+            values.append((name, rng.choice(["2400", "2400", "4", "24"])))
         elif name.startswith("q-") and kind == "text":
             values.append((name, rng.choice(["repeat business", "repeat purchase", "no idea", "loyalty"])))
     for name in form.textareas:

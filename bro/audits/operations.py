@@ -275,7 +275,8 @@ def record_audit(*, auditor: User, staff: User, version: StandardVersion, relati
     db.session.execute(AuditEvent.__table__.insert().values(
         audit_id=audit_id, number=1, kind="recorded", actor_id=auditor.id, at=now, reason=None, revision_number=1,
         dispute_id=None))
-    recorded = _RecordedRevision(ratings=[_RecordedRating(row["step_key"], row["rating"]) for row in ratings_rows],
+    recorded = _RecordedRevision(id=revision_id, number=1,
+                                 ratings=[_RecordedRating(row["step_key"], row["rating"]) for row in ratings_rows],
                                  passed=result.passed, score=values["score"])
     _apply_current_revision(audit, recorded, previous=None)
     assign_retraining_for(audit, recorded, assigned_by=auditor)
@@ -291,6 +292,8 @@ class _RecordedRating:
 @dataclass(frozen=True)
 class _RecordedRevision:
     """What the derived tables and the retraining loop read of a revision just inserted (no ORM object)."""
+    id: int
+    number: int
     ratings: list[_RecordedRating]
     passed: bool
     score: Decimal
