@@ -205,3 +205,27 @@ def add_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tupl
     # The ORM may hold summary objects loaded earlier: let it reread them.
     for obj in [o for o in db.session.identity_map.values() if isinstance(o, model)]:
         db.session.expire(obj)
+
+
+def run_once_across_servers(session, job: str) -> bool:
+    """Take the lock of ``job`` for the rest of the session's transaction; False when another process holds it.
+
+    PostgreSQL: a transaction-level advisory lock (``pg_try_advisory_xact_lock``), released by the commit or
+    rollback, so that several app servers can all run ``flask bro notify`` from cron and one of them does the
+    work at a time (the others return at once). SQLite (one machine): the transaction takes the write lock
+    first (BEGIN IMMEDIATE), so a second run waits for the first and then finds nothing left to do."""
+    import zlib
+
+    from sqlalchemy import text
+
+    target = session() if callable(session) else session
+    if target.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"bro:{job}".encode())  # a stable 32-bit key per job name
+        return bool(target.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key}).scalar())
+    if target.get_bind().dialect.name == "sqlite" and not target.in_transaction():
+        token = _writes_expected.set(True)
+        try:
+            target.execute(text("SELECT 1"))  # opens the transaction now: BEGIN IMMEDIATE
+        finally:
+            _writes_expected.reset(token)
+    return True
