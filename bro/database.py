@@ -40,9 +40,45 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # Writers of this process queue on a lock of their own before BEGIN IMMEDIATE: SQLite's busy handler
+    # sleeps in growing steps (up to 100 ms) while it waits, so threads of one worker polling for the write lock
+    # leave it idle long after it is free; a queue hands it on at once. Only the workers (processes) then poll.
+    writers = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_expected.get() else "BEGIN")
+        if _writes_expected.get():
+            if writers.acquire(timeout=WRITER_QUEUE_SECONDS):
+                connection.info[_HOLDS_WRITERS] = writers
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except Exception:
+                _leave_writers(connection.info)
+                raise
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "commit")
+    def _sqlite_commit(connection):
+        _leave_writers(connection.info)
+
+    @event.listens_for(engine, "rollback")
+    def _sqlite_rollback(connection):
+        _leave_writers(connection.info)
+
+    @event.listens_for(engine, "checkin")
+    def _sqlite_checkin(_dbapi_connection, record):
+        _leave_writers(record.info)  # a connection given back in any other way
+
+
+WRITER_QUEUE_SECONDS = 10  # as long as SQLite's busy timeout; afterwards the writer goes on without the queue
+_HOLDS_WRITERS = "bro_holds_writer_queue"
+
+
+def _leave_writers(info: dict) -> None:
+    held = info.pop(_HOLDS_WRITERS, None)
+    if held is not None:
+        held.release()
 
 
 def init_write_intent(app: Flask) -> None:
