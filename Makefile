@@ -64,5 +64,6 @@ bench: dev-setup
 	$(BIN)/python -m bench.run $(BENCH_ARGS)
 
 ## make load: 50 clients for 60 s of mixed work, then every accepted submission must be stored exactly once
+## (LOAD_ARGS="--servers 2" with BENCH_DATABASE_URL: two gunicorn servers on one PostgreSQL)
 load: dev-setup
 	$(BIN)/python -m bench.load --clients 50 --seconds 60 $(LOAD_ARGS)

@@ -173,8 +173,10 @@ def quiz_answers(form: Form, rng: random.Random) -> list[tuple[str, str]]:
             picked = [choice for choice in choices if rng.random() < 0.5] or [choices[0]]
             values.extend((name, choice) for choice in picked)
     for name, kind in form.inputs.items():
-        if name.startswith("q-") and kind in ("text", "number"):
-            values.append((name, rng.choice(["repeat business", "2400", "no idea", "4"])))
+        if name.startswith("q-") and kind == "number":  # a readable number, right or wrong
+            values.append((name, rng.choice(["2400", "2400", "4", "24"])))
+        elif name.startswith("q-") and kind == "text":
+            values.append((name, rng.choice(["repeat business", "repeat purchase", "no idea", "loyalty"])))
     for name in form.textareas:
         if name.startswith("q-"):
             values.append((name, "repeat business"))

@@ -155,7 +155,10 @@ def create_schema(app) -> str:
     return f"db.create_all() — {reason}"
 
 
-def make_app(url: str, password_method: str = "scrypt"):
+APP_PASSWORD_METHOD = "scrypt:16384:8:5"  # bro.models.people.PASSWORD_HASH_METHOD (users log in without a rehash)
+
+
+def make_app(url: str, password_method: str = APP_PASSWORD_METHOD):
     from bro import create_app
 
     os.environ.setdefault("BRO_INSTANCE_PATH", str(Path(__file__).resolve().parent / "instance"))
@@ -669,7 +672,7 @@ def write_attempts(writer: BulkWriter, tables, org: Organisation, cur: Curricula
 
 # --------------------------------------------------------------------------------------------- the whole run
 def generate(database_url: str, seed: int = 1, scale: float = 1.0, org_scale: float | None = None,
-             end: date | None = None, password_method: str = "scrypt", show_progress: bool = True,
+             end: date | None = None, password_method: str = APP_PASSWORD_METHOD, show_progress: bool = True,
              analyze: bool = True) -> Report:
     """Generate everything into a fresh database at ``database_url``; returns what was written and how fast."""
     from bro.extensions import db
@@ -708,6 +711,12 @@ def generate(database_url: str, seed: int = 1, scale: float = 1.0, org_scale: fl
                 write_audits(writer_data, tables, org, cur, sizes.audits, end, rng, seed, bar.update)
                 write_attempts(writer_data, tables, org, cur, sizes.attempts, end, rng, bar.update)
                 writer_data.reset_sequences([tables["audits"], tables["audit_revisions"], tables["quiz_attempts"]])
+                if "quiz_item_sums" in tables:
+                    # The item-analysis running sums, as submissions keep them (bro.training.itemsums).
+                    from bro.training.itemsums import rebuild
+
+                    for table, count in rebuild(connection).items():
+                        writer_data.rows[table] += count
             if analyze and connection.dialect.name == "sqlite":
                 driver = connection.connection.driver_connection  # autocommit: outside any transaction
                 driver.execute("ANALYZE")
@@ -826,7 +835,7 @@ def default_database_url() -> str:
 @click.option("--org-scale", type=float, default=None, help="Multiplies the organisation only (default: --scale).")
 @click.option("--end", "end", default=None, help="Last day of the history, YYYY-MM-DD (default: yesterday, UTC).")
 @click.option("--database-url", default=None, help="Default: $BENCH_DATABASE_URL, else sqlite:///bench/bench.sqlite3.")
-@click.option("--password-method", default="scrypt", show_default=True,
+@click.option("--password-method", default=APP_PASSWORD_METHOD, show_default=True,
               help="Werkzeug hash method for the users' password (the app's default is scrypt).")
 @click.option("--verify/--no-verify", default=False, help="Afterwards, check derived tables and scores (slow).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")

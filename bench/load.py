@@ -14,11 +14,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import random
 import sys
 import threading
 import time
 from collections import Counter, defaultdict
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,6 +37,8 @@ from bench.server import GunicornServer
 
 HERE = Path(__file__).resolve().parent
 DOUBLE_SUBMIT_SHARE = 0.05
+SERVER_NAMES = "ABCDEFGH"
+AUDIT_COUNT = re.compile(r'kpi-value">([\d,.\s\u00a0\u202f]+)</span>\s*<span class="kpi-label">audits</span>')
 
 
 # --------------------------------------------------------------------------------------------- verification
@@ -178,8 +182,22 @@ def persona_of(index: int) -> str:
     return (["staff"] * 6 + ["supervisor"] * 3 + ["trainer"])[index % 10]
 
 
-def run_workload(base_url: str, urls: Urls, cat: Catalogue, clients: int, seconds: float, max_requests: int,
-                 run_tag: str) -> tuple[Log, float]:
+class ServerLog:
+    """A client's view of the shared log: its request kinds carry its server's name ("A: quiz submit")."""
+
+    def __init__(self, log: Log, prefix: str):
+        self.log, self.prefix = log, prefix
+        self.lock, self.audits, self.attempts, self.users = log.lock, log.audits, log.attempts, log.users
+
+    def record(self, kind: str, response: Response | None, ok: bool, error: str = "") -> None:
+        self.log.record(self.prefix + kind, response, ok, error)
+
+
+def run_workload(base_urls: list[str] | str, urls: Urls, cat: Catalogue, clients: int, seconds: float,
+                 max_requests: int, run_tag: str) -> tuple[Log, float]:
+    """``clients`` clients split between the servers at ``base_urls`` (client i uses server i mod n)."""
+    if isinstance(base_urls, str):
+        base_urls = [base_urls]
     log = Log()
     staff_ids = [sid for team in cat.team_ids for sid in cat.staff_by_team[team]]
     first_staff = min(staff_ids)
@@ -195,28 +213,30 @@ def run_workload(base_url: str, urls: Urls, cat: Catalogue, clients: int, second
             email = gen.user_email("sup", cat.team_ids[index % len(cat.team_ids)])
         else:
             email = gen.user_email("trainer", 1)  # trainers' sessions are independent: one account serves all
-        client = Client(base_url, timeout=120)
+        server = index % len(base_urls)
+        client = Client(base_urls[server], timeout=120)
         client.login(email, gen.PASSWORD)
-        logins.append((index, kind, client))
+        logins.append((index, kind, client, server))
     start = threading.Barrier(clients + 1)
     deadline_box: list[float] = []
 
-    def work(index: int, kind: str, client: Client) -> None:
+    def work(index: int, kind: str, client: Client, server: int) -> None:
         start.wait()
         rng = random.Random(index)
         budget = Budget(deadline_box[0], max_requests)
+        view = ServerLog(log, f"{SERVER_NAMES[server]}: ") if len(base_urls) > 1 else log
         try:
             if kind == "staff":
-                staff_client(client, urls, cat, log, budget, rng)
+                staff_client(client, urls, cat, view, budget, rng)
             elif kind == "supervisor":
-                supervisor_client(client, urls, cat, log, budget, rng, run_tag, index)
+                supervisor_client(client, urls, cat, view, budget, rng, run_tag, index)
             else:
-                trainer_client(client, urls, cat, log, budget, rng)
+                trainer_client(client, urls, cat, view, budget, rng)
         except Exception as error:  # noqa: BLE001
-            log.record(f"{kind} client", None, False, f"{type(error).__name__}: {str(error)[:60]}")
+            view.record(f"{kind} client", None, False, f"{type(error).__name__}: {str(error)[:60]}")
 
-    for index, kind, client in logins:
-        workers.append(threading.Thread(target=work, args=(index, kind, client), daemon=True))
+    for index, kind, client, server in logins:
+        workers.append(threading.Thread(target=work, args=(index, kind, client, server), daemon=True))
         workers[-1].start()
     deadline_box.append(time.monotonic() + seconds)
     started = time.perf_counter()
@@ -224,6 +244,38 @@ def run_workload(base_url: str, urls: Urls, cat: Catalogue, clients: int, second
     for thread in workers:
         thread.join(timeout=seconds + 300)
     return log, time.perf_counter() - started
+
+
+def dashboard_audits(client: Client, url: str) -> int | None:
+    """The audit count the dashboard shows (its "audits" figure), or None when the page has none."""
+    page = client.get(url)
+    match = AUDIT_COUNT.search(page.text) if page.status == 200 else None
+    return int(re.sub(r"\D", "", match.group(1))) if match else None
+
+
+def cross_server_check(base_urls: list[str], urls: Urls, cat: Catalogue, run_tag: str, log: Log) -> Verification:
+    """A dashboard viewed on server B after an audit posted on server A shows it: B renders (and caches) the
+    team's dashboard, A records an audit of that team today, B's dashboard must count one audit more."""
+    what = "dashboard on server B shows an audit posted on server A"
+    if not urls.dashboard or not urls.audits_new:
+        return Verification(what, 0, 0, missing=["route missing"])
+    email = gen.user_email("sup", cat.team_ids[0])
+    on_a, on_b = Client(base_urls[0], timeout=120), Client(base_urls[1], timeout=120)
+    on_a.login(email, gen.PASSWORD)
+    on_b.login(email, gen.PASSWORD)
+    before = dashboard_audits(on_b, urls.dashboard)
+    dashboard_audits(on_b, urls.dashboard)  # a second view: the cached one, if the cache keeps it
+    ref = f"LOAD-{run_tag}-cross"
+    response = AuditRecorder(on_a, urls.audits_new).submit(ref, random.Random(7))
+    if audit_id_of(response) is None:
+        return Verification(what, 1, 0, missing=[f"the audit was refused on A (status {response.status})"])
+    with log.lock:
+        log.audits[ref] = audit_id_of(response)
+    after = dashboard_audits(on_b, urls.dashboard)
+    if before is None or after is None:
+        return Verification(what, 1, 0, missing=["no audit count on the dashboard page"])
+    shown = after == before + 1
+    return Verification(what, 1, int(shown), missing=[] if shown else [f"B showed {after} audits, {before} before"])
 
 
 def verify(database_url: str, log: Log, run_tag: str, since: datetime) -> list[Verification]:
@@ -253,7 +305,7 @@ def verify(database_url: str, log: Log, run_tag: str, since: datetime) -> list[V
 
 
 def load_database(label: str, url: str, clients: int, seconds: float, max_requests: int, scale: float,
-                  reuse: bool, seed: int) -> dict:
+                  reuse: bool, seed: int, servers: int = 1) -> dict:
     if not (reuse and (not url.startswith("sqlite") or Path(url.split("///", 1)[1]).exists())):
         if not url.startswith("sqlite"):
             from bench.run import ensure_postgres_database
@@ -266,12 +318,20 @@ def load_database(label: str, url: str, clients: int, seconds: float, max_reques
     cat = read_catalogue(url)
     since = datetime.now(timezone.utc).replace(tzinfo=None)  # bro.clock's naive UTC
     run_tag = datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")
-    with GunicornServer(url) as server:
-        click.echo(f"[{label}] {clients} clients for {seconds:g} s against {server.base_url}", err=True)
-        log, wall = run_workload(server.base_url, urls, cat, clients, seconds, max_requests, run_tag)
-        memory = server.worker_memory_kb()
-        exceptions = server.exceptions()
-    checks = verify(url, log, run_tag, since)
+    # Several servers share the database and the secret key (a session made on one is valid on the others);
+    # each keeps its own in-process caches (README "Running on several servers").
+    shared = {"SECRET_KEY": "load-" + os.urandom(16).hex()}
+    with ExitStack() as stack:
+        running = [stack.enter_context(GunicornServer(url, extra_env=shared)) for _ in range(servers)]
+        bases = [server.base_url for server in running]
+        click.echo(f"[{label}] {clients} clients for {seconds:g} s against {', '.join(bases)}", err=True)
+        log, wall = run_workload(bases, urls, cat, clients, seconds, max_requests, run_tag)
+        cross = cross_server_check(bases, urls, cat, run_tag, log) if servers > 1 else None
+        memory = {pid: values for server in running for pid, values in server.worker_memory_kb().items()}
+        exceptions: Counter = Counter()
+        for server in running:
+            exceptions.update(server.exceptions())
+    checks = verify(url, log, run_tag, since) + ([cross] if cross is not None else [])
     derived = gen.derived_table_problems(url)
     kinds = {}
     for kind in sorted(set(log.samples) | set(log.errors)):
@@ -281,7 +341,8 @@ def load_database(label: str, url: str, clients: int, seconds: float, max_reques
                        "median_ms": percentile(samples, 50) * 1000 if samples else None,
                        "p95_ms": percentile(samples, 95) * 1000 if samples else None}
     total = sum(len(s) for s in log.samples.values())
-    return {"database": label, "clients": clients, "seconds": round(wall, 1), "requests": total,
+    return {"database": label + (f", {servers} servers" if servers > 1 else ""), "clients": clients,
+            "seconds": round(wall, 1), "requests": total,
             "requests_per_second": round(total / wall, 1) if wall else None,
             "submissions_per_second": round((len(log.audits) + len(log.attempts)) / wall, 1) if wall else None,
             "errors": sum(sum(c.values()) for c in log.errors.values()), "kinds": kinds,
@@ -324,15 +385,21 @@ def print_report(result: dict) -> None:
               help="Also run on this PostgreSQL database (default: $BENCH_DATABASE_URL; '_load' is appended).")
 @click.option("--reuse", is_flag=True, help="Use the database as it is instead of generating it afresh.")
 @click.option("--json", "json_path", default=None, help="Write the results as JSON to this file.")
-def main(clients, seconds, max_requests, scale, seed, database_url, postgres_url, reuse, json_path):
+@click.option("--servers", default=1, show_default=True, type=click.IntRange(1, len(SERVER_NAMES)),
+              help="App servers (gunicorn, each on its own loopback port) sharing one PostgreSQL database; the "
+                   "clients are split between them. More than one needs --postgres-url (or BENCH_DATABASE_URL).")
+def main(clients, seconds, max_requests, scale, seed, database_url, postgres_url, reuse, json_path, servers):
     """Mixed load on loopback; then every accepted submission must be in the database exactly once."""
-    targets = [("sqlite", database_url or f"sqlite:///{HERE / 'load.sqlite3'}")]
+    targets = [] if servers > 1 else [("sqlite", database_url or f"sqlite:///{HERE / 'load.sqlite3'}")]
     if postgres_url:
         base, _, name = postgres_url.rpartition("/")
         targets.append(("postgresql", f"{base}/{name.split('?', 1)[0]}_load"))
+    if not targets:
+        raise click.UsageError("--servers 2 runs against one PostgreSQL database: give --postgres-url "
+                               "(or set BENCH_DATABASE_URL)")
     results = []
     for label, url in targets:
-        result = load_database(label, url, clients, seconds, max_requests, scale, reuse, seed)
+        result = load_database(label, url, clients, seconds, max_requests, scale, reuse, seed, servers)
         print_report(result)
         results.append(result)
     if json_path:

@@ -205,6 +205,8 @@ class _FormParser(HTMLParser):
         name = a.get("name")
         if tag == "input" and name:
             kind = a.get("type", "text").lower()
+            if kind == "text" and a.get("inputmode") in ("decimal", "numeric"):
+                kind = "number"  # a text box for a number (bro reads numbers as written in the locale)
             form.inputs.setdefault(name, kind)
             if kind == "radio":
                 form.radios.setdefault(name, []).append(a.get("value", "on"))

@@ -50,7 +50,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # client address is the connection's). Set it to the number of proxies, never more.
         "BRO_TRUSTED_PROXIES": int(os.environ.get("BRO_TRUSTED_PROXIES", "0")),
         "BRO_HSTS_SECONDS": int(os.environ.get("BRO_HSTS_SECONDS", "31536000")),
-        "BRO_PASSWORD_HASH_METHOD": os.environ.get("BRO_PASSWORD_HASH_METHOD", "scrypt"),
+        # Werkzeug's method string; the default is bro.models.people.PASSWORD_HASH_METHOD (README "Security").
+        "BRO_PASSWORD_HASH_METHOD": os.environ.get("BRO_PASSWORD_HASH_METHOD", "scrypt:16384:8:5"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": LANGUAGES,

@@ -19,6 +19,9 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Endpoints whose POST reads and checks first (a transaction that only reads) and then calls `begin_writes`:
+# SQLite's write lock is then held only for the writes, not for the loading, validating and scoring before them.
+READS_FIRST: set[str] = set()
 _writes_expected: ContextVar[bool] = ContextVar("bro_writes_expected", default=False)
 
 
@@ -37,9 +40,45 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # Writers of this process queue on a lock of their own before BEGIN IMMEDIATE: SQLite's busy handler
+    # sleeps in growing steps (up to 100 ms) while it waits, so threads of one worker polling for the write lock
+    # leave it idle long after it is free; a queue hands it on at once. Only the workers (processes) then poll.
+    writers = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection):
-        connection.exec_driver_sql("BEGIN IMMEDIATE" if _writes_expected.get() else "BEGIN")
+        if _writes_expected.get():
+            if writers.acquire(timeout=WRITER_QUEUE_SECONDS):
+                connection.info[_HOLDS_WRITERS] = writers
+            try:
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            except Exception:
+                _leave_writers(connection.info)
+                raise
+        else:
+            connection.exec_driver_sql("BEGIN")
+
+    @event.listens_for(engine, "commit")
+    def _sqlite_commit(connection):
+        _leave_writers(connection.info)
+
+    @event.listens_for(engine, "rollback")
+    def _sqlite_rollback(connection):
+        _leave_writers(connection.info)
+
+    @event.listens_for(engine, "checkin")
+    def _sqlite_checkin(_dbapi_connection, record):
+        _leave_writers(record.info)  # a connection given back in any other way
+
+
+WRITER_QUEUE_SECONDS = 10  # as long as SQLite's busy timeout; afterwards the writer goes on without the queue
+_HOLDS_WRITERS = "bro_holds_writer_queue"
+
+
+def _leave_writers(info: dict) -> None:
+    held = info.pop(_HOLDS_WRITERS, None)
+    if held is not None:
+        held.release()
 
 
 def init_write_intent(app: Flask) -> None:
@@ -47,11 +86,37 @@ def init_write_intent(app: Flask) -> None:
 
     @app.before_request
     def _expect_writes():
-        _writes_expected.set(request.method not in SAFE_METHODS)
+        _writes_expected.set(request.method not in SAFE_METHODS and request.endpoint not in READS_FIRST)
 
     @app.teardown_request
     def _forget_writes(_error=None):
         _writes_expected.set(False)
+
+
+def reads_first(endpoint: str) -> None:
+    """Register ``endpoint`` (a view that calls `begin_writes` before its first write) in READS_FIRST."""
+    READS_FIRST.add(endpoint)
+
+
+def begin_writes(session) -> None:
+    """From here on the request writes. On SQLite, end the read-only transaction the request opened (objects read
+    stay loaded: no expiry) so that the next statement opens BEGIN IMMEDIATE: the write lock is taken first and
+    held only while writing. A no-op when the request expected writes from its start, and on other databases
+    (PostgreSQL locks rows, not the database: the transaction simply goes on)."""
+    if _writes_expected.get():
+        return
+    _writes_expected.set(True)
+    target = session() if callable(session) else session  # the scoped session's Session
+    if target.get_bind().dialect.name != "sqlite" or not target.in_transaction():
+        return
+    if target.new or target.dirty or target.deleted:  # pragma: no cover - a write slipped in before
+        return
+    keep = target.expire_on_commit
+    target.expire_on_commit = False
+    try:
+        target.commit()  # nothing to write: ends the read transaction (its snapshot)
+    finally:
+        target.expire_on_commit = keep
 
 
 def commit_side_write(write) -> None:
@@ -140,3 +205,63 @@ def insert_new_rows(model, rows: list[dict], unique: list[str], batch: int = 500
             index_elements=unique).returning(key)
         added += len(db.session.execute(statement).all())
     return added
+
+
+def add_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tuple[str, ...]) -> None:
+    """Add ``rows``' counters to the summary rows with the same keys (insert when missing), in one statement
+    that is safe under concurrent writers (INSERT ... ON CONFLICT DO UPDATE on SQLite and PostgreSQL).
+    Columns of ``rows`` other than keys and counters are written when the row is new."""
+    from bro.extensions import db
+
+    if not rows:
+        return
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    else:  # pragma: no cover - other databases: read, then write
+        for row in rows:
+            existing = db.session.get(model, tuple(row[k] for k in keys))
+            if existing is None:
+                db.session.add(model(**row))
+            else:
+                for name in counters:
+                    setattr(existing, name, getattr(existing, name) + row[name])
+        db.session.flush()
+        return
+    table = model.__table__
+    statement = dialect_insert(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=list(keys),
+        set_={name: table.c[name] + statement.excluded[name] for name in counters},
+    )
+    # One cached statement, executed for every row (a multi-row VALUES is compiled anew per row count).
+    db.session.execute(statement, rows)
+    # The ORM may hold summary objects loaded earlier: let it reread them.
+    for obj in [o for o in db.session.identity_map.values() if isinstance(o, model)]:
+        db.session.expire(obj)
+
+
+def run_once_across_servers(session, job: str) -> bool:
+    """Take the lock of ``job`` for the rest of the session's transaction; False when another process holds it.
+
+    PostgreSQL: a transaction-level advisory lock (``pg_try_advisory_xact_lock``), released by the commit or
+    rollback, so that several app servers can all run ``flask bro notify`` from cron and one of them does the
+    work at a time (the others return at once). SQLite (one machine): the transaction takes the write lock
+    first (BEGIN IMMEDIATE), so a second run waits for the first and then finds nothing left to do."""
+    import zlib
+
+    from sqlalchemy import text
+
+    target = session() if callable(session) else session
+    if target.get_bind().dialect.name == "postgresql":
+        key = zlib.crc32(f"bro:{job}".encode())  # a stable 32-bit key per job name
+        return bool(target.execute(text("SELECT pg_try_advisory_xact_lock(:key)"), {"key": key}).scalar())
+    if target.get_bind().dialect.name == "sqlite" and not target.in_transaction():
+        token = _writes_expected.set(True)
+        try:
+            target.execute(text("SELECT 1"))  # opens the transaction now: BEGIN IMMEDIATE
+        finally:
+            _writes_expected.reset(token)
+    return True

@@ -41,7 +41,10 @@ def _private(response: Response) -> bool:
     if request.endpoint in PRIVATE_ENDPOINTS:
         return True
     user = g.get("_login_user")  # set once Flask-Login has loaded the user for this request
-    return request.endpoint != "static" and user is not None and user.is_authenticated
+    # `is_anonymous`, not `is_authenticated`: the latter reads `active`, which a commit has expired, and
+    # reloading the user here would open a second transaction (on SQLite a second wait for the write lock).
+    # The loader returns only active users, so a loaded user that is not anonymous is logged in.
+    return request.endpoint != "static" and user is not None and not user.is_anonymous
 
 
 PRIVATE_ENDPOINTS = {"auth.reset_password", "auth.login"}

@@ -19,9 +19,10 @@ from flask import current_app
 from bro.audits.text import _
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer, lazyload, selectinload
+from sqlalchemy.orm import defer, lazyload, make_transient_to_detached, selectinload
 
 from bro import clock
+from bro.database import add_counts
 from bro.extensions import db
 from bro.models.audits import (
     CHANNELS, RELATIONSHIPS, STATUS_AFTER, Audit, AuditEvent, AuditRating, AuditRevision, AuditStepResult,
@@ -247,20 +248,55 @@ def record_audit(*, auditor: User, staff: User, version: StandardVersion, relati
     result = _score(version, ratings)
 
     now = created_at or clock.utcnow()
-    audit = Audit(staff_id=staff.id, team_id=staff.team_id, auditor_id=auditor.id, standard_id=version.standard_id,
-                  standard_version_id=version.id, relationship_kind=relationship, channel=channel,
-                  interacted_on=interacted_on, interacted_at=interacted_at, customer_ref=customer_ref,
-                  note=(note or "").strip() or None, created_at=now, revision_number=1,
-                  **_score_columns(result), passed=result.passed, status="recorded",
-                  revisions=[], disputes=[], events=[])  # empty collections: nothing to load for a new audit
+    # Core inserts, one statement per table (the ORM's unit of work costs more than the writes themselves);
+    # the Audit object is then attached as if loaded, so callers use it without reading it back.
+    values = {"staff_id": staff.id, "team_id": staff.team_id, "auditor_id": auditor.id,
+              "standard_id": version.standard_id, "standard_version_id": version.id, "relationship_kind": relationship,
+              "channel": channel, "interacted_on": interacted_on, "interacted_at": interacted_at,
+              "customer_ref": customer_ref, "note": (note or "").strip() or None, "created_at": now,
+              "revision_number": 1, **_score_columns(result), "passed": result.passed, "status": "recorded",
+              "acknowledged_at": None, "csat": None, "repeat_purchase": None, "referral_made": None,
+              "retained_90d": None, "order_value": None, "outcomes_recorded_at": None,
+              "outcomes_recorded_by_id": None}
+    audits = Audit.__table__
+    audit_id = db.session.execute(audits.insert().values(
+        {("relationship" if key == "relationship_kind" else key): value for key, value in values.items()})
+    ).inserted_primary_key[0]
+    audit = Audit(id=audit_id, **values)
+    make_transient_to_detached(audit)  # persistent without a SELECT; its collections load only if read
     db.session.add(audit)
-    db.session.flush()
-    revision = _add_revision(audit, number=1, kind="original", by=auditor, at=now, reason=None,
-                             ratings=ratings, step_notes=step_notes, note=audit.note, result=result)
-    _log(audit, "recorded", by=auditor, at=now)
-    _apply_current_revision(audit, revision, previous=None)
-    assign_retraining_for(audit, revision, assigned_by=auditor)
+    revision_id = db.session.execute(AuditRevision.__table__.insert().values(
+        audit_id=audit_id, number=1, kind="original", created_by_id=auditor.id, created_at=now, reason=None,
+        **_score_columns(result), passed=result.passed, note=values["note"])).inserted_primary_key[0]
+    ratings_rows = [{"revision_id": revision_id, "step_key": step.key, "rating": str(ratings[step.key]),
+                     "note": ((step_notes or {}).get(step.key) or "").strip() or None} for step in version.steps]
+    if ratings_rows:
+        db.session.execute(AuditRating.__table__.insert(), ratings_rows)
+    db.session.execute(AuditEvent.__table__.insert().values(
+        audit_id=audit_id, number=1, kind="recorded", actor_id=auditor.id, at=now, reason=None, revision_number=1,
+        dispute_id=None))
+    recorded = _RecordedRevision(id=revision_id, number=1,
+                                 ratings=[_RecordedRating(row["step_key"], row["rating"]) for row in ratings_rows],
+                                 passed=result.passed, score=values["score"])
+    _apply_current_revision(audit, recorded, previous=None)
+    assign_retraining_for(audit, recorded, assigned_by=auditor)
     return audit
+
+
+@dataclass(frozen=True)
+class _RecordedRating:
+    step_key: str
+    rating: str
+
+
+@dataclass(frozen=True)
+class _RecordedRevision:
+    """What the derived tables and the retraining loop read of a revision just inserted (no ORM object)."""
+    id: int
+    number: int
+    ratings: list[_RecordedRating]
+    passed: bool
+    score: Decimal
 
 
 def correct_audit(audit: Audit, *, by: User, ratings: Mapping[str, str], reason: str,
@@ -358,34 +394,8 @@ def _apply_current_revision(audit: Audit, revision: AuditRevision, previous: Aud
 
 
 def _upsert_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tuple[str, ...]) -> None:
-    """Add ``rows``' counters to the summary rows with the same keys (insert when missing), in one statement
-    that is safe under concurrent writers (INSERT ... ON CONFLICT DO UPDATE on SQLite and PostgreSQL)."""
-    dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:  # pragma: no cover - other databases: read, then write
-        for row in rows:
-            existing = db.session.get(model, tuple(row[k] for k in keys))
-            if existing is None:
-                db.session.add(model(**row))
-            else:
-                for name in counters:
-                    setattr(existing, name, getattr(existing, name) + row[name])
-        db.session.flush()
-        return
-    table = model.__table__
-    statement = dialect_insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: table.c[name] + statement.excluded[name] for name in counters},
-    )
-    # One cached statement, executed for every row (a multi-row VALUES is compiled anew per row count).
-    db.session.execute(statement, rows)
-    # The ORM may hold summary objects loaded earlier: let it reread them.
-    for obj in [o for o in db.session.identity_map.values() if isinstance(o, model)]:
-        db.session.expire(obj)
+    """Add ``rows``' counters to the summary rows with the same keys (bro.database.add_counts)."""
+    add_counts(model, rows, keys=keys, counters=counters)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -403,8 +413,9 @@ def modules_teaching(standard_id: int, step_keys: list[str]) -> list[tuple[Cours
         .join(Course, Course.current_version_id == CourseModule.course_version_id)
         .where(ModuleStep.standard_id == standard_id, ModuleStep.step_key.in_(step_keys))
         .order_by(CourseModule.course_id, CourseModule.position)
-        # The join gave the step; the module's steps, lessons and quiz load only if ever read.
-        .options(lazyload(CourseModule.teaches), defer(CourseModule.lessons), defer(CourseModule.quiz))
+        # The join gave the step; the module's steps and lessons load only if ever read (its quiz is read:
+        # whether the allowance is used up).
+        .options(lazyload(CourseModule.teaches), defer(CourseModule.lessons))
     ).all()
     order = {key: index for index, key in enumerate(step_keys)}
     chosen: dict[int, tuple[CourseModule, str]] = {}

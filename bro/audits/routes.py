@@ -72,6 +72,7 @@ from bro.audits.outcomes_import import (
 )
 from bro.clock import utcnow
 from bro.csvout import stream_csv
+from bro.database import begin_writes, reads_first
 from bro.extensions import db
 from bro.home.sections import register_section
 from bro.interactions.queries import interaction_with_transcript
@@ -177,6 +178,7 @@ def _interaction_to_audit():
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.supervisor)
 def new():
+    # Reads first (the user, the standard, the staff member, the form), then `begin_writes` before the first write.
     interaction = _interaction_to_audit()
     if interaction is not None and interaction.audit_id is not None:
         flash(_("This interaction is audited already."), "info")
@@ -217,9 +219,10 @@ def new():
     if interaction is not None and request.method == "POST" and form.staff_id.data != interaction.staff_id:
         form.staff_id.errors = [_("This interaction was served by %(name)s.", name=interaction.staff.name)]
     elif form.validate_on_submit():
+        staff_member = chosen_staff or db.session.get(User, form.staff_id.data)
+        begin_writes(db.session)  # everything above only read: now take the write lock (SQLite) and write
         if (earlier := first_submission(form)) is not None:
             return redirect(earlier)
-        staff_member = chosen_staff or db.session.get(User, form.staff_id.data)
         try:
             audit = record_audit(auditor=current_user, staff=staff_member, version=version,
                                  relationship=relationship, channel=form.channel.data,
@@ -243,6 +246,9 @@ def new():
             return redirect(target)
     status = 400 if request.method == "POST" else 200
     return _render_new(form, context), status
+
+
+reads_first("audits.new")
 
 
 def _staff_choices(form, staff: list[User]) -> None:

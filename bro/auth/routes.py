@@ -69,6 +69,10 @@ def login():
                                    time=_minutes(-(-seconds // 60))), seconds)
         user = _verify(email, form.password.data)
         if user is not None:
+            method = current_app.config["BRO_PASSWORD_HASH_METHOD"]
+            if user.password_needs_rehash(method):
+                # A hash made with an older cost still verifies; it is replaced by one with today's cost.
+                user.set_password(form.password.data, method=method)
             record_attempt(email, address, LoginOutcome.success)
             db.session.commit()
             session.pop("language", None)

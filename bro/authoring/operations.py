@@ -18,7 +18,7 @@ from bro.curricula import (
     MAX_DOCUMENTS_PER_FILE, MAX_ERRORS, CheckResult, Course, CurriculumCheckError, CurriculumError, Document, Standard,
     check_text,
 )
-from bro.curricula.loader import load_yaml_bytes
+from bro.curricula.loader import document_keys, load_yaml_bytes
 from bro.extensions import db
 from bro.models import curricula as models
 from bro.models.people import User
@@ -151,12 +151,10 @@ def document_sources(files: Sequence[str], relative_to: str | None = None) -> di
                 data = handle.read()
         except OSError:
             continue
-        for document in load_yaml_bytes(data, filename).documents:
-            if isinstance(document.data, dict):
-                key = (document.data.get("kind"), document.data.get("id"))
-                if all(isinstance(part, str) for part in key):
-                    name = os.path.relpath(filename, relative_to) if relative_to else filename
-                    sources.setdefault(key, name)  # type: ignore[arg-type]
+        # Only each document's kind and id: read from the composed nodes, no values built.
+        for key in document_keys(data):
+            name = os.path.relpath(filename, relative_to) if relative_to else filename
+            sources.setdefault(key, name)
     return sources
 
 

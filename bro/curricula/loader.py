@@ -1,12 +1,21 @@
 """Safe YAML loading that remembers where every value came from.
 
-Documents are composed with ``yaml.SafeLoader`` (no object construction) and
-the node graph is walked into plain Python values. The walk counts every node
-it expands, so an alias bomb ("billion laughs") is refused after a bounded
-amount of work instead of being expanded.
+Documents are composed (no object construction) and the node graph is walked
+into plain Python values. The walk counts every node it expands, so an alias
+bomb ("billion laughs") is refused after a bounded amount of work instead of
+being expanded.
+
+Composing uses libyaml (``yaml.CSafeLoader``; its nodes carry the same line
+and column marks) when PyYAML has it, and the pure-Python ``yaml.SafeLoader``
+otherwise. libyaml's composer recurses on the C stack without a bound, so it
+is used only when the text cannot nest deeper than ``C_COMPOSER_MAX_NESTING``
+(every level of nesting needs one of ``[ { - : ?``: the text is counted
+first). Files with a syntax error are composed again with the pure loader, so
+the message and its position are the same whichever composer read the file.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +40,42 @@ _MERGE_TAG = f"{_CORE}merge"
 _SEQUENCE_TAG = f"{_CORE}seq"
 _MAPPING_TAG = f"{_CORE}map"
 _CONSTRUCTOR = SafeConstructor()
+
+try:  # libyaml, when PyYAML was built with it
+    from yaml import CSafeLoader as _FAST_LOADER
+except ImportError:  # pragma: no cover - depends on the installation
+    _FAST_LOADER = None
+#: texts with at most this many characters that can open a level of nesting are composed by libyaml (its composer
+#: recursed ~20,000 levels on an 8 MiB thread stack before crashing: a margin of four)
+C_COMPOSER_MAX_NESTING = 5_000
+_NESTING_CHARACTERS = "[{-:?"
+
+
+def _loader_for(text: str):
+    """libyaml's loader when it is there and the text cannot nest deeply enough to exhaust the C stack."""
+    if _FAST_LOADER is None:
+        return yaml.SafeLoader
+    openers = 0
+    for character in _NESTING_CHARACTERS:
+        openers += text.count(character)
+        if openers > C_COMPOSER_MAX_NESTING:
+            return yaml.SafeLoader
+    return _FAST_LOADER
+
+
+def _compose(text: str, loader, max_documents: int, filename: str):
+    """The root nodes of ``text`` (at most ``max_documents``, plus an empty trailing one), or a LoadResult that
+    refuses the file for having too many documents."""
+    roots: list[Node] = []
+    trailing: Node | None = None  # an empty document after the last allowed one (a stray final '---')
+    for root in yaml.compose_all(text, Loader=loader):
+        if len(roots) >= max_documents:
+            if trailing is not None or not _is_empty(root):
+                return LoadResult([], [too_many_documents_error(filename, trailing or root, max_documents)])
+            trailing = root
+            continue
+        roots.append(root)
+    return roots
 
 
 @dataclass
@@ -209,21 +254,22 @@ def load_yaml_text(text: str, filename: str, max_bytes: int = MAX_FILE_BYTES,
     if size > max_bytes:
         return LoadResult([], [too_large_error(filename, size, max_bytes)])
     errors: list[CurriculumError] = []
+    loader = _loader_for(text)
     try:
-        roots: list[Node] = []
-        trailing: Node | None = None  # an empty document after the last allowed one (a stray final '---')
-        for root in yaml.compose_all(text, Loader=yaml.SafeLoader):
-            if len(roots) >= max_documents:
-                if trailing is not None or not _is_empty(root):
-                    return LoadResult([], [too_many_documents_error(filename, trailing or root, max_documents)])
-                trailing = root
-                continue
-            roots.append(root)
+        try:
+            roots = _compose(text, loader, max_documents, filename)
+        except yaml.YAMLError:
+            if loader is yaml.SafeLoader:
+                raise
+            # Report syntax errors as the pure loader words and places them (libyaml's wording differs).
+            roots = _compose(text, yaml.SafeLoader, max_documents, filename)
     except yaml.YAMLError as error:
         line, column = _error_position(error, text)
         return LoadResult([], [CurriculumError(filename, line, column, "", _syntax_message(error))])
     except RecursionError:
         return LoadResult([], [CurriculumError(filename, 1, 1, "", "values are nested too deeply to read")])
+    if isinstance(roots, LoadResult):
+        return roots
     if not roots:
         return LoadResult([], [CurriculumError(filename, 1, 1, "", "the file is empty; it needs at least one document with a 'kind'")])
     walker = _Walker(filename, errors)
@@ -240,6 +286,54 @@ def load_yaml_text(text: str, filename: str, max_bytes: int = MAX_FILE_BYTES,
     return LoadResult(documents, errors)
 
 
+_KEYS_SEEN: dict[bytes, list[tuple[str, str]]] = {}  # digest of a file read by load_yaml_bytes -> its keys
+_KEYS_SEEN_MAX = 4096
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=16).digest()
+
+
+def _remember_keys(data: bytes, documents: list[LoadedDocument]) -> None:
+    if len(_KEYS_SEEN) >= _KEYS_SEEN_MAX:
+        _KEYS_SEEN.clear()
+    _KEYS_SEEN[_digest(data)] = [
+        (document.data["kind"], document.data["id"]) for document in documents
+        if isinstance(document.data, dict) and isinstance(document.data.get("kind"), str)
+        and isinstance(document.data.get("id"), str)]
+
+
+def document_keys(data: bytes, max_bytes: int = MAX_FILE_BYTES,
+                  max_documents: int = MAX_DOCUMENTS_PER_FILE) -> list[tuple[str, str]]:
+    """(kind, id) of each document of ``data`` whose top-level ``kind`` and ``id`` are plain text: remembered
+    when `load_yaml_bytes` read the same bytes (a check, then an import), else read from the composed nodes
+    without building the values (a file that cannot be read gives [])."""
+    if len(data) > max_bytes:
+        return []
+    seen = _KEYS_SEEN.get(_digest(data))
+    if seen is not None:
+        return list(seen)
+    try:
+        text = data.decode("utf-8-sig")
+        roots = _compose(text, _loader_for(text), max_documents, "")
+    except (UnicodeDecodeError, yaml.YAMLError, RecursionError):
+        return []
+    if isinstance(roots, LoadResult):
+        return []
+    keys = []
+    for root in roots:
+        if not isinstance(root, MappingNode):
+            continue
+        fields: dict[str, str] = {}
+        for key_node, value_node in root.value:
+            if isinstance(key_node, ScalarNode) and isinstance(value_node, ScalarNode) \
+                    and value_node.tag == f"{_CORE}str" and key_node.value in ("kind", "id"):
+                fields.setdefault(key_node.value, value_node.value)
+        if "kind" in fields and "id" in fields:
+            keys.append((fields["kind"], fields["id"]))
+    return keys
+
+
 def load_yaml_bytes(data: bytes, filename: str, max_bytes: int = MAX_FILE_BYTES,
                     max_documents: int = MAX_DOCUMENTS_PER_FILE) -> LoadResult:
     """Decode ``data`` as UTF-8 and read it; never raises for bad input."""
@@ -252,7 +346,9 @@ def load_yaml_bytes(data: bytes, filename: str, max_bytes: int = MAX_FILE_BYTES,
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
         return LoadResult([], [CurriculumError(filename, line, column, "", "the file is not UTF-8 text; save it with UTF-8 encoding")])
-    return load_yaml_text(text, filename, max_bytes, max_documents)
+    result = load_yaml_text(text, filename, max_bytes, max_documents)
+    _remember_keys(data, result.documents)
+    return result
 
 
 def too_large_error(filename: str, size: int, max_bytes: int) -> CurriculumError:

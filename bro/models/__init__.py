@@ -18,7 +18,10 @@ from bro.models.people import (
 )
 from bro.models.submissions import FormSubmission
 from bro.models.xapi import XapiStatement
-from bro.models.training import AttemptAnswer, Assignment, Certificate, LessonRead, QuizAttempt
+from bro.models.training import (
+    AttemptAnswer, Assignment, Certificate, LessonRead, QuizAttempt, QuizFirstAttempt, QuizItemSum, QuizItemTally,
+    QuizModuleSum,
+)
 
 __all__ = [
     "Audit", "AuditRating", "AuditRevision", "AuditStepResult", "AuditStepWeek", "AuditWeek",
@@ -29,4 +32,5 @@ __all__ = [
     "ReviewItem", "SamplingDraw", "SamplingPlan", "StaffLeave", "Notification", "NotificationSetting",
     "FormSubmission", "LoginAttempt", "LoginOutcome", "PasswordResetLink", "Role", "Team", "User", "UserRole",
     "team_supervisors",
-    "AttemptAnswer", "Assignment", "Certificate", "LessonRead", "QuizAttempt", "XapiStatement"]
+    "AttemptAnswer", "Assignment", "Certificate", "LessonRead", "QuizAttempt", "QuizFirstAttempt", "QuizItemSum",
+    "QuizItemTally", "QuizModuleSum", "XapiStatement"]

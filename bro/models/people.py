@@ -25,16 +25,30 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-def check_password_of_nobody(password: str, method: str = "scrypt") -> bool:
+#: scrypt with N = 2^14, r = 8, p = 5: 16 MiB per hash (2^15 took 32 MiB, too much of a 150 MB worker), and the
+#: work of OWASP's minimum (N = 2^17, r = 8, p = 1, or its equivalents down to 2^14 / 8 / 5). README "Security".
+PASSWORD_HASH_METHOD = "scrypt:16384:8:5"
+
+
+def check_password_of_nobody(password: str, method: str = PASSWORD_HASH_METHOD) -> bool:
     """Spend the time a real check takes when the email is unknown, so the answer's timing tells nothing.
 
     The dummy hash is made once per method with the same parameters as real ones; the check always fails.
     """
+    with _ONE_HASH_AT_A_TIME:
+        check_password_hash(_dummy_hash(method), password)
+    return False
+
+
+def _dummy_hash(method: str) -> str:
     if method not in _DUMMY_HASHES:
         _DUMMY_HASHES[method] = generate_password_hash(secrets.token_urlsafe(16), method=method)
-    with _ONE_HASH_AT_A_TIME:
-        check_password_hash(_DUMMY_HASHES[method], password)
-    return False
+    return _DUMMY_HASHES[method]
+
+
+def hash_parameters(password_hash: str) -> str:
+    """The method and cost a stored hash was made with ("scrypt:16384:8:5"), as Werkzeug writes it."""
+    return (password_hash or "").split("$", 1)[0]
 
 
 class Role(str, enum.Enum):
@@ -127,13 +141,17 @@ class User(UserMixin, Base):
     def is_admin(self) -> bool:
         return Role.admin in self.roles
 
-    def set_password(self, password: str, method: str = "scrypt") -> None:
+    def set_password(self, password: str, method: str = PASSWORD_HASH_METHOD) -> None:
         with _ONE_HASH_AT_A_TIME:
             self.password_hash = generate_password_hash(password, method=method)
 
-    def set_password_and_end_sessions(self, password: str, method: str = "scrypt") -> None:
+    def set_password_and_end_sessions(self, password: str, method: str = PASSWORD_HASH_METHOD) -> None:
         self.set_password(password, method=method)
         self.rotate_session_token()
+
+    def password_needs_rehash(self, method: str = PASSWORD_HASH_METHOD) -> bool:
+        """The stored hash was made with other parameters than ``method`` (an older cost): rehash at login."""
+        return hash_parameters(self.password_hash) != hash_parameters(_dummy_hash(method))
 
     def check_password(self, password: str) -> bool:
         with _ONE_HASH_AT_A_TIME:

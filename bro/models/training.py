@@ -10,7 +10,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
-    JSON, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text,
+    JSON, BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, UniqueConstraint, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -180,3 +180,66 @@ class Certificate(Base):
 
     def is_valid(self, today: date) -> bool:
         return self.superseded_at is None and (self.expires_on is None or today < self.expires_on)
+
+
+# --- item analysis: running sums kept as attempts are submitted (bro.training.itemsums) ----------------------
+# Derived from QuizAttempt and AttemptAnswer, in the same transaction as each submission, so the item analysis
+# page reads a few rows per question whatever the number of attempts. ``scope`` is "all" (every submitted
+# attempt) or "first" (each person's first submitted attempt at the module row, the page's default).
+
+
+class QuizFirstAttempt(Base):
+    """Derived: each person's first submitted attempt at each module row (the "first" scope counts only it)."""
+
+    __tablename__ = "quiz_first_attempts"
+
+    module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id"), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("quiz_attempts.id", ondelete="CASCADE"))
+
+
+class QuizModuleSum(Base):
+    """Derived: attempts counted and passed, per module row and scope."""
+
+    __tablename__ = "quiz_module_sums"
+
+    module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id"), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(8), primary_key=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    passed: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class QuizItemSum(Base):
+    """Derived: per module row, scope and question, the sums the item statistics need. x = 1 for a correct
+    answer, y = the rest score (the attempt's points on its other questions) in thousandths of a point, as
+    integers so the sums stay exact on every database."""
+
+    __tablename__ = "quiz_item_sums"
+
+    module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id"), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(8), primary_key=True)
+    question_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    n: Mapped[int] = mapped_column(BigInteger, default=0)
+    correct: Mapped[int] = mapped_column(BigInteger, default=0)  # Σx (= Σx²)
+    rest_sum: Mapped[int] = mapped_column(BigInteger, default=0)  # Σy
+    rest_squares: Mapped[int] = mapped_column(BigInteger, default=0)  # Σy²
+    correct_rest: Mapped[int] = mapped_column(BigInteger, default=0)  # Σxy
+
+
+class QuizItemTally(Base):
+    """Derived: counts per module row, scope, question, kind and value. ``kind`` "score": answers given in
+    attempts with total score ``value`` (ten-thousandths of a point, as text) and how many were correct (the
+    upper and lower groups of Kelley's D); "response": answers given as ``value`` (the response's JSON text)
+    and how many were correct (option counts, wrong typed answers). ``value_hash`` (SHA-256 of ``value``)
+    keys the row, so a long typed answer fits the primary key."""
+
+    __tablename__ = "quiz_item_tallies"
+
+    module_id: Mapped[int] = mapped_column(ForeignKey("course_modules.id"), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(8), primary_key=True)
+    question_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    value_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
+    count: Mapped[int] = mapped_column(BigInteger, default=0)
+    correct: Mapped[int] = mapped_column(BigInteger, default=0)

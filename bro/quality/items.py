@@ -43,9 +43,11 @@ __all__ = [
     "AttemptItems",
     "FlagThresholds",
     "ItemStats",
+    "ItemSums",
     "WrongAnswer",
     "common_wrong_answers",
     "item_analysis",
+    "item_stats_from_sums",
     "upper_lower_index",
 ]
 
@@ -137,9 +139,16 @@ def _group_correct(scored: Sequence[tuple[float, bool]], size: int, *, top: bool
         counts = by_score.setdefault(score, [0, 0])
         counts[0] += 1
         counts[1] += bool(correct)
+    return _group_correct_counts(by_score, size, top=top)
+
+
+def _group_correct_counts(by_score: Mapping[float, Sequence[int]], size: int, *, top: bool) -> Fraction:
+    """As `_group_correct`, from (attempts, correct) per total score."""
     remaining, total = size, Fraction(0)
     for score in sorted(by_score, reverse=top):
         attempts, correct = by_score[score]
+        if attempts <= 0:
+            continue
         if attempts <= remaining:
             total += correct
             remaining -= attempts
@@ -226,6 +235,62 @@ def item_analysis(responses: Sequence[AttemptItems],
             )
         )
     return stats
+
+
+@dataclass(frozen=True)
+class ItemSums:
+    """Running sums of one question over the attempts counted, kept as each attempt is submitted, so the
+    statistics cost the same at 50 attempts and at 500,000. x is 1 for a correct answer, else 0; y is the rest
+    score (the attempt's points on its other questions), in any fixed unit (the correlation does not depend on
+    it: bro stores thousandths of a point, as integers, so the sums are exact).
+
+    ``by_score`` maps each total score to (attempts at that score, correct among them): Kelley's D needs the
+    ranking, and the number of distinct total scores is bounded by the quiz, not by the attempts."""
+
+    question: Hashable
+    n: int
+    correct: int  # Σx (= Σx², x being 0 or 1)
+    rest_sum: int | float  # Σy
+    rest_squares: int | float  # Σy²
+    correct_rest: int | float  # Σxy
+    by_score: Mapping[float, tuple[int, int]] = field(default_factory=dict)
+    option_counts: Mapping[Hashable, int] = field(default_factory=dict)
+
+
+def _correlation_from_sums(n: int, sx, sy, sxx, syy, sxy) -> float | None:
+    """Pearson correlation from sums (exact when the sums are integers); None without variance on a side."""
+    if n < 2:
+        return None
+    var_x = n * sxx - sx * sx
+    var_y = n * syy - sy * sy
+    if var_x <= 0 or var_y <= 0:
+        return None
+    covariance = n * sxy - sx * sy
+    return covariance / math.sqrt(var_x * var_y)
+
+
+def item_stats_from_sums(sums: ItemSums, thresholds: FlagThresholds = FLAG_THRESHOLDS) -> ItemStats:
+    """The figures of `item_analysis` for one question, from its running sums (see `ItemSums`)."""
+    n = sums.n
+    difficulty = sums.correct / n if n else 0.0
+    discrimination = _correlation_from_sums(n, sums.correct, sums.rest_sum, sums.correct, sums.rest_squares,
+                                            sums.correct_rest)
+    upper_lower = None
+    if n >= 2:
+        size = _group_size(n)
+        upper = _group_correct_counts(sums.by_score, size, top=True)
+        lower = _group_correct_counts(sums.by_score, size, top=False)
+        upper_lower = float((upper - lower) / size)
+    return ItemStats(
+        question=sums.question,
+        n=n,
+        difficulty=difficulty,
+        discrimination=discrimination,
+        upper_lower_index=upper_lower,
+        option_counts=_sorted_counts(Counter({key: count for key, count in sums.option_counts.items() if count})),
+        flags=_flags(n, difficulty, discrimination, thresholds),
+        judged=n >= thresholds.min_attempts,
+    )
 
 
 def common_wrong_answers(answers: Iterable[tuple[str, str, int]],

@@ -8,12 +8,13 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from typing import Any, Iterable, Mapping
 
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from bro import clock
 from bro.curricula import Question, Quiz, credit
@@ -28,6 +29,7 @@ from bro.models.training import (
 from bro.access import can_see_team
 from bro.models.people import Role
 from bro.scoring import display_score, score_quiz
+from bro.training import itemsums
 
 RETRAINING_DUE_DAYS = 14
 RECERTIFICATION_DUE_DAYS = 30
@@ -446,6 +448,9 @@ def _fixed_order(quiz: Quiz) -> tuple[list[str], dict[str, list[str]]]:
     return questions, options
 
 
+_MILLI = Decimal("0.001")
+
+
 def _decimal(number: int | float) -> Decimal:
     return Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
 
@@ -514,23 +519,36 @@ def record_submission(attempt: QuizAttempt, responses: Mapping[str, Any], locale
         judged.append((position, question, response, credit(question, response, locale)))
     result = score_quiz([(question.points, share) for _, question, _, share in judged], quiz.pass_mark)
     now = clock.utcnow()
+    # Earned and possible at the columns' 3 decimals, so the values kept on the object are the stored ones.
+    claimed_values = {"submitted_at": now, "earned": _decimal(result.earned).quantize(_MILLI, ROUND_HALF_UP),
+                      "possible": _decimal(result.possible).quantize(_MILLI, ROUND_HALF_UP),
+                      "score": Decimal(repr(result.score)).quantize(Decimal("0.0001")), "passed": result.passed}
     claimed = db.session.execute(
         update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(submitted_at=now, earned=_decimal(result.earned), possible=_decimal(result.possible),
-                score=Decimal(repr(result.score)).quantize(Decimal("0.0001")), passed=result.passed)
+        .values(**claimed_values)
         .execution_options(synchronize_session=False)
     )
     if claimed.rowcount != 1:
         db.session.refresh(attempt)
         return Submission(attempt, False)
+    answers = []
     for position, question, response, share in judged:
         earned = Fraction(_decimal(question.points)) * share
-        db.session.add(AttemptAnswer(attempt_id=attempt.id, question_key=question.id, position=position,
-                                     response=response, correct=share == 1,
-                                     points=Decimal(earned.numerator) / Decimal(earned.denominator)))
-    db.session.flush()
-    db.session.refresh(attempt)
+        answers.append({"attempt_id": attempt.id, "question_key": question.id, "position": position,
+                        "response": response, "correct": share == 1,
+                        "points": Decimal(earned.numerator) / Decimal(earned.denominator)})
+    if answers:
+        db.session.execute(AttemptAnswer.__table__.insert(), answers)  # Core executemany: one statement
+    # The attempt as submitted, without reading it back (the UPDATE above wrote exactly these values).
+    for name, value in claimed_values.items():
+        set_committed_value(attempt, name, value)
+    if "answers" in attempt.__dict__:
+        db.session.expire(attempt, ["answers"])
+    itemsums.record_attempt(attempt_id=attempt.id, module_id=attempt.module_id, user_id=attempt.user_id,
+                            score=claimed_values["score"], passed=result.passed,
+                            answers=[itemsums.Answer(a["question_key"], a["correct"], a["points"], a["response"])
+                                     for a in answers])
     if result.passed:
         user = db.session.get(User, attempt.user_id)
         for lesson in module.lessons:

@@ -18,8 +18,9 @@ from bro.models.training import Assignment, AttemptAnswer, AttemptGrant, Certifi
 from bro.quality import item_analysis
 from bro import clock
 from bro.curricula.questions import QUESTION_TYPES, QuestionType, tallies
-from bro.quality.items import AttemptItems, ItemStats, WrongAnswer, common_wrong_answers
+from bro.quality.items import AttemptItems, ItemStats, WrongAnswer, common_wrong_answers, item_stats_from_sums
 from bro.training.operations import Allowance, Progress, QuizWait, allowance_from, missed_questions, quiz_wait_from
+from bro.training import itemsums
 from bro.training.text import text
 
 EXPIRY_WARNING_DAYS = 30
@@ -378,12 +379,36 @@ def item_report(module: CourseModule, all_attempts: bool = False) -> ItemReport:
     """Item analysis of one quiz version: by default each person's first submitted attempt at exactly this module
     row (retakes are practice on known questions); ``all_attempts`` takes every submitted attempt.
 
-    Reads plain rows (attempt, score, passed, question, correct, points, response), not ORM objects: a popular
-    quiz has tens of thousands of attempts, and the statistics need each attempt's answers. Wrong typed answers
-    are grouped and counted in SQL.
+    Reads the running sums kept on submission (bro.training.itemsums): one row for the module, one per
+    question and its tallies, whatever the number of attempts. `item_report_from_attempts` computes the
+    same report from the attempts themselves (the tests compare the two).
     """
     quiz = Quiz.from_dict(module.quiz, module.course_version.language)
-    # Responses are read where the question's type counts something in them (options chosen, places given).
+    # Responses are counted where the question's type counts something in them (options chosen, places given).
+    choice_questions = {q.id: q for q in quiz.questions if q.type in QUESTION_TYPES and QUESTION_TYPES[q.type].tallied}
+    typed_questions = {q.id: QUESTION_TYPES[q.type] for q in quiz.questions
+                       if q.type in QUESTION_TYPES and QUESTION_TYPES[q.type].typed_answers}
+    sums = itemsums.read_sums(module.id, "all" if all_attempts else "first", choice_questions)
+    stats = {key: item_stats_from_sums(item) for key, item in sums.items.items()}
+    wrong: dict[str, list[WrongAnswer]] = {}
+    for question_key, question_type in typed_questions.items():
+        given = []
+        for response, count, correct in sums.responses.get(question_key, []):
+            if response is None or isinstance(response, (list, dict)) or count - correct <= 0:
+                continue
+            text_value = str(response)
+            given.append((question_type.wrong_answer_key(text_value), text_value.strip(), count - correct))
+        if given:
+            wrong[question_key] = common_wrong_answers(given)
+    return ItemReport(module, quiz, sums.attempts, sums.passed,
+                      [(question, stats.get(question.id)) for question in quiz.questions], all_attempts,
+                      wrong if sums.attempts else {})
+
+
+def item_report_from_attempts(module: CourseModule, all_attempts: bool = False) -> ItemReport:
+    """`item_report` computed from every attempt's answers (time grows with the attempts): the reference the
+    running sums are checked against."""
+    quiz = Quiz.from_dict(module.quiz, module.course_version.language)
     choice_questions = {q.id: q for q in quiz.questions if q.type in QUESTION_TYPES and QUESTION_TYPES[q.type].tallied}
     typed_questions = {q.id: QUESTION_TYPES[q.type] for q in quiz.questions
                        if q.type in QUESTION_TYPES and QUESTION_TYPES[q.type].typed_answers}

@@ -18,6 +18,7 @@ from bro.access import can_see_staff, can_see_team, roles_required, visible_team
 from bro.curricula import Quiz, credit
 from bro.curricula.questions import is_blank, problem
 from bro.database import commit_side_write
+from bro.database import begin_writes, reads_first
 from bro.i18n import translate_message
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion
@@ -223,6 +224,9 @@ def _responses(attempt: QuizAttempt) -> dict:
     return responses
 
 
+reads_first("training.submit")
+
+
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
 @roles_required(Role.staff)
 def submit(attempt_id: int):
@@ -234,10 +238,15 @@ def submit(attempt_id: int):
         if check.unreadable or (check.unanswered and request.form.get("confirm_blank") != "1"):
             return _quiz_page(attempt, responses, check, 400 if check.unreadable else 200)
     for retry in range(SUBMIT_RETRIES):
-        attempt = _own_attempt_or_404(attempt_id)
+        if retry:
+            attempt = _own_attempt_or_404(attempt_id)
         responses = _responses(attempt)
+        begin_writes(db.session)  # the checks above only read: now take the write lock (SQLite) and write
         try:
             submission = record_submission(attempt, responses, language())
+            # What the answer says is read before the commit: afterwards every object is expired, and reading
+            # it again would open a second transaction (on SQLite a second wait for the write lock).
+            message, category = _submission_message(submission)
             db.session.commit()
             break
         except OperationalError:
@@ -246,27 +255,31 @@ def submit(attempt_id: int):
             time.sleep(0.05 * 2 ** retry)
     else:
         abort(503)
+    flash(message, category)
+    return redirect(url_for("training.review", attempt_id=attempt_id))
+
+
+def _submission_message(submission) -> tuple[str, str]:
+    """The flash message (and its category) after a submission."""
     result = submission.attempt
     if not submission.recorded:
-        flash(_("This attempt was submitted already; here is its result."), "info")
-    elif result.passed:
-        flash(_("Passed with %(score)s%%.", score=format_score(attempt_score_display(result))), "success")
-    else:
-        score = format_score(attempt_score_display(result))
-        module = result.module
-        quiz = module_quiz(module)
-        allowance = attempt_allowance(result.user_id, result.course_id, result.module_key, quiz)
-        if allowance.exhausted:
-            flash(_("Not passed: %(score)s%%. That was your last attempt.", score=score) + " "
-                  + who_can_grant(current_user), "warning")
-        else:
-            wait = quiz_wait(result.user_id, module, quiz)
-            message = _("Not passed this time: %(score)s%%. Read the feedback below, then try again.", score=score)
-            if wait is not None:
-                message = _("Not passed this time: %(score)s%%. Read the feedback below.", score=score) + " " + \
-                    wait_message(wait)
-            flash(message, "warning")
-    return redirect(url_for("training.review", attempt_id=result.id))
+        return _("This attempt was submitted already; here is its result."), "info"
+    if result.passed:
+        return _("Passed with %(score)s%%.", score=format_score(attempt_score_display(result))), "success"
+    score = format_score(attempt_score_display(result))
+    module = result.module
+    quiz = module_quiz(module)
+    allowance = attempt_allowance(result.user_id, result.course_id, result.module_key, quiz)
+    if allowance.exhausted:
+        return (_("Not passed: %(score)s%%. That was your last attempt.", score=score) + " "
+                + who_can_grant(current_user)), "warning"
+    wait = quiz_wait(result.user_id, module, quiz)
+    message = _("Not passed this time: %(score)s%%. Read the feedback below, then try again.", score=score)
+    if wait is not None:
+        message = _("Not passed this time: %(score)s%%. Read the feedback below.", score=score) + " " + \
+            wait_message(wait)
+    return message, "warning"
+
 
 
 @bp.route("/attempts/<int:attempt_id>/review")

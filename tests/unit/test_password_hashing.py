@@ -1,4 +1,5 @@
-"""Password hashing takes 32 MiB with scrypt: a worker hashes one password at a time."""
+"""Password hashing takes 16 MiB with scrypt (bro.models.people.PASSWORD_HASH_METHOD): a worker hashes one password
+at a time."""
 import threading
 import time
 

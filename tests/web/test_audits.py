@@ -306,3 +306,22 @@ def test_supervisors_cannot_audit_themselves_or_non_staff(factory, team_setup):
         factory.audit(supervisor, supervisor)
     with pytest.raises(NotAllowed):
         factory.audit(factory.trainer(), supervisor)
+
+
+def test_recording_an_audit_writes_one_statement_per_table_and_reads_nothing_after(client, login, factory,
+                                                                                   team_setup):
+    _team, staff, supervisor = team_setup
+    version = factory.audit_standard(WEIGHTED, key="lean-standard")
+    login(supervisor)
+    client.get(f"/audits/new?standard_version_id={version.id}")
+    with count_queries() as queries:
+        response = client.post("/audits/new", data=_form(version, staff, {**MET, "b": "not_met"}))
+    assert response.status_code == 302
+    inserts = [re.match(r"\s*INSERT INTO (\w+)", s).group(1) for s in queries.statements
+               if re.match(r"\s*INSERT", s)]
+    for table in ("audits", "audit_revisions", "audit_ratings", "audit_events", "audit_step_results"):
+        assert inserts.count(table) == 1, (table, inserts)
+    first_write = next(i for i, s in enumerate(queries.statements) if re.match(r"\s*(INSERT|UPDATE|DELETE)", s))
+    # The user, the standard and the staff member are read before the writes, never again after them.
+    assert not any(re.search(r"FROM (users|standard_versions|standard_steps)\b", s)
+                   for s in queries.statements[first_write:]), queries.statements[first_write:]

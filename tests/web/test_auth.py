@@ -196,3 +196,31 @@ def test_scores_use_the_readers_decimal_sign(app):
         with force_locale("en"):
             assert format_score(84.94) == "84.9"
         assert format_score(None) == "—"
+
+
+def test_a_hash_made_with_an_older_cost_verifies_and_is_replaced_at_login(client, factory, app):
+    from werkzeug.security import generate_password_hash
+
+    from bro.models.people import User, hash_parameters
+
+    user = factory.staff()
+    user.password_hash = generate_password_hash(PASSWORD, method="pbkdf2:sha256:500")  # yesterday's cost
+    db.session.commit()
+    email = user.email
+    assert _login(client, email).status_code == 302
+    stored = db.session.get(User, user.id).password_hash
+    assert hash_parameters(stored) == hash_parameters(
+        generate_password_hash("x", method=app.config["BRO_PASSWORD_HASH_METHOD"]))
+    assert db.session.get(User, user.id).check_password(PASSWORD)  # the new hash verifies
+
+
+def test_the_default_password_hash_fits_a_worker():
+    from bro.models.people import PASSWORD_HASH_METHOD
+
+    kind, n, r, p = PASSWORD_HASH_METHOD.split(":")
+    assert kind == "scrypt" and 128 * int(n) * int(r) <= 16 * 1024 * 1024  # memory of one hash: 16 MiB
+    assert (int(n), int(p)) in OWASP_SCRYPT  # OWASP's minimum or one of its equivalents (README "Security")
+
+
+# OWASP Password Storage Cheat Sheet: scrypt at r = 8 with (N, p) at least one of these.
+OWASP_SCRYPT = {(2 ** 17, 1), (2 ** 16, 2), (2 ** 15, 3), (2 ** 14, 5), (2 ** 13, 10)}

@@ -145,3 +145,15 @@ def test_smtp_url_settings():
     assert smtp_settings("smtps://mail.example.com")["port"] == 465
     with pytest.raises(ValueError):
         smtp_settings("http://mail.example.com")
+
+
+def test_notify_does_nothing_while_another_server_holds_its_lock(app, people, monkeypatch):
+    from bro import database
+
+    monkeypatch.setattr(database, "run_once_across_servers", lambda session, job: False)
+    staff, auditor, *_rest = people
+    plan_session(staff, by=auditor, scheduled_for=clock.utcnow() + timedelta(days=1))
+    db.session.flush()
+    result = app.test_cli_runner().invoke(args=["bro", "notify"])
+    assert result.exit_code == 0 and "Another server" in result.output
+    assert not notifications(staff)
