@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from bro.access import may_enter
+from bro.authoring.text import curriculum_text
 from bro.i18n import LANGUAGE_NAMES, ROLE_LABELS
 from bro.markdown import render_markdown
 from bro.models.people import Role
@@ -59,6 +60,14 @@ def format_score(value) -> str:
     return format_decimal(rounded, format="#,##0.0")
 
 
+def format_number(value) -> str:
+    """A weight, pass mark or points as people write them, in the reader's number format: no trailing zeros
+    (3.000 -> 3, 1.50 -> 1.5)."""
+    if value is None:
+        return "—"
+    return format_decimal(Decimal(str(value)).normalize(), format="#,##0.###")
+
+
 def decimal_sign() -> str:
     """The reader's decimal sign ("." in en, "," in id and pl), for numbers that JavaScript writes."""
     return get_decimal_symbol(get_locale())
@@ -69,6 +78,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["format_score"] = format_score
     app.jinja_env.globals["decimal_sign"] = decimal_sign
+    app.jinja_env.globals["format_number"] = format_number
+    app.jinja_env.globals["curriculum_text"] = curriculum_text
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

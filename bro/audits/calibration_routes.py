@@ -11,12 +11,12 @@ from sqlalchemy.orm import selectinload
 
 from bro.access import roles_required
 from bro.audits import calibration as ops
-from bro.audits import queries
 from bro.audits.forms import (
     RATING_LABELS, RELATIONSHIP_LABELS, CalibrationRatingForm, CalibrationSessionForm, CloseSessionForm,
     note_field_name, rating_field_name, with_rating_fields,
 )
 from bro.audits.operations import AuditRefused, NotAllowed
+from bro.authoring.text import curriculum_text
 from bro.extensions import db
 from bro.models.audits import CalibrationSession
 from bro.models.curricula import Standard, StandardVersion
@@ -30,8 +30,7 @@ bp = Blueprint("calibration", __name__, url_prefix="/calibration", template_fold
 
 @bp.context_processor
 def calibration_template_helpers():
-    return {"localized": queries.localized, "plain_number": queries.plain_number,
-            "rating_labels": RATING_LABELS,
+    return {"rating_labels": RATING_LABELS,
             "rating_badges": {"met": "badge-ok", "partial": "badge-warn", "not_met": "badge-bad",
                               "na": "badge-muted"},
             "relationship_labels": RELATIONSHIP_LABELS, "rating_field_name": rating_field_name,
@@ -81,7 +80,7 @@ def new():
         select(StandardVersion).join(Standard, Standard.current_version_id == StandardVersion.id)
         .order_by(Standard.key)).scalars().all()
     form.standard_version_id.choices = [
-        (v.id, f"{queries.localized(v.title, v.language)} · {RELATIONSHIP_LABELS.get(v.relationship_kind)}")
+        (v.id, f"{curriculum_text(v.title, v.language)} · {RELATIONSHIP_LABELS.get(v.relationship_kind)}")
         for v in versions]
     supervisors = db.session.execute(
         select(User).where(User.active.is_(True), User.role_rows.any(role=Role.supervisor))

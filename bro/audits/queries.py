@@ -4,38 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import get_locale
 from sqlalchemy import Select, case, false, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from bro import clock
 from bro.access import visible_team_ids
-from bro.curricula import LocalizedText
 from bro.extensions import db
 from bro.inputs import query_date
 from bro.models.audits import Audit, AuditEvent, AuditRevision, Dispute
 from bro.models.curricula import Standard, StandardVersion
 from bro.models.people import Role, Team, User
-
-
-def localized(mapping: dict | str | None, default_language: str = "en") -> str:
-    """Curriculum text in the user's language, falling back to the document's default language."""
-    if not mapping:
-        return ""
-    if isinstance(mapping, str):
-        return mapping
-    language = default_language if default_language in mapping else next(iter(mapping))
-    return LocalizedText.from_dict(mapping, language).get(str(get_locale())).text
-
-
-def plain_number(value) -> str:
-    """A weight or pass mark without trailing zeros, in the user's number format (3.000 -> 3, 1.50 -> 1.5)."""
-    from decimal import Decimal
-
-    from flask_babel import format_decimal
-
-    number = Decimal(str(value)).normalize()
-    return format_decimal(number, format="#,##0.###")
 
 
 def outcome_value(value) -> str:

@@ -70,6 +70,7 @@ from bro.audits.outcomes_import import (
     read_upload,
     sign_upload,
 )
+from bro.authoring.text import curriculum_text
 from bro.clock import utcnow
 from bro.csvout import stream_csv
 from bro.extensions import db
@@ -90,8 +91,7 @@ RATING_BADGES = {"met": "badge-ok", "partial": "badge-warn", "not_met": "badge-b
 
 @bp.context_processor
 def audit_template_helpers():
-    return {"localized": queries.localized, "plain_number": queries.plain_number,
-            "rating_labels": RATING_LABELS, "rating_badges": RATING_BADGES, "channel_labels": CHANNEL_LABELS,
+    return {"rating_labels": RATING_LABELS, "rating_badges": RATING_BADGES, "channel_labels": CHANNEL_LABELS,
             "relationship_labels": RELATIONSHIP_LABELS, "status_labels": STATUS_LABELS,
             "revision_kind_labels": REVISION_KIND_LABELS, "event_labels": EVENT_LABELS,
             "rating_field_name": rating_field_name, "note_field_name": note_field_name,
@@ -429,7 +429,7 @@ def resolve(audit_id: int):
             return redirect(url_for("audits.show", audit_id=audit.id))
     version = audit.standard_version
     return render_template("audits/resolve.html", audit=audit, dispute=dispute, form=form, problems=problems,
-                           version=version, step_titles={step.key: queries.localized(step.title, version.language)
+                           version=version, step_titles={step.key: curriculum_text(step.title, version.language)
                                                          for step in version.steps}), \
         400 if request.method == "POST" else 200
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Mapping, Sequence
+from typing import Mapping
 
 from sqlalchemy import select
 
@@ -19,6 +18,7 @@ from bro.curricula import (
     check_text,
 )
 from bro.curricula.loader import load_yaml_bytes
+from bro.curricula.model import written_decimal
 from bro.extensions import db
 from bro.models import curricula as models
 from bro.models.people import User
@@ -139,25 +139,12 @@ def check_upload(data: bytes, filename: str) -> tuple[CheckResult, str | None]:
     return check_text(text, filename, known_standards=known_standards(), **limits), text
 
 
-def document_sources(files: Sequence[str], relative_to: str | None = None) -> dict[tuple[str, str], str]:
-    """(kind, id) -> the file that declares it, for recording where each version came from.
-
-    With ``relative_to`` (a folder), names are given relative to it.
-    """
-    sources: dict[tuple[str, str], str] = {}
-    for filename in files:
-        try:
-            with open(filename, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            continue
-        for document in load_yaml_bytes(data, filename).documents:
-            if isinstance(document.data, dict):
-                key = (document.data.get("kind"), document.data.get("id"))
-                if all(isinstance(part, str) for part in key):
-                    name = os.path.relpath(filename, relative_to) if relative_to else filename
-                    sources.setdefault(key, name)  # type: ignore[arg-type]
-    return sources
+def document_sources(result: CheckResult, relative_to: str | None = None) -> dict[tuple[str, str], str]:
+    """(kind, id) -> the file that declares it, for recording where each version came from: the checker's
+    ``CheckResult.origins``, with names relative to the folder ``relative_to`` when given."""
+    if not relative_to:
+        return dict(result.origins)
+    return {key: os.path.relpath(filename, relative_to) for key, filename in result.origins.items()}
 
 
 def document_texts(result: CheckResult) -> dict[tuple[str, str], str]:
@@ -258,10 +245,6 @@ def _newest(version_model, owner_column, owner_id: int):
     ).scalar_one_or_none()
 
 
-def _decimal(number: float | int) -> Decimal:
-    return Decimal(str(number))
-
-
 def _import_standard(document: Standard, imported_by: User | None, source_file: str | None,
                      source_text: str | None = None, force: bool = False,
                      restored_from: int | None = None) -> ImportedDocument:
@@ -291,7 +274,7 @@ def _import_standard(document: Standard, imported_by: User | None, source_file: 
         language=document.language,
         title=document.title.to_dict(),
         relationship_kind=document.relationship,
-        pass_score=_decimal(document.pass_score),
+        pass_score=written_decimal(document.pass_score),
         document=document.to_dict(),
         source_file=source_file,
         imported_by_id=imported_by.id if imported_by is not None else None,
@@ -299,7 +282,7 @@ def _import_standard(document: Standard, imported_by: User | None, source_file: 
             models.StandardStep(
                 key=step.id, position=position, title=step.title.to_dict(),
                 guidance=None if step.guidance is None else step.guidance.to_dict(),
-                weight=_decimal(step.weight), critical=step.critical,
+                weight=written_decimal(step.weight), critical=step.critical,
             )
             for position, step in enumerate(document.steps, start=1)
         ],

@@ -12,7 +12,6 @@ from sqlalchemy.orm import joinedload, selectinload
 from bro import clock
 from bro.access import roles_required, visible_team_ids
 from bro.audits.forms import RATING_LABELS
-from bro.audits.queries import localized
 from bro.coaching import operations as ops
 from bro.coaching.forms import AcknowledgeSessionForm, PlanSessionForm, RecordSessionForm
 from bro.extensions import db
@@ -28,7 +27,7 @@ RATING_BADGES = {"met": "badge-ok", "partial": "badge-warn", "not_met": "badge-b
 
 @bp.context_processor
 def coaching_template_helpers():
-    return {"rating_labels": RATING_LABELS, "rating_badges": RATING_BADGES, "localized": localized,
+    return {"rating_labels": RATING_LABELS, "rating_badges": RATING_BADGES, 
             "as_date": date.fromisoformat}
 
 

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Mapping
 
 from .fields import LANGUAGE_PATTERN, FieldReader
 from .loader import index_path, join_path
-from .model import Number, Option, Question
+from .model import Number, Option, Question, written_decimal
 
 MAX_NUMERIC_RESPONSE_LENGTH = 100
 
@@ -88,10 +88,6 @@ def read_number(text: str, locale: str) -> NumberReading:
         return NumberReading(given, None, ambiguous=bool(getattr(error, "suggestions", None)),
                              suggestions=tuple(getattr(error, "suggestions", None) or ()))
     return NumberReading(given, value) if value.is_finite() else NumberReading(given, None)
-
-
-def _decimal(number: Number) -> Decimal:
-    return Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
 
 
 class QuestionType:
@@ -333,7 +329,7 @@ class NumericAnswer(QuestionType):
         if given is None or question.value is None:
             return False
         try:
-            return abs(given - _decimal(question.value)) <= _decimal(question.tolerance)
+            return abs(given - written_decimal(question.value)) <= written_decimal(question.tolerance)
         except DecimalException:
             return False
 

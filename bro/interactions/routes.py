@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from bro import clock
 from bro.access import can_see_staff, can_see_team, roles_required, visible_team_ids
-from bro.audits.queries import localized
+from bro.authoring.text import curriculum_text
 from bro.audits.forms import CHANNEL_LABELS, RELATIONSHIP_LABELS
 from bro.extensions import db
 from bro.interactions import queries, sampling
@@ -107,7 +107,7 @@ def _standards() -> list[tuple[int, str]]:
         select(StandardVersion).join(Standard, Standard.current_version_id == StandardVersion.id)
         .options(joinedload(StandardVersion.standard))
     ).scalars().all()
-    return sorted(((v.standard_id, localized(v.title, v.language)) for v in versions), key=lambda pair: pair[1])
+    return sorted(((v.standard_id, curriculum_text(v.title, v.language)) for v in versions), key=lambda pair: pair[1])
 
 
 def _visible_teams() -> list[Team]:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bro import clock
 from bro.curricula import Question, Quiz, credit, read_number
+from bro.curricula.model import written_decimal
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion
 from bro.models.people import User
@@ -456,10 +457,6 @@ def clean_response(question: Question, raw: Any) -> Any:
     return raw.strip()[:MAX_TEXT_RESPONSE] if isinstance(raw, str) and raw.strip() else None
 
 
-def _decimal(number: int | float) -> Decimal:
-    return Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
-
-
 @dataclass(frozen=True)
 class Submission:
     attempt: QuizAttempt
@@ -526,7 +523,7 @@ def record_submission(attempt: QuizAttempt, responses: Mapping[str, Any], locale
     claimed = db.session.execute(
         update(QuizAttempt)
         .where(QuizAttempt.id == attempt.id, QuizAttempt.submitted_at.is_(None))
-        .values(submitted_at=now, earned=_decimal(result.earned), possible=_decimal(result.possible),
+        .values(submitted_at=now, earned=written_decimal(result.earned), possible=written_decimal(result.possible),
                 score=Decimal(repr(result.score)).quantize(Decimal("0.0001")), passed=result.passed)
         .execution_options(synchronize_session=False)
     )
@@ -534,7 +531,7 @@ def record_submission(attempt: QuizAttempt, responses: Mapping[str, Any], locale
         db.session.refresh(attempt)
         return Submission(attempt, False)
     for position, question, response, share in judged:
-        earned = Fraction(_decimal(question.points)) * share
+        earned = Fraction(written_decimal(question.points)) * share
         db.session.add(AttemptAnswer(attempt_id=attempt.id, question_key=question.id, position=position,
                                      response=response, correct=share == 1,
                                      points=Decimal(earned.numerator) / Decimal(earned.denominator)))

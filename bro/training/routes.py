@@ -72,7 +72,7 @@ def language() -> str:
 @bp.context_processor
 def training_helpers():
     return {"score_of": lambda attempt: format_score(attempt_score_display(attempt)), "today": clock.today(),
-            "plain": plain_number, "who_can_grant": who_can_grant, "wait_message": wait_message,
+            "who_can_grant": who_can_grant, "wait_message": wait_message,
             "number_example": format_decimal(1234.5), "decimal_example": format_decimal(2.5)}
 
 
@@ -80,13 +80,6 @@ def training_helpers():
 def retraining_for_audit(audit_id: int):
     """For the audit page's "Retraining it triggered" block (training/_audit_retraining.html)."""
     return queries.retraining_for_audit(audit_id, language(), clock.today())
-
-
-def plain_number(value):
-    """3.000 -> 3, 2.500 -> 2.5: points as people write them."""
-    if value is None:
-        return None
-    return int(value) if value == int(value) else float(value)
 
 
 def expire_lazily(user: User) -> None:

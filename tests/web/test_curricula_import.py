@@ -168,7 +168,7 @@ def test_document_sources_name_the_file_of_each_document(tmp_path):
     (tmp_path / "standard.yaml").write_text(STANDARD_ONLY)
     (tmp_path / "course.yml").write_text(COURSE_ONLY)
     result = check_paths([tmp_path])
-    sources = document_sources(result.files, relative_to=str(tmp_path))
+    sources = document_sources(result, relative_to=str(tmp_path))
     assert sources == {("standard", "sample-service"): "standard.yaml", ("course", "sample-course"): "course.yml"}
     report = import_documents(result, sources=sources)
     assert report.version_of("course", "sample-course").source_file == "course.yml"
