@@ -2,7 +2,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -17,7 +16,6 @@ from bro.models.people import Role, Team, User
 from bro.pagination import paginate
 from bro.people import create_user, update_user
 from bro.submissions import first_submission, remember_submission
-from bro.templating import register_nav
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -151,6 +149,3 @@ def edit_team(team_id: int):
     return render_template("admin/team_form.html", form=form, team=team, members=members), \
         400 if form.errors else 200
 
-
-register_nav("admin.users", _l("Users"), Role.admin)
-register_nav("admin.teams", _l("Teams"), Role.admin)

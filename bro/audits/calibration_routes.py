@@ -4,7 +4,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -23,7 +22,7 @@ from bro.models.curricula import Standard, StandardVersion
 from bro.models.people import Role, User
 from bro.pagination import paginate
 from bro.submissions import first_submission, remember_submission
-from bro.templating import format_score, register_nav
+from bro.templating import format_score
 
 bp = Blueprint("calibration", __name__, url_prefix="/calibration", template_folder="templates")
 
@@ -187,5 +186,3 @@ def history():
     detail = next((s for s in summaries if s.user.id == selected), None)
     return render_template("calibration/history.html", summaries=summaries, detail=detail)
 
-
-register_nav("calibration.index", _l("Calibration"), Role.supervisor)

@@ -30,7 +30,7 @@ from bro.audits.operations import (
     AuditRefused, Outcomes, acknowledge_audit, correct_audit, dispute_audit, record_audit, record_outcomes,
     reopen_audit, resolve_dispute, standards_in_force,
 )
-from bro.demo import DemoContext, register_demo_step
+from bro.demo import DemoContext
 from bro.extensions import db
 from bro.models.audits import Audit
 from bro.models.curricula import StandardVersion
@@ -389,5 +389,3 @@ def _demo_calibration(ctx: DemoContext, b2c: StandardVersion, b2b: StandardVersi
         with _clock_at(opened + timedelta(hours=3 + offset * 20)):
             calibration_ops.submit_ratings(waiting, user, ratings)
 
-
-register_demo_step(30, "audits", seed_audits)

@@ -15,7 +15,6 @@ from flask import (
 )
 from flask_babel import format_percent
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from bro.access import can_see_team, roles_required, visible_team_ids
@@ -74,7 +73,6 @@ from bro.authoring.text import curriculum_text
 from bro.clock import utcnow
 from bro.csvout import stream_csv
 from bro.extensions import db
-from bro.home.sections import register_section
 from bro.interactions.queries import interaction_with_transcript
 from bro.interactions.sampling import complete_review
 from bro.models.audits import RELATIONSHIPS, Audit
@@ -82,7 +80,7 @@ from bro.models.people import Role, User
 from bro.pagination import paginate
 from bro.submissions import first_submission, remember_submission
 from bro.scoring import display_score
-from bro.templating import format_score, register_nav
+from bro.templating import format_score
 
 bp = Blueprint("audits", __name__, url_prefix="/audits", template_folder="templates")
 
@@ -541,10 +539,7 @@ def ngettext_outcomes(count: int) -> str:
     return ngettext("Outcomes recorded for %(num)d audit.", "Outcomes recorded for %(num)d audits.", count)
 
 
-# Navigation and home ---------------------------------------------------------------------------------------------
-
-register_nav("audits.index", _l("Audits"), Role.staff, Role.supervisor)
-
+# Home sections (registered by bro.audits.init_app) ------------------------------------------------------------------
 
 def _my_audits(user):
     return queries.my_audits_summary(user) if user.has_role(Role.staff) else None
@@ -555,9 +550,3 @@ def _team_audits(user):
         return None
     summary = queries.team_audits_summary(user)
     return None if summary is None else {**summary, "percent": lambda rate: format_percent(rate)}
-
-
-register_section("my-audits", "audits/_home_my_audits.html", {Role.staff}, _my_audits, order=20)
-register_section("team-audits", "audits/_home_team_audits.html", {Role.supervisor}, _team_audits, order=35)
-
-from bro.audits import demo  # noqa: E402,F401  (registers the demo step)

@@ -7,7 +7,7 @@ from flask import current_app
 
 from bro.authoring.operations import document_sources, import_documents, known_standards
 from bro.curricula import check_paths
-from bro.demo import DemoContext, register_demo_step
+from bro.demo import DemoContext
 
 
 def import_shipped_curricula(ctx: DemoContext) -> None:
@@ -21,5 +21,3 @@ def import_shipped_curricula(ctx: DemoContext) -> None:
         return
     import_documents(result, imported_by=ctx.users.get("trainer"), sources=document_sources(result, relative_to=os.path.dirname(os.path.abspath(folder))))
 
-
-register_demo_step(10, "curricula", import_shipped_curricula)

@@ -15,7 +15,6 @@ from bro.audits.forms import RATING_LABELS
 from bro.coaching import operations as ops
 from bro.coaching.forms import AcknowledgeSessionForm, PlanSessionForm, RecordSessionForm
 from bro.extensions import db
-from bro.home.sections import register_section
 from bro.models.coaching import CoachingSession
 from bro.models.people import Role, User
 from bro.submissions import first_submission, remember_submission
@@ -148,7 +147,4 @@ def _home_sessions(user):
     sessions = ops.sessions_for(user, upcoming_only=True, limit=5)
     may_plan = user.has_role(Role.supervisor) or user.is_admin
     return {"sessions": sessions, "user": user, "may_plan": may_plan} if sessions or may_plan else None
-
-
-register_section("coaching", "coaching/_home.html", {Role.staff, Role.supervisor}, _home_sessions, order=30)
 

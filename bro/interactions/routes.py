@@ -249,4 +249,3 @@ def reassign(item_id: int):
     else:
         flash(_("Choose a supervisor of the team."), "error")
     return redirect(url_for("interactions.queue"))
-from bro.interactions import demo  # noqa: E402,F401  (registers the demo step)

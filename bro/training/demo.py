@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bro import clock
 from bro.curricula import Question
-from bro.demo import DemoContext, register_demo_step
+from bro.demo import DemoContext
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule
 from bro.models.people import User
@@ -207,6 +207,3 @@ def seed_retraining_work(ctx: DemoContext) -> None:
                 break
             when += timedelta(days=rng.randint(1, 3))
 
-
-register_demo_step(20, "training", seed_training)
-register_demo_step(40, "training-retraining", seed_retraining_work)

@@ -6,7 +6,6 @@ import time
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,8 +20,6 @@ from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion
 from bro.models.people import Role, Team, User
 from bro.models.training import Certificate, QuizAttempt
-from bro.training import demo as _demo  # noqa: F401  (registers the demo step)
-from bro.training import home as _home  # noqa: F401  (registers the home section)
 from bro.training import queries
 from bro.training.forms import AssignForm, GrantAttemptsForm
 from bro.training.operations import (
@@ -32,16 +29,11 @@ from bro.training.operations import (
 )
 from bro.quality.items import FLAG_THRESHOLDS
 from bro.submissions import first_submission, remember_submission
-from bro.templating import format_score, register_nav
+from bro.templating import format_score
 
 SUBMIT_RETRIES = 6
 
 bp = Blueprint("training", __name__, url_prefix="/learning", template_folder="templates")
-
-register_nav("training.my_learning", _l("My learning"), Role.staff)
-register_nav("training.teams", _l("Team learning"), Role.supervisor)
-register_nav("training.items", _l("Quiz analysis"), Role.trainer)
-
 
 def who_can_grant(user: User) -> str:
     """The sentence telling a learner whom to ask for another attempt: their team's supervisors, or a trainer."""

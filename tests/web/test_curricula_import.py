@@ -310,9 +310,9 @@ def test_shipped_curricula_pass_check(cli):
 
 def test_demo_imports_the_shipped_curricula(app, monkeypatch):
     from bro.authoring.demo import import_shipped_curricula
-    from bro.demo import DEMO_STEPS, seed_people
+    from bro.demo import demo_steps, seed_people
 
-    assert (10, "curricula", import_shipped_curricula) in DEMO_STEPS
+    assert (10, "curricula", import_shipped_curricula) in demo_steps(app)
     monkeypatch.setitem(app.config, "BRO_CURRICULA_DIR", str(SHIPPED))
     import_shipped_curricula(seed_people(lambda _key: "demo-password-123"))
     assert count(Standard) == 2 and count(Course) == 2
