@@ -469,6 +469,27 @@ def submit_attempt(attempt: QuizAttempt, responses: Mapping[str, Any], locale: s
 
 
 @dataclass(frozen=True)
+class SubmissionOutcome:
+    """What the learner is told after submitting: the attempt as first submitted, whether this request
+    recorded it, and for a failed attempt whether it was the last one allowed or when the next may start."""
+
+    attempt: QuizAttempt
+    recorded: bool
+    last_attempt_used: bool = False
+    wait: QuizWait | None = None
+
+
+def submission_outcome(submission: Submission) -> SubmissionOutcome:
+    result = submission.attempt
+    if not submission.recorded or result.passed:
+        return SubmissionOutcome(result, submission.recorded)
+    quiz = module_quiz(result.module)
+    if attempt_allowance(result.user_id, result.course_id, result.module_key, quiz).exhausted:
+        return SubmissionOutcome(result, True, last_attempt_used=True)
+    return SubmissionOutcome(result, True, wait=quiz_wait(result.user_id, result.module, quiz))
+
+
+@dataclass(frozen=True)
 class SubmissionCheck:
     """What to settle before an attempt is scored: unanswered questions (submitted only when the learner
     confirms) and numbers that cannot be read in the learner's language (never submitted: fixed first).

@@ -1,21 +1,18 @@
 """Training pages: my learning, courses, lessons, quizzes, reviews, certificates; team views; item analysis."""
 from __future__ import annotations
 
-import time
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from bro import clock
 from bro.access import can_see_staff, can_see_team, roles_required, visible_team_ids
 from bro.curricula import Quiz, credit, read_number
-from bro.database import commit_side_write
+from bro.database import commit_side_write, commit_when_unlocked
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion
 from bro.models.people import Role, Team, User
@@ -25,15 +22,15 @@ from bro.training.forms import AssignForm, GrantAttemptsForm
 from bro.training.operations import (
     AttemptLimitReached, ModuleNotInForce, NoQuiz, QuizNotYetAvailable, assign_course, attempt_allowance,
     attempt_score_display, check_submission, clean_response, current_module, expire_certificates, grant_attempts,
-    grants_of, mark_lesson_read, may_grant_attempts, module_quiz, quiz_wait, record_submission, start_attempt,
+    grants_of, mark_lesson_read, may_grant_attempts, module_quiz, record_submission, start_attempt,
+    SubmissionOutcome, submission_outcome,
 )
 from bro.quality.items import FLAG_THRESHOLDS
 from bro.submissions import first_submission, remember_submission
 from bro.templating import format_score
 
-SUBMIT_RETRIES = 6
-
 bp = Blueprint("training", __name__, url_prefix="/learning", template_folder="templates")
+
 
 def who_can_grant(user: User) -> str:
     """The sentence telling a learner whom to ask for another attempt: their team's supervisors, or a trainer."""
@@ -137,27 +134,20 @@ def lesson(course_id: int, module_key: str, lesson_key: str):
 @bp.route("/courses/<int:course_id>/modules/<module_key>/quiz", methods=["POST"])
 @roles_required(Role.staff)
 def start_quiz(course_id: int, module_key: str):
-    for retry in range(SUBMIT_RETRIES):
-        module = current_module(course_id, module_key) or abort(404)
-        try:
-            attempt = start_attempt(current_user, module)
-            attempt_id = attempt.id
-            db.session.commit()
-            break
-        except AttemptLimitReached:
-            flash(_("You have used every attempt this quiz allows.") + " " + who_can_grant(current_user), "error")
-            return redirect(url_for("training.course", course_id=course_id, _anchor=f"module-{module_key}"))
-        except QuizNotYetAvailable as error:
-            flash(wait_message(error.wait), "warning")
-            return redirect(url_for("training.course", course_id=course_id, _anchor=f"module-{module_key}"))
-        except (NoQuiz, ModuleNotInForce):
-            abort(404)
-        except OperationalError:
-            # SQLite: a second tab is opening the same quiz ("database is locked"). Wait, then reuse its attempt.
-            db.session.rollback()
-            time.sleep(0.05 * 2 ** retry)
-    else:
-        abort(503)
+    def start() -> int:
+        # Run again when a second tab opening the same quiz held the lock: then it reuses that tab's attempt.
+        return start_attempt(current_user, current_module(course_id, module_key) or abort(404)).id
+
+    try:
+        attempt_id = commit_when_unlocked(start)
+    except AttemptLimitReached:
+        flash(_("You have used every attempt this quiz allows.") + " " + who_can_grant(current_user), "error")
+        return redirect(url_for("training.course", course_id=course_id, _anchor=f"module-{module_key}"))
+    except QuizNotYetAvailable as error:
+        flash(wait_message(error.wait), "warning")
+        return redirect(url_for("training.course", course_id=course_id, _anchor=f"module-{module_key}"))
+    except (NoQuiz, ModuleNotInForce):
+        abort(404)
     return redirect(url_for("training.attempt", attempt_id=attempt_id))
 
 
@@ -216,40 +206,31 @@ def submit(attempt_id: int):
         check = check_submission(attempt, responses, language())
         if check.unreadable or (check.unanswered and request.form.get("confirm_blank") != "1"):
             return _quiz_page(attempt, responses, check, 400 if check.unreadable else 200)
-    for retry in range(SUBMIT_RETRIES):
+
+    def record():
+        # Read the attempt again on each try: another tab may have submitted it meanwhile.
         attempt = _own_attempt_or_404(attempt_id)
-        responses = _responses(attempt)
-        try:
-            submission = record_submission(attempt, responses, language())
-            db.session.commit()
-            break
-        except OperationalError:
-            # SQLite: another tab is submitting this attempt ("database is locked"). Wait for it, read again.
-            db.session.rollback()
-            time.sleep(0.05 * 2 ** retry)
-    else:
-        abort(503)
-    result = submission.attempt
-    if not submission.recorded:
-        flash(_("This attempt was submitted already; here is its result."), "info")
-    elif result.passed:
-        flash(_("Passed with %(score)s%%.", score=format_score(attempt_score_display(result))), "success")
-    else:
-        score = format_score(attempt_score_display(result))
-        module = result.module
-        quiz = module_quiz(module)
-        allowance = attempt_allowance(result.user_id, result.course_id, result.module_key, quiz)
-        if allowance.exhausted:
-            flash(_("Not passed: %(score)s%%. That was your last attempt.", score=score) + " "
-                  + who_can_grant(current_user), "warning")
-        else:
-            wait = quiz_wait(result.user_id, module, quiz)
-            message = _("Not passed this time: %(score)s%%. Read the feedback below, then try again.", score=score)
-            if wait is not None:
-                message = _("Not passed this time: %(score)s%%. Read the feedback below.", score=score) + " " + \
-                    wait_message(wait)
-            flash(message, "warning")
-    return redirect(url_for("training.review", attempt_id=result.id))
+        return record_submission(attempt, _responses(attempt), language())
+
+    outcome = submission_outcome(commit_when_unlocked(record))
+    flash(*_outcome_message(outcome))
+    return redirect(url_for("training.review", attempt_id=outcome.attempt.id))
+
+
+def _outcome_message(outcome: SubmissionOutcome) -> tuple[str, str]:
+    """The flash message (and its category) for a submitted attempt."""
+    if not outcome.recorded:
+        return _("This attempt was submitted already; here is its result."), "info"
+    score = format_score(attempt_score_display(outcome.attempt))
+    if outcome.attempt.passed:
+        return _("Passed with %(score)s%%.", score=score), "success"
+    if outcome.last_attempt_used:
+        return _("Not passed: %(score)s%%. That was your last attempt.", score=score) + " " + \
+            who_can_grant(current_user), "warning"
+    if outcome.wait is not None:
+        return _("Not passed this time: %(score)s%%. Read the feedback below.", score=score) + " " + \
+            wait_message(outcome.wait), "warning"
+    return _("Not passed this time: %(score)s%%. Read the feedback below, then try again.", score=score), "warning"
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
