@@ -47,6 +47,8 @@ from bro.audits.operations import (
     NotAllowed,
     Outcomes,
     acknowledge_audit,
+    audit_interaction,
+    audit_target,
     can_resolve_dispute,
     correct_audit,
     correction_deadline,
@@ -54,12 +56,10 @@ from bro.audits.operations import (
     dispute_audit,
     dispute_deadline,
     is_auditor_or_admin,
-    record_audit,
     record_outcomes,
     reopen_audit,
     reopen_refusal,
     resolve_dispute,
-    standards_in_force,
 )
 from bro.audits.outcomes_import import (
     COLUMNS,
@@ -74,12 +74,10 @@ from bro.clock import utcnow
 from bro.csvout import stream_csv
 from bro.extensions import db
 from bro.interactions.queries import interaction_with_transcript
-from bro.interactions.sampling import complete_review
-from bro.models.audits import RELATIONSHIPS, Audit
+from bro.models.audits import Audit
 from bro.models.people import Role, User
 from bro.pagination import paginate
 from bro.submissions import first_submission, remember_submission
-from bro.scoring import display_score
 from bro.templating import format_score
 
 bp = Blueprint("audits", __name__, url_prefix="/audits", template_folder="templates")
@@ -130,30 +128,9 @@ def index():
 @roles_required(Role.staff, Role.supervisor)
 def export():
     """The filtered list as CSV, streamed in batches so a large export never sits in memory."""
-    filters = queries.AuditFilters.from_args(request.args)
-    query = queries.audit_query(current_user, filters).execution_options(yield_per=1000)
-
-    def flags(audit):
-        return ["" if getattr(audit, f) is None else ("yes" if getattr(audit, f) else "no")
-                for f in ("repeat_purchase", "referral_made", "retained_90d")]
-
-    def rows():
-        yield EXPORT_COLUMNS
-        for audit in db.session.execute(query).scalars():
-            yield [audit.id, audit.interacted_on.isoformat(), audit.staff.name, audit.team.name,
-                   audit.auditor.name, audit.standard.key, audit.standard_version.number,
-                   audit.relationship_kind, audit.channel, audit.customer_ref, display_score(audit.exact_score),
-                   "yes" if audit.passed else "no", audit.status, audit.revision_number,
-                   "" if audit.csat is None else audit.csat, *flags(audit),
-                   "" if audit.order_value is None else audit.order_value]
-
-    return Response(stream_with_context(stream_csv(rows())), mimetype="text/csv",
+    rows = queries.export_rows(current_user, queries.AuditFilters.from_args(request.args))
+    return Response(stream_with_context(stream_csv(rows)), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=audits.csv"})
-
-
-EXPORT_COLUMNS = ["audit_id", "interacted_on", "staff", "team", "auditor", "standard", "standard_version",
-                  "relationship", "channel", "customer_ref", "score", "passed", "status", "revision", "csat",
-                  "repeat_purchase", "referral_made", "retained_90d", "order_value"]
 
 
 # Recording ------------------------------------------------------------------------------------------------------
@@ -179,50 +156,39 @@ def new():
     if interaction is not None and interaction.audit_id is not None:
         flash(_("This interaction is audited already."), "info")
         return redirect(url_for("audits.show", audit_id=interaction.audit_id))
-    relationship = request.values.get("relationship") or (interaction.relationship_kind if interaction else "b2c")
-    if relationship not in RELATIONSHIPS:
-        relationship = "b2c"
-    versions = standards_in_force(relationship)
-    chosen = request.values.get("standard_version_id", type=int)
-    version = next((v for v in versions if v.id == chosen), versions[0] if versions else None)
+    target = audit_target(request.values.get("relationship"), request.values.get("standard_version_id", type=int),
+                          interaction)
+    version = target.version
     # A submission for a staff member the auditor may audit checks that one member (one query); the whole
     # list is loaded only to render the form (GET, a refused submission, or no/foreign staff member chosen).
     chosen_staff = None
     if request.method == "POST" and version is not None:
         chosen_staff = queries.auditable_staff_member(current_user, request.form.get("staff_id", 0, type=int))
     staff = [chosen_staff] if chosen_staff is not None else queries.auditable_staff(current_user)
-    context = {"relationship": relationship, "versions": versions, "version": version, "staff": staff,
-               "problems": [], "interaction": interaction}
+    context = {"relationship": target.relationship, "versions": target.versions, "version": version,
+               "staff": staff, "problems": [], "interaction": interaction}
     if version is None or not staff:
         return render_template("audits/new.html", form=None, **context)
 
     form = rated_form(AuditForm, version)
     _staff_choices(form, staff)
-    if request.method == "GET" and interaction is not None:
-        form.staff_id.data = interaction.staff_id
-        form.interacted_on.data = interaction.started_at.date()
-        form.channel.data = interaction.channel
-        form.customer_ref.data = interaction.customer_ref
-    elif request.method == "GET":
-        form.staff_id.data = request.args.get("staff", 0, type=int)
-        form.interacted_on.data = utcnow().date()
+    if request.method == "GET":
+        form.prefill(interaction, staff_id=request.args.get("staff", 0, type=int), today=utcnow().date())
     elif request.form.get("staff_id", 0, type=int) not in {0} | {u.id for u in staff}:
         abort(403)  # a staff member of a team the auditor does not supervise
-    if request.method == "POST" and chosen and chosen != version.id:
+    if request.method == "POST" and target.replaced:
         context["problems"].append(_("A newer version of this standard is in force: check the steps and "
                                      "submit again."))
         return _render_new(form, context), 400
-    if interaction is not None and request.method == "POST" and form.staff_id.data != interaction.staff_id:
-        form.staff_id.errors = [_("This interaction was served by %(name)s.", name=interaction.staff.name)]
-    elif form.validate_on_submit():
+    if form.validate_on_submit():
         if (earlier := first_submission(form)) is not None:
             return redirect(earlier)
-        staff_member = chosen_staff or db.session.get(User, form.staff_id.data)
         try:
-            audit = record_audit(auditor=current_user, staff=staff_member, version=version,
-                                 relationship=relationship, channel=form.channel.data,
-                                 interacted_on=form.interacted_on.data, customer_ref=form.customer_ref.data,
-                                 ratings=form.ratings(), step_notes=form.step_notes(), note=form.note.data)
+            audit = audit_interaction(
+                interaction, auditor=current_user, staff=chosen_staff or db.session.get(User, form.staff_id.data),
+                version=version, relationship=target.relationship, channel=form.channel.data,
+                interacted_on=form.interacted_on.data, customer_ref=form.customer_ref.data,
+                ratings=form.ratings(), step_notes=form.step_notes(), note=form.note.data)
         except NotAllowed:
             abort(403)
         except AuditRefused as refusal:
@@ -232,13 +198,11 @@ def new():
             # a second transaction — on SQLite a second wait for the write lock).
             message = _("Audit recorded: %(score)s — %(result)s.", score=format_score(audit.exact_score),
                         result=_("passed") if audit.passed else _("failed"))
-            target = url_for("audits.show", audit_id=audit.id)
-            if interaction is not None:
-                complete_review(interaction, audit)
-            remember_submission(form, target)
+            shown_at = url_for("audits.show", audit_id=audit.id)
+            remember_submission(form, shown_at)
             db.session.commit()
             flash(message, "success")
-            return redirect(target)
+            return redirect(shown_at)
     status = 400 if request.method == "POST" else 200
     return _render_new(form, context), status
 
