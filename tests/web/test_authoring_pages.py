@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from bro.authoring.text import localized
 from bro.curricula import LocalizedText
 from bro.extensions import db
-from bro.models.curricula import Standard, StandardVersion
+from bro.models.curricula import CourseVersion, ModuleStep, Standard, StandardVersion
 from tests.conftest import count_queries
 from tests.factories import SAMPLE_CURRICULUM
 
@@ -250,8 +250,15 @@ def test_upload_check_only_writes_nothing(client, trainer):
 
 def test_uploaded_course_may_name_a_standard_imported_before(client, trainer, factory):
     factory.curricula(SAMPLE_CURRICULUM.split("\n---\n")[0])
+    standard_version = db.session.execute(select(StandardVersion)).scalar_one()
     response = upload(client, SAMPLE_CURRICULUM.split("\n---\n")[1].encode(), "course.yaml")
     assert response.status_code == 302
+    assert "course.yaml imported: 1 created" in text_of(client.get(response.headers["Location"]))
+    course = db.session.execute(select(CourseVersion)).scalar_one()
+    assert (course.source_file, course.standard_version_id) == ("course.yaml", standard_version.id)
+    taught = db.session.execute(select(ModuleStep.step_key, ModuleStep.standard_id)).all()
+    assert taught and {standard_id for _key, standard_id in taught} == {standard_version.standard_id}
+    assert {"greet", "needs"} <= {key for key, _standard_id in taught}
 
 
 # --- home -----------------------------------------------------------------------------------
