@@ -14,14 +14,7 @@ import os
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.a11y import (
-    DESKTOP,
-    PHONE,
-    axe_violations,
-    describe,
-    low_contrast_chart_text,
-    scroll_overflow,
-)
+from tests.browser.a11y import DESKTOP, PHONE, axe_violations, describe, low_contrast_chart_text, scroll_overflow
 from tests.browser.conftest import DEMO_PASSWORD, choose_language, screenshot
 
 # A page is a path, or (path of a list, CSS selector of the first link to follow from it).
@@ -148,10 +141,10 @@ def test_keyboard_skips_to_content_and_focus_stays_clear_of_the_score_bar(browse
     log_in_as(page, "grace@example.com", "en")
     page.goto("/audits/new")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.className") == "skip-link"
+    expect(page.locator(".skip-link")).to_be_focused()
     expect(page.locator(".skip-link")).to_be_visible()
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
+    expect(page.locator("#main")).to_be_focused()
     checked, obscured, notes = 0, [], 0
     for _ in range(200):
         page.keyboard.press("Tab")
