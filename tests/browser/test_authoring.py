@@ -4,21 +4,9 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import choose_language, screenshot
+from tests.fixtures import fixture_text
 
-BAD_FILE = """\
-kind: standard
-id: walk-in
-title: Walk-in service
-relationship: b2c
-pass_score: 120
-steps:
-  - id: greet
-    title: Greet
-    weight: 0
-  - id: listen
-    title: Listen
-    wieght: 2
-"""
+BAD_FILE = fixture_text("curricula/misspelt_weight.yaml")
 
 
 def test_trainer_uploads_a_bad_file_and_sees_errors_next_to_the_lines(page, log_in, tmp_path):

@@ -14,21 +14,9 @@ from bro.extensions import db
 from bro.models.curricula import CourseVersion, ModuleStep, Standard, StandardVersion
 from tests.conftest import count_queries
 from tests.factories import SAMPLE_CURRICULUM
+from tests.fixtures import fixture_text
 
-BAD_UPLOAD = b"""\
-kind: standard
-id: tiny
-title: Tiny
-relationship: b2c
-pass_score: 80
-steps:
-  - id: greet
-    title: Greet
-    weight: 0
-  - id: listen
-    title: Listen
-    wieght: 2
-"""
+BAD_UPLOAD = fixture_text("curricula/misspelt_weight.yaml").encode()
 
 
 @pytest.fixture
@@ -197,7 +185,7 @@ def test_upload_lists_errors_with_line_numbers_next_to_the_lines(client, trainer
     response = upload(client, BAD_UPLOAD)
     assert response.status_code == 400
     page = text_of(response)
-    assert "2 errors in mine.yaml: nothing was imported" in page
+    assert "3 errors in mine.yaml: nothing was imported" in page
     assert '<a href="#line-9">line 9, column 13</a>: <code>steps[0].weight</code>: <span lang="en">must be greater than 0</span>' in page
     assert '<tr id="line-9" class="source-line source-line-error"> <td class="line-number">9</td><td><pre> weight: 0</pre></td>' in page
     assert "unknown field &#39;wieght&#39;; did you mean &#39;weight&#39;?" in page
