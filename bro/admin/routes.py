@@ -15,7 +15,7 @@ from bro.home.queries import team_member_counts
 from bro.models.people import Role, Team, User
 from bro.pagination import paginate
 from bro.people import create_user, update_user
-from bro.submissions import first_submission, remember_submission
+from bro.submissions import first_submission, saved
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -80,10 +80,7 @@ def new_user():
                            supervises=list(db.session.execute(
                                select(Team).where(Team.id.in_(form.supervised_team_ids.data or []))).scalars()))
         user.active = form.active.data
-        remember_submission(form, url_for("admin.users"))
-        db.session.commit()
-        flash(_("User %(name)s created.", name=user.name), "success")
-        return redirect(url_for("admin.users"))
+        return saved(form, url_for("admin.users"), _("User %(name)s created.", name=user.name))
     return render_template("admin/user_form.html", form=form, user=None), 400 if form.errors else 200
 
 
@@ -127,10 +124,7 @@ def new_team():
     if form.validate_on_submit():
         team = Team(name=form.name.data.strip())
         db.session.add(team)
-        remember_submission(form, url_for("admin.teams"))
-        db.session.commit()
-        flash(_("Team %(name)s created.", name=team.name), "success")
-        return redirect(url_for("admin.teams"))
+        return saved(form, url_for("admin.teams"), _("Team %(name)s created.", name=team.name))
     return render_template("admin/team_form.html", form=form, team=None), 400 if form.errors else 200
 
 

@@ -21,7 +21,7 @@ from bro.models.audits import CalibrationSession
 from bro.models.curricula import Standard, StandardVersion
 from bro.models.people import Role, User
 from bro.pagination import paginate
-from bro.submissions import first_submission, remember_submission
+from bro.submissions import first_submission, saved
 from bro.templating import format_score
 
 bp = Blueprint("calibration", __name__, url_prefix="/calibration", template_folder="templates")
@@ -107,10 +107,7 @@ def new():
             for name, message in refusal.field_problems.items():
                 form[name].errors = list(form[name].errors) + [message]
         else:
-            remember_submission(form, url_for("calibration.show", session_id=session.id))
-            db.session.commit()
-            flash(_("Calibration session opened. Each rater rates blind."), "success")
-            return redirect(url_for("calibration.show", session_id=session.id))
+            return saved(form, url_for("calibration.show", session_id=session.id), _("Calibration session opened. Each rater rates blind."))
     return render_template("calibration/new.html", form=form, problems=problems), \
         400 if request.method == "POST" else 200
 

@@ -77,7 +77,7 @@ from bro.interactions.queries import interaction_with_transcript
 from bro.models.audits import Audit
 from bro.models.people import Role, User
 from bro.pagination import paginate
-from bro.submissions import first_submission, remember_submission
+from bro.submissions import first_submission, saved
 from bro.templating import format_score
 
 bp = Blueprint("audits", __name__, url_prefix="/audits", template_folder="templates")
@@ -199,10 +199,7 @@ def new():
             message = _("Audit recorded: %(score)s — %(result)s.", score=format_score(audit.exact_score),
                         result=_("passed") if audit.passed else _("failed"))
             shown_at = url_for("audits.show", audit_id=audit.id)
-            remember_submission(form, shown_at)
-            db.session.commit()
-            flash(message, "success")
-            return redirect(shown_at)
+            return saved(form, shown_at, message)
     status = 400 if request.method == "POST" else 200
     return _render_new(form, context), status
 
@@ -416,10 +413,7 @@ def outcomes(audit_id: int):
             if problems:
                 form.csat.errors = list(form.csat.errors) + problems
         else:
-            remember_submission(form, url_for("audits.show", audit_id=audit.id) + "#outcomes")
-            db.session.commit()
-            flash(_("Outcomes saved."), "success")
-            return redirect(url_for("audits.show", audit_id=audit.id) + "#outcomes")
+            return saved(form, url_for("audits.show", audit_id=audit.id) + "#outcomes", _("Outcomes saved."))
     return _render_audit(audit, outcomes_form=form, status=400)
 
 
@@ -491,10 +485,7 @@ def apply_outcomes():
                             clear_empty=clear_empty, digest=plan.digest())
         return _render_preview(plan, token, clear_empty, changed_meanwhile=True, status=409)
     count = apply_outcomes_import(plan, by=current_user)
-    remember_submission(form, url_for("audits.index"))
-    db.session.commit()
-    flash(ngettext_outcomes(count), "success")
-    return redirect(url_for("audits.index"))
+    return saved(form, url_for("audits.index"), ngettext_outcomes(count))
 
 
 def ngettext_outcomes(count: int) -> str:

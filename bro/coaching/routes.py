@@ -17,7 +17,7 @@ from bro.coaching.forms import AcknowledgeSessionForm, PlanSessionForm, RecordSe
 from bro.extensions import db
 from bro.models.coaching import CoachingSession
 from bro.models.people import Role, User
-from bro.submissions import first_submission, remember_submission
+from bro.submissions import first_submission, saved
 
 bp = Blueprint("coaching", __name__, url_prefix="/coaching", template_folder="templates")
 
@@ -65,10 +65,7 @@ def new():
             db.session.rollback()
             flash(str(refusal), "error")
         else:
-            remember_submission(form, url_for("coaching.show", session_id=session.id))
-            db.session.commit()
-            flash(_("Coaching session planned with %(name)s.", name=chosen.name), "success")
-            return redirect(url_for("coaching.show", session_id=session.id))
+            return saved(form, url_for("coaching.show", session_id=session.id), _("Coaching session planned with %(name)s.", name=chosen.name))
     agenda = ops.build_agenda(chosen, clock.today()) if chosen is not None else None
     return render_template("coaching/new.html", form=form, chosen=chosen, agenda=agenda), \
         400 if request.method == "POST" else 200

@@ -25,7 +25,7 @@ from bro.models.curricula import Standard, StandardVersion
 from bro.models.interactions import ReviewItem, SamplingDraw, SamplingPlan
 from bro.models.people import Role, Team, User
 from bro.pagination import paginate
-from bro.submissions import first_submission, remember_submission
+from bro.submissions import first_submission, saved
 
 bp = Blueprint("interactions", __name__, url_prefix="/interactions", template_folder="templates")
 
@@ -144,10 +144,7 @@ def plans():
         except sampling.SamplingRefused as refusal:
             form.per_staff.errors = [str(refusal)]
         else:
-            remember_submission(form, url_for("interactions.plan", plan_id=plan.id))
-            db.session.commit()
-            flash(_("The sampling plan is saved."), "success")
-            return redirect(url_for("interactions.plan", plan_id=plan.id))
+            return saved(form, url_for("interactions.plan", plan_id=plan.id), _("The sampling plan is saved."))
     team_ids = [team.id for team in teams]
     active = db.session.execute(
         select(SamplingPlan).where(SamplingPlan.team_id.in_(team_ids or [-1]), SamplingPlan.retired_at.is_(None))

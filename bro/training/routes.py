@@ -26,7 +26,7 @@ from bro.training.operations import (
     SubmissionOutcome, submission_outcome,
 )
 from bro.quality.items import FLAG_THRESHOLDS
-from bro.submissions import first_submission, remember_submission
+from bro.submissions import first_submission, saved
 from bro.templating import format_score
 
 bp = Blueprint("training", __name__, url_prefix="/learning", template_folder="templates")
@@ -390,11 +390,8 @@ def assign():
         for person in people:
             assign_course(person, course, form.due_date.data, current_user)
         team_id = people[0].team_id if people else None
-        remember_submission(form, url_for("training.teams", team=team_id, course=course.id))
-        db.session.commit()
-        flash(_("%(course)s assigned to %(count)d staff.", course=queries.course_title(course, language()),
-                count=len(people)), "success")
-        return redirect(url_for("training.teams", team=team_id, course=course.id))
+        return saved(form, url_for("training.teams", team=team_id, course=course.id), _("%(course)s assigned to %(count)d staff.", course=queries.course_title(course, language()),
+                count=len(people)))
     return render_template("training/assign.html", form=form, courses=courses), 400 if form.errors else 200
 
 
