@@ -22,7 +22,7 @@ from bro.models.audits import Audit
 from bro.models.curricula import Course, Standard
 from bro.models.people import User
 from bro.models.training import Assignment
-from bro.training.demo import demo_response, moved_clock
+from bro.training.demo import demo_response
 from bro.training.operations import assign_retraining, mark_lesson_read, start_attempt, submit_attempt
 from tests.browser.conftest import DEMO_PASSWORD, LIVE, choose_language, screenshot
 
@@ -84,10 +84,10 @@ def test_a_learner_who_used_every_attempt_completes_a_retraining(page, log_in):
         start = clock.utcnow() - timedelta(days=3)
         for number in range(3):  # three failed attempts, lessons reopened in between (restudy), hours apart
             when = start + timedelta(hours=2 * number)
-            with moved_clock(when - timedelta(minutes=20)):
+            with clock.moved_to(when - timedelta(minutes=20)):
                 for lesson in module.lessons:
                     mark_lesson_read(dewi, module, lesson["id"])
-            with moved_clock(when):
+            with clock.moved_to(when):
                 try:
                     attempt = start_attempt(dewi, module)
                 except Exception:  # the demo left fewer attempts: enough are used already
