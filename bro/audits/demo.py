@@ -317,18 +317,22 @@ def _demo_reopen(ctx: DemoContext, recorded, today: date) -> None:
         return
 
 
+def _calibration_session(opened: datetime, **fields):
+    with clock.moved_to(opened):
+        return calibration_ops.open_session(**fields)
+
+
 def _demo_calibration(ctx: DemoContext, b2c: StandardVersion, b2b: StandardVersion, today: date) -> None:
     users = ctx.users
     raters = [users["sup_front"], users["sup_key"], users["sup_both"]]
     # An earlier session where nearly every rating is "met": kappa near zero, AC1 high (the kappa paradox).
     opened = datetime.combine(today - timedelta(days=41), time(10))
-    with clock.moved_to(opened):
-        routine = calibration_ops.open_session(
-            owner=users["sup_front"], reference="CAL-B2C-00", version=b2c, participants=raters,
-            benchmark=users["sup_front"],
-            description="Phone call, 4 minutes. A customer asks to move a delivery to Saturday. The agent greets, "
-                        "checks the order, offers two time slots, confirms by text message and thanks the "
-                        "customer.")
+    routine = _calibration_session(
+        opened, owner=users["sup_front"], reference="CAL-B2C-00", version=b2c, participants=raters,
+        benchmark=users["sup_front"],
+        description="Phone call, 4 minutes. A customer asks to move a delivery to Saturday. The agent greets, "
+                    "checks the order, offers two time slots, confirms by text message and thanks the "
+                    "customer.")
     routine_ratings = {step.key: "met" for step in b2c.steps}
     for offset, user in enumerate(raters):
         ratings = dict(routine_ratings)
@@ -340,14 +344,13 @@ def _demo_calibration(ctx: DemoContext, b2c: StandardVersion, b2b: StandardVersi
             calibration_ops.submit_ratings(routine, user, ratings)
 
     opened = datetime.combine(today - timedelta(days=20), time(9))
-    with clock.moved_to(opened):
-        complete = calibration_ops.open_session(
-            owner=users["sup_front"], reference="CAL-B2C-01", version=b2c, participants=raters,
-            benchmark=users["sup_front"],
-            description="Phone call, 6 minutes. The customer asks about upgrading their mobile plan. The agent "
-                        "greets by name, asks how many people share the plan, recommends the family plan without "
-                        "asking about budget, explains the price clearly but not the contract length, and "
-                        "closes with a summary. No follow-up is agreed.")
+    complete = _calibration_session(
+        opened, owner=users["sup_front"], reference="CAL-B2C-01", version=b2c, participants=raters,
+        benchmark=users["sup_front"],
+        description="Phone call, 6 minutes. The customer asks about upgrading their mobile plan. The agent "
+                    "greets by name, asks how many people share the plan, recommends the family plan without "
+                    "asking about budget, explains the price clearly but not the contract length, and "
+                    "closes with a summary. No follow-up is agreed.")
     base = {step.key: "met" for step in b2c.steps}
     variations = [{}, {"recommend": "partial"}, {"recommend": "partial", "close": "partial"}]
     for offset, (user, change) in enumerate(zip(raters, variations)):
@@ -362,12 +365,11 @@ def _demo_calibration(ctx: DemoContext, b2c: StandardVersion, b2b: StandardVersi
             calibration_ops.submit_ratings(complete, user, ratings)
 
     opened = datetime.combine(today - timedelta(days=3), time(14))
-    with clock.moved_to(opened):
-        waiting = calibration_ops.open_session(
-            owner=users["sup_key"], reference="CAL-B2B-02", version=b2b, participants=raters,
-            description="Quarterly review meeting with a distribution partner. The account manager prepared "
-                        "figures, agreed next quarter's targets, but gave a discount without asking for "
-                        "anything in return and did not send a written summary.")
+    waiting = _calibration_session(
+        opened, owner=users["sup_key"], reference="CAL-B2B-02", version=b2b, participants=raters,
+        description="Quarterly review meeting with a distribution partner. The account manager prepared "
+                    "figures, agreed next quarter's targets, but gave a discount without asking for "
+                    "anything in return and did not send a written summary.")
     for offset, user in enumerate([users["sup_key"], users["sup_front"]]):
         ratings = {step.key: "met" for step in b2b.steps}
         for key, value in (("negotiate", "not_met" if offset == 0 else "partial"), ("review", "partial"),

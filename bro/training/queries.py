@@ -128,6 +128,22 @@ def user_certificates(user_id: int) -> list[Certificate]:
     ).scalars().all()
 
 
+def current_certificate(user_id: int, course_id: int) -> Certificate | None:
+    """The user's newest certificate of the course that no later one has superseded (it may have expired)."""
+    return db.session.execute(
+        select(Certificate).where(Certificate.user_id == user_id, Certificate.course_id == course_id,
+                                  Certificate.superseded_at.is_(None))
+        .order_by(Certificate.issued_at.desc()).limit(1)).scalar_one_or_none()
+
+
+def attempt_with_module(attempt_id: int) -> QuizAttempt | None:
+    """A quiz attempt with its module and course version loaded (the quiz and review pages show both)."""
+    return db.session.execute(
+        select(QuizAttempt).where(QuizAttempt.id == attempt_id)
+        .options(joinedload(QuizAttempt.module).joinedload(CourseModule.course_version))
+    ).scalar_one_or_none()
+
+
 def expiring_certificates(certificates: list[Certificate], today: date) -> list[Certificate]:
     limit = today + timedelta(days=EXPIRY_WARNING_DAYS)
     return [c for c in certificates if c.is_valid(today) and c.expires_on is not None and c.expires_on <= limit]

@@ -101,12 +101,9 @@ def _course_or_404(course_id: int) -> Course:
 @roles_required(Role.staff)
 def course(course_id: int):
     course = _course_or_404(course_id)
-    certificate = db.session.execute(
-        select(Certificate).where(Certificate.user_id == current_user.id, Certificate.course_id == course.id,
-                                  Certificate.superseded_at.is_(None))
-        .order_by(Certificate.issued_at.desc()).limit(1)).scalar_one_or_none()
     return render_template("training/course.html", course=course, version=course.current_version,
-                           modules=queries.course_modules_for(current_user, course), certificate=certificate)
+                           modules=queries.course_modules_for(current_user, course),
+                           certificate=queries.current_certificate(current_user.id, course.id))
 
 
 def _module_or_404(course: Course, module_key: str) -> CourseModule:
@@ -152,13 +149,8 @@ def start_quiz(course_id: int, module_key: str):
 
 
 def _own_attempt_or_404(attempt_id: int) -> QuizAttempt:
-    attempt = db.session.execute(
-        select(QuizAttempt).where(QuizAttempt.id == attempt_id)
-        .options(joinedload(QuizAttempt.module).joinedload(CourseModule.course_version))
-    ).scalar_one_or_none()
-    if attempt is None or attempt.user_id != current_user.id:
-        abort(404)
-    return attempt
+    attempt = queries.attempt_with_module(attempt_id)
+    return attempt if attempt is not None and attempt.user_id == current_user.id else abort(404)
 
 
 @bp.route("/attempts/<int:attempt_id>")
