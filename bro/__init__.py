@@ -72,30 +72,11 @@ def _init_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 
-    from bro.auth.loading import load_user  # noqa: F401  (registers the user loader)
-
 
 def _register_blueprints(app: Flask) -> None:
-    from bro.admin.routes import bp as admin_bp
-    from bro.audits.calibration_routes import bp as calibration_bp
-    from bro.audits.routes import bp as audits_bp
-    from bro.auth.routes import bp as auth_bp
-    from bro.authoring.routes import bp as authoring_bp
-    from bro.coaching.routes import bp as coaching_bp
-    from bro.home.routes import bp as home_bp
-    from bro.improve.routes import bp as improve_bp
-    from bro.interactions.routes import bp as interactions_bp
-    from bro.notifications.routes import bp as notifications_bp
-    from bro.training.routes import bp as training_bp
+    """Each area's init_app registers its blueprints, navigation entries, home sections and demo steps on this
+    app, in the order of the navigation: nothing is registered by importing a module."""
+    from bro import admin, audits, auth, authoring, coaching, home, improve, interactions, notifications, training
 
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(home_bp)
-    app.register_blueprint(admin_bp)
-    app.register_blueprint(audits_bp)
-    app.register_blueprint(calibration_bp)
-    app.register_blueprint(training_bp)
-    app.register_blueprint(authoring_bp)
-    app.register_blueprint(improve_bp)
-    app.register_blueprint(interactions_bp)
-    app.register_blueprint(coaching_bp)
-    app.register_blueprint(notifications_bp)
+    for area in (auth, home, admin, audits, authoring, improve, training, interactions, coaching, notifications):
+        area.init_app(app)

@@ -1,4 +1,5 @@
 """The one place the app reads the time, so tests can move it (monkeypatch `clock.utcnow`)."""
+from contextlib import contextmanager
 from datetime import date, datetime, timezone
 
 
@@ -9,3 +10,15 @@ def utcnow() -> datetime:
 
 def today() -> date:
     return utcnow().date()
+
+
+@contextmanager
+def moved_to(when: datetime):
+    """Run operations as if it were `when` (demo data dated in the past; the operations read the time only here)."""
+    global utcnow
+    original = utcnow
+    utcnow = lambda: when  # noqa: E731
+    try:
+        yield
+    finally:
+        utcnow = original

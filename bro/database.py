@@ -13,10 +13,15 @@ import time
 from contextlib import contextmanager
 from contextvars import ContextVar
 
+from typing import Callable, TypeVar
+
 from flask import Flask, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
+from werkzeug.exceptions import ServiceUnavailable
+
+T = TypeVar("T")
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # Endpoints whose POST reads and checks first (a transaction that only reads) and then calls `begin_writes`:
@@ -134,6 +139,30 @@ def commit_side_write(write) -> None:
     except OperationalError:
         db.session.rollback()
         current_app.logger.info("Skipped a side write on %s: the database is busy", request.path)
+
+
+class DatabaseBusy(ServiceUnavailable):
+    """The database stayed locked through every retry of `commit_when_unlocked` (the request answers 503)."""
+
+
+def commit_when_unlocked(work: Callable[[], T], retries: int = 6, first_wait: float = 0.05) -> T:
+    """Run `work` (an operation that flushes) and commit; returns what it returned.
+
+    On SQLite a second request writing the same rows (a second tab opening the same quiz, a double
+    submission) can still answer "database is locked": roll back, wait (doubling from `first_wait`) and run
+    `work` again, so it reads what the other request committed. Other errors propagate at once.
+    """
+    from bro.extensions import db
+
+    for retry in range(retries):
+        try:
+            result = work()
+            db.session.commit()
+            return result
+        except OperationalError:
+            db.session.rollback()
+            time.sleep(first_wait * 2 ** retry)
+    raise DatabaseBusy()
 
 
 @contextmanager

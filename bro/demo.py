@@ -1,7 +1,7 @@
 """A demo organisation: two teams and people of every role, with random passwords.
 
-Later areas add their demo data with `register_demo_step`; `seed_demo` runs every
-step in order inside the caller's transaction (operations flush, callers commit).
+Areas add their demo data with `register_demo_step` (in their `init_app`); `seed_demo` runs every
+step of the current app in order inside the caller's transaction (operations flush, callers commit).
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Callable
 
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from bro.extensions import db
@@ -25,12 +26,16 @@ class DemoContext:
 
 
 DemoStep = Callable[[DemoContext], None]
-DEMO_STEPS: list[tuple[int, str, DemoStep]] = []
 
 
-def register_demo_step(order: int, name: str, step: DemoStep) -> None:
-    if all(existing != name for _, existing, _ in DEMO_STEPS):
-        DEMO_STEPS.append((order, name, step))
+def register_demo_step(app: Flask, order: int, name: str, step: DemoStep) -> None:
+    """Run `step` when seeding `app`'s demo, by `order`; registering a name again changes nothing."""
+    steps = app.extensions.setdefault("bro.demo_steps", {})
+    steps.setdefault(name, (order, name, step))
+
+
+def demo_steps(app: Flask) -> list[tuple[int, str, DemoStep]]:
+    return sorted(app.extensions.get("bro.demo_steps", {}).values(), key=lambda s: (s[0], s[1]))
 
 
 # key, name, email, roles, team, supervises, language
@@ -73,10 +78,10 @@ def seed_people(password_for: Callable[[str], str]) -> DemoContext:
 def seed_demo(password_for: Callable[[str], str] | None = None) -> DemoContext:
     """Create the demo organisation and every registered area's demo data."""
     context = seed_people(password_for or (lambda _key: secrets.token_urlsafe(12)))
-    for _order, _name, step in sorted(DEMO_STEPS, key=lambda s: (s[0], s[1])):
+    for _order, _name, step in demo_steps(current_app):
         step(context)
         db.session.flush()
     return context
 
 
-__all__ = ["DemoContext", "Role", "register_demo_step", "seed_demo", "database_is_empty"]
+__all__ = ["DemoContext", "Role", "demo_steps", "register_demo_step", "seed_demo", "database_is_empty"]

@@ -5,8 +5,7 @@ Every such form carries a hidden token issued with the form (`OneTimeSubmission`
     if (earlier := first_submission(form)) is not None:
         return redirect(earlier)          # a repeat: answer with the record the first one made
     ...create the record...
-    remember_submission(form, url_of_record)
-    db.session.commit()
+    return saved(form, url_of_record, _("... created."))   # remember the URL, commit, say so, show it
 
 `first_submission` inserts the token as a primary key inside a savepoint, so the database decides which
 of two simultaneous submissions is first: the second waits for the first's transaction (PostgreSQL's
@@ -20,7 +19,7 @@ import re
 import secrets
 from datetime import timedelta
 
-from flask import abort, flash, request
+from flask import abort, flash, redirect, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import delete, insert, select, update
@@ -81,3 +80,12 @@ def remember_submission(form, result_url: str) -> None:
                .limit(100).with_for_update(skip_locked=True))
         db.session.execute(delete(FormSubmission).where(FormSubmission.token.in_(old))
                            .execution_options(synchronize_session=False))
+
+
+def saved(form, url: str, message: str):
+    """The end of a POST that made a record: remember the record's URL for repeats of the form, commit the
+    request's one transaction, say what was done and show the record."""
+    remember_submission(form, url)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url)

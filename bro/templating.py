@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from babel.numbers import get_decimal_symbol
-from flask import Flask, request, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import format_decimal, get_locale
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from bro.access import may_enter
+from bro.authoring.text import curriculum_text
 from bro.curricula.questions import QUESTION_TYPES
 from bro.i18n import LANGUAGE_NAMES, ROLE_LABELS, translate_message
 from bro.markdown import render_markdown
@@ -25,15 +25,16 @@ class NavItem:
     roles: frozenset[Role]
 
 
-# Later areas append their entries with `register_nav`; the layout shows those the user may enter.
-NAV_ITEMS: list[NavItem] = [
-    NavItem("home.index", _l("Home"), frozenset(Role)),
-]
+def register_nav(app: Flask, endpoint: str, label, *roles: Role) -> None:
+    """Add an entry to `app`'s navigation (each area's `init_app` does, in the order the factory calls them);
+    registering an endpoint again changes nothing."""
+    items = app.extensions.setdefault("bro.nav", [])
+    if all(item.endpoint != endpoint for item in items):
+        items.append(NavItem(endpoint, label, frozenset(roles)))
 
 
-def register_nav(endpoint: str, label, *roles: Role) -> None:
-    if all(item.endpoint != endpoint for item in NAV_ITEMS):
-        NAV_ITEMS.append(NavItem(endpoint, label, frozenset(roles)))
+def nav_items(app: Flask) -> list[NavItem]:
+    return list(app.extensions.get("bro.nav", []))
 
 
 def _navigation() -> list[dict]:
@@ -42,7 +43,7 @@ def _navigation() -> list[dict]:
     if not current_user.is_authenticated:
         return []
     items = []
-    for item in NAV_ITEMS:
+    for item in nav_items(current_app):
         if may_enter(current_user, set(item.roles)):
             items.append({"url": url_for(item.endpoint), "label": item.label, "active": False})
     matches = [entry for entry in items if request.path == entry["url"]
@@ -58,6 +59,14 @@ def format_score(value) -> str:
         return "—"
     rounded = Decimal(value) if isinstance(value, str) else Decimal(display_score(value))
     return format_decimal(rounded, format="#,##0.0")
+
+
+def format_number(value) -> str:
+    """A weight, pass mark or points as people write them, in the reader's number format: no trailing zeros
+    (3.000 -> 3, 1.50 -> 1.5)."""
+    if value is None:
+        return "—"
+    return format_decimal(Decimal(str(value)).normalize(), format="#,##0.###")
 
 
 def decimal_sign() -> str:
@@ -84,6 +93,8 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["format_score"] = format_score
     app.jinja_env.globals["decimal_sign"] = decimal_sign
+    app.jinja_env.globals["format_number"] = format_number
+    app.jinja_env.globals["curriculum_text"] = curriculum_text
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
 

@@ -2,7 +2,6 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -16,8 +15,7 @@ from bro.home.queries import team_member_counts
 from bro.models.people import Role, Team, User
 from bro.pagination import paginate
 from bro.people import create_user, update_user
-from bro.submissions import first_submission, remember_submission
-from bro.templating import register_nav
+from bro.submissions import first_submission, saved
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 
@@ -82,10 +80,7 @@ def new_user():
                            supervises=list(db.session.execute(
                                select(Team).where(Team.id.in_(form.supervised_team_ids.data or []))).scalars()))
         user.active = form.active.data
-        remember_submission(form, url_for("admin.users"))
-        db.session.commit()
-        flash(_("User %(name)s created.", name=user.name), "success")
-        return redirect(url_for("admin.users"))
+        return saved(form, url_for("admin.users"), _("User %(name)s created.", name=user.name))
     return render_template("admin/user_form.html", form=form, user=None), 400 if form.errors else 200
 
 
@@ -129,10 +124,7 @@ def new_team():
     if form.validate_on_submit():
         team = Team(name=form.name.data.strip())
         db.session.add(team)
-        remember_submission(form, url_for("admin.teams"))
-        db.session.commit()
-        flash(_("Team %(name)s created.", name=team.name), "success")
-        return redirect(url_for("admin.teams"))
+        return saved(form, url_for("admin.teams"), _("Team %(name)s created.", name=team.name))
     return render_template("admin/team_form.html", form=form, team=None), 400 if form.errors else 200
 
 
@@ -151,6 +143,3 @@ def edit_team(team_id: int):
     return render_template("admin/team_form.html", form=form, team=team, members=members), \
         400 if form.errors else 200
 
-
-register_nav("admin.users", _l("Users"), Role.admin)
-register_nav("admin.teams", _l("Teams"), Role.admin)

@@ -4,34 +4,32 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from bro.access import roles_required
 from bro.audits import calibration as ops
-from bro.audits import queries
 from bro.audits.forms import (
     RATING_LABELS, RELATIONSHIP_LABELS, CalibrationRatingForm, CalibrationSessionForm, CloseSessionForm,
     note_field_name, rating_field_name, with_rating_fields,
 )
 from bro.audits.operations import AuditRefused, NotAllowed
+from bro.authoring.text import curriculum_text
 from bro.extensions import db
 from bro.models.audits import CalibrationSession
 from bro.models.curricula import Standard, StandardVersion
 from bro.models.people import Role, User
 from bro.pagination import paginate
-from bro.submissions import first_submission, remember_submission
-from bro.templating import format_score, register_nav
+from bro.submissions import first_submission, saved
+from bro.templating import format_score
 
 bp = Blueprint("calibration", __name__, url_prefix="/calibration", template_folder="templates")
 
 
 @bp.context_processor
 def calibration_template_helpers():
-    return {"localized": queries.localized, "plain_number": queries.plain_number,
-            "rating_labels": RATING_LABELS,
+    return {"rating_labels": RATING_LABELS,
             "rating_badges": {"met": "badge-ok", "partial": "badge-warn", "not_met": "badge-bad",
                               "na": "badge-muted"},
             "relationship_labels": RELATIONSHIP_LABELS, "rating_field_name": rating_field_name,
@@ -81,7 +79,7 @@ def new():
         select(StandardVersion).join(Standard, Standard.current_version_id == StandardVersion.id)
         .order_by(Standard.key)).scalars().all()
     form.standard_version_id.choices = [
-        (v.id, f"{queries.localized(v.title, v.language)} · {RELATIONSHIP_LABELS.get(v.relationship_kind)}")
+        (v.id, f"{curriculum_text(v.title, v.language)} · {RELATIONSHIP_LABELS.get(v.relationship_kind)}")
         for v in versions]
     supervisors = db.session.execute(
         select(User).where(User.active.is_(True), User.role_rows.any(role=Role.supervisor))
@@ -109,10 +107,7 @@ def new():
             for name, message in refusal.field_problems.items():
                 form[name].errors = list(form[name].errors) + [message]
         else:
-            remember_submission(form, url_for("calibration.show", session_id=session.id))
-            db.session.commit()
-            flash(_("Calibration session opened. Each rater rates blind."), "success")
-            return redirect(url_for("calibration.show", session_id=session.id))
+            return saved(form, url_for("calibration.show", session_id=session.id), _("Calibration session opened. Each rater rates blind."))
     return render_template("calibration/new.html", form=form, problems=problems), \
         400 if request.method == "POST" else 200
 
@@ -188,5 +183,3 @@ def history():
     detail = next((s for s in summaries if s.user.id == selected), None)
     return render_template("calibration/history.html", summaries=summaries, detail=detail)
 
-
-register_nav("calibration.index", _l("Calibration"), Role.supervisor)

@@ -18,7 +18,6 @@ revisions, disputes and the retraining assignments they create carry their past 
 from __future__ import annotations
 
 import random
-from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
@@ -30,7 +29,7 @@ from bro.audits.operations import (
     AuditRefused, Outcomes, acknowledge_audit, correct_audit, dispute_audit, record_audit, record_outcomes,
     reopen_audit, resolve_dispute, standards_in_force,
 )
-from bro.demo import DemoContext, register_demo_step
+from bro.demo import DemoContext
 from bro.extensions import db
 from bro.models.audits import Audit
 from bro.models.curricula import StandardVersion
@@ -49,16 +48,6 @@ RETRAINED_MODULES = (TRAINED_MODULE, "needs-and-choice")
 TRAINED_STEPS = ("support", "follow-up")
 # How hard each step is for everybody (added to a staff member's base rate).
 DIFFICULTY = {"recommend": 0.06, "listen": 0.04, "close": 0.05, "negotiate": 0.08, "review": 0.05, "trust": 0.03}
-
-
-@contextmanager
-def _clock_at(moment: datetime):
-    original = clock.utcnow
-    clock.utcnow = lambda: moment
-    try:
-        yield
-    finally:
-        clock.utcnow = original
 
 
 def _rate(version: StandardVersion, base: float, rng: random.Random, drift: float) -> dict[str, str]:
@@ -199,7 +188,7 @@ def seed_audits(ctx: DemoContext) -> None:
                     reference += rng.randint(1, 9)
                     notes = {k: "Customer had to explain twice." for k, v in ratings.items()
                              if k == DRIFTING_STEP and v == "not_met" and rng.random() < 0.4}
-                    with _clock_at(created):
+                    with clock.moved_to(created):
                         audit = record_audit(
                             auditor=auditor, staff=staff, version=version, relationship=relationship,
                             channel=rng.choice(channels), interacted_on=day, interacted_at=at,
@@ -216,7 +205,7 @@ def seed_audits(ctx: DemoContext) -> None:
     # The staff's answers: most older audits acknowledged within a few days.
     for audit, _ratings in recorded:
         if (today - audit.interacted_on).days > 7 and rng.random() < 0.95:
-            with _clock_at(audit.created_at + timedelta(hours=rng.randint(4, 72))):
+            with clock.moved_to(audit.created_at + timedelta(hours=rng.randint(4, 72))):
                 acknowledge_audit(audit, audit.staff)
 
     _demo_disputes(ctx, recorded, today)
@@ -259,10 +248,10 @@ def _demo_disputes(ctx: DemoContext, recorded, today: date) -> None:
         audit = upheld[0]
         ratings = _changed(audit, rng)
         if ratings:
-            with _clock_at(audit.created_at + timedelta(days=2)):
+            with clock.moved_to(audit.created_at + timedelta(days=2)):
                 dispute = dispute_audit(audit, audit.staff, "The customer asked to be called back later; "
                                         "I did ask about their needs on the second call.")
-            with _clock_at(audit.created_at + timedelta(days=5)):
+            with clock.moved_to(audit.created_at + timedelta(days=5)):
                 resolve_dispute(dispute, by=users["sup_both"], upheld=True, ratings=ratings,
                                 reason="The call recording shows the needs were asked on the follow-up call.")
 
@@ -270,9 +259,9 @@ def _demo_disputes(ctx: DemoContext, recorded, today: date) -> None:
     rejected = candidates(key, 15, 45, users["sup_key"])
     if rejected:
         audit = rejected[0]
-        with _clock_at(audit.created_at + timedelta(days=3)):
+        with clock.moved_to(audit.created_at + timedelta(days=3)):
             dispute = dispute_audit(audit, audit.staff, "The partner never asked for a written summary.")
-        with _clock_at(audit.created_at + timedelta(days=6)):
+        with clock.moved_to(audit.created_at + timedelta(days=6)):
             resolve_dispute(dispute, by=users["sup_both"], upheld=False,
                             reason="The standard asks for a written summary after every meeting, asked or not.")
 
@@ -280,7 +269,7 @@ def _demo_disputes(ctx: DemoContext, recorded, today: date) -> None:
     open_ = candidates(front, 2, 10)
     if open_:
         audit = open_[0]
-        with _clock_at(min(audit.created_at + timedelta(days=1), clock.utcnow())):
+        with clock.moved_to(min(audit.created_at + timedelta(days=1), clock.utcnow())):
             dispute_audit(audit, audit.staff, "The customer was in a hurry and refused the questions about "
                                               "their needs; I noted that in the system.")
 
@@ -292,7 +281,7 @@ def _demo_correction(ctx: DemoContext, recorded, today: date) -> None:
         audit = corrected[0]
         ratings = _changed(audit, ctx.rng)
         if ratings:
-            with _clock_at(audit.created_at + timedelta(hours=3)):
+            with clock.moved_to(audit.created_at + timedelta(hours=3)):
                 try:
                     correct_audit(audit, by=audit.auditor, ratings=ratings,
                                   reason="Rated the wrong step by mistake; corrected from my notes.")
@@ -317,15 +306,20 @@ def _demo_reopen(ctx: DemoContext, recorded, today: date) -> None:
         ratings[met[-1]] = "not_met" if next(s.critical for s in audit.standard_version.steps
                                              if s.key == met[-1]) else "partial"
         reopened_at = audit.acknowledged_at + timedelta(days=6)
-        with _clock_at(reopened_at):
+        with clock.moved_to(reopened_at):
             reopen_audit(audit, by=admin, reason="The customer complained about this call; the recording "
                                                  "shows the last step was not done as rated.")
-        with _clock_at(reopened_at + timedelta(hours=5)):
+        with clock.moved_to(reopened_at + timedelta(hours=5)):
             correct_audit(audit, by=audit.auditor, ratings=ratings,
                           reason="Listened to the recording again after the complaint.")
-        with _clock_at(reopened_at + timedelta(days=1)):
+        with clock.moved_to(reopened_at + timedelta(days=1)):
             acknowledge_audit(audit, audit.staff)
         return
+
+
+def _calibration_session(opened: datetime, **fields):
+    with clock.moved_to(opened):
+        return calibration_ops.open_session(**fields)
 
 
 def _demo_calibration(ctx: DemoContext, b2c: StandardVersion, b2b: StandardVersion, today: date) -> None:
@@ -333,13 +327,12 @@ def _demo_calibration(ctx: DemoContext, b2c: StandardVersion, b2b: StandardVersi
     raters = [users["sup_front"], users["sup_key"], users["sup_both"]]
     # An earlier session where nearly every rating is "met": kappa near zero, AC1 high (the kappa paradox).
     opened = datetime.combine(today - timedelta(days=41), time(10))
-    with _clock_at(opened):
-        routine = calibration_ops.open_session(
-            owner=users["sup_front"], reference="CAL-B2C-00", version=b2c, participants=raters,
-            benchmark=users["sup_front"],
-            description="Phone call, 4 minutes. A customer asks to move a delivery to Saturday. The agent greets, "
-                        "checks the order, offers two time slots, confirms by text message and thanks the "
-                        "customer.")
+    routine = _calibration_session(
+        opened, owner=users["sup_front"], reference="CAL-B2C-00", version=b2c, participants=raters,
+        benchmark=users["sup_front"],
+        description="Phone call, 4 minutes. A customer asks to move a delivery to Saturday. The agent greets, "
+                    "checks the order, offers two time slots, confirms by text message and thanks the "
+                    "customer.")
     routine_ratings = {step.key: "met" for step in b2c.steps}
     for offset, user in enumerate(raters):
         ratings = dict(routine_ratings)
@@ -347,18 +340,17 @@ def _demo_calibration(ctx: DemoContext, b2c: StandardVersion, b2b: StandardVersi
             critical = {step.key for step in b2c.steps if step.critical}
             split = next(step.key for step in reversed(b2c.steps) if step.key not in critical)
             ratings[split] = "partial"
-        with _clock_at(opened + timedelta(hours=1 + offset * 3)):
+        with clock.moved_to(opened + timedelta(hours=1 + offset * 3)):
             calibration_ops.submit_ratings(routine, user, ratings)
 
     opened = datetime.combine(today - timedelta(days=20), time(9))
-    with _clock_at(opened):
-        complete = calibration_ops.open_session(
-            owner=users["sup_front"], reference="CAL-B2C-01", version=b2c, participants=raters,
-            benchmark=users["sup_front"],
-            description="Phone call, 6 minutes. The customer asks about upgrading their mobile plan. The agent "
-                        "greets by name, asks how many people share the plan, recommends the family plan without "
-                        "asking about budget, explains the price clearly but not the contract length, and "
-                        "closes with a summary. No follow-up is agreed.")
+    complete = _calibration_session(
+        opened, owner=users["sup_front"], reference="CAL-B2C-01", version=b2c, participants=raters,
+        benchmark=users["sup_front"],
+        description="Phone call, 6 minutes. The customer asks about upgrading their mobile plan. The agent "
+                    "greets by name, asks how many people share the plan, recommends the family plan without "
+                    "asking about budget, explains the price clearly but not the contract length, and "
+                    "closes with a summary. No follow-up is agreed.")
     base = {step.key: "met" for step in b2c.steps}
     variations = [{}, {"recommend": "partial"}, {"recommend": "partial", "close": "partial"}]
     for offset, (user, change) in enumerate(zip(raters, variations)):
@@ -369,16 +361,15 @@ def _demo_calibration(ctx: DemoContext, b2c: StandardVersion, b2b: StandardVersi
                 ratings[key] = "not_met" if offset == 2 and key == "follow-up" else "na"
         if "needs" in ratings and offset == 1:
             ratings["needs"] = "not_met"
-        with _clock_at(opened + timedelta(hours=2 + offset * 5)):
+        with clock.moved_to(opened + timedelta(hours=2 + offset * 5)):
             calibration_ops.submit_ratings(complete, user, ratings)
 
     opened = datetime.combine(today - timedelta(days=3), time(14))
-    with _clock_at(opened):
-        waiting = calibration_ops.open_session(
-            owner=users["sup_key"], reference="CAL-B2B-02", version=b2b, participants=raters,
-            description="Quarterly review meeting with a distribution partner. The account manager prepared "
-                        "figures, agreed next quarter's targets, but gave a discount without asking for "
-                        "anything in return and did not send a written summary.")
+    waiting = _calibration_session(
+        opened, owner=users["sup_key"], reference="CAL-B2B-02", version=b2b, participants=raters,
+        description="Quarterly review meeting with a distribution partner. The account manager prepared "
+                    "figures, agreed next quarter's targets, but gave a discount without asking for "
+                    "anything in return and did not send a written summary.")
     for offset, user in enumerate([users["sup_key"], users["sup_front"]]):
         ratings = {step.key: "met" for step in b2b.steps}
         for key, value in (("negotiate", "not_met" if offset == 0 else "partial"), ("review", "partial"),
@@ -386,8 +377,6 @@ def _demo_calibration(ctx: DemoContext, b2c: StandardVersion, b2b: StandardVersi
             if key in ratings:
                 critical = next(s.critical for s in b2b.steps if s.key == key)
                 ratings[key] = "not_met" if critical and value == "partial" else value
-        with _clock_at(opened + timedelta(hours=3 + offset * 20)):
+        with clock.moved_to(opened + timedelta(hours=3 + offset * 20)):
             calibration_ops.submit_ratings(waiting, user, ratings)
 
-
-register_demo_step(30, "audits", seed_audits)

@@ -116,6 +116,8 @@ class RatingsMixin:
 
 
 class AuditForm(OneTimeSubmission, RatingsMixin, FlaskForm):
+    """A new audit. `prefill` fills in a fresh form: from the imported interaction it rates, if any."""
+
     staff_id = SelectField(_l("Staff member"), coerce=int,
                            validators=[DataRequired(message=_l("Choose the staff member you audited."))])
     interacted_on = DateField(_l("Date of the interaction"),
@@ -126,6 +128,16 @@ class AuditForm(OneTimeSubmission, RatingsMixin, FlaskForm):
                                            Length(max=120), no_invisible_characters])
     note = TextAreaField(_l("Overall note"), validators=[Optional(), Length(max=5000)])
     submit = SubmitField(_l("Record audit"))
+
+    def prefill(self, interaction, staff_id: int, today) -> None:
+        if interaction is not None:
+            self.staff_id.data = interaction.staff_id
+            self.interacted_on.data = interaction.started_at.date()
+            self.channel.data = interaction.channel
+            self.customer_ref.data = interaction.customer_ref
+        else:
+            self.staff_id.data = staff_id
+            self.interacted_on.data = today
 
 
 class RevisionForm(RatingsMixin, FlaskForm):

@@ -24,13 +24,16 @@ from sqlalchemy.orm import defer, lazyload, make_transient_to_detached, selectin
 from bro import clock
 from bro.database import add_counts
 from bro.extensions import db
+from bro.interactions.sampling import complete_review
 from bro.models.audits import (
     CHANNELS, RELATIONSHIPS, STATUS_AFTER, Audit, AuditEvent, AuditRating, AuditRevision, AuditStepResult,
     AuditStepWeek, AuditWeek, Dispute, DisputeStep,
 )
 from bro.models.curricula import Course, CourseModule, ModuleStep, Standard, StandardVersion
+from bro.models.interactions import Interaction
 from bro.models.people import Role, User
 from bro.scoring import NONCONFORMING, AuditScore, InvalidAudit, Rating, StepSpec, score_audit, score_key
+from bro.training.operations import assign_retraining_batch
 
 __all__ = [
     "ANSWERABLE", "AuditRefused", "ConcurrentChange", "FINAL", "NotAllowed", "acknowledge_audit", "can_audit",
@@ -76,6 +79,42 @@ def standards_in_force(relationship: str) -> list[StandardVersion]:
                  defer(StandardVersion.document))  # the whole document: loads only if read
     ).scalars().all()
     return sorted(versions, key=lambda v: (v.relationship_kind != relationship, v.standard.key))
+
+
+@dataclass(frozen=True)
+class AuditTarget:
+    """What a new audit rates: the relationship, the standards in force for it and the chosen one.
+    ``replaced``: the form was filled in against a version that a newer one has since replaced."""
+
+    relationship: str
+    versions: list[StandardVersion]
+    version: StandardVersion | None
+    replaced: bool
+
+
+def audit_target(relationship: str | None, chosen_version_id: int | None,
+                 interaction: Interaction | None = None) -> AuditTarget:
+    """The relationship asked for (else the interaction's, else B2C) and the chosen standard version in force
+    (else the first)."""
+    relationship = relationship or (interaction.relationship_kind if interaction is not None else "b2c")
+    if relationship not in RELATIONSHIPS:
+        relationship = "b2c"
+    versions = standards_in_force(relationship)
+    version = next((v for v in versions if v.id == chosen_version_id), versions[0] if versions else None)
+    replaced = bool(chosen_version_id) and version is not None and chosen_version_id != version.id
+    return AuditTarget(relationship, versions, version, replaced)
+
+
+def audit_interaction(interaction: Interaction | None, **fields) -> Audit:
+    """`record_audit`; when the audit rates an imported interaction, it must be the interaction's staff member,
+    and the interaction's review is complete."""
+    if interaction is not None and fields["staff"].id != interaction.staff_id:
+        raise AuditRefused([], {"staff_id": _("This interaction was served by %(name)s.",
+                                              name=interaction.staff.name)})
+    audit = record_audit(**fields)
+    if interaction is not None:
+        complete_review(interaction, audit)
+    return audit
 
 
 def week_start(day: date) -> date:
@@ -425,36 +464,16 @@ def modules_teaching(standard_id: int, step_keys: list[str]) -> list[tuple[Cours
     return list(chosen.values())
 
 
-def _training_operations():
-    """The training area's operations, when installed (it is built alongside this area)."""
-    try:
-        from bro.training import operations
-    except ImportError:
-        return None
-    return operations if hasattr(operations, "assign_retraining") else None
-
-
 def assign_retraining_for(audit: Audit, revision: AuditRevision, assigned_by: User | None = None) -> list:
     """Assign the audited staff member each module that teaches a step rated partial or not_met in
     ``revision`` — once per module, and not when an assignment of that module is already open."""
-    training = _training_operations()
-    if training is None:
-        return []
     nonconforming = [r.step_key for r in sorted(revision.ratings, key=_step_position(audit))
                      if r.rating in NONCONFORMING]
     modules = modules_teaching(audit.standard_id, nonconforming)
     if not modules:
         return []
-    if hasattr(training, "assign_retraining_batch"):
-        # One query for the staff member's open assignments, then the inserts; open modules are skipped.
-        return training.assign_retraining_batch(audit.staff, modules, audit.id, assigned_by=assigned_by)
-    assignments = []
-    for module, step_key in modules:
-        # assign_retraining itself skips a module whose assignment is still open (returns None).
-        assignment = training.assign_retraining(audit.staff, module, audit.id, step_key, assigned_by=assigned_by)
-        if assignment is not None:
-            assignments.append(assignment)
-    return assignments
+    # One query for the staff member's open assignments, then the inserts; open modules are skipped.
+    return assign_retraining_batch(audit.staff, modules, audit.id, assigned_by=assigned_by)
 
 
 def _step_position(audit: Audit):

@@ -1,41 +1,21 @@
 """Reading audits: the visible set, list filters, export rows and home-page figures (aggregated in SQL)."""
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from flask_babel import get_locale
 from sqlalchemy import Select, case, false, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from bro import clock
 from bro.access import visible_team_ids
-from bro.curricula import LocalizedText
 from bro.extensions import db
 from bro.inputs import query_date
 from bro.models.audits import Audit, AuditEvent, AuditRevision, Dispute
 from bro.models.curricula import Standard, StandardVersion
 from bro.models.people import Role, Team, User
-
-
-def localized(mapping: dict | str | None, default_language: str = "en") -> str:
-    """Curriculum text in the user's language, falling back to the document's default language."""
-    if not mapping:
-        return ""
-    if isinstance(mapping, str):
-        return mapping
-    language = default_language if default_language in mapping else next(iter(mapping))
-    return LocalizedText.from_dict(mapping, language).get(str(get_locale())).text
-
-
-def plain_number(value) -> str:
-    """A weight or pass mark without trailing zeros, in the user's number format (3.000 -> 3, 1.50 -> 1.5)."""
-    from decimal import Decimal
-
-    from flask_babel import format_decimal
-
-    number = Decimal(str(value)).normalize()
-    return format_decimal(number, format="#,##0.###")
+from bro.scoring import display_score
 
 
 def outcome_value(value) -> str:
@@ -236,3 +216,24 @@ def team_audits_summary(user: User) -> dict | None:
         return None
     return {"teams": rows, "days": RECENT_DAYS,
             "open_disputes": sum(row["open_disputes"] for row in rows)}
+
+
+EXPORT_COLUMNS = ["audit_id", "interacted_on", "staff", "team", "auditor", "standard", "standard_version",
+                  "relationship", "channel", "customer_ref", "score", "passed", "status", "revision", "csat",
+                  "repeat_purchase", "referral_made", "retained_90d", "order_value"]
+_EXPORT_FLAGS = ("repeat_purchase", "referral_made", "retained_90d")
+
+
+def export_rows(user: User, filters: AuditFilters) -> Iterator[list]:
+    """The header, then one row per audit `user` sees through `filters`, read in batches of 1000 so a large
+    export never sits in memory."""
+    yield EXPORT_COLUMNS
+    query = audit_query(user, filters).execution_options(yield_per=1000)
+    for audit in db.session.execute(query).scalars():
+        flags = ["" if getattr(audit, f) is None else ("yes" if getattr(audit, f) else "no") for f in _EXPORT_FLAGS]
+        yield [audit.id, audit.interacted_on.isoformat(), audit.staff.name, audit.team.name,
+               audit.auditor.name, audit.standard.key, audit.standard_version.number,
+               audit.relationship_kind, audit.channel, audit.customer_ref, display_score(audit.exact_score),
+               "yes" if audit.passed else "no", audit.status, audit.revision_number,
+               "" if audit.csat is None else audit.csat, *flags,
+               "" if audit.order_value is None else audit.order_value]

@@ -15,7 +15,6 @@ from flask import (
 )
 from flask_babel import format_percent
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from bro.access import can_see_team, roles_required, visible_team_ids
@@ -48,6 +47,8 @@ from bro.audits.operations import (
     NotAllowed,
     Outcomes,
     acknowledge_audit,
+    audit_interaction,
+    audit_target,
     can_resolve_dispute,
     correct_audit,
     correction_deadline,
@@ -55,12 +56,10 @@ from bro.audits.operations import (
     dispute_audit,
     dispute_deadline,
     is_auditor_or_admin,
-    record_audit,
     record_outcomes,
     reopen_audit,
     reopen_refusal,
     resolve_dispute,
-    standards_in_force,
 )
 from bro.audits.outcomes_import import (
     COLUMNS,
@@ -70,19 +69,17 @@ from bro.audits.outcomes_import import (
     read_upload,
     sign_upload,
 )
+from bro.authoring.text import curriculum_text
 from bro.clock import utcnow
 from bro.csvout import stream_csv
 from bro.database import begin_writes, reads_first
 from bro.extensions import db
-from bro.home.sections import register_section
 from bro.interactions.queries import interaction_with_transcript
-from bro.interactions.sampling import complete_review
-from bro.models.audits import RELATIONSHIPS, Audit
+from bro.models.audits import Audit
 from bro.models.people import Role, User
 from bro.pagination import paginate
-from bro.submissions import first_submission, remember_submission
-from bro.scoring import display_score
-from bro.templating import format_score, register_nav
+from bro.submissions import first_submission, saved
+from bro.templating import format_score
 
 bp = Blueprint("audits", __name__, url_prefix="/audits", template_folder="templates")
 
@@ -91,8 +88,7 @@ RATING_BADGES = {"met": "badge-ok", "partial": "badge-warn", "not_met": "badge-b
 
 @bp.context_processor
 def audit_template_helpers():
-    return {"localized": queries.localized, "plain_number": queries.plain_number,
-            "rating_labels": RATING_LABELS, "rating_badges": RATING_BADGES, "channel_labels": CHANNEL_LABELS,
+    return {"rating_labels": RATING_LABELS, "rating_badges": RATING_BADGES, "channel_labels": CHANNEL_LABELS,
             "relationship_labels": RELATIONSHIP_LABELS, "status_labels": STATUS_LABELS,
             "revision_kind_labels": REVISION_KIND_LABELS, "event_labels": EVENT_LABELS,
             "rating_field_name": rating_field_name, "note_field_name": note_field_name,
@@ -133,30 +129,9 @@ def index():
 @roles_required(Role.staff, Role.supervisor)
 def export():
     """The filtered list as CSV, streamed in batches so a large export never sits in memory."""
-    filters = queries.AuditFilters.from_args(request.args)
-    query = queries.audit_query(current_user, filters).execution_options(yield_per=1000)
-
-    def flags(audit):
-        return ["" if getattr(audit, f) is None else ("yes" if getattr(audit, f) else "no")
-                for f in ("repeat_purchase", "referral_made", "retained_90d")]
-
-    def rows():
-        yield EXPORT_COLUMNS
-        for audit in db.session.execute(query).scalars():
-            yield [audit.id, audit.interacted_on.isoformat(), audit.staff.name, audit.team.name,
-                   audit.auditor.name, audit.standard.key, audit.standard_version.number,
-                   audit.relationship_kind, audit.channel, audit.customer_ref, display_score(audit.exact_score),
-                   "yes" if audit.passed else "no", audit.status, audit.revision_number,
-                   "" if audit.csat is None else audit.csat, *flags(audit),
-                   "" if audit.order_value is None else audit.order_value]
-
-    return Response(stream_with_context(stream_csv(rows())), mimetype="text/csv",
+    rows = queries.export_rows(current_user, queries.AuditFilters.from_args(request.args))
+    return Response(stream_with_context(stream_csv(rows)), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=audits.csv"})
-
-
-EXPORT_COLUMNS = ["audit_id", "interacted_on", "staff", "team", "auditor", "standard", "standard_version",
-                  "relationship", "channel", "customer_ref", "score", "passed", "status", "revision", "csat",
-                  "repeat_purchase", "referral_made", "retained_90d", "order_value"]
 
 
 # Recording ------------------------------------------------------------------------------------------------------
@@ -183,51 +158,41 @@ def new():
     if interaction is not None and interaction.audit_id is not None:
         flash(_("This interaction is audited already."), "info")
         return redirect(url_for("audits.show", audit_id=interaction.audit_id))
-    relationship = request.values.get("relationship") or (interaction.relationship_kind if interaction else "b2c")
-    if relationship not in RELATIONSHIPS:
-        relationship = "b2c"
-    versions = standards_in_force(relationship)
-    chosen = request.values.get("standard_version_id", type=int)
-    version = next((v for v in versions if v.id == chosen), versions[0] if versions else None)
+    target = audit_target(request.values.get("relationship"), request.values.get("standard_version_id", type=int),
+                          interaction)
+    version = target.version
     # A submission for a staff member the auditor may audit checks that one member (one query); the whole
     # list is loaded only to render the form (GET, a refused submission, or no/foreign staff member chosen).
     chosen_staff = None
     if request.method == "POST" and version is not None:
         chosen_staff = queries.auditable_staff_member(current_user, request.form.get("staff_id", 0, type=int))
     staff = [chosen_staff] if chosen_staff is not None else queries.auditable_staff(current_user)
-    context = {"relationship": relationship, "versions": versions, "version": version, "staff": staff,
-               "problems": [], "interaction": interaction}
+    context = {"relationship": target.relationship, "versions": target.versions, "version": version,
+               "staff": staff, "problems": [], "interaction": interaction}
     if version is None or not staff:
         return render_template("audits/new.html", form=None, **context)
 
     form = rated_form(AuditForm, version)
     _staff_choices(form, staff)
-    if request.method == "GET" and interaction is not None:
-        form.staff_id.data = interaction.staff_id
-        form.interacted_on.data = interaction.started_at.date()
-        form.channel.data = interaction.channel
-        form.customer_ref.data = interaction.customer_ref
-    elif request.method == "GET":
-        form.staff_id.data = request.args.get("staff", 0, type=int)
-        form.interacted_on.data = utcnow().date()
+    if request.method == "GET":
+        form.prefill(interaction, staff_id=request.args.get("staff", 0, type=int), today=utcnow().date())
     elif request.form.get("staff_id", 0, type=int) not in {0} | {u.id for u in staff}:
         abort(403)  # a staff member of a team the auditor does not supervise
-    if request.method == "POST" and chosen and chosen != version.id:
+    if request.method == "POST" and target.replaced:
         context["problems"].append(_("A newer version of this standard is in force: check the steps and "
                                      "submit again."))
         return _render_new(form, context), 400
-    if interaction is not None and request.method == "POST" and form.staff_id.data != interaction.staff_id:
-        form.staff_id.errors = [_("This interaction was served by %(name)s.", name=interaction.staff.name)]
-    elif form.validate_on_submit():
+    if form.validate_on_submit():
         staff_member = chosen_staff or db.session.get(User, form.staff_id.data)
         begin_writes(db.session)  # everything above only read: now take the write lock (SQLite) and write
         if (earlier := first_submission(form)) is not None:
             return redirect(earlier)
         try:
-            audit = record_audit(auditor=current_user, staff=staff_member, version=version,
-                                 relationship=relationship, channel=form.channel.data,
-                                 interacted_on=form.interacted_on.data, customer_ref=form.customer_ref.data,
-                                 ratings=form.ratings(), step_notes=form.step_notes(), note=form.note.data)
+            audit = audit_interaction(
+                interaction, auditor=current_user, staff=staff_member,
+                version=version, relationship=target.relationship, channel=form.channel.data,
+                interacted_on=form.interacted_on.data, customer_ref=form.customer_ref.data,
+                ratings=form.ratings(), step_notes=form.step_notes(), note=form.note.data)
         except NotAllowed:
             abort(403)
         except AuditRefused as refusal:
@@ -237,13 +202,8 @@ def new():
             # a second transaction — on SQLite a second wait for the write lock).
             message = _("Audit recorded: %(score)s — %(result)s.", score=format_score(audit.exact_score),
                         result=_("passed") if audit.passed else _("failed"))
-            target = url_for("audits.show", audit_id=audit.id)
-            if interaction is not None:
-                complete_review(interaction, audit)
-            remember_submission(form, target)
-            db.session.commit()
-            flash(message, "success")
-            return redirect(target)
+            shown_at = url_for("audits.show", audit_id=audit.id)
+            return saved(form, shown_at, message)
     status = 400 if request.method == "POST" else 200
     return _render_new(form, context), status
 
@@ -435,7 +395,7 @@ def resolve(audit_id: int):
             return redirect(url_for("audits.show", audit_id=audit.id))
     version = audit.standard_version
     return render_template("audits/resolve.html", audit=audit, dispute=dispute, form=form, problems=problems,
-                           version=version, step_titles={step.key: queries.localized(step.title, version.language)
+                           version=version, step_titles={step.key: curriculum_text(step.title, version.language)
                                                          for step in version.steps}), \
         400 if request.method == "POST" else 200
 
@@ -460,10 +420,7 @@ def outcomes(audit_id: int):
             if problems:
                 form.csat.errors = list(form.csat.errors) + problems
         else:
-            remember_submission(form, url_for("audits.show", audit_id=audit.id) + "#outcomes")
-            db.session.commit()
-            flash(_("Outcomes saved."), "success")
-            return redirect(url_for("audits.show", audit_id=audit.id) + "#outcomes")
+            return saved(form, url_for("audits.show", audit_id=audit.id) + "#outcomes", _("Outcomes saved."))
     return _render_audit(audit, outcomes_form=form, status=400)
 
 
@@ -535,10 +492,7 @@ def apply_outcomes():
                             clear_empty=clear_empty, digest=plan.digest())
         return _render_preview(plan, token, clear_empty, changed_meanwhile=True, status=409)
     count = apply_outcomes_import(plan, by=current_user)
-    remember_submission(form, url_for("audits.index"))
-    db.session.commit()
-    flash(ngettext_outcomes(count), "success")
-    return redirect(url_for("audits.index"))
+    return saved(form, url_for("audits.index"), ngettext_outcomes(count))
 
 
 def ngettext_outcomes(count: int) -> str:
@@ -547,10 +501,7 @@ def ngettext_outcomes(count: int) -> str:
     return ngettext("Outcomes recorded for %(num)d audit.", "Outcomes recorded for %(num)d audits.", count)
 
 
-# Navigation and home ---------------------------------------------------------------------------------------------
-
-register_nav("audits.index", _l("Audits"), Role.staff, Role.supervisor)
-
+# Home sections (registered by bro.audits.init_app) ------------------------------------------------------------------
 
 def _my_audits(user):
     return queries.my_audits_summary(user) if user.has_role(Role.staff) else None
@@ -561,9 +512,3 @@ def _team_audits(user):
         return None
     summary = queries.team_audits_summary(user)
     return None if summary is None else {**summary, "percent": lambda rate: format_percent(rate)}
-
-
-register_section("my-audits", "audits/_home_my_audits.html", {Role.staff}, _my_audits, order=20)
-register_section("team-audits", "audits/_home_team_audits.html", {Role.supervisor}, _team_audits, order=35)
-
-from bro.audits import demo  # noqa: E402,F401  (registers the demo step)

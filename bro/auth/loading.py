@@ -1,13 +1,9 @@
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from bro.extensions import db, login_manager
+from bro.extensions import db
 from bro.models.people import User
 
-login_manager.login_message = _l("Please log in to see this page.")
 
-
-@login_manager.user_loader
 def load_user(session_token: str) -> User | None:
     """Both cookies (session and remember-me) carry the user's session token, never the numeric id: a token
     rotated on logout, "log out everywhere", a new password or deactivation turns every old cookie away."""

@@ -107,7 +107,7 @@ def import_command(paths, force):
     # Files of the configured folder are recorded as "curricula/x.yaml", not by their absolute path.
     relative_to = None if paths else os.path.dirname(os.path.abspath(_paths(paths)[0]))
     try:
-        report = import_documents(result, sources=document_sources(result.files, relative_to=relative_to),
+        report = import_documents(result, sources=document_sources(result, relative_to=relative_to),
                                   texts=document_texts(result), force=force)
         db.session.commit()
     except CurriculumCheckError as error:

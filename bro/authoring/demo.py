@@ -7,7 +7,7 @@ from flask import current_app
 
 from bro.authoring.operations import document_sources, import_documents, known_standards
 from bro.curricula import check_paths
-from bro.demo import DemoContext, register_demo_step
+from bro.demo import DemoContext
 
 
 def import_shipped_curricula(ctx: DemoContext) -> None:
@@ -19,7 +19,5 @@ def import_shipped_curricula(ctx: DemoContext) -> None:
         current_app.logger.warning("Demo: curricula in %s not imported, %d errors; run `flask bro curricula check`",
                                    folder, len(result.errors))
         return
-    import_documents(result, imported_by=ctx.users.get("trainer"), sources=document_sources(result.files, relative_to=os.path.dirname(os.path.abspath(folder))))
+    import_documents(result, imported_by=ctx.users.get("trainer"), sources=document_sources(result, relative_to=os.path.dirname(os.path.abspath(folder))))
 
-
-register_demo_step(10, "curricula", import_shipped_curricula)

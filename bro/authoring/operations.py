@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Mapping, Sequence
+from typing import Mapping
 
 from sqlalchemy import select
 
@@ -18,7 +17,8 @@ from bro.curricula import (
     MAX_DOCUMENTS_PER_FILE, MAX_ERRORS, CheckResult, Course, CurriculumCheckError, CurriculumError, Document, Standard,
     check_text,
 )
-from bro.curricula.loader import document_keys, load_yaml_bytes
+from bro.curricula.loader import load_yaml_bytes
+from bro.curricula.model import written_decimal
 from bro.extensions import db
 from bro.models import curricula as models
 from bro.models.people import User
@@ -139,23 +139,12 @@ def check_upload(data: bytes, filename: str) -> tuple[CheckResult, str | None]:
     return check_text(text, filename, known_standards=known_standards(), **limits), text
 
 
-def document_sources(files: Sequence[str], relative_to: str | None = None) -> dict[tuple[str, str], str]:
-    """(kind, id) -> the file that declares it, for recording where each version came from.
-
-    With ``relative_to`` (a folder), names are given relative to it.
-    """
-    sources: dict[tuple[str, str], str] = {}
-    for filename in files:
-        try:
-            with open(filename, "rb") as handle:
-                data = handle.read()
-        except OSError:
-            continue
-        # Only each document's kind and id: read from the composed nodes, no values built.
-        for key in document_keys(data):
-            name = os.path.relpath(filename, relative_to) if relative_to else filename
-            sources.setdefault(key, name)
-    return sources
+def document_sources(result: CheckResult, relative_to: str | None = None) -> dict[tuple[str, str], str]:
+    """(kind, id) -> the file that declares it, for recording where each version came from: the checker's
+    ``CheckResult.origins``, with names relative to the folder ``relative_to`` when given."""
+    if not relative_to:
+        return dict(result.origins)
+    return {key: os.path.relpath(filename, relative_to) for key, filename in result.origins.items()}
 
 
 def document_texts(result: CheckResult) -> dict[tuple[str, str], str]:
@@ -256,8 +245,47 @@ def _newest(version_model, owner_column, owner_id: int):
     ).scalar_one_or_none()
 
 
-def _decimal(number: float | int) -> Decimal:
-    return Decimal(str(number))
+@dataclass(frozen=True)
+class _Placement:
+    """Where an imported document goes among its versions: ``done`` when nothing is to be added (the content
+    is the newest version's, or an older one's without --force); else the new version's number."""
+
+    kind: str
+    key: str
+    newest: object | None
+    number: int
+    restored_from: int | None
+    done: ImportedDocument | None = None
+
+    def imported(self, version) -> ImportedDocument:
+        return ImportedDocument(self.kind, self.key, CREATED if self.newest is None else NEW_VERSION, version.number,
+                                version, version.restored_from)
+
+
+def _place(document: Document, version_model, owner_column, owner_id: int, force: bool,
+           restored_from: int | None) -> _Placement:
+    newest = _newest(version_model, owner_column, owner_id)
+    if newest is None:
+        return _Placement(document.kind, document.id, None, 1, restored_from)
+    if newest.content_hash == document.content_hash:
+        return _Placement(document.kind, document.id, newest, newest.number, None,
+                          ImportedDocument(document.kind, document.id, UNCHANGED, newest.number, newest))
+    older = _older_with_content(version_model, owner_column, owner_id, document.content_hash, newest.number)
+    if older is not None and not force:
+        return _Placement(document.kind, document.id, newest, newest.number, None,
+                          ImportedDocument(document.kind, document.id, SKIPPED_OLDER, newest.number, newest,
+                                           older.number))
+    restored = restored_from if restored_from is not None else (older.number if older is not None else None)
+    return _Placement(document.kind, document.id, newest, newest.number + 1, restored)
+
+
+def _version_fields(document: Document, place: _Placement, source_file: str | None, source_text: str | None,
+                    imported_by: User | None) -> dict:
+    """The columns a standard version and a course version share."""
+    return {"number": place.number, "restored_from": place.restored_from, "content_hash": document.content_hash,
+            "language": document.language, "title": document.title.to_dict(), "document": document.to_dict(),
+            "source_file": source_file, "source_text": source_text,
+            "imported_by_id": imported_by.id if imported_by is not None else None}
 
 
 def _import_standard(document: Standard, imported_by: User | None, source_file: str | None,
@@ -265,39 +293,24 @@ def _import_standard(document: Standard, imported_by: User | None, source_file: 
                      restored_from: int | None = None) -> ImportedDocument:
     standard = db.session.execute(
         select(models.Standard).where(models.Standard.key == document.id)).scalar_one_or_none()
-    newest = None
-    older = None
     if standard is None:
         standard = models.Standard(key=document.id, relationship_kind=document.relationship)
         db.session.add(standard)
         db.session.flush()
-    else:
-        newest = _newest(models.StandardVersion, models.StandardVersion.standard_id, standard.id)
-        if newest is not None and newest.content_hash == document.content_hash:
-            return ImportedDocument("standard", document.id, UNCHANGED, newest.number, newest)
-        if newest is not None:
-            older = _older_with_content(models.StandardVersion, models.StandardVersion.standard_id, standard.id,
-                                        document.content_hash, newest.number)
-            if older is not None and not force:
-                return ImportedDocument("standard", document.id, SKIPPED_OLDER, newest.number, newest, older.number)
+    place = _place(document, models.StandardVersion, models.StandardVersion.standard_id, standard.id, force,
+                   restored_from)
+    if place.done is not None:
+        return place.done
     version = models.StandardVersion(
-        source_text=source_text,
-        restored_from=restored_from if restored_from is not None else (older.number if older is not None else None),
+        **_version_fields(document, place, source_file, source_text, imported_by),
         standard_id=standard.id,
-        number=1 if newest is None else newest.number + 1,
-        content_hash=document.content_hash,
-        language=document.language,
-        title=document.title.to_dict(),
         relationship_kind=document.relationship,
-        pass_score=_decimal(document.pass_score),
-        document=document.to_dict(),
-        source_file=source_file,
-        imported_by_id=imported_by.id if imported_by is not None else None,
+        pass_score=written_decimal(document.pass_score),
         steps=[
             models.StandardStep(
                 key=step.id, position=position, title=step.title.to_dict(),
                 guidance=None if step.guidance is None else step.guidance.to_dict(),
-                weight=_decimal(step.weight), critical=step.critical,
+                weight=written_decimal(step.weight), critical=step.critical,
             )
             for position, step in enumerate(document.steps, start=1)
         ],
@@ -307,49 +320,32 @@ def _import_standard(document: Standard, imported_by: User | None, source_file: 
     standard.current_version = version
     standard.relationship_kind = document.relationship
     db.session.flush()
-    return ImportedDocument("standard", document.id, CREATED if newest is None else NEW_VERSION, version.number, version,
-                            version.restored_from)
+    return place.imported(version)
 
 
 def _import_course(document: Course, imported_by: User | None, source_file: str | None,
                    source_text: str | None = None, force: bool = False,
                    restored_from: int | None = None) -> ImportedDocument:
     course = db.session.execute(select(models.Course).where(models.Course.key == document.id)).scalar_one_or_none()
-    newest = None
-    older = None
     if course is None:
         course = models.Course(key=document.id)
         db.session.add(course)
         db.session.flush()
-    else:
-        newest = _newest(models.CourseVersion, models.CourseVersion.course_id, course.id)
-        if newest is not None and newest.content_hash == document.content_hash:
-            return ImportedDocument("course", document.id, UNCHANGED, newest.number, newest)
-        if newest is not None:
-            older = _older_with_content(models.CourseVersion, models.CourseVersion.course_id, course.id,
-                                        document.content_hash, newest.number)
-            if older is not None and not force:
-                return ImportedDocument("course", document.id, SKIPPED_OLDER, newest.number, newest, older.number)
+    place = _place(document, models.CourseVersion, models.CourseVersion.course_id, course.id, force, restored_from)
+    if place.done is not None:
+        return place.done
     standard = None
     if document.standard is not None:
         standard = db.session.execute(
             select(models.Standard).where(models.Standard.key == document.standard)).scalar_one()
     version = models.CourseVersion(
-        source_text=source_text,
-        restored_from=restored_from if restored_from is not None else (older.number if older is not None else None),
+        **_version_fields(document, place, source_file, source_text, imported_by),
         course_id=course.id,
-        number=1 if newest is None else newest.number + 1,
-        content_hash=document.content_hash,
-        language=document.language,
-        title=document.title.to_dict(),
         summary=None if document.summary is None else document.summary.to_dict(),
         standard_id=None if standard is None else standard.id,
         standard_version_id=None if standard is None else standard.current_version_id,
         certification_title=None if document.certification is None else document.certification.title.to_dict(),
         certification_valid_days=None if document.certification is None else document.certification.valid_days,
-        document=document.to_dict(),
-        source_file=source_file,
-        imported_by_id=imported_by.id if imported_by is not None else None,
     )
     for position, module in enumerate(document.modules, start=1):
         data = module.to_dict()
@@ -363,8 +359,7 @@ def _import_course(document: Course, imported_by: User | None, source_file: str 
     db.session.flush()
     course.current_version = version
     db.session.flush()
-    return ImportedDocument("course", document.id, CREATED if newest is None else NEW_VERSION, version.number, version,
-                            version.restored_from)
+    return place.imported(version)
 
 
 # --- versions made current again, downloads, retiring ------------------------------------------------------

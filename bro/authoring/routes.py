@@ -11,7 +11,6 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from bro.access import roles_required
-from bro.authoring import demo  # noqa: F401  (registers the demo step)
 from bro.authoring import queries
 from bro.authoring.forms import CompareForm, UploadForm
 from bro.authoring.operations import check_upload, import_documents, make_current, set_retired, version_yaml
@@ -21,9 +20,7 @@ from bro.curricula import CurriculumCheckError, MAX_FILE_BYTES, document_from_di
 from bro.curricula import diff as changes
 from bro.curricula.schema import json_schema
 from bro.extensions import db
-from bro.home.sections import register_section
 from bro.models.people import Role
-from bro.templating import register_nav
 
 bp = Blueprint("authoring", __name__, url_prefix="/curricula", template_folder="templates")
 bp.add_app_template_filter(localized_filter, "localized")
@@ -205,7 +202,3 @@ def schema():
 
 def _curricula_section(user):
     return {"figures": queries.curricula_in_force()}
-
-
-register_nav("authoring.index", _l("Curricula"), Role.trainer)
-register_section("curricula", "authoring/_home.html", {Role.trainer}, _curricula_section, order=40)

@@ -1,7 +1,8 @@
 """Curriculum text in the reader's language, falling back to the document's language.
 
 Every area that shows curriculum text (authoring, training, audits) uses
-`localized` in Python or the `localized` template filter, and the
+`localized` (the text and whether it is a fallback) or `curriculum_text` (just the text) in Python, the
+`localized` template filter or the `curriculum_text` template global, and the
 `localized_text` macro of "authoring/_text.html" to mark untranslated text:
 
     {% from "authoring/_text.html" import localized_text %}
@@ -49,6 +50,13 @@ def reader_language() -> str:
 def localized_filter(text: CurriculumText, default_language: str, language: str | None = None) -> TextInLanguage | None:
     """Template filter: ``{{ (step.title|localized(version.language)).text }}``; language defaults to the reader's."""
     return localized(text, language or reader_language(), default_language)
+
+
+def curriculum_text(text: CurriculumText, default_language: str = "en", language: str | None = None) -> str:
+    """The plain text of ``text`` in ``language`` (the reader's by default), falling back to the default
+    language; "" for no text. Template global: ``{{ curriculum_text(step.title, version.language) }}``."""
+    found = localized(text, language or reader_language(), default_language)
+    return found.text if found else ""
 
 
 def language_label(code: str) -> str:

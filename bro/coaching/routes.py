@@ -12,14 +12,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from bro import clock
 from bro.access import roles_required, visible_team_ids
 from bro.audits.forms import RATING_LABELS
-from bro.audits.queries import localized
 from bro.coaching import operations as ops
 from bro.coaching.forms import AcknowledgeSessionForm, PlanSessionForm, RecordSessionForm
 from bro.extensions import db
-from bro.home.sections import register_section
 from bro.models.coaching import CoachingSession
 from bro.models.people import Role, User
-from bro.submissions import first_submission, remember_submission
+from bro.submissions import first_submission, saved
 
 bp = Blueprint("coaching", __name__, url_prefix="/coaching", template_folder="templates")
 
@@ -28,7 +26,7 @@ RATING_BADGES = {"met": "badge-ok", "partial": "badge-warn", "not_met": "badge-b
 
 @bp.context_processor
 def coaching_template_helpers():
-    return {"rating_labels": RATING_LABELS, "rating_badges": RATING_BADGES, "localized": localized,
+    return {"rating_labels": RATING_LABELS, "rating_badges": RATING_BADGES, 
             "as_date": date.fromisoformat}
 
 
@@ -67,10 +65,7 @@ def new():
             db.session.rollback()
             flash(str(refusal), "error")
         else:
-            remember_submission(form, url_for("coaching.show", session_id=session.id))
-            db.session.commit()
-            flash(_("Coaching session planned with %(name)s.", name=chosen.name), "success")
-            return redirect(url_for("coaching.show", session_id=session.id))
+            return saved(form, url_for("coaching.show", session_id=session.id), _("Coaching session planned with %(name)s.", name=chosen.name))
     agenda = ops.build_agenda(chosen, clock.today()) if chosen is not None else None
     return render_template("coaching/new.html", form=form, chosen=chosen, agenda=agenda), \
         400 if request.method == "POST" else 200
@@ -149,7 +144,4 @@ def _home_sessions(user):
     sessions = ops.sessions_for(user, upcoming_only=True, limit=5)
     may_plan = user.has_role(Role.supervisor) or user.is_admin
     return {"sessions": sessions, "user": user, "may_plan": may_plan} if sessions or may_plan else None
-
-
-register_section("coaching", "coaching/_home.html", {Role.staff, Role.supervisor}, _home_sessions, order=30)
 

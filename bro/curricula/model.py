@@ -11,6 +11,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import cached_property
 from types import MappingProxyType
 from typing import Any, ClassVar, Mapping, Union
@@ -21,6 +22,12 @@ Number = Union[int, float]
 def canonical_json(data: Any) -> str:
     """Deterministic JSON: sorted keys, no spaces, UTF-8 text kept as is."""
     return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def written_decimal(value: Number) -> Decimal:
+    """The decimal a curriculum number was written as: a float is read by its text, so 0.1 is one tenth
+    and not the float's binary expansion."""
+    return Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
 
 
 def plain_number(value: Number) -> Number:

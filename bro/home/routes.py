@@ -3,8 +3,7 @@ from flask import Blueprint, render_template
 from flask_login import current_user, login_required
 
 from bro.home.queries import organisation_summary, team_member_counts
-from bro.home.sections import register_section, sections_for
-from bro.models.people import Role
+from bro.home.sections import sections_for
 
 bp = Blueprint("home", __name__, template_folder="templates")
 
@@ -24,7 +23,3 @@ def _my_teams(user):
 
 def _organisation(user):
     return {"summary": organisation_summary()}
-
-
-register_section("my-teams", "home/_my_teams.html", {Role.supervisor}, _my_teams, order=30)
-register_section("organisation", "home/_organisation.html", {Role.admin}, _organisation, order=90)

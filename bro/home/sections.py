@@ -1,4 +1,4 @@
-"""Home-page sections: each area registers what it shows, for which roles.
+"""Home-page sections: each area registers what it shows, for which roles (in its `init_app`).
 
 A section is absent until an area registers it, so the home page never shows
 placeholders. `build` returns the template context, or None to leave it out.
@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Callable
+
+from flask import Flask, current_app
 
 from bro.access import may_enter
 from bro.models.people import Role, User
@@ -21,17 +23,21 @@ class HomeSection:
     order: int = 50
 
 
-SECTIONS: dict[str, HomeSection] = {}
+def register_section(app: Flask, name: str, template: str, roles: set[Role],
+                     build: Callable[[User], dict | None], order: int = 50) -> None:
+    """Show a section on `app`'s home page; registering a name again replaces it."""
+    app.extensions.setdefault("bro.home_sections", {})[name] = HomeSection(name, template, frozenset(roles), build,
+                                                                           order)
 
 
-def register_section(name: str, template: str, roles: set[Role], build: Callable[[User], dict | None],
-                     order: int = 50) -> None:
-    SECTIONS[name] = HomeSection(name, template, frozenset(roles), build, order)
+def home_sections(app: Flask) -> list[HomeSection]:
+    sections = app.extensions.get("bro.home_sections", {})
+    return sorted(sections.values(), key=lambda s: (s.order, s.name))
 
 
 def sections_for(user: User) -> list[tuple[HomeSection, dict]]:
     shown = []
-    for section in sorted(SECTIONS.values(), key=lambda s: (s.order, s.name)):
+    for section in home_sections(current_app):
         if not may_enter(user, set(section.roles)):
             continue
         context = section.build(user)

@@ -15,7 +15,6 @@ from sqlalchemy.orm import selectinload
 from bro import clock
 from bro.access import roles_required, visible_team_ids
 from bro.extensions import db
-from bro.home.sections import register_section
 from bro.improve import baselines as bl
 from bro.improve import evidence as ev
 from bro.improve import operations as ops
@@ -34,7 +33,6 @@ from bro.models.people import Role, User
 from bro.pagination import paginate
 from bro.quality import BASELINE_PERIODS, WEEK, period_range, period_start
 from bro.submissions import first_submission, remember_submission
-from bro.templating import register_nav
 
 bp = Blueprint("improve", __name__, url_prefix="/quality", template_folder="templates")
 
@@ -394,13 +392,7 @@ def module_url(module: q.TeachingModule) -> str | None:
     return None
 
 
-# -- navigation and home ----------------------------------------------------------------------------------
-
-register_nav("improve.dashboard", _l("Quality"), Role.supervisor)
-register_nav("improve.actions", _l("Actions"), Role.supervisor)
-register_nav("improve.evidence", _l("Evidence"), Role.trainer, Role.supervisor)
-register_nav("improve.mine", _l("My quality"), Role.staff)
-
+# -- home sections (registered by bro.improve.init_app) ----------------------------------------------------
 
 def _my_actions(user):
     actions = ops.overdue_for(user, clock.today())
@@ -416,7 +408,3 @@ def _my_quality_section(user):
     if not found:
         return None
     return {"standards": found[:1], "module_url": module_url, "curriculum_text": text}
-
-
-register_section("corrective-actions", "improve/_home_actions.html", {Role.supervisor}, _my_actions, order=25)
-register_section("my-quality", "improve/_home_quality.html", {Role.staff}, _my_quality_section, order=22)

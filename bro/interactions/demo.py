@@ -10,7 +10,7 @@ from sqlalchemy import select
 from bro import clock
 from bro.audits.operations import record_audit, standards_in_force
 from bro.coaching.operations import plan_session, record_session
-from bro.demo import DemoContext, register_demo_step
+from bro.demo import DemoContext
 from bro.extensions import db
 from bro.interactions import sampling
 from bro.interactions.operations import import_interactions
@@ -149,5 +149,3 @@ def seed_interactions(ctx: DemoContext) -> None:
     )
     plan_session(users["staff_4"], by=users["sup_front"], scheduled_for=now + timedelta(days=2))
 
-
-register_demo_step(50, "interactions", seed_interactions)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from bro import clock
 from bro.access import can_see_staff, can_see_team, roles_required, visible_team_ids
-from bro.audits.queries import localized
+from bro.authoring.text import curriculum_text
 from bro.audits.forms import CHANNEL_LABELS, RELATIONSHIP_LABELS
 from bro.extensions import db
 from bro.interactions import queries, sampling
@@ -25,7 +25,7 @@ from bro.models.curricula import Standard, StandardVersion
 from bro.models.interactions import ReviewItem, SamplingDraw, SamplingPlan
 from bro.models.people import Role, Team, User
 from bro.pagination import paginate
-from bro.submissions import first_submission, remember_submission
+from bro.submissions import first_submission, saved
 
 bp = Blueprint("interactions", __name__, url_prefix="/interactions", template_folder="templates")
 
@@ -107,7 +107,7 @@ def _standards() -> list[tuple[int, str]]:
         select(StandardVersion).join(Standard, Standard.current_version_id == StandardVersion.id)
         .options(joinedload(StandardVersion.standard))
     ).scalars().all()
-    return sorted(((v.standard_id, localized(v.title, v.language)) for v in versions), key=lambda pair: pair[1])
+    return sorted(((v.standard_id, curriculum_text(v.title, v.language)) for v in versions), key=lambda pair: pair[1])
 
 
 def _visible_teams() -> list[Team]:
@@ -144,10 +144,7 @@ def plans():
         except sampling.SamplingRefused as refusal:
             form.per_staff.errors = [str(refusal)]
         else:
-            remember_submission(form, url_for("interactions.plan", plan_id=plan.id))
-            db.session.commit()
-            flash(_("The sampling plan is saved."), "success")
-            return redirect(url_for("interactions.plan", plan_id=plan.id))
+            return saved(form, url_for("interactions.plan", plan_id=plan.id), _("The sampling plan is saved."))
     team_ids = [team.id for team in teams]
     active = db.session.execute(
         select(SamplingPlan).where(SamplingPlan.team_id.in_(team_ids or [-1]), SamplingPlan.retired_at.is_(None))
@@ -249,4 +246,3 @@ def reassign(item_id: int):
     else:
         flash(_("Choose a supervisor of the team."), "error")
     return redirect(url_for("interactions.queue"))
-from bro.interactions import demo  # noqa: E402,F401  (registers the demo step)

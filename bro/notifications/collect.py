@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from bro import clock
-from bro.audits.queries import localized
+from bro.authoring.text import curriculum_text
 from bro.database import insert_new_rows
 from bro.extensions import db
 from bro.models.audits import Audit, CalibrationParticipant, CalibrationSession, Dispute
@@ -44,7 +44,7 @@ def _limit(query, column, user_ids):
 
 def _course_title(course: Course) -> str:
     version = course.current_version
-    return localized(version.title, version.language) if version else course.key
+    return curriculum_text(version.title, version.language) if version else course.key
 
 
 def events(today: date, user_ids: set[int] | None = None) -> Iterator[Event]:

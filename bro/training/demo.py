@@ -6,7 +6,6 @@ moment each happened, so scores, certificates and assignment completion are what
 from __future__ import annotations
 
 import random
-from contextlib import contextmanager
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
@@ -14,7 +13,7 @@ from sqlalchemy import select
 from bro import clock
 from bro.curricula import Question
 from bro.curricula.questions import example_response
-from bro.demo import DemoContext, register_demo_step
+from bro.demo import DemoContext
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule
 from bro.models.people import User
@@ -31,24 +30,13 @@ EXPIRING_STAFF = "staff_7"   # Emily: certified long ago, certificate expires wi
 OVERDUE_STAFF = "staff_4"    # Dewi: behind, assignment overdue
 
 
-@contextmanager
-def moved_clock(when: datetime):
-    """Run operations as if it were `when` (the operations read time only through bro.clock)."""
-    original = clock.utcnow
-    clock.utcnow = lambda: when
-    try:
-        yield
-    finally:
-        clock.utcnow = original
-
-
 def demo_response(question: Question, right: bool, rng: random.Random):
     """A form response that is right or wrong on purpose: the question type's example response."""
     return example_response(question, right, rng)
 
 
 def take_quiz(user: User, module: CourseModule, skill: float, rng: random.Random, when: datetime):
-    with moved_clock(when):
+    with clock.moved_to(when):
         try:
             attempt = start_attempt(user, module)
         except AttemptLimitReached:
@@ -59,21 +47,21 @@ def take_quiz(user: User, module: CourseModule, skill: float, rng: random.Random
             attempt = None
     if attempt is None:  # `restudy: true`: reopen the lessons first, as the module page asks
         read_lessons(user, module, when - timedelta(minutes=12 * len(module.lessons) + 1))
-        with moved_clock(when):
+        with clock.moved_to(when):
             try:
                 attempt = start_attempt(user, module)
             except (AttemptLimitReached, QuizNotYetAvailable):
                 return None
-    with moved_clock(when):
+    with clock.moved_to(when):
         quiz = module_quiz(module)
         responses = {q.id: demo_response(q, rng.random() < skill, rng) for q in quiz.questions}
-    with moved_clock(when + timedelta(minutes=rng.randint(4, 25))):
+    with clock.moved_to(when + timedelta(minutes=rng.randint(4, 25))):
         return submit_attempt(attempt, responses)
 
 
 def read_lessons(user: User, module: CourseModule, when: datetime) -> None:
     for number, lesson in enumerate(module.lessons):
-        with moved_clock(when + timedelta(minutes=12 * number)):
+        with clock.moved_to(when + timedelta(minutes=12 * number)):
             mark_lesson_read(user, module, lesson["id"])
 
 
@@ -126,7 +114,7 @@ def seed_training(ctx: DemoContext) -> None:
             due = (now - timedelta(days=9)).date()
         else:
             due = (now + timedelta(days=rng.randint(10, 40))).date()
-        with moved_clock(assigned_at):
+        with clock.moved_to(assigned_at):
             assign_course(user, course, due, supervisor)
         begin = assigned_at + timedelta(days=rng.randint(1, 3))
         if key == JOURNEY_STAFF:
@@ -144,7 +132,7 @@ def seed_training(ctx: DemoContext) -> None:
             if user is None:
                 continue
             other = next(c for c in courses if c.key != TEAM_COURSES.get(user.team.name if user.team else "", ""))
-            with moved_clock(now - timedelta(days=rng.randint(3, 12))):
+            with clock.moved_to(now - timedelta(days=rng.randint(3, 12))):
                 assign_course(user, other, (now + timedelta(days=45)).date(), ctx.users.get("sup_both"))
 
 
@@ -153,7 +141,7 @@ def _certified_long_ago(user: User, course: Course, modules: list[CourseModule],
     """Pass the whole course so long ago that the certificate expires in about three weeks."""
     valid_days = course.current_version.certification_valid_days
     begin = now - timedelta(days=valid_days - 21)
-    with moved_clock(begin - timedelta(days=2)):
+    with clock.moved_to(begin - timedelta(days=2)):
         assign_course(user, course, (begin + timedelta(days=30)).date(), supervisor)
     for number, module in enumerate(modules):
         when = begin + timedelta(hours=2 * number)
@@ -194,6 +182,3 @@ def seed_retraining_work(ctx: DemoContext) -> None:
                 break
             when += timedelta(days=rng.randint(1, 3))
 
-
-register_demo_step(20, "training", seed_training)
-register_demo_step(40, "training-retraining", seed_retraining_work)

@@ -8,7 +8,6 @@ from bro import clock
 from bro.access import visible_team_ids
 from bro.database import commit_side_write
 from bro.extensions import db
-from bro.home.sections import register_section
 from bro.models.people import Role, Team, User
 from bro.models.training import Assignment
 from bro.training import queries
@@ -45,8 +44,3 @@ def team_learning_summary(user: User) -> dict | None:
     rows = [(team_id, name, open_count, int(overdue or 0))
             for team_id, name, open_count, overdue in db.session.execute(query)]
     return {"teams": rows} if rows else None
-
-
-register_section("team-learning", "training/_home_team_learning.html", {Role.supervisor}, team_learning_summary,
-                 order=35)
-register_section("my-learning", "training/_home_learning.html", {Role.staff}, my_learning_summary, order=10)

@@ -18,6 +18,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from bro import clock
 from bro.curricula import Question, Quiz, credit
+from bro.curricula.model import written_decimal
 from bro.curricula.questions import QUESTION_TYPES, clean_response, is_blank, problem
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion
@@ -451,10 +452,6 @@ def _fixed_order(quiz: Quiz) -> tuple[list[str], dict[str, list[str]]]:
 _MILLI = Decimal("0.001")
 
 
-def _decimal(number: int | float) -> Decimal:
-    return Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
-
-
 @dataclass(frozen=True)
 class Submission:
     attempt: QuizAttempt
@@ -464,6 +461,27 @@ class Submission:
 def submit_attempt(attempt: QuizAttempt, responses: Mapping[str, Any], locale: str | None = None) -> QuizAttempt:
     """Score `attempt` on the server and record it, once; returns the attempt as first submitted."""
     return record_submission(attempt, responses, locale).attempt
+
+
+@dataclass(frozen=True)
+class SubmissionOutcome:
+    """What the learner is told after submitting: the attempt as first submitted, whether this request
+    recorded it, and for a failed attempt whether it was the last one allowed or when the next may start."""
+
+    attempt: QuizAttempt
+    recorded: bool
+    last_attempt_used: bool = False
+    wait: QuizWait | None = None
+
+
+def submission_outcome(submission: Submission) -> SubmissionOutcome:
+    result = submission.attempt
+    if not submission.recorded or result.passed:
+        return SubmissionOutcome(result, submission.recorded)
+    quiz = module_quiz(result.module)
+    if attempt_allowance(result.user_id, result.course_id, result.module_key, quiz).exhausted:
+        return SubmissionOutcome(result, True, last_attempt_used=True)
+    return SubmissionOutcome(result, True, wait=quiz_wait(result.user_id, result.module, quiz))
 
 
 @dataclass(frozen=True)
@@ -520,8 +538,8 @@ def record_submission(attempt: QuizAttempt, responses: Mapping[str, Any], locale
     result = score_quiz([(question.points, share) for _, question, _, share in judged], quiz.pass_mark)
     now = clock.utcnow()
     # Earned and possible at the columns' 3 decimals, so the values kept on the object are the stored ones.
-    claimed_values = {"submitted_at": now, "earned": _decimal(result.earned).quantize(_MILLI, ROUND_HALF_UP),
-                      "possible": _decimal(result.possible).quantize(_MILLI, ROUND_HALF_UP),
+    claimed_values = {"submitted_at": now, "earned": written_decimal(result.earned).quantize(_MILLI, ROUND_HALF_UP),
+                      "possible": written_decimal(result.possible).quantize(_MILLI, ROUND_HALF_UP),
                       "score": Decimal(repr(result.score)).quantize(Decimal("0.0001")), "passed": result.passed}
     claimed = db.session.execute(
         update(QuizAttempt)
@@ -534,7 +552,7 @@ def record_submission(attempt: QuizAttempt, responses: Mapping[str, Any], locale
         return Submission(attempt, False)
     answers = []
     for position, question, response, share in judged:
-        earned = Fraction(_decimal(question.points)) * share
+        earned = Fraction(written_decimal(question.points)) * share
         answers.append({"attempt_id": attempt.id, "question_key": question.id, "position": position,
                         "response": response, "correct": share == 1,
                         "points": Decimal(earned.numerator) / Decimal(earned.denominator)})

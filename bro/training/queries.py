@@ -21,7 +21,7 @@ from bro.curricula.questions import QUESTION_TYPES, QuestionType, tallies
 from bro.quality.items import AttemptItems, ItemStats, WrongAnswer, common_wrong_answers, item_stats_from_sums
 from bro.training.operations import Allowance, Progress, QuizWait, allowance_from, missed_questions, quiz_wait_from
 from bro.training import itemsums
-from bro.training.text import text
+from bro.authoring.text import curriculum_text
 
 EXPIRY_WARNING_DAYS = 30
 
@@ -32,7 +32,7 @@ _VERSION_LOAD = (selectinload(Course.current_version).selectinload(CourseVersion
 
 def course_title(course: Course, language: str) -> str:
     version = course.current_version
-    return text(version.title, language, version.language) if version else course.key
+    return curriculum_text(version.title, version.language, language) if version else course.key
 
 
 def module_units(module: CourseModule) -> int:
@@ -85,7 +85,7 @@ def _step_title(course: Course, step_key: str | None, language: str) -> str | No
     if version is not None and version.standard_version is not None:
         for step in version.standard_version.steps:
             if step.key == step_key:
-                return text(step.title, language, version.standard_version.language)
+                return curriculum_text(step.title, version.standard_version.language, language)
     return step_key
 
 
@@ -114,7 +114,7 @@ def assignment_views(user: User, language: str, today: date, completed_days: int
         total = sum(module_units(m) for m in scope)
         done = total if assignment.completed_at else sum(
             module_units_done(m, progress[course.id], assignment.created_at) for m in scope)
-        module_title = text(scope[0].title, language, version.language) if assignment.module_key and scope else (
+        module_title = curriculum_text(scope[0].title, version.language, language) if assignment.module_key and scope else (
             assignment.module_key)
         views.append(AssignmentView(assignment, course_title(course, language), module_title, done, total,
                                     assignment.is_overdue(today), _step_title(course, assignment.step_key, language)))
@@ -127,6 +127,22 @@ def user_certificates(user_id: int) -> list[Certificate]:
         .options(joinedload(Certificate.course_version), joinedload(Certificate.course))
         .order_by(Certificate.issued_at.desc())
     ).scalars().all()
+
+
+def current_certificate(user_id: int, course_id: int) -> Certificate | None:
+    """The user's newest certificate of the course that no later one has superseded (it may have expired)."""
+    return db.session.execute(
+        select(Certificate).where(Certificate.user_id == user_id, Certificate.course_id == course_id,
+                                  Certificate.superseded_at.is_(None))
+        .order_by(Certificate.issued_at.desc()).limit(1)).scalar_one_or_none()
+
+
+def attempt_with_module(attempt_id: int) -> QuizAttempt | None:
+    """A quiz attempt with its module and course version loaded (the quiz and review pages show both)."""
+    return db.session.execute(
+        select(QuizAttempt).where(QuizAttempt.id == attempt_id)
+        .options(joinedload(QuizAttempt.module).joinedload(CourseModule.course_version))
+    ).scalar_one_or_none()
 
 
 def expiring_certificates(certificates: list[Certificate], today: date) -> list[Certificate]:
@@ -563,6 +579,6 @@ def retraining_for_audit(audit_id: int, language: str, today: date) -> list[Trig
         module = next((m for m in version.modules if m.key == assignment.module_key), None) if version else None
         rows.append(TriggeredAssignment(
             assignment, course_title(course, language),
-            text(module.title, language, version.language) if module is not None else (assignment.module_key or ""),
+            curriculum_text(module.title, version.language, language) if module is not None else (assignment.module_key or ""),
             _step_title(course, assignment.step_key, language), assignment.is_overdue(today)))
     return rows

@@ -1,49 +1,37 @@
 """Training pages: my learning, courses, lessons, quizzes, reviews, certificates; team views; item analysis."""
 from __future__ import annotations
 
-import time
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import format_datetime, format_decimal, get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import joinedload
 
 from bro import clock
 from bro.access import can_see_staff, can_see_team, roles_required, visible_team_ids
 from bro.curricula import Quiz, credit
 from bro.curricula.questions import is_blank, problem
-from bro.database import commit_side_write
-from bro.database import begin_writes, reads_first
+from bro.database import begin_writes, commit_side_write, commit_when_unlocked, reads_first
 from bro.i18n import translate_message
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion
 from bro.models.people import Role, Team, User
 from bro.models.training import Certificate, QuizAttempt
-from bro.training import demo as _demo  # noqa: F401  (registers the demo step)
-from bro.training import home as _home  # noqa: F401  (registers the home section)
 from bro.training import queries
 from bro.training.forms import AssignForm, GrantAttemptsForm
 from bro.training.operations import (
     AttemptLimitReached, ModuleNotInForce, NoQuiz, QuizNotYetAvailable, assign_course, attempt_allowance,
     attempt_score_display, check_submission, clean_response, current_module, expire_certificates, grant_attempts,
-    grants_of, mark_lesson_read, may_grant_attempts, module_quiz, quiz_wait, record_submission, start_attempt,
+    grants_of, mark_lesson_read, may_grant_attempts, module_quiz, record_submission, start_attempt,
+    SubmissionOutcome, submission_outcome,
 )
 from bro.quality.items import FLAG_THRESHOLDS
-from bro.submissions import first_submission, remember_submission
-from bro.templating import format_score, register_nav
-
-SUBMIT_RETRIES = 6
+from bro.submissions import first_submission, saved
+from bro.templating import format_score
 
 bp = Blueprint("training", __name__, url_prefix="/learning", template_folder="templates")
-
-register_nav("training.my_learning", _l("My learning"), Role.staff)
-register_nav("training.teams", _l("Team learning"), Role.supervisor)
-register_nav("training.items", _l("Quiz analysis"), Role.trainer)
 
 
 def who_can_grant(user: User) -> str:
@@ -75,7 +63,7 @@ def language() -> str:
 @bp.context_processor
 def training_helpers():
     return {"score_of": lambda attempt: format_score(attempt_score_display(attempt)), "today": clock.today(),
-            "plain": plain_number, "who_can_grant": who_can_grant, "wait_message": wait_message,
+            "who_can_grant": who_can_grant, "wait_message": wait_message,
             "number_example": format_decimal(1234.5), "decimal_example": format_decimal(2.5)}
 
 
@@ -83,13 +71,6 @@ def training_helpers():
 def retraining_for_audit(audit_id: int):
     """For the audit page's "Retraining it triggered" block (training/_audit_retraining.html)."""
     return queries.retraining_for_audit(audit_id, language(), clock.today())
-
-
-def plain_number(value):
-    """3.000 -> 3, 2.500 -> 2.5: points as people write them."""
-    if value is None:
-        return None
-    return int(value) if value == int(value) else float(value)
 
 
 def expire_lazily(user: User) -> None:
@@ -122,12 +103,9 @@ def _course_or_404(course_id: int) -> Course:
 @roles_required(Role.staff)
 def course(course_id: int):
     course = _course_or_404(course_id)
-    certificate = db.session.execute(
-        select(Certificate).where(Certificate.user_id == current_user.id, Certificate.course_id == course.id,
-                                  Certificate.superseded_at.is_(None))
-        .order_by(Certificate.issued_at.desc()).limit(1)).scalar_one_or_none()
     return render_template("training/course.html", course=course, version=course.current_version,
-                           modules=queries.course_modules_for(current_user, course), certificate=certificate)
+                           modules=queries.course_modules_for(current_user, course),
+                           certificate=queries.current_certificate(current_user.id, course.id))
 
 
 def _module_or_404(course: Course, module_key: str) -> CourseModule:
@@ -155,38 +133,26 @@ def lesson(course_id: int, module_key: str, lesson_key: str):
 @bp.route("/courses/<int:course_id>/modules/<module_key>/quiz", methods=["POST"])
 @roles_required(Role.staff)
 def start_quiz(course_id: int, module_key: str):
-    for retry in range(SUBMIT_RETRIES):
-        module = current_module(course_id, module_key) or abort(404)
-        try:
-            attempt = start_attempt(current_user, module)
-            attempt_id = attempt.id
-            db.session.commit()
-            break
-        except AttemptLimitReached:
-            flash(_("You have used every attempt this quiz allows.") + " " + who_can_grant(current_user), "error")
-            return redirect(url_for("training.course", course_id=course_id, _anchor=f"module-{module_key}"))
-        except QuizNotYetAvailable as error:
-            flash(wait_message(error.wait), "warning")
-            return redirect(url_for("training.course", course_id=course_id, _anchor=f"module-{module_key}"))
-        except (NoQuiz, ModuleNotInForce):
-            abort(404)
-        except OperationalError:
-            # SQLite: a second tab is opening the same quiz ("database is locked"). Wait, then reuse its attempt.
-            db.session.rollback()
-            time.sleep(0.05 * 2 ** retry)
-    else:
-        abort(503)
+    def start() -> int:
+        # Run again when a second tab opening the same quiz held the lock: then it reuses that tab's attempt.
+        return start_attempt(current_user, current_module(course_id, module_key) or abort(404)).id
+
+    try:
+        attempt_id = commit_when_unlocked(start)
+    except AttemptLimitReached:
+        flash(_("You have used every attempt this quiz allows.") + " " + who_can_grant(current_user), "error")
+        return redirect(url_for("training.course", course_id=course_id, _anchor=f"module-{module_key}"))
+    except QuizNotYetAvailable as error:
+        flash(wait_message(error.wait), "warning")
+        return redirect(url_for("training.course", course_id=course_id, _anchor=f"module-{module_key}"))
+    except (NoQuiz, ModuleNotInForce):
+        abort(404)
     return redirect(url_for("training.attempt", attempt_id=attempt_id))
 
 
 def _own_attempt_or_404(attempt_id: int) -> QuizAttempt:
-    attempt = db.session.execute(
-        select(QuizAttempt).where(QuizAttempt.id == attempt_id)
-        .options(joinedload(QuizAttempt.module).joinedload(CourseModule.course_version))
-    ).scalar_one_or_none()
-    if attempt is None or attempt.user_id != current_user.id:
-        abort(404)
-    return attempt
+    attempt = queries.attempt_with_module(attempt_id)
+    return attempt if attempt is not None and attempt.user_id == current_user.id else abort(404)
 
 
 @bp.route("/attempts/<int:attempt_id>")
@@ -237,49 +203,34 @@ def submit(attempt_id: int):
         check = check_submission(attempt, responses, language())
         if check.unreadable or (check.unanswered and request.form.get("confirm_blank") != "1"):
             return _quiz_page(attempt, responses, check, 400 if check.unreadable else 200)
-    for retry in range(SUBMIT_RETRIES):
-        if retry:
-            attempt = _own_attempt_or_404(attempt_id)
+
+    def record():
+        # Read the attempt again on each try: another tab may have submitted it meanwhile.
+        attempt = _own_attempt_or_404(attempt_id)
         responses = _responses(attempt)
         begin_writes(db.session)  # the checks above only read: now take the write lock (SQLite) and write
-        try:
-            submission = record_submission(attempt, responses, language())
-            # What the answer says is read before the commit: afterwards every object is expired, and reading
-            # it again would open a second transaction (on SQLite a second wait for the write lock).
-            message, category = _submission_message(submission)
-            db.session.commit()
-            break
-        except OperationalError:
-            # SQLite: another tab is submitting this attempt ("database is locked"). Wait for it, read again.
-            db.session.rollback()
-            time.sleep(0.05 * 2 ** retry)
-    else:
-        abort(503)
-    flash(message, category)
+        # The message is read before the commit: afterwards every object is expired, and reading it again
+        # would open a second transaction.
+        return _outcome_message(submission_outcome(record_submission(attempt, responses, language())))
+
+    flash(*commit_when_unlocked(record))
     return redirect(url_for("training.review", attempt_id=attempt_id))
 
 
-def _submission_message(submission) -> tuple[str, str]:
-    """The flash message (and its category) after a submission."""
-    result = submission.attempt
-    if not submission.recorded:
+def _outcome_message(outcome: SubmissionOutcome) -> tuple[str, str]:
+    """The flash message (and its category) for a submitted attempt."""
+    if not outcome.recorded:
         return _("This attempt was submitted already; here is its result."), "info"
-    if result.passed:
-        return _("Passed with %(score)s%%.", score=format_score(attempt_score_display(result))), "success"
-    score = format_score(attempt_score_display(result))
-    module = result.module
-    quiz = module_quiz(module)
-    allowance = attempt_allowance(result.user_id, result.course_id, result.module_key, quiz)
-    if allowance.exhausted:
-        return (_("Not passed: %(score)s%%. That was your last attempt.", score=score) + " "
-                + who_can_grant(current_user)), "warning"
-    wait = quiz_wait(result.user_id, module, quiz)
-    message = _("Not passed this time: %(score)s%%. Read the feedback below, then try again.", score=score)
-    if wait is not None:
-        message = _("Not passed this time: %(score)s%%. Read the feedback below.", score=score) + " " + \
-            wait_message(wait)
-    return message, "warning"
-
+    score = format_score(attempt_score_display(outcome.attempt))
+    if outcome.attempt.passed:
+        return _("Passed with %(score)s%%.", score=score), "success"
+    if outcome.last_attempt_used:
+        return _("Not passed: %(score)s%%. That was your last attempt.", score=score) + " " + \
+            who_can_grant(current_user), "warning"
+    if outcome.wait is not None:
+        return _("Not passed this time: %(score)s%%. Read the feedback below.", score=score) + " " + \
+            wait_message(outcome.wait), "warning"
+    return _("Not passed this time: %(score)s%%. Read the feedback below, then try again.", score=score), "warning"
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
@@ -444,11 +395,8 @@ def assign():
         for person in people:
             assign_course(person, course, form.due_date.data, current_user)
         team_id = people[0].team_id if people else None
-        remember_submission(form, url_for("training.teams", team=team_id, course=course.id))
-        db.session.commit()
-        flash(_("%(course)s assigned to %(count)d staff.", course=queries.course_title(course, language()),
-                count=len(people)), "success")
-        return redirect(url_for("training.teams", team=team_id, course=course.id))
+        return saved(form, url_for("training.teams", team=team_id, course=course.id), _("%(course)s assigned to %(count)d staff.", course=queries.course_title(course, language()),
+                count=len(people)))
     return render_template("training/assign.html", form=form, courses=courses), 400 if form.errors else 200
 
 

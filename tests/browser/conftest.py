@@ -1,4 +1,4 @@
-"""Playwright against a live server with its own database, seeded with the demo organisation.
+"""Playwright against a live server per test module, each on its own copy of the demo database (seeded once).
 
 Chromium is Debian's (/usr/bin/chromium, or BRO_CHROMIUM). Without it the browser tests
 skip locally, but fail under CI=true: CI must never pass without having driven a browser.
@@ -6,11 +6,15 @@ skip locally, but fail under CI=true: CI must never pass without having driven a
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import sqlite3
 import threading
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, make_url
 from werkzeug.serving import make_server
 
 from bro import create_app
@@ -22,7 +26,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 DEMO_PASSWORD = "demo-password-123"
 SCREENSHOTS = Path(os.environ.get("BRO_SCREENSHOTS", "test-artifacts/screenshots"))
-LIVE: dict = {}  # "app": the live server's app, for tests that act on its database directly (a restart's import)
+LIVE: dict = {}  # "app": the module's live server app, for tests that act on its database directly (a restart's import)
 
 
 def pytest_collection_modifyitems(items):
@@ -39,13 +43,19 @@ def _require_chromium():
         pytest.skip(message)
 
 
+def _live_config(url: str) -> dict:
+    return app_config(url, WTF_CSRF_ENABLED=True, TESTING=False,
+                      BRO_CURRICULA_DIR=str(Path(__file__).parents[2] / "curricula"))
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
-    """Base URL of a running bro with the demo organisation; every demo password is DEMO_PASSWORD."""
+def pristine_demo(tmp_path_factory):
+    """The demo organisation, seeded once per session and never served: each test module gets a copy
+    (`live_server`), so what one module changes (an audit disputed, a quiz failed) never reaches another.
+    A SQLite file, or the PostgreSQL database BROWSER_DATABASE_URL (copied as a template)."""
     _require_chromium()
-    url = os.environ.get("BROWSER_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('live') / 'bro.sqlite3'}"
-    app = create_app(app_config(url, WTF_CSRF_ENABLED=True, TESTING=False,
-                                 BRO_CURRICULA_DIR=str(Path(__file__).parents[2] / "curricula")))
+    url = os.environ.get("BROWSER_DATABASE_URL") or f"sqlite:///{tmp_path_factory.mktemp('live') / 'demo.sqlite3'}"
+    app = create_app(_live_config(url))
     with app.app_context():
         db.drop_all()
         db.create_all()
@@ -53,16 +63,68 @@ def live_server(tmp_path_factory):
 
         seed_demo(lambda _key: DEMO_PASSWORD)
         db.session.commit()
+        db.session.remove()
+        db.engine.dispose()  # a PostgreSQL template must have no connections while it is copied
+    yield url
+    with app.app_context():
+        db.drop_all()
+        db.session.remove()
+        db.engine.dispose()
+
+
+def _copy_database(url: str, name: str) -> str:
+    """A copy of the database at `url` named after `name`; returns its URL."""
+    database = make_url(url)
+    if database.get_backend_name() == "sqlite":
+        copy = Path(database.database).with_name(f"{name}.sqlite3")
+        with sqlite3.connect(database.database) as source, sqlite3.connect(copy) as target:
+            source.backup(target)
+        return database.set(database=str(copy)).render_as_string(hide_password=False)
+    copy = f"{database.database}_{name}"[:63]
+    with _maintenance(database) as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{copy}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{copy}" TEMPLATE "{database.database}"')
+    return database.set(database=copy).render_as_string(hide_password=False)
+
+
+def _drop_copy(url: str) -> None:
+    database = make_url(url)
+    if database.get_backend_name() == "sqlite":
+        Path(database.database).unlink(missing_ok=True)
+        return
+    with _maintenance(database) as connection:
+        connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{database.database}" WITH (FORCE)')
+
+
+@contextmanager
+def _maintenance(database):
+    """A connection to PostgreSQL's `postgres` database, outside transactions (CREATE/DROP DATABASE)."""
+    engine = create_engine(database.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            yield connection
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(pristine_demo, request):
+    """Base URL of a running bro with the demo organisation, on this test module's own copy of the demo
+    database; every demo password is DEMO_PASSWORD."""
+    url = _copy_database(pristine_demo, re.sub(r"\W", "_", request.module.__name__.rsplit(".", 1)[-1]))
+    app = create_app(_live_config(url))
     LIVE["app"] = app
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    server.server_close()
     with app.app_context():
         db.session.remove()
-        db.drop_all()
         db.engine.dispose()
+    LIVE.pop("app", None)
+    _drop_copy(url)
 
 
 @pytest.fixture(scope="session")

@@ -12,6 +12,7 @@ import json
 import os
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.a11y import DESKTOP, PHONE, axe_violations, describe, low_contrast_chart_text, scroll_overflow
 from tests.browser.conftest import DEMO_PASSWORD, choose_language, screenshot
@@ -140,10 +141,10 @@ def test_keyboard_skips_to_content_and_focus_stays_clear_of_the_score_bar(browse
     log_in_as(page, "grace@example.com", "en")
     page.goto("/audits/new")
     page.keyboard.press("Tab")
-    assert page.evaluate("document.activeElement.className") == "skip-link"
-    assert page.locator(".skip-link").is_visible()
+    expect(page.locator(".skip-link")).to_be_focused()
+    expect(page.locator(".skip-link")).to_be_visible()
     page.keyboard.press("Enter")
-    assert page.evaluate("document.activeElement.id") == "main"
+    expect(page.locator("#main")).to_be_focused()
     checked, obscured, notes = 0, [], 0
     for _ in range(200):
         page.keyboard.press("Tab")
@@ -167,15 +168,16 @@ def test_live_score_says_how_far_the_rating_is_and_names_a_failed_critical_step(
     log_in_as(page, "grace@example.com", "en")
     page.goto("/audits/new")
     live, result, detail = page.locator("[data-live-score]"), page.locator("[data-live-result]"), page.locator("[data-live-detail]")
-    assert detail.inner_text() == "0 of 9 steps rated"
+    expect(detail).to_have_text("0 of 9 steps rated")
     page.locator('input[name="rating-greet"][value="met"]').check()
-    assert page.locator("[data-live-value]").inner_text() == "100.0"  # no unexplained "*"
-    assert result.inner_text() == "not finished" and detail.inner_text() == "1 of 9 steps rated"  # no "passes" yet
+    expect(page.locator("[data-live-value]")).to_have_text("100.0")  # no unexplained "*"
+    expect(result).to_have_text("not finished")
+    expect(detail).to_have_text("1 of 9 steps rated")  # no "passes" yet
     critical = page.locator("[data-step][data-critical=true]").first
     title = critical.locator(".audit-step-title").inner_text()
     critical.locator("input[value=not_met]").check()
-    assert result.inner_text() == "fails"
-    assert detail.inner_text() == f"critical step “{title}” not met · 2 of 9 steps rated"
+    expect(result).to_have_text("fails")
+    expect(detail).to_have_text(f"critical step “{title}” not met · 2 of 9 steps rated")
     assert live.bounding_box()["height"] < 70  # one line (two at most for a long step name) on a phone
     screenshot(page, "audit-live-score-phone")
     context.close()
@@ -186,5 +188,5 @@ def test_live_score_says_how_far_the_rating_is_and_names_a_failed_critical_step(
     page.goto("/audits/new")
     page.locator("[data-step] input[value=met]").first.check()
     page.locator("[data-step] input[value=partial]").nth(1).check()
-    assert page.locator("[data-live-value]").inner_text() == "66,7"  # the Polish decimal comma
+    expect(page.locator("[data-live-value]")).to_have_text("66,7")  # the Polish decimal comma
     context.close()

@@ -3,6 +3,8 @@ review queue: the transcript stands beside the scorecard, and the audited item l
 import re
 from datetime import datetime, timezone
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import screenshot
 
 KEY_ACCOUNTS = ["marta@example.com", "rizky@example.com", "emily@example.com", "kamil@example.com"]
@@ -25,7 +27,7 @@ def test_import_plan_and_work_the_queue_with_the_transcript_beside_the_scorecard
         {"name": "desk-export.csv", "mimeType": "text/csv", "buffer": _export_csv()})
     page.get_by_role("button", name="Import interactions").click()
     page.wait_for_url("**/interactions/")
-    assert "200" in page.locator(".flash-success").inner_text()
+    expect(page.locator(".flash-success")).to_contain_text("200")
 
     page.goto("/interactions/plans")
     page.locator('select[name="team"]').select_option(label="Key accounts")
@@ -37,7 +39,7 @@ def test_import_plan_and_work_the_queue_with_the_transcript_beside_the_scorecard
     page.wait_for_url(re.compile(r".*/interactions/plans/\d+$"))
     page.get_by_role("button", name="Draw this period").click()
     page.wait_for_url(re.compile(r".*/interactions/plans/\d+$"))
-    assert "8 interactions drawn" in page.locator(".flash-success").inner_text()
+    expect(page.locator(".flash-success")).to_contain_text("8 interactions drawn")
     screenshot(page, "sampling-plan-en")
 
     page.goto("/interactions/queue")
@@ -47,7 +49,7 @@ def test_import_plan_and_work_the_queue_with_the_transcript_beside_the_scorecard
     audit_links.first.click()
     page.wait_for_url(re.compile(r".*/audits/new\?interaction=\d+"))
     transcript = page.locator(".audit-transcript .messages")
-    assert page.locator(".audit-transcript .message").count() >= 2  # the drawn interaction's conversation
+    expect(page.locator(".audit-transcript .message").nth(1)).to_be_attached()  # the drawn interaction's conversation
     scorecard, column = page.locator(".audit-scorecard").bounding_box(), transcript.bounding_box()
     assert scorecard["x"] > column["x"] + column["width"] - 1  # beside it, not below, at 1280 px
     screenshot(page, "audit-with-transcript-en")
@@ -56,7 +58,7 @@ def test_import_plan_and_work_the_queue_with_the_transcript_beside_the_scorecard
     page.get_by_role("button", name="Record audit").click()
     page.wait_for_url(re.compile(r".*/audits/\d+$"))
     page.goto("/interactions/queue")
-    assert page.locator("a.button", has_text="Audit").count() == waiting - 1
+    expect(page.locator("a.button", has_text="Audit")).to_have_count(waiting - 1)
 
     page.set_viewport_size({"width": 390, "height": 844})
     page.locator("a.button", has_text="Audit").first.click()

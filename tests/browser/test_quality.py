@@ -1,4 +1,6 @@
 """A supervisor finds the drifting step on the quality dashboard and opens a corrective action from its signal."""
+from playwright.sync_api import expect
+
 from tests.browser.conftest import SCREENSHOTS, choose_language, screenshot
 
 
@@ -22,27 +24,27 @@ def test_dashboard_shows_the_drifting_step_signal_and_opens_an_action(page, log_
     choose_language(page, "en")
     _open_b2c_dashboard(page)
     signal = page.locator('tr.signal-row[data-step="needs"]').first
-    assert signal.is_visible(), "the drifting `needs` step should raise a signal"
-    assert page.locator("#pchart-needs .point-signal").count() >= 1
+    expect(signal, "the drifting `needs` step should raise a signal").to_be_visible()
+    expect(page.locator("#pchart-needs .point-signal").nth(0)).to_be_attached()
     screenshot(page, "quality-dashboard-en")
     for selector, name in (("#chart-needs", "needs"), ("#pareto", "pareto"), ("#chart-__audit__", "failure")):
         page.locator(selector).screenshot(path=str(SCREENSHOTS / f"quality-{name}-en.png"))
 
     signal.get_by_role("link", name="Open corrective action").click()
     page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "New corrective action"
-    assert "Opened from a control-chart signal" in page.locator(".lead").inner_text()
+    expect(page.locator("h1")).to_have_text("New corrective action")
+    expect(page.locator(".lead")).to_contain_text("Opened from a control-chart signal")
     page.get_by_label("Problem").fill("Needs are not explored in recent weeks.")
     page.get_by_label("Root cause").fill("New product range; scripts not updated.")
     page.get_by_label("Action", exact=True).fill("Refresh the needs-questions coaching for the team.")
     page.get_by_role("button", name="Open action").click()
     page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "Corrective action"
-    assert page.locator(".pdca-current").inner_text() == "Plan"
+    expect(page.locator("h1")).to_have_text("Corrective action")
+    expect(page.locator(".pdca-current")).to_have_text("Plan")
     page.get_by_role("button", name="Start: move to Do").click()
     page.wait_for_load_state()
-    assert page.locator(".pdca-current").inner_text() == "Do"
-    assert page.locator("table.before-after").is_visible()
+    expect(page.locator(".pdca-current")).to_have_text("Do")
+    expect(page.locator("table.before-after")).to_be_visible()
     screenshot(page, "quality-action-en")
 
 
@@ -54,8 +56,8 @@ def test_dashboard_reads_in_polish_and_indonesian(page, log_in):
     for language in ("pl", "id"):
         choose_language(page, language)
         page.goto(url)
-        assert page.locator("html").get_attribute("lang") == language
-        assert page.locator("#pchart-failure").is_visible()
+        expect(page.locator("html")).to_have_attribute("lang", language)
+        expect(page.locator("#pchart-failure")).to_be_visible()
         screenshot(page, f"quality-dashboard-{language}")
     choose_language(page, "en")
     page.goto(url)
@@ -63,8 +65,8 @@ def test_dashboard_reads_in_polish_and_indonesian(page, log_in):
     page.locator("#f-team").select_option(team.get_attribute("value"))
     with page.expect_navigation():
         page.get_by_role("button", name="Show").click()
-    assert page.get_by_role("heading", name="Heat map: step × staff member").is_visible()
-    assert page.locator(".small-multiple").count() >= 2
+    expect(page.get_by_role("heading", name="Heat map: step × staff member")).to_be_visible()
+    expect(page.locator(".small-multiple").nth(1)).to_be_attached()
     page.locator("#heat-map").screenshot(path=str(SCREENSHOTS / "quality-heat-staff-en.png"))
     page.locator("#staff").screenshot(path=str(SCREENSHOTS / "quality-staff-en.png"))
 
@@ -72,11 +74,11 @@ def test_dashboard_reads_in_polish_and_indonesian(page, log_in):
 def test_staff_member_sees_own_quality_with_modules_to_learn(page, log_in):
     log_in("budi@example.com")
     choose_language(page, "en")
-    assert page.get_by_role("heading", name="My quality").is_visible()
+    expect(page.get_by_role("heading", name="My quality")).to_be_visible()
     page.get_by_role("link", name="All my quality results").click()
     page.wait_for_load_state()
-    assert page.locator("h1").inner_text() == "My quality"
-    assert page.locator("svg.chart-trend").count() >= 1
+    expect(page.locator("h1")).to_have_text("My quality")
+    expect(page.locator("svg.chart-trend").nth(0)).to_be_attached()
     screenshot(page, "quality-mine-en")
 
 
@@ -85,8 +87,8 @@ def test_evidence_page_shows_retraining_and_outcomes(page, log_in):
     choose_language(page, "en")
     page.get_by_role("link", name="Evidence", exact=True).click()
     page.wait_for_load_state()
-    assert page.get_by_role("heading", name="Retraining effect per module").is_visible()
-    assert page.get_by_role("heading", name="Customer outcomes and the steps of the standard").is_visible()
-    assert page.get_by_role("heading", name="Passed vs failed audits").is_visible()
-    assert page.get_by_text("These are associations, not proof of cause").is_visible()
+    expect(page.get_by_role("heading", name="Retraining effect per module")).to_be_visible()
+    expect(page.get_by_role("heading", name="Customer outcomes and the steps of the standard")).to_be_visible()
+    expect(page.get_by_role("heading", name="Passed vs failed audits")).to_be_visible()
+    expect(page.get_by_text("These are associations, not proof of cause")).to_be_visible()
     screenshot(page, "quality-evidence-en")

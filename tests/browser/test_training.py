@@ -108,7 +108,7 @@ def test_trainer_opens_the_item_analysis(page, log_in):
     page.get_by_role("link", name="Quiz analysis", exact=True).click()
     screenshot(page, "training-quiz-analysis")
     page.get_by_role("link", name="Relationships and the first contact").first.click()
-    expect(page.locator("svg.difficulty-chart")).to_be_visible()
+    expect(page.locator("svg#difficulty-chart")).to_be_visible()
     expect(page.get_by_role("columnheader", name="Discrimination")).to_be_visible()
     screenshot(page, "training-item-analysis")
 

@@ -3,40 +3,11 @@ from __future__ import annotations
 
 from bro.curricula import check_text
 from bro.curricula.diff import Change, diff_courses, diff_standards
+from tests.fixtures import fixture_text
 
-STANDARD = """\
-kind: standard
-id: brm-service
-title: Service standard
-relationship: b2c
-pass_score: 85
-steps:
-  - {id: greet, title: Welcome the inquiry}
-  - {id: needs, title: Discover needs, weight: 2}
-  - {id: close, title: Close, critical: true}
-"""
+STANDARD = fixture_text("curricula/brm_standard_three_steps.yaml")
 
-COURSE = """\
-kind: course
-id: foundations
-title: Foundations
-standard: brm-service
-modules:
-  - id: trust
-    title: Building trust
-    teaches: [greet]
-    lessons:
-      - {id: why, title: Why, body: Because.}
-    quiz:
-      pass_mark: 80
-      questions:
-        - {id: q1, type: true_false, prompt: Greet first, answer: true}
-        - {id: q2, type: numeric, prompt: How many, value: 3}
-  - id: listen
-    title: Listening
-    lessons:
-      - {id: how, title: How, body: Quietly.}
-"""
+COURSE = fixture_text("curricula/foundations_course.yaml")
 
 KNOWN = {"brm-service": ["greet", "needs", "close"]}
 

@@ -7,37 +7,9 @@ from hypothesis import strategies as st
 
 from bro.curricula import CheckResult, CurriculumError, check_text
 from bro.curricula.model import document_from_dict
+from tests.fixtures import fixture_text
 
-VALID = """\
-kind: standard
-id: brm-service
-title: {en: Service standard, pl: Standard obsługi}
-relationship: b2c
-pass_score: 85
-steps:
-  - id: greet
-    title: Welcome the inquiry
-    weight: 2
-    critical: true
----
-kind: course
-id: foundations
-title: Foundations
-standard: brm-service
-modules:
-  - id: trust
-    title: Building trust
-    teaches: [greet]
-    lessons:
-      - {id: why, title: Why, body: Because.}
-    quiz:
-      pass_mark: 80
-      questions:
-        - {id: q1, type: single, prompt: Pick, options: [{id: a, text: A, correct: true}, {id: b, text: B}]}
-        - {id: q2, type: numeric, prompt: Count, value: 3, tolerance: 0.5}
-        - {id: q3, type: short_text, prompt: Say, accept: [hello]}
-certification: {title: Certified, valid_days: 365}
-"""
+VALID = fixture_text("curricula/standard_and_course.yaml")
 
 FIELD_NAMES = [
     "kind", "id", "language", "title", "relationship", "pass_score", "steps", "guidance", "weight", "critical",

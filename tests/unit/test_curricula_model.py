@@ -6,20 +6,9 @@ import json
 import pytest
 
 from bro.curricula import LocalizedText, check_text, document_from_dict
+from tests.fixtures import fixture_text
 
-STANDARD = """\
-kind: standard
-id: brm-service
-title: Service standard
-relationship: b2c
-pass_score: 85
-steps:
-  - id: greet
-    title: Welcome the inquiry
-  - id: needs
-    title: Discover needs
-    weight: 2
-"""
+STANDARD = fixture_text("curricula/brm_standard.yaml")
 
 REFORMATTED = """\
 # The same standard, written differently.

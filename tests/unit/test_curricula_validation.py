@@ -4,23 +4,12 @@ from __future__ import annotations
 import pytest
 
 from bro.curricula import Course, Standard, check_paths, check_text
+from tests.fixtures import fixture_text
 
 FILE = "curricula/brm.yaml"
 KNOWN = {"brm-service": ["greet", "needs", "offer"]}
 
-STANDARD = """\
-kind: standard
-id: brm-service
-title: Service standard
-relationship: b2c
-pass_score: 85
-steps:
-  - id: greet
-    title: Welcome the inquiry
-  - id: needs
-    title: Discover needs
-    weight: 2
-"""
+STANDARD = fixture_text("curricula/brm_standard.yaml")
 
 COURSE = """\
 kind: course

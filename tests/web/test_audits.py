@@ -12,11 +12,10 @@ from bro.audits.operations import AuditRefused, NotAllowed, record_audit
 from bro.extensions import db
 from bro.models.audits import Audit, AuditStepResult, AuditStepWeek, AuditWeek
 from bro.scoring import display_score
+from tests.web.forms import MET, WEIGHTED, audit_form
 from tests.conftest import count_queries
 
 # a w1, b w2, c w3 (critical), d w1, e w3: Σ weights = 10, pass mark 80
-WEIGHTED = (("a", 1, False), ("b", 2, False), ("c", 3, True), ("d", 1, False), ("e", 3, False))
-MET = {key: "met" for key, _w, _c in WEIGHTED}
 
 SCORING_CASES = [
     # (changes from all met, displayed score, passed)
@@ -88,15 +87,6 @@ def test_weekly_summaries_count_audits_and_nonconformities(factory, team_setup):
 # --- the form ------------------------------------------------------------------------------------------------
 
 
-def _form(version, staff, ratings, **extra):
-    data = {"relationship": version.relationship_kind, "standard_version_id": str(version.id),
-            "staff_id": str(staff.id), "interacted_on": date.today().isoformat(), "channel": "phone",
-            "customer_ref": "C-100", "note": "Overall fine."}
-    data.update({f"rating-{key}": value for key, value in ratings.items()})
-    data.update(extra)
-    return data
-
-
 def test_supervisor_records_an_audit_through_the_form(client, login, factory, team_setup):
     _team, staff, supervisor = team_setup
     version = factory.audit_standard(WEIGHTED, key="form-standard")
@@ -107,7 +97,7 @@ def test_supervisor_records_an_audit_through_the_form(client, login, factory, te
     # no partial on the critical step
     assert re.search(rb'name="rating-b"[^>]*value="partial"', page.data)
     assert not re.search(rb'name="rating-c"[^>]*value="partial"', page.data)
-    response = client.post("/audits/new", data=_form(version, staff, {**MET, "b": "not_met"}, **{"note-b": "Slow"}))
+    response = client.post("/audits/new", data=audit_form(version, staff, {**MET, "b": "not_met"}, **{"note-b": "Slow"}))
     assert response.status_code == 302
     audit = db.session.execute(select(Audit).where(Audit.customer_ref == "C-100")).scalar_one()
     assert (display_score(audit.score), audit.passed, audit.standard_version_id) == ("80.0", True, version.id)
@@ -118,7 +108,7 @@ def test_all_na_audit_is_refused_with_a_form_error(client, login, factory, team_
     _team, staff, supervisor = team_setup
     version = factory.audit_standard(WEIGHTED, key="na-standard")
     login(supervisor)
-    response = client.post("/audits/new", data=_form(version, staff, {k: "na" for k in MET}))
+    response = client.post("/audits/new", data=audit_form(version, staff, {k: "na" for k in MET}))
     assert response.status_code == 400
     assert "at least one step rated met, partial or not met" in response.get_data(as_text=True)
     assert db.session.execute(select(func.count(Audit.id))).scalar_one() == 0
@@ -130,7 +120,7 @@ def test_missing_rating_is_a_form_error_not_a_crash(client, login, factory, team
     login(supervisor)
     ratings = dict(MET)
     del ratings["d"]
-    response = client.post("/audits/new", data=_form(version, staff, ratings))
+    response = client.post("/audits/new", data=audit_form(version, staff, ratings))
     assert response.status_code == 400
     assert "Rate this step" in response.get_data(as_text=True)
 
@@ -177,7 +167,7 @@ def test_supervisor_cannot_see_another_teams_audit(client, login, two_teams):
 def test_supervisor_cannot_audit_another_teams_staff(client, login, two_teams):
     version, _sa, staff_b, sup_a, _sup_b, _audit = two_teams
     login(sup_a)
-    response = client.post("/audits/new", data=_form(version, staff_b, MET))
+    response = client.post("/audits/new", data=audit_form(version, staff_b, MET))
     assert response.status_code == 403
     with pytest.raises(NotAllowed):
         record_audit(auditor=sup_a, staff=staff_b, version=version, relationship="b2c", channel="phone",
@@ -294,7 +284,7 @@ def test_admin_may_audit_any_staff_member(client, login, factory):
     staff = factory.staff(team=factory.team())
     admin = factory.admin()
     login(admin)
-    response = client.post("/audits/new", data=_form(version, staff, MET, customer_ref="ADMIN-1"))
+    response = client.post("/audits/new", data=audit_form(version, staff, MET, customer_ref="ADMIN-1"))
     assert response.status_code == 302
     audit = db.session.execute(select(Audit).where(Audit.customer_ref == "ADMIN-1")).scalar_one()
     assert (audit.auditor_id, audit.team_id) == (admin.id, staff.team_id)

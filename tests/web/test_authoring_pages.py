@@ -11,24 +11,12 @@ from sqlalchemy import func, select
 from bro.authoring.text import localized
 from bro.curricula import LocalizedText
 from bro.extensions import db
-from bro.models.curricula import Standard, StandardVersion
+from bro.models.curricula import CourseVersion, ModuleStep, Standard, StandardVersion
 from tests.conftest import count_queries
 from tests.factories import SAMPLE_CURRICULUM
+from tests.fixtures import fixture_text
 
-BAD_UPLOAD = b"""\
-kind: standard
-id: tiny
-title: Tiny
-relationship: b2c
-pass_score: 80
-steps:
-  - id: greet
-    title: Greet
-    weight: 0
-  - id: listen
-    title: Listen
-    wieght: 2
-"""
+BAD_UPLOAD = fixture_text("curricula/misspelt_weight.yaml").encode()
 
 
 @pytest.fixture
@@ -197,7 +185,7 @@ def test_upload_lists_errors_with_line_numbers_next_to_the_lines(client, trainer
     response = upload(client, BAD_UPLOAD)
     assert response.status_code == 400
     page = text_of(response)
-    assert "2 errors in mine.yaml: nothing was imported" in page
+    assert "3 errors in mine.yaml: nothing was imported" in page
     assert '<a href="#line-9">line 9, column 13</a>: <code>steps[0].weight</code>: <span lang="en">must be greater than 0</span>' in page
     assert '<tr id="line-9" class="source-line source-line-error"> <td class="line-number">9</td><td><pre> weight: 0</pre></td>' in page
     assert "unknown field &#39;wieght&#39;; did you mean &#39;weight&#39;?" in page
@@ -250,8 +238,15 @@ def test_upload_check_only_writes_nothing(client, trainer):
 
 def test_uploaded_course_may_name_a_standard_imported_before(client, trainer, factory):
     factory.curricula(SAMPLE_CURRICULUM.split("\n---\n")[0])
+    standard_version = db.session.execute(select(StandardVersion)).scalar_one()
     response = upload(client, SAMPLE_CURRICULUM.split("\n---\n")[1].encode(), "course.yaml")
     assert response.status_code == 302
+    assert "course.yaml imported: 1 created" in text_of(client.get(response.headers["Location"]))
+    course = db.session.execute(select(CourseVersion)).scalar_one()
+    assert (course.source_file, course.standard_version_id) == ("course.yaml", standard_version.id)
+    taught = db.session.execute(select(ModuleStep.step_key, ModuleStep.standard_id)).all()
+    assert taught and {standard_id for _key, standard_id in taught} == {standard_version.standard_id}
+    assert {"greet", "needs"} <= {key for key, _standard_id in taught}
 
 
 # --- home -----------------------------------------------------------------------------------

@@ -22,7 +22,7 @@ ROUNDS = 3
 
 def test_simultaneous_audits_are_all_recorded_without_errors(committed_app):
     from tests.factories import Factory
-    from tests.web.test_audits import MET, WEIGHTED, _form
+    from tests.web.forms import MET, WEIGHTED, audit_form
 
     with committed_app.app_context():
         factory = Factory()
@@ -31,7 +31,7 @@ def test_simultaneous_audits_are_all_recorded_without_errors(committed_app):
         staff = [factory.staff(team=team) for _ in range(CLIENTS)]
         supervisors = [factory.supervisor(team) for _ in range(CLIENTS)]
         db.session.commit()
-        forms = [_form(version, member, {**MET, "b": "partial"}) for member in staff]
+        forms = [audit_form(version, member, {**MET, "b": "partial"}) for member in staff]
         emails = [supervisor.email for supervisor in supervisors]
 
     clients = []

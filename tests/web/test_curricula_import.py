@@ -17,26 +17,14 @@ from bro.models.curricula import (
     Course, CourseModule, CourseVersion, ModuleStep, Standard, StandardStep, StandardVersion,
 )
 from tests.factories import SAMPLE_CURRICULUM
+from tests.fixtures import fixture_text
 
 SHIPPED = Path(__file__).parents[2] / "curricula"
 
 STANDARD_ONLY = SAMPLE_CURRICULUM.split("\n---\n")[0] + "\n"
 COURSE_ONLY = SAMPLE_CURRICULUM.split("\n---\n")[1]
 
-BAD_STANDARD = """\
-kind: standard
-id: tiny
-title: Tiny
-relationship: b2c
-pass_score: 80
-steps:
-  - id: greet
-    title: Greet
-    weight: 0
-  - id: listen
-    title: Listen
-    wieght: 2
-"""
+BAD_STANDARD = fixture_text("curricula/misspelt_weight.yaml")
 
 
 def count(model) -> int:
@@ -168,7 +156,7 @@ def test_document_sources_name_the_file_of_each_document(tmp_path):
     (tmp_path / "standard.yaml").write_text(STANDARD_ONLY)
     (tmp_path / "course.yml").write_text(COURSE_ONLY)
     result = check_paths([tmp_path])
-    sources = document_sources(result.files, relative_to=str(tmp_path))
+    sources = document_sources(result, relative_to=str(tmp_path))
     assert sources == {("standard", "sample-service"): "standard.yaml", ("course", "sample-course"): "course.yml"}
     report = import_documents(result, sources=sources)
     assert report.version_of("course", "sample-course").source_file == "course.yml"
@@ -212,9 +200,10 @@ def test_cli_check_prints_every_error_with_position_then_a_count_and_exits_1(cli
     result = cli("check", str(bad))
     assert result.exit_code == 1
     assert result.output.splitlines() == [
+        f"{bad}:5:13: pass_score: must be at most 100",
         f"{bad}:9:13: steps[0].weight: must be greater than 0",
         f"{bad}:12:5: steps[1].wieght: unknown field 'wieght'; did you mean 'weight'?",
-        "2 errors in 1 file.",
+        "3 errors in 1 file.",
     ]
 
 
@@ -253,7 +242,7 @@ def test_cli_import_is_all_or_nothing_when_one_of_two_files_is_bad(cli, tmp_path
     (tmp_path / "b-bad.yaml").write_text(BAD_STANDARD)
     result = cli("import", str(tmp_path))
     assert result.exit_code == 1
-    assert result.output.splitlines()[-1] == "2 errors in 2 files; nothing imported."
+    assert result.output.splitlines()[-1] == "3 errors in 2 files; nothing imported."
     assert f"{tmp_path / 'b-bad.yaml'}:9:13: steps[0].weight: must be greater than 0" in result.output
     assert count(Standard) == count(StandardVersion) == 0
 
@@ -310,9 +299,9 @@ def test_shipped_curricula_pass_check(cli):
 
 def test_demo_imports_the_shipped_curricula(app, monkeypatch):
     from bro.authoring.demo import import_shipped_curricula
-    from bro.demo import DEMO_STEPS, seed_people
+    from bro.demo import demo_steps, seed_people
 
-    assert (10, "curricula", import_shipped_curricula) in DEMO_STEPS
+    assert (10, "curricula", import_shipped_curricula) in demo_steps(app)
     monkeypatch.setitem(app.config, "BRO_CURRICULA_DIR", str(SHIPPED))
     import_shipped_curricula(seed_people(lambda _key: "demo-password-123"))
     assert count(Standard) == 2 and count(Course) == 2

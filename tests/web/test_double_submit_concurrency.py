@@ -59,7 +59,7 @@ def _send_at_once(clients, url, data):
 
 def test_twenty_identical_audit_submissions_record_one_audit(committed_app):
     from tests.factories import Factory
-    from tests.web.test_audits import MET, WEIGHTED, _form
+    from tests.web.forms import MET, WEIGHTED, audit_form
 
     with committed_app.app_context():
         factory = Factory()
@@ -67,7 +67,7 @@ def test_twenty_identical_audit_submissions_record_one_audit(committed_app):
         version = factory.audit_standard(WEIGHTED, key="double-submit")
         staff, supervisor = factory.staff(team=team), factory.supervisor(team)
         db.session.commit()
-        form = _form(version, staff, MET, customer_ref="DOUBLE-1")
+        form = audit_form(version, staff, MET, customer_ref="DOUBLE-1")
         email = supervisor.email
 
     clients = _clients(committed_app, email, COPIES)

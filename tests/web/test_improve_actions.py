@@ -11,6 +11,7 @@ from bro import clock
 from bro.extensions import db
 from bro.improve.operations import ActionRefused, action_effect, advance_action, open_action
 from bro.models.improvement import CorrectiveAction, CorrectiveActionEvent
+from tests.web.forms import action_form
 
 NOW = datetime(2026, 11, 26, 9, 0)
 
@@ -34,14 +35,6 @@ def setup(factory, now):
     return SimpleNamespace(team=team, other=other, sup=sup, other_sup=other_sup, staff=person, version=version)
 
 
-def _form(s, **changes):
-    data = {"target": f"{s.version.standard_id}:needs", "team_id": s.team.id, "problem": "Needs are skipped.",
-            "root_cause": "", "action": "Coach the needs questions.", "owner_id": s.sup.id,
-            "due_date": "2026-12-20", "source": "signal", "source_detail": "2|2026-W45|2026-W48"}
-    data.update(changes)
-    return data
-
-
 def test_new_action_form_is_prefilled_from_a_signal_link(client, login, setup):
     login(setup.sup)
     page = client.get(f"/quality/actions/new?source=signal&standard={setup.version.standard_id}&step=needs"
@@ -53,7 +46,7 @@ def test_new_action_form_is_prefilled_from_a_signal_link(client, login, setup):
 
 def test_opening_an_action_records_it_and_its_first_history_entry(client, login, setup):
     login(setup.sup)
-    response = client.post("/quality/actions/new", data=_form(setup))
+    response = client.post("/quality/actions/new", data=action_form(setup))
     assert response.status_code == 302
     action = db.session.execute(select(CorrectiveAction)).scalar_one()
     assert (action.status, action.source, action.step_key, action.team_id) == ("plan", "signal", "needs", setup.team.id)
@@ -66,14 +59,14 @@ def test_opening_an_action_records_it_and_its_first_history_entry(client, login,
                                      {"due_date": "soon"}, {"target": "999:nope"}])
 def test_a_bad_action_form_is_shown_again_with_messages(client, login, setup, changes):
     login(setup.sup)
-    response = client.post("/quality/actions/new", data=_form(setup, **changes))
+    response = client.post("/quality/actions/new", data=action_form(setup, **changes))
     assert response.status_code == 400
     assert db.session.execute(select(CorrectiveAction)).first() is None
 
 
 def test_supervisor_cannot_open_an_action_for_another_team(client, login, setup):
     login(setup.sup)
-    response = client.post("/quality/actions/new", data=_form(setup, team_id=setup.other.id))
+    response = client.post("/quality/actions/new", data=action_form(setup, team_id=setup.other.id))
     assert response.status_code == 400
     assert db.session.execute(select(CorrectiveAction)).first() is None
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -111,17 +112,48 @@ def test_unknown_chart_csv_is_not_found(client, login, org):
     assert client.get("/quality/data.csv?chart=nope").status_code == 404
 
 
-@pytest.mark.parametrize("period", ["day", "week", "month"])
-def test_each_period_unit_renders(client, login, org, period):
+def _filters(page: str) -> str:
+    """The filter form as the page fills it in: the values the dashboard was drawn with."""
+    found = re.search(r'<form[^>]*class="[^"]*quality-filters[^"]*".*?</form>', page, re.S)
+    assert found, "the dashboard has no filter form"
+    return found.group(0)
+
+
+def _axis_periods(page: str) -> list[str]:
+    """The periods along the x axis of the failure p-chart."""
+    chart = re.search(r'<svg[^>]*id="pchart-failure".*?</svg>', page, re.S)
+    assert chart, "the dashboard has no failure p-chart"
+    return [label for label in re.findall(r'class="axis-label">([^<]*)<', chart.group(0)) if not label.endswith("%")]
+
+
+@pytest.mark.parametrize("period, label", [("day", r"\d{4}-\d{2}-\d{2}"), ("week", r"\d{4}-W\d{2}"),
+                                           ("month", r"\d{4}-\d{2}")])
+def test_each_period_unit_renders(client, login, org, period, label):
     login(org.sup_a)
     response = client.get(f"/quality/?period={period}&step=needs")
     assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'<option value="{period}" selected>' in _filters(page)
+    assert '<option value="needs" selected>' in _filters(page)
+    periods = _axis_periods(page)
+    assert periods and all(re.fullmatch(label, shown) for shown in periods), periods
+    # The chart's periods are those of its CSV: one row per period of the chosen unit.
+    rows = list(csv.reader(io.StringIO(client.get(f"/quality/data.csv?chart=step&key=needs&period={period}")
+                                       .get_data(as_text=True))))
+    assert all(re.fullmatch(label, row[0]) for row in rows[1:])
+    assert len(rows) - 1 == {"day": 42, "week": 9, "month": 3}[period]
 
 
 def test_bad_filter_values_fall_back_to_defaults(client, login, org):
     login(org.sup_a)
+    default = client.get("/quality/").get_data(as_text=True)
     response = client.get("/quality/?from=yesterday&to=2026-13-45&period=fortnight&step=nope&standard=x")
     assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert _filters(page) == _filters(default)
+    assert '<option value="week" selected>' in _filters(page) and "selected>Step" not in _filters(page)
+    assert f'value="{TODAY.isoformat()}"' in _filters(page)
+    assert _axis_periods(page) == _axis_periods(default)
 
 
 def test_admin_sees_every_team(client, login, factory, org):

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from bro.extensions import db
 from bro.models.audits import Audit
-from tests.web.test_audits import MET, WEIGHTED, _form
+from tests.web.forms import MET, WEIGHTED, audit_form
 
 RLO, FSI, PDI = "\u202e", "\u2068", "\u2069"
 
@@ -18,7 +18,7 @@ def test_customer_reference_refuses_invisible_characters(client, login, factory,
     staff, supervisor = factory.staff(team=team), factory.supervisor(team)
     version = factory.audit_standard(WEIGHTED, key="invisible-ref")
     login(supervisor)
-    response = client.post("/audits/new", data=_form(version, staff, MET, customer_ref=f"C-{character}100"))
+    response = client.post("/audits/new", data=audit_form(version, staff, MET, customer_ref=f"C-{character}100"))
     assert response.status_code == 400
     assert f"U+{ord(character):04X}" in response.get_data(as_text=True)
     assert db.session.execute(select(func.count(Audit.id))).scalar_one() == 0

@@ -15,8 +15,7 @@ from bro.models.improvement import CorrectiveAction
 from bro.models.submissions import FormSubmission
 from bro.models.training import Assignment
 from tests.web.test_audit_outcomes import TODAY, audits  # noqa: F401  (fixture)
-from tests.web.test_audits import MET, WEIGHTED, _form
-from tests.web.test_improve_actions import _form as _action_form
+from tests.web.forms import MET, WEIGHTED, action_form, audit_form
 from tests.web.test_improve_actions import now, setup  # noqa: F401  (fixtures)
 from tests.web.world_training import import_training_course
 
@@ -46,7 +45,7 @@ def test_audit_sent_twice_is_recorded_once(client, login, factory):
     version = factory.audit_standard(WEIGHTED, key="twice-standard")
     login(supervisor)
     token = token_in(client.get(f"/audits/new?relationship={version.relationship_kind}").get_data(as_text=True))
-    first, second = _twice(client, "/audits/new", _form(version, staff, MET, submission_token=token))
+    first, second = _twice(client, "/audits/new", audit_form(version, staff, MET, submission_token=token))
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert _count(Audit) == 1
@@ -69,10 +68,10 @@ def test_a_refused_submission_can_be_corrected_and_sent_with_the_same_token(clie
     version = factory.audit_standard(WEIGHTED, key="retry-standard")
     login(supervisor)
     token = token_in(client.get("/audits/new").get_data(as_text=True))
-    refused = client.post("/audits/new", data=_form(version, staff, MET, submission_token=token, customer_ref=""))
+    refused = client.post("/audits/new", data=audit_form(version, staff, MET, submission_token=token, customer_ref=""))
     assert refused.status_code == 400 and token_in(refused.get_data(as_text=True)) == token
     g.pop("_login_user", None)
-    assert client.post("/audits/new", data=_form(version, staff, MET, submission_token=token)).status_code == 302
+    assert client.post("/audits/new", data=audit_form(version, staff, MET, submission_token=token)).status_code == 302
     assert _count(Audit) == 1
 
 
@@ -82,10 +81,10 @@ def test_a_token_of_another_user_is_refused(client, login, factory):
     version = factory.audit_standard(WEIGHTED, key="foreign-standard")
     login(supervisor)
     token = token_in(client.get("/audits/new").get_data(as_text=True))
-    assert client.post("/audits/new", data=_form(version, staff, MET, submission_token=token)).status_code == 302
+    assert client.post("/audits/new", data=audit_form(version, staff, MET, submission_token=token)).status_code == 302
     client.post("/logout")
     login(colleague)
-    assert client.post("/audits/new", data=_form(version, staff, MET, submission_token=token)).status_code == 400
+    assert client.post("/audits/new", data=audit_form(version, staff, MET, submission_token=token)).status_code == 400
     assert _count(Audit) == 1
 
 
@@ -94,7 +93,7 @@ def test_a_malformed_token_is_a_form_error_not_a_crash(client, login, factory):
     staff, supervisor = factory.staff(team=team), factory.supervisor(team)
     version = factory.audit_standard(WEIGHTED, key="malformed-standard")
     login(supervisor)
-    response = client.post("/audits/new", data=_form(version, staff, MET, submission_token="<x>" * 30))
+    response = client.post("/audits/new", data=audit_form(version, staff, MET, submission_token="<x>" * 30))
     assert response.status_code == 400 and _count(Audit) == 0
 
 
@@ -131,7 +130,7 @@ def test_outcomes_import_applied_twice_applies_once(client, login, audits):  # n
 def test_corrective_action_sent_twice_opens_one_action(client, login, setup):  # noqa: F811
     login(setup.sup)
     token = token_in(client.get("/quality/actions/new").get_data(as_text=True))
-    first, second = _twice(client, "/quality/actions/new", _action_form(setup, submission_token=token))
+    first, second = _twice(client, "/quality/actions/new", action_form(setup, submission_token=token))
     assert first.status_code == second.status_code == 302
     assert first.headers["Location"] == second.headers["Location"]
     assert _count(CorrectiveAction) == 1
@@ -186,12 +185,12 @@ def test_old_tokens_are_forgotten(client, login, factory, monkeypatch):
     version = factory.audit_standard(WEIGHTED, key="old-tokens")
     login(supervisor)
     old = token_in(client.get("/audits/new").get_data(as_text=True))
-    client.post("/audits/new", data=_form(version, staff, MET, submission_token=old))
+    client.post("/audits/new", data=audit_form(version, staff, MET, submission_token=old))
     later = clock.utcnow() + KEEP + timedelta(days=1)
     monkeypatch.setattr(clock, "utcnow", lambda: later)
     g.pop("_login_user", None)
     new = token_in(client.get("/audits/new").get_data(as_text=True))
-    client.post("/audits/new", data=_form(version, staff, MET, submission_token=new, customer_ref="C-200"))
+    client.post("/audits/new", data=audit_form(version, staff, MET, submission_token=new, customer_ref="C-200"))
     assert db.session.execute(select(FormSubmission.token)).scalars().all() == [new]
 
 

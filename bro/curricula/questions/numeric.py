@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from ..fields import FieldReader
 from ..loader import join_path
 from ..messages import Message, msg
-from ..model import Number, Question
+from ..model import Number, Question, written_decimal
 from .base import QuestionType
 
 MAX_NUMERIC_RESPONSE_LENGTH = 100
@@ -82,10 +82,6 @@ def read_number(text: str, locale: str) -> NumberReading:
     return NumberReading(given, value) if value.is_finite() else NumberReading(given, None)
 
 
-def _decimal(number: Number) -> Decimal:
-    return Decimal(repr(number)) if isinstance(number, float) else Decimal(number)
-
-
 class NumericAnswer(QuestionType):
     name = "numeric"
     label = msg("number")
@@ -121,7 +117,7 @@ class NumericAnswer(QuestionType):
         if given is None or question.value is None:
             return False
         try:
-            return abs(given - _decimal(question.value)) <= _decimal(question.tolerance)
+            return abs(given - written_decimal(question.value)) <= written_decimal(question.tolerance)
         except DecimalException:
             return False
 
