@@ -305,7 +305,7 @@ def test_recording_an_audit_writes_one_statement_per_table_and_reads_nothing_aft
     login(supervisor)
     client.get(f"/audits/new?standard_version_id={version.id}")
     with count_queries() as queries:
-        response = client.post("/audits/new", data=_form(version, staff, {**MET, "b": "not_met"}))
+        response = client.post("/audits/new", data=audit_form(version, staff, {**MET, "b": "not_met"}))
     assert response.status_code == 302
     inserts = [re.match(r"\s*INSERT INTO (\w+)", s).group(1) for s in queries.statements
                if re.match(r"\s*INSERT", s)]
