@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from bro.access import may_enter
-from bro.i18n import LANGUAGE_NAMES, ROLE_LABELS
+from bro.i18n import LANGUAGE_NAMES, ROLE_LABELS, translate_message
 from bro.markdown import render_markdown
 from bro.models.people import Role
 from bro.scoring import display_score
@@ -66,6 +66,7 @@ def decimal_sign() -> str:
 
 def init_templating(app: Flask) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["tr"] = translate_message  # a core message (bro.curricula.messages) in the reader's language
     app.jinja_env.globals["get_locale"] = get_locale
     app.jinja_env.globals["format_score"] = format_score
     app.jinja_env.globals["decimal_sign"] = decimal_sign

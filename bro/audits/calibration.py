@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from bro.audits.text import _
+from bro.audits.text import _, problem_text
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -83,7 +83,8 @@ def submit_ratings(session: CalibrationSession, user: User, ratings: Mapping[str
     try:
         score_audit(step_specs(version), ratings, version.pass_score)
     except InvalidAudit as error:
-        raise AuditRefused([_("The ratings cannot be scored: %(problem)s", problem=p) for p in error.problems]) \
+        raise AuditRefused([_("The ratings cannot be scored: %(problem)s", problem=problem_text(p))
+                            for p in error.problems]) \
             from None
     for key in keys:
         db.session.add(CalibrationRating(session_id=session.id, user_id=user.id, step_key=key,

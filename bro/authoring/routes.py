@@ -21,6 +21,7 @@ from bro.curricula import CurriculumCheckError, MAX_FILE_BYTES, document_from_di
 from bro.curricula import diff as changes
 from bro.curricula.schema import json_schema
 from bro.extensions import db
+from bro.i18n import translate_message
 from bro.home.sections import register_section
 from bro.models.people import Role
 from bro.templating import register_nav
@@ -173,7 +174,7 @@ def make_version_current(kinds: str, key: str, number: int):
     except CurriculumCheckError as error:
         db.session.rollback()
         flash(_("Version %(number)d cannot be made current: %(problem)s", number=number,
-                problem="; ".join(e.message for e in error.errors)), "error")
+                problem="; ".join(translate_message(e.message) for e in error.errors)), "error")
         return redirect(url_for(endpoint, key=key, number=number))
     db.session.commit()
     flash(_("Version %(new)d is now in force, with the content of version %(old)d. Earlier versions are kept.",

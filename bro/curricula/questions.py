@@ -12,8 +12,9 @@ from decimal import Decimal, DecimalException
 from fractions import Fraction
 from typing import Any, ClassVar, Mapping
 
-from .fields import LANGUAGE_PATTERN, FieldReader
+from .fields import LANGUAGE_PATTERN, FieldReader, not_a_language
 from .loader import index_path, join_path
+from .messages import msg
 from .model import Number, Option, Question
 
 MAX_NUMERIC_RESPONSE_LENGTH = 100
@@ -168,7 +169,8 @@ class SingleChoice(_ChoiceType):
 
     def check_correct_count(self, reader: FieldReader, correct: int, path: str) -> None:
         if correct != 1:
-            reader.error(path, f"a single-choice question needs exactly one correct option (correct: true); it has {correct}")
+            reader.error(path, msg("a single-choice question needs exactly one correct option (correct: true); it has %(count)s",
+                                   count=correct))
 
     def is_correct(self, question: Question, response: Any, locale: str | None = None) -> bool:
         return isinstance(response, str) and response in question.correct_option_ids and len(question.correct_option_ids) == 1
@@ -192,7 +194,7 @@ class MultipleChoice(_ChoiceType):
 
     def check_correct_count(self, reader: FieldReader, correct: int, path: str) -> None:
         if correct < 1:
-            reader.error(path, "a multiple-choice question needs at least one correct option (correct: true)")
+            reader.error(path, msg("a multiple-choice question needs at least one correct option (correct: true)"))
 
     @staticmethod
     def chosen(response: Any) -> set[str] | None:
@@ -265,15 +267,16 @@ class ShortText(QuestionType):
                 language_path = join_path(accept_path, str(language))
                 if not isinstance(language, str) or not LANGUAGE_PATTERN.fullmatch(language):
                     at = reader.document.key_positions.get(language_path)
-                    reader.error(language_path, f"'{language}' is not a language code; use a two-letter lowercase code such as en, id or pl", at)
+                    reader.error(language_path, not_a_language(language), at)
                     continue
                 read = self._read_answers(reader, answers, language_path)
                 if read:
                     by_language.append((language, read))
             if not raw["accept"]:
-                reader.error(accept_path, "needs accepted answers in at least one language")
+                reader.error(accept_path, msg("needs accepted answers in at least one language"))
             elif reader.language not in dict(by_language) and len(by_language) == len(raw["accept"]):
-                reader.error(accept_path, f"has no answers in the document's language '{reader.language}'; add '{reader.language}: [...]'")
+                reader.error(accept_path, msg("has no answers in the document's language '%(language)s'; add '%(language)s: [...]'",
+                                                 language=reader.language))
             return {"accept": tuple(answer for _language, answers in by_language for answer in answers),
                     "accept_by_language": tuple(by_language)}
         return {"accept": self._read_answers(reader, raw["accept"], accept_path)}
@@ -321,7 +324,7 @@ class NumericAnswer(QuestionType):
         if "tolerance" in raw:
             tolerance = reader.read_number(raw["tolerance"], join_path(path, "tolerance"))
             if tolerance is not None and tolerance < 0:
-                reader.error(join_path(path, "tolerance"), "must not be negative")
+                reader.error(join_path(path, "tolerance"), msg("must not be negative"))
             result["tolerance"] = tolerance
         return result
 
