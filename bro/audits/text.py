@@ -28,3 +28,12 @@ def when_text(moment) -> str:
     if isinstance(moment, datetime):
         return moment.strftime("%Y-%m-%d %H:%M UTC")
     return moment.isoformat()
+
+
+def n_(singular: str, plural: str, num: int, **values) -> str:
+    """ngettext inside a request, English outside; ``num`` is also a placeholder, as in Flask-Babel."""
+    if has_request_context():
+        from flask_babel import ngettext
+        return ngettext(singular, plural, num, **values)
+    values.setdefault("num", num)
+    return (singular if num == 1 else plural) % values

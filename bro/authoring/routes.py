@@ -131,7 +131,7 @@ def upload():
             result.errors.extend(error.errors)
         else:
             db.session.commit()
-            flash(_("%(file)s imported: %(created)d created, %(new)d new versions, %(unchanged)d unchanged.",
+            flash(_("%(file)s imported. Created: %(created)d; new versions: %(new)d; unchanged: %(unchanged)d.",
                     file=filename, created=report.created, new=report.new_versions, unchanged=report.unchanged),
                   "success")
             for skipped in report.skipped:

@@ -169,8 +169,8 @@ class SingleChoice(_ChoiceType):
 
     def check_correct_count(self, reader: FieldReader, correct: int, path: str) -> None:
         if correct != 1:
-            reader.error(path, msg("a single-choice question needs exactly one correct option (correct: true); it has %(count)s",
-                                   count=correct))
+            reader.error(path, msg("a single-choice question needs exactly one correct option (correct: true); it has %(found)s",
+                                   found=correct))
 
     def is_correct(self, question: Question, response: Any, locale: str | None = None) -> bool:
         return isinstance(response, str) and response in question.correct_option_ids and len(question.correct_option_ids) == 1
