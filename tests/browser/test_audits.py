@@ -1,7 +1,7 @@
 """A supervisor audits with the live score, the staff member disputes, a second supervisor upholds."""
 import re
 
-from tests.browser.conftest import choose_language, screenshot
+from tests.browser.conftest import choose_language, nav_link, screenshot
 
 B2C_STEPS = ["greet", "listen", "needs", "recommend", "explain", "close", "support", "follow-up", "inform"]
 
@@ -103,7 +103,7 @@ def test_audit_dispute_and_upheld_revision_journey(page, log_in):
 def test_calibration_results_and_history_pages(page, log_in):
     log_in("grace@example.com")
     choose_language(page, "en")
-    page.get_by_role("link", name="Calibration", exact=True).click()
+    nav_link(page, "Calibration").click()
     assert page.get_by_text("Your rating is due").is_visible()
     screenshot(page, "calibration-sessions-en")
     page.get_by_role("link", name="CAL-B2C-01").click()
@@ -111,7 +111,7 @@ def test_calibration_results_and_history_pages(page, log_in):
     assert page.locator("[data-ac1]").is_visible() and page.locator("[data-alpha]").is_visible()
     assert page.locator("[data-off-benchmark]").count() > 0  # Siti Rahma is the benchmark rater
     screenshot(page, "calibration-results-en")
-    page.get_by_role("link", name="Calibration", exact=True).first.click()
+    nav_link(page, "Calibration").click()
     page.get_by_role("link", name="CAL-B2C-00").click()
     assert page.locator("[data-kappa-paradox]").is_visible()  # all "met" but one: AC1 high, kappa below 0
     screenshot(page, "calibration-kappa-paradox-en")

@@ -1,7 +1,7 @@
 """A person uses bro in Chromium: logging in per role, languages, errors, keyboard."""
 import pytest
 
-from tests.browser.conftest import choose_language, screenshot
+from tests.browser.conftest import choose_language, nav_link, screenshot
 
 DEMO_ROLES = [
     ("admin@example.com", "admin", "Organisation"),
@@ -29,7 +29,7 @@ def test_each_demo_role_logs_in_and_sees_its_home(page, log_in, email, role, sec
 def test_switching_to_polish_shows_polish_text(page, log_in):
     log_in("admin@example.com")
     choose_language(page, "pl")
-    assert page.get_by_role("link", name="Użytkownicy", exact=True).is_visible()
+    assert nav_link(page, "Użytkownicy").is_visible()
     assert "Witaj" in page.locator("h1").inner_text()
 
 
