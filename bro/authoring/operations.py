@@ -100,8 +100,9 @@ class ImportReport:
         return next((d.version for d in self.documents if d.kind == kind and d.key == key), None)
 
     def summary(self) -> str:
-        return (f"{len(self.documents)} documents: {self.created} created, "
-                f"{self.new_versions} new versions, {self.unchanged} unchanged"
+        documents, new = len(self.documents), self.new_versions
+        return (f"{documents} document{'' if documents == 1 else 's'}: {self.created} created, "
+                f"{new} new version{'' if new == 1 else 's'}, {self.unchanged} unchanged"
                 + (f", {len(self.skipped)} older than the version in force (not imported)" if self.skipped else ""))
 
 

@@ -235,7 +235,7 @@ def test_upload_of_a_valid_file_imports_it(client, trainer):
     response = upload(client, SAMPLE_CURRICULUM.encode(), "sample.yml")
     assert response.status_code == 302
     page = text_of(client.get(response.headers["Location"]))
-    assert "sample.yml imported: 2 created, 0 new versions, 0 unchanged." in page
+    assert "sample.yml imported. Created: 2; new versions: 0; unchanged: 0." in page
     version = db.session.execute(select(StandardVersion)).scalar_one()
     assert (version.source_file, version.imported_by_id) == ("sample.yml", trainer.id)
 
@@ -244,7 +244,7 @@ def test_upload_check_only_writes_nothing(client, trainer):
     response = client.post("/curricula/upload", data={"file": (io.BytesIO(SAMPLE_CURRICULUM.encode()), "s.yaml"),
                                                       "check": "1"}, content_type="multipart/form-data")
     assert response.status_code == 200
-    assert "s.yaml has no errors: 1 standards and 1 courses." in text_of(response)
+    assert "s.yaml has no errors. Standards: 1; courses: 1." in text_of(response)
     assert db.session.execute(select(func.count(Standard.id))).scalar_one() == 0
 
 

@@ -95,3 +95,16 @@ def test_a_diff_summary_keeps_its_template_and_parameters(app):
                                                   {"id": "confirm", "old": 2, "new": 3})
     with app.test_request_context("/"), force_locale("id"):
         assert translate_message(summary) == "Bobot langkah 'confirm' diubah dari 2 menjadi 3"
+
+
+def test_the_check_command_speaks_the_language_of_lang(app, tmp_path, monkeypatch):
+    (tmp_path / "mine.yaml").write_bytes(BAD_UPLOAD)
+    runner = app.test_cli_runner()
+    monkeypatch.setenv("LANG", "pl_PL.UTF-8")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    polish = runner.invoke(args=["bro", "curricula", "check", str(tmp_path / "mine.yaml")]).output
+    assert f"{tmp_path / 'mine.yaml'}:9:13: steps[0].weight: musi być większe od 0" in polish
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    english = runner.invoke(args=["bro", "curricula", "check", str(tmp_path / "mine.yaml")]).output
+    assert f"{tmp_path / 'mine.yaml'}:9:13: steps[0].weight: must be greater than 0" in english
