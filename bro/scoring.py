@@ -14,6 +14,8 @@ from enum import StrEnum
 from fractions import Fraction
 from numbers import Rational
 
+from bro.curricula.messages import Message, msg
+
 __all__ = [
     "CREDIT",
     "CRITICAL_ALLOWED",
@@ -147,7 +149,7 @@ def parse_rating(value: Rating | str) -> Rating:
         return Rating(value)
     except ValueError:
         allowed = ", ".join(r.value for r in Rating)
-        raise ValueError(f"unknown rating {value!r} (use one of: {allowed})") from None
+        raise ValueError(msg("unknown rating %(rating)s (use one of: %(allowed)s)", rating=repr(value), allowed=allowed)) from None
 
 
 def is_nonconforming(rating: Rating | str) -> bool:
@@ -167,33 +169,31 @@ def score_audit(
     critical step is rated ``partial``, a weight is negative, or no step is
     applicable (all ``na`` or only zero weights).
     """
-    problems: list[str] = []
+    problems: list[Message] = []
     parsed: dict[str, Rating] = {}
     step_keys = {step.key for step in steps}
 
     for step in steps:
         if step.key not in ratings:
-            problems.append(f"step {step.key!r} has no rating")
+            problems.append(msg("step '%(step)s' has no rating", step=step.key))
             continue
         try:
             rating = parse_rating(ratings[step.key])
         except ValueError as error:
-            problems.append(f"step {step.key!r}: {error}")
+            problems.append(msg("step '%(step)s': %(problem)s", step=step.key, problem=error.args[0]))
             continue
         if step.critical and rating not in CRITICAL_ALLOWED:
-            problems.append(
-                f"step {step.key!r} is critical and cannot be rated {rating.value!r} "
-                "(use met, not_met or na)"
-            )
+            problems.append(msg("step '%(step)s' is critical and cannot be rated '%(rating)s' (use met, not_met or na)",
+                                step=step.key, rating=rating.value))
             continue
         if exact(step.weight) < 0:
-            problems.append(f"step {step.key!r} has a negative weight")
+            problems.append(msg("step '%(step)s' has a negative weight", step=step.key))
             continue
         parsed[step.key] = rating
 
     for key in ratings:
         if key not in step_keys:
-            problems.append(f"rating given for {key!r}, which is not a step of this standard")
+            problems.append(msg("rating given for '%(step)s', which is not a step of this standard", step=key))
 
     earned = Fraction(0)
     applicable = Fraction(0)
@@ -206,10 +206,10 @@ def score_audit(
         applicable += weight
 
     if not problems and applicable == 0:
-        problems.append(
+        problems.append(msg(
             "no step is applicable (every step is rated na or has zero weight); "
             "rate at least one step met, partial or not_met"
-        )
+        ))
     if problems:
         raise InvalidAudit(problems)
 

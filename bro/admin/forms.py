@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext, lazy_pgettext
 from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField
@@ -21,7 +22,7 @@ class CheckboxListField(SelectMultipleField):
 
 
 class UserForm(OneTimeSubmission, FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), no_invisible_characters])
+    name = StringField(lazy_pgettext("a person's name", "Name"), validators=[DataRequired(), Length(max=120), no_invisible_characters])
     email = StringField(_l("Email"), validators=[DataRequired(), no_invisible_characters, Email(), Length(max=254)])
     language = SelectField(_l("Language"), choices=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES])
     roles = CheckboxListField(_l("Roles"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
@@ -31,7 +32,8 @@ class UserForm(OneTimeSubmission, FlaskForm):
     password = PasswordField(
         _l("Password"),
         validators=[Optional(), Length(min=MIN_PASSWORD_LENGTH,
-                                       message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))],
+                                       message=lazy_ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.",
+                                                                    MIN_PASSWORD_LENGTH))],
         description=_l("Leave empty to keep the current password."),
         render_kw={"autocomplete": "new-password"},
     )
@@ -77,7 +79,7 @@ class UserForm(OneTimeSubmission, FlaskForm):
 
 
 class TeamForm(OneTimeSubmission, FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=120), no_invisible_characters])
+    name = StringField(lazy_pgettext("a team's name", "Name"), validators=[DataRequired(), Length(max=120), no_invisible_characters])
     submit = SubmitField(_l("Save"))
 
     def __init__(self, *args, editing: Team | None = None, **kwargs):

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from fractions import Fraction
 
-from bro.audits.text import _
+from bro.audits.text import _, n_, problem_text
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -39,7 +39,8 @@ def open_session(*, owner: User, reference: str, description: str, version: Stan
     if benchmark is not None:
         unique.setdefault(benchmark.id, benchmark)
     if len(unique) < MIN_RATERS:
-        problems["participant_ids"] = _("Invite at least %(n)d supervisors.", n=MIN_RATERS)
+        problems["participant_ids"] = n_("Invite at least %(num)d supervisor.", "Invite at least %(num)d supervisors.",
+                                                 MIN_RATERS)
     elif any(not user.has_role(Role.supervisor) or not user.active for user in unique.values()):
         problems["participant_ids"] = _("Only active supervisors can take part in calibration.")
     if not (reference or "").strip():
@@ -83,7 +84,8 @@ def submit_ratings(session: CalibrationSession, user: User, ratings: Mapping[str
     try:
         score_audit(step_specs(version), ratings, version.pass_score)
     except InvalidAudit as error:
-        raise AuditRefused([_("The ratings cannot be scored: %(problem)s", problem=p) for p in error.problems]) \
+        raise AuditRefused([_("The ratings cannot be scored: %(problem)s", problem=problem_text(p))
+                            for p in error.problems]) \
             from None
     for key in keys:
         db.session.add(CalibrationRating(session_id=session.id, user_id=user.id, step_key=key,

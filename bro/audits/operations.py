@@ -16,7 +16,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from flask import current_app
-from bro.audits.text import _
+from bro.audits.text import _, problem_text, when_text
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, lazyload, make_transient_to_detached, selectinload
@@ -131,7 +131,8 @@ def _score(version: StandardVersion, ratings: Mapping[str, str]):
     try:
         return score_audit(step_specs(version), ratings, version.pass_score)
     except InvalidAudit as error:
-        raise AuditRefused([_("The ratings cannot be scored: %(problem)s", problem=p) for p in error.problems]) \
+        raise AuditRefused([_("The ratings cannot be scored: %(problem)s", problem=problem_text(p))
+                            for p in error.problems]) \
             from None
 
 
@@ -175,7 +176,7 @@ def correction_refusal(user: User, audit: Audit, now: datetime | None = None) ->
         return _("This audit is final (acknowledged or resolved): only an admin can reopen it, with a reason.")
     if (now or clock.utcnow()) > correction_deadline(audit):
         return _("The correction window closed on %(when)s: ask an admin to reopen the audit.",
-                 when=correction_deadline(audit).strftime("%Y-%m-%d %H:%M UTC"))
+                 when=when_text(correction_deadline(audit)))
     return None
 
 
@@ -514,7 +515,7 @@ def dispute_audit(audit: Audit, staff: User, reason: str, at: datetime | None = 
     if audit.status not in ANSWERABLE:
         raise AuditRefused(_("This audit has been disputed already; an audit can be disputed once."))
     if now > dispute_deadline(audit):
-        raise AuditRefused(_("The dispute window closed on %(date)s.", date=dispute_deadline(audit).date().isoformat()))
+        raise AuditRefused(_("The dispute window closed on %(date)s.", date=when_text(dispute_deadline(audit).date())))
     reason = (reason or "").strip()
     if not reason:
         raise AuditRefused([], {"reason": _("Say what you think is wrong in this audit.")})

@@ -25,7 +25,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import select, tuple_
 
 from bro.audits.operations import OUTCOME_FIELDS, Outcomes, order_value_problem, record_outcomes
-from bro.audits.text import _
+from bro.audits.text import _, n_
 from bro.extensions import db
 from bro.models.audits import Audit
 from bro.models.people import User
@@ -141,7 +141,8 @@ def _parse_row(row: dict[str, str], columns: tuple[str, ...], clear_empty: bool)
 def _csv_problem(error: csv.Error) -> str:
     text = str(error)
     if "field larger than field limit" in text:
-        return _("a cell is longer than %(n)d characters: is a closing quote missing?", n=csv.field_size_limit())
+        return n_("a cell is longer than %(num)d character: is a closing quote missing?",
+                  "a cell is longer than %(num)d characters: is a closing quote missing?", csv.field_size_limit())
     if "unexpected end of data" in text or "EOF" in text:
         return _("a quoted cell is never closed: check the quotes from this row on.")
     return _("the row cannot be read as CSV (%(error)s).", error=text)
@@ -233,9 +234,11 @@ def plan_outcomes_import(text: str, *, team_ids: set[int] | None, clear_empty: b
             errors.append(RowError(number, _("no audit you can see has customer reference “%(ref)s” on %(date)s.",
                                              ref=_shorten(reference), date=day.isoformat())))
         elif len(found) > 1:
-            errors.append(RowError(number, _("%(n)d audits have customer reference “%(ref)s” on %(date)s; "
-                                             "record this outcome on the right audit's page instead.",
-                                             n=len(found), ref=_shorten(reference), date=day.isoformat())))
+            errors.append(RowError(number, n_("%(num)d audit has customer reference “%(ref)s” on %(date)s; "
+                                              "record this outcome on the right audit's page instead.",
+                                              "%(num)d audits have customer reference “%(ref)s” on %(date)s; "
+                                              "record this outcome on the right audit's page instead.",
+                                              len(found), ref=_shorten(reference), date=day.isoformat())))
         elif found[0].id in seen:
             errors.append(RowError(number, _("the same interaction as row %(row)d.", row=seen[found[0].id])))
         else:

@@ -200,8 +200,9 @@ def new():
         else:
             # Read what the answer needs before the commit expires the objects (reloading them would open
             # a second transaction — on SQLite a second wait for the write lock).
-            message = _("Audit recorded: %(score)s — %(result)s.", score=format_score(audit.exact_score),
-                        result=_("passed") if audit.passed else _("failed"))
+            score = format_score(audit.exact_score)
+            message = _("Audit recorded: %(score)s — passed.", score=score) if audit.passed \
+                else _("Audit recorded: %(score)s — failed.", score=score)
             shown_at = url_for("audits.show", audit_id=audit.id)
             return saved(form, shown_at, message)
     status = 400 if request.method == "POST" else 200

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
@@ -23,7 +24,8 @@ class NewPasswordForm(FlaskForm):
     new_password = PasswordField(
         _l("New password"),
         validators=[DataRequired(), Length(min=MIN_PASSWORD_LENGTH,
-                                           message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))],
+                                           message=lazy_ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.",
+                                                                    MIN_PASSWORD_LENGTH))],
         render_kw={"autocomplete": "new-password"},
     )
     confirm = PasswordField(

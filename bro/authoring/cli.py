@@ -17,6 +17,7 @@ from flask.cli import AppGroup
 
 from bro.curricula import CheckResult, CurriculumCheckError, check_paths, find_curriculum_files
 from bro.curricula.schema import json_schema
+from bro.i18n import cli_error, cli_language
 
 # Show a progress bar from this many files on: a handful of files check in a blink.
 PROGRESS_BAR_FROM = 5
@@ -57,8 +58,9 @@ def _files(count: int) -> str:
 
 
 def _report_errors(result: CheckResult, importing: bool = False) -> None:
+    language = cli_language()
     for error in result.errors:
-        click.echo(str(error))
+        click.echo(cli_error(error, language))  # the sentence in the language of LANG, positions as they are
     if result.more_errors:
         click.echo(f"... and {result.more_errors:,} more error{'' if result.more_errors == 1 else 's'}")
     count = result.error_count

@@ -11,6 +11,7 @@ import click
 
 from bro.curricula import check_text
 from bro.curricula.interchange import convert_aiken, convert_gift, course_yaml, slug
+from bro.i18n import cli_text
 
 
 def _convert(kind: str, path: Path, output: Path | None, course_id: str | None, title: str | None,
@@ -22,7 +23,7 @@ def _convert(kind: str, path: Path, output: Path | None, course_id: str | None, 
     conversion = (convert_gift if kind == "gift" else convert_aiken)(text, str(path))
     if not conversion.ok:
         for error in conversion.errors:
-            click.echo(str(error), err=True)
+            click.echo(f"{error.filename}:{error.line}: {cli_text(error.message)}", err=True)
         count = len(conversion.errors)
         raise click.ClickException(f"nothing written: {count} problem{'s' if count != 1 else ''}")
     course_id = course_id or slug(path.stem, "converted-quiz")

@@ -19,6 +19,7 @@ from bro.curricula import (
 )
 from bro.curricula.loader import load_yaml_bytes
 from bro.curricula.model import written_decimal
+from bro.curricula.messages import msg, msg_plural
 from bro.extensions import db
 from bro.models import curricula as models
 from bro.models.people import User
@@ -99,8 +100,9 @@ class ImportReport:
         return next((d.version for d in self.documents if d.kind == kind and d.key == key), None)
 
     def summary(self) -> str:
-        return (f"{len(self.documents)} documents: {self.created} created, "
-                f"{self.new_versions} new versions, {self.unchanged} unchanged"
+        documents, new = len(self.documents), self.new_versions
+        return (f"{documents} document{'' if documents == 1 else 's'}: {self.created} created, "
+                f"{new} new version{'' if new == 1 else 's'}, {self.unchanged} unchanged"
                 + (f", {len(self.skipped)} older than the version in force (not imported)" if self.skipped else ""))
 
 
@@ -227,14 +229,16 @@ def _check_course_references(result: CheckResult, sources: Mapping[tuple[str, st
         filename = _source(sources, course) or "<import>"
         if course.standard not in steps:
             errors.append(CurriculumError(filename, 0, 0, "standard",
-                                          f"standard '{course.standard}' is neither in this import nor imported before"))
+                                          msg("standard '%(standard)s' is neither in this import nor imported before",
+                                              standard=course.standard)))
             continue
         for index, module in enumerate(course.modules):
             missing = [key for key in module.teaches if key not in steps[course.standard]]
             if missing:
                 errors.append(CurriculumError(
                     filename, 0, 0, f"modules[{index}].teaches",
-                    f"standard '{course.standard}' has no step {', '.join(repr(key) for key in missing)}"))
+                    msg_plural("standard '%(standard)s' has no step %(steps)s", "standard '%(standard)s' has no steps %(steps)s",
+                               len(missing), standard=course.standard, steps=", ".join(repr(key) for key in missing))))
     if errors:
         raise CurriculumCheckError(errors)
 

@@ -20,6 +20,7 @@ from bro.curricula import CurriculumCheckError, MAX_FILE_BYTES, document_from_di
 from bro.curricula import diff as changes
 from bro.curricula.schema import json_schema
 from bro.extensions import db
+from bro.i18n import translate_message
 from bro.models.people import Role
 
 bp = Blueprint("authoring", __name__, url_prefix="/curricula", template_folder="templates")
@@ -127,7 +128,7 @@ def upload():
             result.errors.extend(error.errors)
         else:
             db.session.commit()
-            flash(_("%(file)s imported: %(created)d created, %(new)d new versions, %(unchanged)d unchanged.",
+            flash(_("%(file)s imported. Created: %(created)d; new versions: %(new)d; unchanged: %(unchanged)d.",
                     file=filename, created=report.created, new=report.new_versions, unchanged=report.unchanged),
                   "success")
             for skipped in report.skipped:
@@ -170,7 +171,7 @@ def make_version_current(kinds: str, key: str, number: int):
     except CurriculumCheckError as error:
         db.session.rollback()
         flash(_("Version %(number)d cannot be made current: %(problem)s", number=number,
-                problem="; ".join(e.message for e in error.errors)), "error")
+                problem="; ".join(translate_message(e.message) for e in error.errors)), "error")
         return redirect(url_for(endpoint, key=key, number=number))
     db.session.commit()
     flash(_("Version %(new)d is now in force, with the content of version %(old)d. Earlier versions are kept.",

@@ -17,6 +17,7 @@ from typing import Callable, Iterable, Mapping, Sequence, Union
 
 from .diff import Change, diff_courses, diff_standards
 from .errors import CurriculumCheckError, CurriculumError
+from .messages import Message, msg
 from .loader import (
     MAX_DOCUMENTS_PER_FILE, MAX_FILE_BYTES, LoadedDocument, LoadResult, load_yaml_bytes, load_yaml_text,
     too_large_error,
@@ -101,12 +102,12 @@ def find_curriculum_files(paths: Iterable[PathLike]) -> tuple[list[str], list[Cu
                 str(Path(root, name)) for root, _dirs, names in os.walk(path) for name in names if name.endswith(YAML_SUFFIXES)
             )
             if not found:
-                errors.append(CurriculumError(str(path), 0, 0, "", "no .yaml or .yml files in this folder"))
+                errors.append(CurriculumError(str(path), 0, 0, "", msg("no .yaml or .yml files in this folder")))
             files.extend(found)
         elif path.is_file():
             files.append(str(path))
         else:
-            errors.append(CurriculumError(str(path), 0, 0, "", "no such file or folder"))
+            errors.append(CurriculumError(str(path), 0, 0, "", msg("no such file or folder")))
     unique = list(dict.fromkeys(files))
     return unique, errors
 
@@ -159,7 +160,7 @@ def _read_file(filename: str, max_bytes: int, max_documents: int) -> LoadResult:
         with open(filename, "rb") as handle:
             data = handle.read(max_bytes + 1)
     except OSError as error:
-        return LoadResult([], [CurriculumError(filename, 0, 0, "", f"cannot be read: {error.strerror or error}")])
+        return LoadResult([], [CurriculumError(filename, 0, 0, "", msg("cannot be read: %(reason)s", reason=error.strerror or str(error)))])
     return load_yaml_bytes(data, filename, max_bytes, max_documents)
 
 
@@ -212,7 +213,16 @@ def _check_unique_document_id(
     here = f"{filename}:{line}:{column}"
     if key in first_use:
         errors.append(
-            CurriculumError(filename, line, column, "id", f"{data['kind']} id '{data['id']}' is already used at {first_use[key]}; ids must be unique in one import")
+            CurriculumError(filename, line, column, "id", already_used(data['kind'], data['id'], first_use[key]))
         )
     else:
         first_use[key] = here
+
+
+def already_used(kind: str, document_id: str, where: str) -> Message:
+    """The error for a document id used twice in one import (a whole sentence per kind)."""
+    if kind == "course":
+        return msg("course id '%(id)s' is already used at %(where)s; ids must be unique in one import",
+                   id=document_id, where=where)
+    return msg("standard id '%(id)s' is already used at %(where)s; ids must be unique in one import",
+               id=document_id, where=where)

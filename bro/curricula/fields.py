@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
 from .errors import CurriculumError
+from .messages import Message, msg, msg_plural
 from .loader import LoadedDocument, Position, index_path, join_path
 from .model import LocalizedText, Number, plain_number
 
@@ -24,23 +25,61 @@ LANGUAGE_PATTERN = re.compile(r"[a-z]{2}")
 DEFAULT_LANGUAGE = "en"
 
 ID_RULE = "use lowercase letters, digits and hyphens, starting with a letter or digit"
+LANGUAGE_RULE = "use a two-letter lowercase code such as en, id or pl"
+
+# Whole sentences for each kind of list item, so a translator never sees a glued fragment.
+NEEDS_ONE = {
+    "step": msg("needs at least one step"),
+    "module": msg("needs at least one module"),
+    "lesson": msg("needs at least one lesson"),
+    "question": msg("needs at least one question"),
+    "option": msg("needs at least one option"),
+    "accepted answer": msg("needs at least one accepted answer"),
+}
+# Templates only (no parameters yet): callers fill them with msg(TEMPLATE.template, ...).
+USED_TWICE = {
+    "step": msg("step id '%(id)s' is used twice in this standard; the first is %(first)s"),
+    "module": msg("module id '%(id)s' is used twice in this course; the first is %(first)s"),
+    "lesson": msg("lesson id '%(id)s' is used twice in this module; the first is %(first)s"),
+    "question": msg("question id '%(id)s' is used twice in this quiz; the first is %(first)s"),
+    "option": msg("option id '%(id)s' is used twice in this question; the first is %(first)s"),
+}
+UNKNOWN_FIELD = {
+    "standard": msg("unknown field '%(field)s'; standard fields are: %(fields)s"),
+    "step": msg("unknown field '%(field)s'; step fields are: %(fields)s"),
+    "course": msg("unknown field '%(field)s'; course fields are: %(fields)s"),
+    "module": msg("unknown field '%(field)s'; module fields are: %(fields)s"),
+    "lesson": msg("unknown field '%(field)s'; lesson fields are: %(fields)s"),
+    "quiz": msg("unknown field '%(field)s'; quiz fields are: %(fields)s"),
+    "question": msg("unknown field '%(field)s'; question fields are: %(fields)s"),
+    "option": msg("unknown field '%(field)s'; option fields are: %(fields)s"),
+    "certification": msg("unknown field '%(field)s'; certification fields are: %(fields)s"),
+}
 
 
-def describe(value: Any) -> str:
-    """A short, trainer-friendly name for the kind of ``value``."""
+def describe(value: Any) -> Message | str:
+    """A short, trainer-friendly name for the kind of ``value`` (a message, translated where it is shown)."""
     if value is None:
-        return "empty"
+        return msg("empty")
     if isinstance(value, bool):
-        return "true/false"
+        return msg("true/false")
     if isinstance(value, (int, float)):
-        return "a number"
+        return msg("a number")
     if isinstance(value, str):
-        return "text"
+        return msg("text")
     if isinstance(value, list):
-        return "a list"
+        return msg("a list")
     if isinstance(value, dict):
-        return "a mapping"
+        return msg("a mapping")
     return type(value).__name__  # pragma: no cover
+
+
+def listed_or(choices: Sequence[str]) -> Message | str:
+    """``a, b or c`` with the last separator in the reader's language."""
+    choices = list(choices)
+    if len(choices) < 2:
+        return ", ".join(choices)
+    return msg("%(choices)s or %(last)s", choices=", ".join(choices[:-1]), last=choices[-1])
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
@@ -71,7 +110,7 @@ class FieldReader:
             path = path[: max(cut, 0)]
         return positions.get(path, (1, 1))
 
-    def error(self, path: str, message: str, at: Position | None = None) -> None:
+    def error(self, path: str, message: Message | str, at: Position | None = None) -> None:
         line, column = at if at is not None else self.position(path)
         self.errors.append(CurriculumError(self.filename, line, column, path, message))
 
@@ -84,16 +123,20 @@ class FieldReader:
     def read_mapping(self, value: Any, path: str, what: str) -> dict[str, Any] | None:
         if isinstance(value, dict):
             return value
-        self.error(path, f"must be a mapping of fields ({what}), not {describe(value)}")
+        self.error(path, msg("must be a mapping of fields (%(fields)s), not %(kind)s", fields=what, kind=describe(value)))
         return None
 
     def read_list(self, value: Any, path: str, minimum: int = 0, what: str = "item") -> list[Any] | None:
         if not isinstance(value, list):
-            self.error(path, f"must be a list, not {describe(value)}")
+            self.error(path, msg("must be a list, not %(kind)s", kind=describe(value)))
             return None
         if len(value) < minimum:
-            needed = f"at least one {what}" if minimum == 1 else f"at least {minimum} {what}s"
-            self.error(path, f"needs {needed}")
+            if minimum == 1:
+                self.error(path, NEEDS_ONE.get(what) or msg("needs at least one item"))
+            elif what == "option":
+                self.error(path, msg_plural("needs at least %(count)s option", "needs at least %(count)s options", minimum))
+            else:
+                self.error(path, msg_plural("needs at least %(count)s item", "needs at least %(count)s items", minimum))
         return value
 
     def check_fields(self, mapping: Mapping[str, Any], path: str, allowed: Sequence[str], required: Sequence[str], owner: str) -> None:
@@ -105,27 +148,32 @@ class FieldReader:
             at = self.document.key_positions.get(key_path)
             hint = did_you_mean(key, allowed)
             if hint:
-                self.error(key_path, f"unknown field '{key}'; did you mean '{hint}'?", at)
+                self.error(key_path, msg("unknown field '%(field)s'; did you mean '%(hint)s'?", field=key, hint=hint), at)
             else:
-                self.error(key_path, f"unknown field '{key}'; {owner} fields are: {', '.join(allowed)}", at)
+                template = UNKNOWN_FIELD[owner].template if owner in UNKNOWN_FIELD else "unknown field '%(field)s'; allowed fields are: %(fields)s"
+                self.error(key_path, msg(template, field=key, fields=", ".join(allowed)), at)
         for key in required:
             if key not in mapping:
-                self.error(join_path(path, key), "required field is missing", self.position(path))
+                self.error(join_path(path, key), msg("required field is missing"), self.position(path))
 
     # --- values ----------------------------------------------------------------
 
     def read_id(self, value: Any, path: str) -> str | None:
         if is_number(value):
-            self.error(path, f"must be an id ({ID_RULE}), not a number; put it in quotes, e.g. '{value}'")
+            self.error(path, msg("must be an id (use lowercase letters, digits and hyphens, starting with a letter or "
+                                 "digit), not a number; put it in quotes, e.g. '%(value)s'", value=str(value)))
             return None
         if not isinstance(value, str):
-            self.error(path, f"must be an id ({ID_RULE}), not {describe(value)}")
+            self.error(path, msg("must be an id (use lowercase letters, digits and hyphens, starting with a letter or "
+                                 "digit), not %(kind)s", kind=describe(value)))
             return None
         if not ID_PATTERN.fullmatch(value):
-            self.error(path, f"'{value}' is not a valid id; {ID_RULE}")
+            self.error(path, msg("'%(value)s' is not a valid id; use lowercase letters, digits and hyphens, starting "
+                                 "with a letter or digit", value=value))
             return None
         if len(value) > MAX_ID_LENGTH:
-            self.error(path, f"is longer than {MAX_ID_LENGTH} characters")
+            self.error(path, msg_plural("is longer than %(count)s character", "is longer than %(count)s characters",
+                                        MAX_ID_LENGTH))
             return None
         return value
 
@@ -139,7 +187,8 @@ class FieldReader:
             if item_id in first:
                 self.error(
                     join_path(index_path(path, index), "id"),
-                    f"{what} id '{item_id}' is used twice {scope}; the first is {path}[{first[item_id]}]",
+                    msg(USED_TWICE[what].template if what in USED_TWICE else "id '%(id)s' is used twice; the first is %(first)s",
+                        id=item_id, first=f"{path}[{first[item_id]}]"),
                 )
             else:
                 first[item_id] = index
@@ -147,15 +196,15 @@ class FieldReader:
     def read_bool(self, value: Any, path: str) -> bool | None:
         if isinstance(value, bool):
             return value
-        self.error(path, f"must be true or false, not {describe(value)}")
+        self.error(path, msg("must be true or false, not %(kind)s", kind=describe(value)))
         return None
 
     def read_number(self, value: Any, path: str) -> Number | None:
         if not is_number(value):
-            self.error(path, f"must be a number, not {describe(value)}")
+            self.error(path, msg("must be a number, not %(kind)s", kind=describe(value)))
             return None
         if not math.isfinite(value):
-            self.error(path, "must be a finite number")
+            self.error(path, msg("must be a finite number"))
             return None
         return plain_number(value)
 
@@ -165,13 +214,14 @@ class FieldReader:
         if number is None:
             return None
         if number <= 0:
-            self.error(path, "must be greater than 0")
+            self.error(path, msg("must be greater than 0"))
             return None
         if maximum is not None and number > maximum:
-            self.error(path, f"must be at most {maximum}")
+            self.error(path, msg("must be at most %(maximum)s", maximum=maximum))
             return None
         if decimals is not None and Decimal(repr(number)).as_tuple().exponent < -decimals:
-            self.error(path, f"use at most {decimals} decimal places")
+            self.error(path, msg_plural("use at most %(count)s decimal place", "use at most %(count)s decimal places",
+                                        decimals))
             return None
         return number
 
@@ -184,16 +234,16 @@ class FieldReader:
 
     def read_positive_int(self, value: Any, path: str, maximum: int | None = None) -> int | None:
         if isinstance(value, float) and math.isfinite(value):
-            self.error(path, f"must be a whole number, not {value:g}")
+            self.error(path, msg("must be a whole number, not %(value)s", value=f"{value:g}"))
             return None
         if not isinstance(value, int) or isinstance(value, bool):
-            self.error(path, f"must be a whole number, not {describe(value)}")
+            self.error(path, msg("must be a whole number, not %(kind)s", kind=describe(value)))
             return None
         if value <= 0:
-            self.error(path, "must be greater than 0")
+            self.error(path, msg("must be greater than 0"))
             return None
         if maximum is not None and value > maximum:
-            self.error(path, f"must be at most {maximum}")
+            self.error(path, msg("must be at most %(maximum)s", maximum=maximum))
             return None
         return value
 
@@ -203,22 +253,22 @@ class FieldReader:
     def read_choice(self, value: Any, path: str, choices: Sequence[str]) -> str | None:
         if isinstance(value, str) and value in choices:
             return value
-        listed = " or ".join(", ".join(choices).rsplit(", ", 1))
+        listed = listed_or(choices)
         if isinstance(value, str):
             hint = did_you_mean(value, choices)
             if hint:
-                self.error(path, f"'{value}' is not allowed; did you mean '{hint}'? Use {listed}")
+                self.error(path, msg("'%(value)s' is not allowed; did you mean '%(hint)s'? Use %(choices)s",
+                                     value=value, hint=hint, choices=listed))
                 return None
-            self.error(path, f"'{value}' is not allowed; use {listed}")
+            self.error(path, msg("'%(value)s' is not allowed; use %(choices)s", value=value, choices=listed))
             return None
-        self.error(path, f"must be one of {listed}, not {describe(value)}")
+        self.error(path, msg("must be one of %(choices)s, not %(kind)s", choices=listed, kind=describe(value)))
         return None
 
     def read_language(self, value: Any, path: str) -> str | None:
         if isinstance(value, str) and LANGUAGE_PATTERN.fullmatch(value):
             return value
-        shown = f"'{value}'" if isinstance(value, str) else describe(value)
-        self.error(path, f"{shown} is not a language code; use a two-letter lowercase code such as en, id or pl")
+        self.error(path, not_a_language(value))
         return None
 
     def read_string(self, value: Any, path: str) -> str | None:
@@ -226,11 +276,12 @@ class FieldReader:
         if isinstance(value, str) and value.strip():
             return value
         if value is None or isinstance(value, str):
-            self.error(path, "must not be empty")
+            self.error(path, msg("must not be empty"))
         elif is_number(value) or isinstance(value, bool):
-            self.error(path, f"must be text, not {describe(value)}; put it in quotes, e.g. '{_yaml_word(value)}'")
+            self.error(path, msg("must be text, not %(kind)s; put it in quotes, e.g. '%(value)s'",
+                                 kind=describe(value), value=_yaml_word(value)))
         else:
-            self.error(path, f"must be text, not {describe(value)}")
+            self.error(path, msg("must be text, not %(kind)s", kind=describe(value)))
         return None
 
     def read_text(self, value: Any, path: str) -> LocalizedText | None:
@@ -239,10 +290,10 @@ class FieldReader:
             text = self.read_string(value, path)
             return None if text is None else LocalizedText({self.language: text.strip()}, self.language)
         if not isinstance(value, dict):
-            self.error(path, f"must be text or a mapping of language codes to text, not {describe(value)}")
+            self.error(path, msg("must be text or a mapping of language codes to text, not %(kind)s", kind=describe(value)))
             return None
         if not value:
-            self.error(path, "needs text in at least one language")
+            self.error(path, msg("needs text in at least one language"))
             return None
         before = self.error_count
         translations: dict[str, str] = {}
@@ -250,7 +301,7 @@ class FieldReader:
             language_path = join_path(path, language)
             if not LANGUAGE_PATTERN.fullmatch(language):
                 at = self.document.key_positions.get(language_path)
-                self.error(language_path, f"'{language}' is not a language code; use a two-letter lowercase code such as en, id or pl", at)
+                self.error(language_path, not_a_language(language), at)
                 continue
             checked = self.read_string(text, language_path)
             if checked is not None:
@@ -258,9 +309,18 @@ class FieldReader:
         if self.error_count > before:
             return None
         if self.language not in translations:
-            self.error(path, f"has no text in the document's language '{self.language}'; add '{self.language}: ...'")
+            self.error(path, msg("has no text in the document's language '%(language)s'; add '%(language)s: ...'",
+                                 language=self.language))
             return None
         return LocalizedText(translations, self.language)
+
+
+def not_a_language(value: Any) -> Message:
+    """The error for a language code that is not two lowercase letters."""
+    if isinstance(value, str):
+        return msg("'%(value)s' is not a language code; use a two-letter lowercase code such as en, id or pl", value=value)
+    return msg("%(kind)s is not a language code; use a two-letter lowercase code such as en, id or pl",
+               kind=describe(value))
 
 
 def _yaml_word(value: Any) -> str:

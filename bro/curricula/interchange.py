@@ -19,6 +19,8 @@ from typing import Any
 
 import yaml
 
+from .messages import msg
+
 _ID = re.compile(r"[^a-z0-9]+")
 
 
@@ -144,14 +146,14 @@ def _gift_numeric(body: str) -> dict[str, Any]:
         if ".." in answer:
             low, high = (_number(part) for part in answer.split("..", 1))
             if high < low:
-                raise ValueError("the range of a numeric answer ends below its start")
+                raise ValueError(msg("the range of a numeric answer ends below its start"))
             return {"value": _plain((low + high) / 2), "tolerance": _plain((high - low) / 2)}
         value, _sep, tolerance = answer.partition(":")
         result = {"value": _plain(_number(value))}
         if tolerance.strip():
             result["tolerance"] = _plain(abs(_number(tolerance)))
         return result
-    raise ValueError("a numeric question needs an answer with full credit")
+    raise ValueError(msg("a numeric question needs an answer with full credit"))
 
 
 def _gift_question(body: str, prompt: str, qid: str) -> dict[str, Any]:
@@ -164,7 +166,7 @@ def _gift_question(body: str, prompt: str, qid: str) -> dict[str, Any]:
         general_feedback = _restore(general_feedback)
     inner = inner.strip()
     if not inner:
-        raise ValueError("essay questions are not supported")
+        raise ValueError(msg("essay questions are not supported"))
     if inner.startswith("#"):
         question.update({"type": "numeric", "prompt": prompt, **_gift_numeric(inner[1:])})
     elif re.fullmatch(r"(T|TRUE|F|FALSE)(\s*#.*)?", inner, re.S):
@@ -173,9 +175,9 @@ def _gift_question(body: str, prompt: str, qid: str) -> dict[str, Any]:
     else:
         answers = [part for part in re.split(r"(?=[=~])", inner) if part.strip()]
         if any("->" in part for part in answers):
-            raise ValueError("matching questions are not supported")
+            raise ValueError(msg("matching questions are not supported"))
         if not all(part[0] in "=~" for part in answers):
-            raise ValueError("answers must start with = (right) or ~ (wrong)")
+            raise ValueError(msg("answers must start with = (right) or ~ (wrong)"))
         wrong = [part for part in answers if part[0] == "~"]
         weighted = [_weight(part[1:])[0] for part in wrong]
         if not wrong:
@@ -186,7 +188,7 @@ def _gift_question(body: str, prompt: str, qid: str) -> dict[str, Any]:
                 if weight is None or weight == 100:
                     accepted.append(_restore(text))
             if not accepted:
-                raise ValueError("a short-answer question needs an answer with full credit")
+                raise ValueError(msg("a short-answer question needs an answer with full credit"))
             question.update({"type": "short_text", "prompt": prompt, "accept": accepted})
         else:
             options = []
@@ -204,9 +206,9 @@ def _gift_question(body: str, prompt: str, qid: str) -> dict[str, Any]:
                 options.append(option)
             correct_count = sum(1 for option in options if option.get("correct"))
             if correct_count == 0:
-                raise ValueError("a multiple-choice question needs a right answer (= or a positive %weight%)")
+                raise ValueError(msg("a multiple-choice question needs a right answer (= or a positive %weight%)"))
             if len(options) < 2:
-                raise ValueError("a multiple-choice question needs at least two answers")
+                raise ValueError(msg("a multiple-choice question needs at least two answers"))
             kind = "multiple" if several or correct_count > 1 else "single"
             question.update({"type": kind, "prompt": prompt, "options": options})
     if general_feedback:
@@ -225,22 +227,22 @@ def convert_gift(text: str, filename: str = "<gift>") -> Conversion:
             title = _restore(match.group(1))
             protected = protected[match.end():]
         if "{" not in protected:
-            conversion.errors.append(ConversionError(filename, line, "descriptions (text without answers) are not "
-                                                                     "questions; remove it or add answers"))
+            conversion.errors.append(ConversionError(filename, line, msg("descriptions (text without answers) are not "
+                                                                         "questions; remove it or add answers")))
             continue
         open_at = protected.index("{")
         close_at = protected.find("}", open_at)
         if close_at < 0:
-            conversion.errors.append(ConversionError(filename, line, "the answers' { has no closing }"))
+            conversion.errors.append(ConversionError(filename, line, msg("the answers' { has no closing }")))
             continue
         before, body, after = protected[:open_at], protected[open_at + 1:close_at], protected[close_at + 1:]
         if "{" in after:
-            conversion.errors.append(ConversionError(filename, line, "a question may have only one set of answers"))
+            conversion.errors.append(ConversionError(filename, line, msg("a question may have only one set of answers")))
             continue
         before, after = _restore(before), _restore(after)
         prompt = f"{before} ____ {after}".strip() if before and after else (before or after)
         if not prompt:
-            conversion.errors.append(ConversionError(filename, line, "the question has no text"))
+            conversion.errors.append(ConversionError(filename, line, msg("the question has no text")))
             continue
         base = slug(title or prompt, f"q{len(conversion.questions) + 1}")[:40].strip("-") or "q"
         qid, counter = base, 2
@@ -250,10 +252,10 @@ def convert_gift(text: str, filename: str = "<gift>") -> Conversion:
         try:
             conversion.questions.append(_gift_question(body, prompt, qid))
         except (ValueError, InvalidOperation) as error:
-            message = str(error) if isinstance(error, ValueError) and str(error) else "a number cannot be read"
+            message = error.args[0] if isinstance(error, ValueError) and error.args and error.args[0] else msg("a number cannot be read")
             conversion.errors.append(ConversionError(filename, line, message))
     if not conversion.questions and not conversion.errors:
-        conversion.errors.append(ConversionError(filename, 1, "the file holds no questions"))
+        conversion.errors.append(ConversionError(filename, 1, msg("the file holds no questions")))
     return conversion
 
 
@@ -277,7 +279,7 @@ def convert_aiken(text: str, filename: str = "<aiken>") -> Conversion:
         elif current and not _AIKEN_OPTION.match(current[-1][1]):
             continue  # a blank line inside the question text
     if current:
-        conversion.errors.append(ConversionError(filename, current[0][0], "the question has no ANSWER: line"))
+        conversion.errors.append(ConversionError(filename, current[0][0], msg("the question has no ANSWER: line")))
     for line, lines in blocks:
         prompt_lines, options = [], []
         for number, content in lines[:-1]:
@@ -285,24 +287,24 @@ def convert_aiken(text: str, filename: str = "<aiken>") -> Conversion:
             if match and (options or prompt_lines):
                 options.append((number, match.group(1), match.group(2)))
             elif options:
-                conversion.errors.append(ConversionError(filename, number, "text after the options; each option "
-                                                                           "is one line starting with A. or A)"))
+                conversion.errors.append(ConversionError(filename, number, msg("text after the options; each option "
+                                                                               "is one line starting with A. or A)")))
             else:
                 prompt_lines.append(content)
         answer = _AIKEN_ANSWER.match(lines[-1][1]).group(1)
         letters = [letter for _number, letter, _text in options]
         if not prompt_lines:
-            conversion.errors.append(ConversionError(filename, line, "the question has no text"))
+            conversion.errors.append(ConversionError(filename, line, msg("the question has no text")))
             continue
         if len(options) < 2:
-            conversion.errors.append(ConversionError(filename, line, "a question needs at least two options"))
+            conversion.errors.append(ConversionError(filename, line, msg("a question needs at least two options")))
             continue
         if len(set(letters)) != len(letters):
-            conversion.errors.append(ConversionError(filename, line, "two options have the same letter"))
+            conversion.errors.append(ConversionError(filename, line, msg("two options have the same letter")))
             continue
         if answer not in letters:
             conversion.errors.append(ConversionError(filename, lines[-1][0],
-                                                     f"ANSWER: {answer} names no option of the question"))
+                                                     msg("ANSWER: %(answer)s names no option of the question", answer=answer)))
             continue
         prompt = " ".join(prompt_lines)
         base = slug(prompt, f"q{len(conversion.questions) + 1}")[:40].strip("-") or "q"
@@ -315,5 +317,5 @@ def convert_aiken(text: str, filename: str = "<aiken>") -> Conversion:
             "options": [{"id": letter.lower(), "text": option_text, **({"correct": True} if letter == answer else {})}
                         for _number, letter, option_text in options]})
     if not conversion.questions and not conversion.errors:
-        conversion.errors.append(ConversionError(filename, 1, "the file holds no questions"))
+        conversion.errors.append(ConversionError(filename, 1, msg("the file holds no questions")))
     return conversion

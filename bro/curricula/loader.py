@@ -24,6 +24,7 @@ from yaml.constructor import SafeConstructor
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from .errors import CurriculumError
+from .messages import Grouped, Message, msg
 
 MAX_FILE_BYTES = 1024 * 1024
 MAX_DOCUMENTS_PER_FILE = 200  # a file of thousands of tiny documents costs seconds and megabytes of errors
@@ -146,9 +147,9 @@ class _Walker:
     def node(self, node: Node, path: str, document: LoadedDocument, active: set[int], depth: int) -> Any:
         self.count(node, path)
         if id(node) in active:
-            raise _Refused(node, path, "an alias refers to the value that contains it; remove the recursive alias")
+            raise _Refused(node, path, msg("an alias refers to the value that contains it; remove the recursive alias"))
         if depth > MAX_NESTING_DEPTH:
-            raise _Refused(node, path, f"values are nested more than {MAX_NESTING_DEPTH} levels deep")
+            raise _Refused(node, path, msg("values are nested more than %(depth)s levels deep", depth=MAX_NESTING_DEPTH))
         document.value_positions.setdefault(path, _position(node))
         if isinstance(node, ScalarNode):
             return self.scalar(node, path)
@@ -165,18 +166,20 @@ class _Walker:
                 return self.mapping(node, path, document, active, depth)
         finally:
             active.discard(id(node))
-        raise _Refused(node, path, "unsupported YAML node")  # pragma: no cover
+        raise _Refused(node, path, msg("unsupported YAML node"))  # pragma: no cover
 
     def count(self, node: Node, path: str) -> None:
         self.expanded += 1
         if self.expanded > MAX_EXPANDED_NODES:
             raise _Refused(
-                node, path, f"the file expands to more than {MAX_EXPANDED_NODES} values; it is too large or uses aliases to multiply content"
+                node, path, msg("the file expands to more than %(limit)s values; it is too large or uses aliases to multiply content",
+                            limit=MAX_EXPANDED_NODES)
             )
         if id(node) in self.seen:
             self.alias_uses += 1
             if self.alias_uses > MAX_ALIAS_USES:
-                raise _Refused(node, path, f"too many alias uses (more than {MAX_ALIAS_USES}); write the content out instead of repeating it with aliases")
+                raise _Refused(node, path, msg("too many alias uses (more than %(limit)s); write the content out instead of repeating it with "
+                                                  "aliases", limit=MAX_ALIAS_USES))
         else:
             # Without aliases every node is visited once; a second visit of
             # the same node object is an alias being expanded.
@@ -187,9 +190,9 @@ class _Walker:
         first_seen: dict[str, Position] = {}
         for key_node, value_node in node.value:
             if key_node.tag == _MERGE_TAG:
-                raise _Refused(key_node, path, "merge keys ('<<') are not supported; write the fields out")
+                raise _Refused(key_node, path, msg("merge keys ('<<') are not supported; write the fields out"))
             if not isinstance(key_node, ScalarNode):
-                raise _Refused(key_node, path, "a field name must be plain text, not a list or mapping")
+                raise _Refused(key_node, path, msg("a field name must be plain text, not a list or mapping"))
             self.count(key_node, path)
             key = str(key_node.value)
             key_path = join_path(path, key)
@@ -198,7 +201,8 @@ class _Walker:
                 self.errors.append(
                     CurriculumError(
                         self.filename, *_position(key_node), key_path,
-                        f"duplicate key '{key}' (first defined at line {line}, column {column}); remove one of them",
+                        msg("duplicate key '%(key)s' (first defined at line %(line)s, column %(column)s); remove one of them",
+                            key=key, line=line, column=column),
                     )
                 )
                 continue
@@ -210,7 +214,7 @@ class _Walker:
     def require_tag(self, node: Node, path: str, allowed: set[str]) -> None:
         if node.tag not in allowed:
             tag = "!!" + node.tag[len(_CORE):] if node.tag.startswith(_CORE) else node.tag
-            raise _Refused(node, path, f"the YAML tag '{tag}' is not allowed; use plain values without tags")
+            raise _Refused(node, path, msg("the YAML tag '%(tag)s' is not allowed; use plain values without tags", tag=tag))
 
     def scalar(self, node: ScalarNode, path: str) -> Any:
         if node.tag == _TIMESTAMP_TAG:
@@ -220,7 +224,8 @@ class _Walker:
             return _CONSTRUCTOR.yaml_constructors[node.tag](_CONSTRUCTOR, node)
         except (ValueError, OverflowError, ArithmeticError, yaml.YAMLError):
             shown = node.value if len(node.value) <= 40 else node.value[:40] + "..."
-            raise _Refused(node, path, f"'{shown}' cannot be read as a value; put text in quotes or use a shorter number") from None
+            raise _Refused(node, path, msg("'%(value)s' cannot be read as a value; put text in quotes or use a shorter number",
+                                              value=shown)) from None
 
 
 def _error_position(error: yaml.YAMLError, text: str) -> Position:
@@ -234,7 +239,7 @@ def _error_position(error: yaml.YAMLError, text: str) -> Position:
     return 1, 1
 
 
-def _syntax_message(error: yaml.YAMLError) -> str:
+def _syntax_message(error: yaml.YAMLError) -> Message:
     problem = getattr(error, "problem", None)
     context = getattr(error, "context", None)
     if problem:
@@ -243,7 +248,7 @@ def _syntax_message(error: yaml.YAMLError) -> str:
         detail = f"unacceptable character #x{error.character:04x}: {error.reason}" if isinstance(error.character, int) else str(error.reason)
     else:
         detail = str(error).splitlines()[0] if str(error) else type(error).__name__
-    return f"YAML syntax error: {detail}"
+    return msg("YAML syntax error: %(detail)s", detail=detail)  # the detail is PyYAML's own English
 
 
 def load_yaml_text(text: str, filename: str, max_bytes: int = MAX_FILE_BYTES,
@@ -267,11 +272,11 @@ def load_yaml_text(text: str, filename: str, max_bytes: int = MAX_FILE_BYTES,
         line, column = _error_position(error, text)
         return LoadResult([], [CurriculumError(filename, line, column, "", _syntax_message(error))])
     except RecursionError:
-        return LoadResult([], [CurriculumError(filename, 1, 1, "", "values are nested too deeply to read")])
+        return LoadResult([], [CurriculumError(filename, 1, 1, "", msg("values are nested too deeply to read"))])
     if isinstance(roots, LoadResult):
         return roots
     if not roots:
-        return LoadResult([], [CurriculumError(filename, 1, 1, "", "the file is empty; it needs at least one document with a 'kind'")])
+        return LoadResult([], [CurriculumError(filename, 1, 1, "", msg("the file is empty; it needs at least one document with a 'kind'"))])
     walker = _Walker(filename, errors)
     documents: list[LoadedDocument] = []
     for root in roots:
@@ -282,7 +287,7 @@ def load_yaml_text(text: str, filename: str, max_bytes: int = MAX_FILE_BYTES,
             if walker.expanded > MAX_EXPANDED_NODES or walker.alias_uses > MAX_ALIAS_USES:
                 break  # the limits are per file: stop reading the rest
         except RecursionError:
-            errors.append(CurriculumError(filename, *_position(root), "", "values are nested too deeply to read"))
+            errors.append(CurriculumError(filename, *_position(root), "", msg("values are nested too deeply to read")))
     return LoadResult(documents, errors)
 
 
@@ -345,7 +350,7 @@ def load_yaml_bytes(data: bytes, filename: str, max_bytes: int = MAX_FILE_BYTES,
         before = data[: error.start]
         line = before.count(b"\n") + 1
         column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", errors="replace")) + 1
-        return LoadResult([], [CurriculumError(filename, line, column, "", "the file is not UTF-8 text; save it with UTF-8 encoding")])
+        return LoadResult([], [CurriculumError(filename, line, column, "", msg("the file is not UTF-8 text; save it with UTF-8 encoding"))])
     result = load_yaml_text(text, filename, max_bytes, max_documents)
     _remember_keys(data, result.documents)
     return result
@@ -354,7 +359,8 @@ def load_yaml_bytes(data: bytes, filename: str, max_bytes: int = MAX_FILE_BYTES,
 def too_large_error(filename: str, size: int, max_bytes: int) -> CurriculumError:
     return CurriculumError(
         filename, 0, 0, "",
-        f"the file is {size:,} bytes, larger than the limit of {max_bytes:,} bytes; split it into smaller files",
+        msg("the file is %(size)s bytes, larger than the limit of %(limit)s bytes; split it into smaller files",
+            size=Grouped(size), limit=Grouped(max_bytes)),
     )
 
 
@@ -365,6 +371,6 @@ def _is_empty(node: Node) -> bool:
 def too_many_documents_error(filename: str, first_extra: Node, max_documents: int) -> CurriculumError:
     return CurriculumError(
         filename, *_position(first_extra), "",
-        f"the file holds more than {max_documents:,} documents (this is document {max_documents + 1:,}); "
-        "split it into smaller files",
+        msg("the file holds more than %(limit)s documents (this is document %(number)s); split it into smaller files",
+            limit=Grouped(max_documents), number=Grouped(max_documents + 1)),
     )

@@ -35,6 +35,16 @@ class Message(str):
         return (Message, (self.template, self.params, self.plural))
 
 
+class Grouped(int):
+    """A whole number written with thousands separators in English ("12,345"); other locales group their own way."""
+
+    def __str__(self) -> str:
+        return f"{int(self):,}"
+
+    def __reduce__(self):
+        return (Grouped, (int(self),))
+
+
 def _english(value: Any) -> Any:
     return str(value) if isinstance(value, Message) else value
 

@@ -11,6 +11,7 @@ from typing import Any, Mapping, Sequence
 from .errors import CurriculumError
 from .fields import FieldReader, describe, did_you_mean
 from .loader import LoadedDocument, index_path, join_path
+from .messages import msg
 from .model import Certification, Course, Document, Lesson, Module, Question, Quiz, Standard, Step, duration_seconds
 from .questions import QUESTION_TYPES
 
@@ -62,17 +63,21 @@ def validate_document(filename: str, document: LoadedDocument, standards: StepsB
     reader = FieldReader(filename, document, errors)
     data = document.data
     if not isinstance(data, dict):
-        reader.error("", f"a document must be a mapping of fields starting with 'kind: standard' or 'kind: course', not {describe(data)}")
+        reader.error("", msg("a document must be a mapping of fields starting with 'kind: standard' or 'kind: course', "
+                             "not %(kind)s", kind=describe(data)))
         return None
     if "kind" not in data:
-        reader.error("kind", "required field is missing; use 'kind: standard' or 'kind: course'")
+        reader.error("kind", msg("required field is missing; use 'kind: standard' or 'kind: course'"))
         return None
     kind = data["kind"]
     if kind not in KINDS:
         hint = did_you_mean(kind, KINDS) if isinstance(kind, str) else None
-        shown = f"'{kind}'" if isinstance(kind, str) else describe(kind)
-        suggestion = f"did you mean '{hint}'?" if hint else "use 'standard' or 'course'"
-        reader.error("kind", f"unknown kind {shown}; {suggestion}")
+        if hint:
+            reader.error("kind", msg("unknown kind '%(kind)s'; did you mean '%(hint)s'?", kind=kind, hint=hint))
+        elif isinstance(kind, str):
+            reader.error("kind", msg("unknown kind '%(kind)s'; use 'standard' or 'course'", kind=kind))
+        else:
+            reader.error("kind", msg("unknown kind %(kind)s; use 'standard' or 'course'", kind=describe(kind)))
         return None
     before = reader.error_count
     result: Document | None
@@ -154,8 +159,13 @@ def _read_course(reader: FieldReader, data: Mapping[str, Any], standards: StepsB
         step_ids = standards.get(standard_id)
         if step_ids is None:
             hint = did_you_mean(standard_id, standards)
-            suffix = f"; did you mean '{hint}'?" if hint else "; import the standard first or together with this course"
-            reader.error("standard", f"standard '{standard_id}' is not in this import and has not been imported before{suffix}")
+            if hint:
+                reader.error("standard", msg("standard '%(standard)s' is not in this import and has not been imported "
+                                             "before; did you mean '%(hint)s'?", standard=standard_id, hint=hint))
+            else:
+                reader.error("standard", msg("standard '%(standard)s' is not in this import and has not been imported "
+                                             "before; import the standard first or together with this course",
+                                             standard=standard_id))
     teaching = _Teaching(standard_id, step_ids, "standard" in data)
     modules = [
         _read_module(reader, item, index_path("modules", index), teaching)
@@ -183,7 +193,7 @@ class _Teaching:
         if items is None:
             return None
         if not self.standard_given:
-            reader.error(path, "teaches needs the course to name its standard; add 'standard: <standard id>' to the course")
+            reader.error(path, msg("teaches needs the course to name its standard; add 'standard: <standard id>' to the course"))
             return None
         before = reader.error_count
         seen: set[str] = set()
@@ -193,12 +203,12 @@ class _Teaching:
             if step_id is None:
                 continue
             if step_id in seen:
-                reader.error(item_path, f"step '{step_id}' is listed twice")
+                reader.error(item_path, msg("step '%(step)s' is listed twice", step=step_id))
             elif self.step_ids is not None and step_id not in self.step_ids:
                 reader.error(
                     item_path,
-                    f"teaches names step '{step_id}', which standard '{self.standard_id}' does not have; "
-                    f"its steps are: {', '.join(self.step_ids)}",
+                    msg("teaches names step '%(step)s', which standard '%(standard)s' does not have; its steps are: %(steps)s",
+                        step=step_id, standard=self.standard_id, steps=", ".join(self.step_ids)),
                 )
             seen.add(step_id)
         return tuple(items) if reader.error_count == before else None
@@ -231,9 +241,13 @@ def _check_question_lessons(reader: FieldReader, quiz: Quiz, lesson_ids: list[st
     for index, question in enumerate(quiz.questions):
         if question.lesson is not None and question.lesson not in lesson_ids:
             hint = did_you_mean(question.lesson, lesson_ids)
-            suffix = f"did you mean '{hint}'?" if hint else f"its lessons are: {', '.join(lesson_ids)}"
-            reader.error(join_path(index_path(join_path(quiz_path, "questions"), index), "lesson"),
-                         f"lesson '{question.lesson}' is not a lesson of this module; {suffix}")
+            if hint:
+                message = msg("lesson '%(lesson)s' is not a lesson of this module; did you mean '%(hint)s'?",
+                              lesson=question.lesson, hint=hint)
+            else:
+                message = msg("lesson '%(lesson)s' is not a lesson of this module; its lessons are: %(lessons)s",
+                              lesson=question.lesson, lessons=", ".join(lesson_ids))
+            reader.error(join_path(index_path(join_path(quiz_path, "questions"), index), "lesson"), message)
 
 
 def _read_lesson(reader: FieldReader, item: Any, path: str) -> Lesson | None:
@@ -276,14 +290,18 @@ def _read_duration(reader: FieldReader, value: Any, path: str) -> str | None:
     text = value.strip() if isinstance(value, str) else None
     seconds = duration_seconds(text) if text is not None else None
     if seconds is None:
-        shown = f"'{value}'" if isinstance(value, str) else describe(value)
-        reader.error(path, f"{shown} is not a duration; write a number and a unit: 30m (minutes), 2h (hours), 1d (days), or 1d12h")
+        if isinstance(value, str):
+            reader.error(path, msg("'%(value)s' is not a duration; write a number and a unit: 30m (minutes), 2h (hours), "
+                                   "1d (days), or 1d12h", value=value))
+        else:
+            reader.error(path, msg("%(kind)s is not a duration; write a number and a unit: 30m (minutes), 2h (hours), "
+                                   "1d (days), or 1d12h", kind=describe(value)))
         return None
     if seconds <= 0:
-        reader.error(path, "must be longer than 0; leave retry_after out for no wait")
+        reader.error(path, msg("must be longer than 0; leave retry_after out for no wait"))
         return None
     if seconds > MAX_RETRY_AFTER_SECONDS:
-        reader.error(path, "must be at most 365d")
+        reader.error(path, msg("must be at most 365d"))
         return None
     return text
 
@@ -304,7 +322,8 @@ def _read_question(reader: FieldReader, item: Any, path: str) -> Question | None
         for key in data:
             if key in other_fields:
                 at = reader.document.key_positions.get(join_path(path, key))
-                reader.error(join_path(path, key), f"field '{key}' does not apply to {question_type.name} questions; remove it", at)
+                reader.error(join_path(path, key), msg("field '%(field)s' does not apply to %(type)s questions; remove it",
+                                                       field=key, type=question_type.name), at)
         own = {key: value for key, value in data.items() if key not in other_fields}
         reader.check_fields(own, path, QUESTION_FIELDS + question_type.fields, QUESTION_REQUIRED + question_type.required, "question")
     question_id = _optional(data, path, "id", reader.read_id)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -149,7 +149,7 @@ def baseline():
         bl.set_baseline(by=current_user, standard_id=filters.standard.id, team_ids=team_ids,
                         first_day=form.first_day.data, last_day=form.last_day.data, reason=form.reason.data)
         db.session.commit()
-        flash(_("Baseline set. Periods from %(day)s are judged against it.", day=form.first_day.data.isoformat()),
+        flash(_("Baseline set. Periods from %(day)s are judged against it.", day=format_date(form.first_day.data)),
               "success")
         return redirect(url_for("improve.dashboard", **filters.args()))
     teams = q.team_names(filters.visible_teams)

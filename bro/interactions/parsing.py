@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
 from typing import Any, Iterator
 
-from bro.audits.text import _
+from bro.audits.text import _, n_
 from bro.models.audits import CHANNELS, RELATIONSHIPS
 from bro.models.interactions import SPEAKERS
 
@@ -209,9 +209,10 @@ def parse_message_list(data: list, started_at: datetime | None) -> list[Message]
 
 def _bounded(messages: list[Message]) -> list[Message]:
     if len(messages) > MAX_MESSAGES:
-        raise ValueError(_("the transcript has more than %(n)d messages.", n=MAX_MESSAGES))
+        raise ValueError(n_("the transcript has more than %(num)d message.", "the transcript has more than %(num)d messages.", MAX_MESSAGES))
     if any(len(message.text) > MAX_MESSAGE_CHARS for message in messages):
-        raise ValueError(_("a message of the transcript is longer than %(n)d characters.", n=MAX_MESSAGE_CHARS))
+        raise ValueError(n_("a message of the transcript is longer than %(num)d character.",
+                            "a message of the transcript is longer than %(num)d characters.", MAX_MESSAGE_CHARS))
     return messages
 
 
@@ -240,10 +241,10 @@ def parse_record(values: dict[str, Any], row: int, messages: Any = None) -> Inte
         problems.append(_("relationship must be b2c or b2b, not “%(value)s”.", value=relationship))
     customer_ref = _clean(values.get("customer_ref"))
     if len(customer_ref) > 120:
-        problems.append(_("customer_ref is longer than %(n)d characters.", n=120))
+        problems.append(n_("customer_ref is longer than %(num)d character.", "customer_ref is longer than %(num)d characters.", 120))
     external_id = _clean(values.get("external_id")) or None
     if external_id and len(external_id) > 120:
-        problems.append(_("external_id is longer than %(n)d characters.", n=120))
+        problems.append(n_("external_id is longer than %(num)d character.", "external_id is longer than %(num)d characters.", 120))
     source_url = _clean(values.get("source_url")) or None
     if source_url and (len(source_url) > 500 or not re.match(r"https?://[^\s]+$", source_url)):
         problems.append(_("source_url must be an http or https address of at most 500 characters."))

@@ -27,6 +27,7 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from bro.curricula.messages import msg
 from bro.scoring import InvalidAudit, Rating, StepSpec, parse_rating, score_audit
 
 __all__ = [
@@ -256,7 +257,8 @@ def calibration_report(
         try:
             result = score_audit(steps, rater_ratings, pass_score)
         except InvalidAudit as error:
-            raise InvalidAudit([f"rater {rater!r}: {p}" for p in error.problems]) from None
+            raise InvalidAudit([msg("rater %(rater)s: %(problem)s", rater=repr(rater), problem=p)
+                               for p in error.problems]) from None
         scores[rater], passed[rater] = result.exact, result.passed
 
     parsed = {rater: {step.key: parse_rating(r[step.key]) for step in steps} for rater, r in ratings.items()}

@@ -33,16 +33,18 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from bro.curricula.messages import msg
+
 __all__ = ["RULES", "RULE_NAMES", "Signal", "count_signals", "western_electric"]
 
 ABOVE = "above"
 BELOW = "below"
 
-RULE_NAMES = {
-    1: "one point beyond 3σ",
-    2: "two of three consecutive points beyond 2σ on the same side",
-    3: "four of five consecutive points beyond 1σ on the same side",
-    4: "eight consecutive points on the same side of the centre",
+RULE_NAMES = {  # messages: the web shows them with bro.i18n.translate_message
+    1: msg("one point beyond 3σ"),
+    2: msg("two of three consecutive points beyond 2σ on the same side"),
+    3: msg("four of five consecutive points beyond 1σ on the same side"),
+    4: msg("eight consecutive points on the same side of the centre"),
 }
 
 # rule -> (window length, points needed in the window, zone a point must reach; 0 = on that side)

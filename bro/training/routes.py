@@ -366,8 +366,8 @@ def _assign_choices(form: AssignForm, teams: list[Team], courses: list[Course]) 
     for team in teams:
         members = [u for u in staff if u.team_id == team.id]
         targets[f"team-{team.id}"] = members
-        choices.append((f"team-{team.id}", _("Whole team: %(team)s (%(count)d staff)", team=team.name,
-                                             count=len(members))))
+        choices.append((f"team-{team.id}", ngettext("Whole team: %(team)s (%(num)d person)", "Whole team: %(team)s (%(num)d people)",
+                                                    len(members), team=team.name)))
     for user in staff:
         targets[f"user-{user.id}"] = [user]
         choices.append((f"user-{user.id}", f"{user.name} · {user.team.name if user.team else ''}"))
@@ -395,8 +395,9 @@ def assign():
         for person in people:
             assign_course(person, course, form.due_date.data, current_user)
         team_id = people[0].team_id if people else None
-        return saved(form, url_for("training.teams", team=team_id, course=course.id), _("%(course)s assigned to %(count)d staff.", course=queries.course_title(course, language()),
-                count=len(people)))
+        return saved(form, url_for("training.teams", team=team_id, course=course.id),
+                     ngettext("%(course)s assigned to %(num)d person.", "%(course)s assigned to %(num)d people.",
+                              len(people), course=queries.course_title(course, language())))
     return render_template("training/assign.html", form=form, courses=courses), 400 if form.errors else 200
 
 

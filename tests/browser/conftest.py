@@ -175,3 +175,13 @@ def choose_language(page, language: str) -> None:
     with page.expect_navigation():
         page.locator("#switch-language").select_option(language)
     page.wait_for_load_state()
+
+
+def nav_link(page, name: str):
+    """The main navigation's link called ``name``, its area's menu opened first when the link sits in one
+    (people with many entries see areas as <details> menus at desktop widths)."""
+    wide = page.locator("nav.nav-menu .nav-wide")
+    group = wide.locator("details.nav-group").filter(has=page.locator(f"a:text-is({name!r})"))
+    if group.count() and not group.first.evaluate("details => details.open"):
+        group.first.locator("summary").click()
+    return wide.get_by_role("link", name=name, exact=True)

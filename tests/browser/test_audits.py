@@ -3,7 +3,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import choose_language, screenshot
+from tests.browser.conftest import choose_language, nav_link, screenshot
 
 B2C_STEPS = ["greet", "listen", "needs", "recommend", "explain", "close", "support", "follow-up", "inform"]
 
@@ -105,7 +105,7 @@ def test_audit_dispute_and_upheld_revision_journey(page, log_in):
 def test_calibration_results_and_history_pages(page, log_in):
     log_in("grace@example.com")
     choose_language(page, "en")
-    page.get_by_role("link", name="Calibration", exact=True).click()
+    nav_link(page, "Calibration").click()
     expect(page.get_by_text("Your rating is due")).to_be_visible()
     screenshot(page, "calibration-sessions-en")
     page.get_by_role("link", name="CAL-B2C-01").click()
@@ -114,7 +114,7 @@ def test_calibration_results_and_history_pages(page, log_in):
     expect(page.locator("[data-alpha]")).to_be_visible()
     expect(page.locator("[data-off-benchmark]").first).to_be_attached()  # Siti Rahma is the benchmark rater
     screenshot(page, "calibration-results-en")
-    page.get_by_role("link", name="Calibration", exact=True).first.click()
+    nav_link(page, "Calibration").click()
     page.get_by_role("link", name="CAL-B2C-00").click()
     expect(page.locator("[data-kappa-paradox]")).to_be_visible()  # all "met" but one: AC1 high, kappa below 0
     screenshot(page, "calibration-kappa-paradox-en")

@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import choose_language, screenshot
+from tests.browser.conftest import choose_language, nav_link, screenshot
 
 DEMO_ROLES = [
     ("admin@example.com", "admin", "Organisation"),
@@ -32,7 +32,7 @@ def test_each_demo_role_logs_in_and_sees_its_home(page, log_in, email, role, sec
 def test_switching_to_polish_shows_polish_text(page, log_in):
     log_in("admin@example.com")
     choose_language(page, "pl")
-    expect(page.get_by_role("link", name="Użytkownicy", exact=True)).to_be_visible()
+    expect(nav_link(page, "Użytkownicy")).to_be_visible()
     expect(page.locator("h1")).to_contain_text("Witaj")
 
 

@@ -1,11 +1,11 @@
 """A supervisor finds the drifting step on the quality dashboard and opens a corrective action from its signal."""
 from playwright.sync_api import expect
 
-from tests.browser.conftest import SCREENSHOTS, choose_language, screenshot
+from tests.browser.conftest import SCREENSHOTS, choose_language, nav_link, screenshot
 
 
 def _open_b2c_dashboard(page):
-    page.get_by_role("link", name="Quality", exact=True).click()
+    nav_link(page, "Quality").click()
     page.wait_for_load_state()
     standard = page.locator("#f-standard")
     b2c = standard.locator("option", has_text="B2C").or_(standard.locator("option[value]")).first
@@ -85,7 +85,7 @@ def test_staff_member_sees_own_quality_with_modules_to_learn(page, log_in):
 def test_evidence_page_shows_retraining_and_outcomes(page, log_in):
     log_in("grace@example.com")
     choose_language(page, "en")
-    page.get_by_role("link", name="Evidence", exact=True).click()
+    nav_link(page, "Evidence").click()
     page.wait_for_load_state()
     expect(page.get_by_role("heading", name="Retraining effect per module")).to_be_visible()
     expect(page.get_by_role("heading", name="Customer outcomes and the steps of the standard")).to_be_visible()

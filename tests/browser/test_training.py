@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from bro.curricula import check_paths
 from bro.training.demo import demo_response
-from tests.browser.conftest import DEMO_PASSWORD, choose_language, screenshot
+from tests.browser.conftest import DEMO_PASSWORD, choose_language, nav_link, screenshot
 
 CURRICULA = Path(__file__).parents[2] / "curricula"
 
@@ -94,7 +94,7 @@ def test_staff_reads_fails_retakes_passes_and_gets_the_certificate(page, log_in,
 def test_supervisor_sees_the_team_completion_matrix(page, log_in):
     log_in("grace@example.com")
     choose_language(page, "en")
-    page.get_by_role("link", name="Team learning", exact=True).click()
+    nav_link(page, "Team learning").click()
     expect(page.locator("table.matrix")).to_be_visible()
     expect(page.locator(".matrix-legend")).to_be_visible()
     screenshot(page, "training-team-matrix")

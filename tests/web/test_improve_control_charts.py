@@ -101,7 +101,7 @@ def test_the_same_period_gets_the_same_verdict_whatever_range_is_shown(client, l
 def test_signals_are_ranked_by_how_unlikely_they_are_and_chance_is_stated(client, login, drift):
     login(drift.sup)
     page = client.get(f"/quality/?standard={drift.standard_id}&from={week(0)}&to={week(19)}").get_data(as_text=True)
-    assert "expected by chance alone" in page and "4 charts, 20 weeks" in page
+    assert "Charts: 4; weeks: 20. Signals expected by chance alone: about" in page
     odds = [row.split('class="num">')[1].split("<")[0].strip() for row in page.split('class="signal-row"')[1:]]
     assert odds and odds[0].startswith("under 1 in")
 

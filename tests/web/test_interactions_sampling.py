@@ -96,7 +96,7 @@ def test_supervisor_sets_a_plan_draws_and_sees_progress_in_the_queue(client, log
     assert response.status_code == 302
     plan_url = response.headers["Location"]
     page = client.get(plan_url).get_data(as_text=True)
-    assert "about 0.9 audits a week" in page  # 2 staff × 2 a month / 4.35 weeks
+    assert "audits a week for each of the team's step control charts: about 0.9" in page  # 2 staff × 2 a month / 4.35 weeks
     assert client.post(plan_url + "/draw").status_code == 302
     queue = client.get("/interactions/queue").get_data(as_text=True)
     assert "<bdi>Dewi</bdi>: 0 of 2 this month" in queue

@@ -40,6 +40,22 @@
   }
   scrollersReachable();
   window.addEventListener("resize", scrollersReachable);
+  // Navigation menus (<details>): one open at a time; a click elsewhere or Escape closes them.
+  var groups = Array.prototype.slice.call(document.querySelectorAll("details.nav-group"));
+  groups.forEach(function (group) {
+    group.addEventListener("toggle", function () {
+      if (group.open) { groups.forEach(function (other) { if (other !== group) { other.open = false; } }); }
+    });
+  });
+  document.addEventListener("click", function (event) {
+    groups.forEach(function (group) { if (group.open && !group.contains(event.target)) { group.open = false; } });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    groups.forEach(function (group) {
+      if (group.open) { group.open = false; group.querySelector("summary").focus(); }
+    });
+  });
   // Confirm destructive or final actions marked with data-confirm.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");
