@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable, Sequence, TypeVar
 
+from .messages import msg
 from .model import Course, LocalizedText, Module, Question, Standard
 
 T = TypeVar("T")
@@ -69,6 +70,9 @@ def diff_standards(old: Standard, new: Standard) -> list[Change]:
         changes.append(Change(CHANGED, "standard", new.id, f"Pass score changed from {_format_number(old.pass_score)} to {_format_number(new.pass_score)}"))
     if old.relationship != new.relationship:
         changes.append(Change(CHANGED, "standard", new.id, f"Relationship changed from {old.relationship} to {new.relationship}"))
+    if old.retraining != new.retraining:
+        changes.append(Change(CHANGED, "standard", new.id, msg("Retraining changed from %(old)s to %(new)s",
+                                                               old=old.retraining, new=new.retraining)))
     changes += _added_removed(old.steps, new.steps, "step", "", lambda step: step.title.default)
     new_steps = _by_id(new.steps)
     for before in old.steps:
