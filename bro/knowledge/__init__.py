@@ -1,0 +1,1 @@
+"""Knowledge vs behaviour: per person and step, do they know it (quizzes) and do it (audits)?"""
