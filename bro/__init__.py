@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from bro.home.routes import bp as home_bp
     from bro.improve.routes import bp as improve_bp
     from bro.interactions.routes import bp as interactions_bp
+    from bro.knowledge.routes import bp as knowledge_bp
     from bro.notifications.routes import bp as notifications_bp
     from bro.training.routes import bp as training_bp
 
@@ -94,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audits_bp)
     app.register_blueprint(calibration_bp)
     app.register_blueprint(training_bp)
+    app.register_blueprint(knowledge_bp)
     app.register_blueprint(authoring_bp)
     app.register_blueprint(improve_bp)
     app.register_blueprint(interactions_bp)

@@ -364,3 +364,37 @@ __all__ = ["CELLS", "KNOWS_NOT_DOING", "NEITHER", "QUADRANTS", "EvidenceReport",
            "StepGroup", "StepInfo", "TeamReport", "conformance_counts", "conformance_threshold", "evidence_report",
            "knowledge_counts", "person_standings", "settings_from", "standards_info", "taught_standards",
            "team_people", "team_report"]
+
+
+@dataclass(frozen=True)
+class TeachingModule:
+    id: int
+    title: dict
+    language: str
+
+
+def teaching_modules(standard_id: int) -> dict[str, list[TeachingModule]]:
+    """{step key: modules of the courses' current versions teaching it} (one query), for the links to their
+    lessons and item analysis."""
+    from bro.models.curricula import Course
+
+    rows = db.session.execute(
+        select(ModuleStep.step_key, CourseModule.id, CourseModule.title, CourseVersion.language)
+        .join(CourseModule, CourseModule.id == ModuleStep.module_id)
+        .join(CourseVersion, CourseVersion.id == CourseModule.course_version_id)
+        .join(Course, Course.current_version_id == CourseVersion.id)
+        .where(ModuleStep.standard_id == standard_id, Course.retired_at.is_(None))
+        .order_by(CourseModule.course_id, CourseModule.position))
+    found: dict[str, list[TeachingModule]] = defaultdict(list)
+    for step_key, module_id, title, language in rows:
+        found[step_key].append(TeachingModule(module_id, title, language))
+    return found
+
+
+def team_names(team_ids: Collection[int] | None) -> dict[int, str]:
+    from bro.models.people import Team
+
+    query = select(Team.id, Team.name).order_by(Team.name)
+    if team_ids is not None:
+        query = query.where(Team.id.in_(team_ids or {-1}))
+    return dict(db.session.execute(query).all())
