@@ -18,6 +18,7 @@ from bro.extensions import db
 from bro.home.sections import register_section
 from bro.inputs import query_int
 from bro.knowledge import charts, queries
+from bro.knowledge import demo as _demo  # noqa: F401  (registers the demo step)
 from bro.knowledge import operations as ops
 from bro.knowledge.text import BADGES, CELL_ACTIONS, REASON_LABELS, cell_label
 from bro.limits import bounded_view
