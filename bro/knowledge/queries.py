@@ -398,3 +398,12 @@ def team_names(team_ids: Collection[int] | None) -> dict[int, str]:
     if team_ids is not None:
         query = query.where(Team.id.in_(team_ids or {-1}))
     return dict(db.session.execute(query).all())
+
+
+def standard_ids_by_audits(team_id: int) -> list[int]:
+    """Standards the team's audits used, most audits first (one aggregate query on the weekly summaries)."""
+    from bro.models.audits import AuditWeek
+
+    return list(db.session.execute(
+        select(AuditWeek.standard_id).where(AuditWeek.team_id == team_id).group_by(AuditWeek.standard_id)
+        .order_by(func.sum(AuditWeek.audits).desc(), AuditWeek.standard_id)).scalars())

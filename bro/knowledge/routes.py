@@ -54,9 +54,11 @@ def _scope():
         abort(404)
     restricted = visible is not None and team_id not in visible
     standards = queries.taught_standards()
-    wanted = query_int(request.args.get("standard"))
+    asked = wanted = query_int(request.args.get("standard"))
+    if wanted is None and team_id is not None and standards:  # the standard the team is audited against most
+        wanted = next(iter(queries.standard_ids_by_audits(team_id)), None)
     standard = next((s for s in standards if s.id == wanted), standards[0] if standards else None)
-    if wanted is not None and (standard is None or standard.id != wanted):
+    if asked is not None and (standard is None or standard.id != asked):
         abort(404)
     return teams, team_id, restricted, standards, standard
 
@@ -77,7 +79,7 @@ def team():
     modules = {}
     if standard is not None and team_id is not None:
         report = _report(team_id, standard, restricted)
-        shown = [(g.step.key, str(g.step.position + 1), g.pooled) for g in report.steps
+        shown = [(g.step.key, str(g.step.position), g.pooled) for g in report.steps
                  if g.step.taught and not g.hidden]
         figure = charts.scatter(shown, report.settings.knowledge_threshold, report.conformance_threshold)
         modules = queries.teaching_modules(standard.id)
