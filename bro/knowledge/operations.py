@@ -10,14 +10,16 @@ Operations flush; the caller commits.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from bro import clock
 from bro.extensions import db
 from bro.knowledge import queries
 from bro.models.audits import Audit
+from bro.models.people import User
 from bro.models.coaching import DECISION_COACHING, DECISION_RETRAINING, CoachingSession, RetrainingDecision
 from bro.quality.knowledge import KNOWS_NOT_DOING, Rate, Standing
 
@@ -80,17 +82,31 @@ def decisions_for_audit(audit: Audit) -> list[RetrainingDecision]:
     return sorted(rows, key=lambda row: positions.get(row.step_key, 0))
 
 
-def open_proposals(team_ids: set[int] | None, limit: int = 20) -> list[RetrainingDecision]:
-    """Coaching proposed and not yet taken up by a session, for the supervisor's home page (newest first)."""
-    from sqlalchemy.orm import joinedload
+@dataclass(frozen=True)
+class Proposal:
+    """Open coaching proposals for one person and step: how many audits proposed it, and the latest."""
 
-    query = (select(RetrainingDecision)
+    staff_id: int
+    staff_name: str
+    standard_id: int
+    step_key: str
+    audits: int
+    latest_audit_id: int
+
+
+def open_proposals(team_ids: set[int] | None, limit: int = 20) -> list[Proposal]:
+    """Coaching proposed and not yet taken up by a session, per person and step, for the supervisor's home
+    page (latest first; one aggregate query)."""
+    query = (select(RetrainingDecision.staff_id, User.name, RetrainingDecision.standard_id,
+                    RetrainingDecision.step_key, func.count(), func.max(RetrainingDecision.audit_id))
+             .join(User, User.id == RetrainingDecision.staff_id)
              .where(RetrainingDecision.action == DECISION_COACHING, RetrainingDecision.coaching_session_id.is_(None))
-             .options(joinedload(RetrainingDecision.staff))
-             .order_by(RetrainingDecision.created_at.desc(), RetrainingDecision.id.desc()).limit(limit))
+             .group_by(RetrainingDecision.staff_id, User.name, RetrainingDecision.standard_id,
+                       RetrainingDecision.step_key)
+             .order_by(func.max(RetrainingDecision.audit_id).desc()).limit(limit))
     if team_ids is not None:
-        query = query.where(RetrainingDecision.team_id.in_(team_ids))
-    return db.session.execute(query).scalars().all()
+        query = query.where(RetrainingDecision.team_id.in_(team_ids or {-1}))
+    return [Proposal(*row) for row in db.session.execute(query).all()]
 
 
 def take_up_proposals(session: CoachingSession) -> list[dict]:

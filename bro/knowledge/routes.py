@@ -164,8 +164,10 @@ def knowledge_of(user: User):
 
 @bp.app_template_global("retraining_decisions")
 def retraining_decisions(audit):
-    """For the audit page: what each nonconforming step led to (retraining or coaching) and why."""
-    return ops.decisions_for_audit(audit)
+    """For the audit page: what each nonconforming step led to (retraining or coaching) and why, with the
+    step's title."""
+    titles = {step.key: _text(step.title, audit.standard_version.language) for step in audit.standard_version.steps}
+    return [(decision, titles.get(decision.step_key, decision.step_key)) for decision in ops.decisions_for_audit(audit)]
 
 
 @bp.app_template_global("retraining_reason")
