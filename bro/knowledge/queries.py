@@ -91,10 +91,12 @@ def standards_info(standard_ids: Collection[int]) -> list[StandardInfo]:
 def _question_points(standard_id: int, step_keys: Collection[str] | None = None):
     """A VALUES table (module_id, question_key, possible) of every question of the modules (any version)
     teaching the standard's steps, or None when they have no quiz. Points live in the module's quiz document."""
-    query = (select(CourseModule.id, CourseModule.quiz).join(ModuleStep, ModuleStep.module_id == CourseModule.id)
-             .where(ModuleStep.standard_id == standard_id, CourseModule.quiz.is_not(None)).distinct())
+    teaching = select(ModuleStep.module_id).where(ModuleStep.standard_id == standard_id)
     if step_keys is not None:
-        query = query.where(ModuleStep.step_key.in_(step_keys))
+        teaching = teaching.where(ModuleStep.step_key.in_(step_keys))
+    # No DISTINCT over the quiz document: PostgreSQL has no equality for json.
+    query = select(CourseModule.id, CourseModule.quiz).where(CourseModule.id.in_(teaching),
+                                                             CourseModule.quiz.is_not(None))
     rows = []
     for module_id, quiz in db.session.execute(query):
         for question in (quiz or {}).get("questions", []):
