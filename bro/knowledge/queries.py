@@ -282,7 +282,7 @@ def _answers(standard_id: int, staff_ids: Collection[int], since: date) -> dict[
                QuizAttempt.submitted_at >= _day_start(since)))
     found: dict[tuple[int, str], list[Answer]] = defaultdict(list)
     for user_id, step_key, course_id, module_key, question_key, at, earned, possible in rows:
-        found[(user_id, step_key)].append(Answer((course_id, module_key, question_key), at.date(),
+        found[(user_id, step_key)].append(Answer((course_id, module_key, question_key), at,
                                                  earned or 0.0, possible))
     return found
 
@@ -310,6 +310,7 @@ def evidence_report(standard: StandardInfo, staff_ids: Collection[int], today: d
     assigned to them and who completed it, how many know it now; of those who knew but did not do a step when a
     coaching session covered it, how many do it in the audits after the session. Counts, not causes."""
     since = today - timedelta(days=since_days)
+    now = datetime.combine(today, time.max)
     staff_ids = list(staff_ids)
     if not staff_ids:
         return EvidenceReport(transitions([]), transitions([]))
@@ -339,8 +340,9 @@ def evidence_report(standard: StandardInfo, staff_ids: Collection[int], today: d
         .distinct())
     for user_id, assigned_at, _completed_at, step_key in completed:
         person_answers = answers.get((user_id, step_key), [])
-        before = knows(knowledge_as_of(person_answers, assigned_at.date(), settings.knowledge_days))
-        after = knows(knowledge_as_of(person_answers, today, settings.knowledge_days))
+        # As of the moment it was assigned (answers are timed to the second), and as of now.
+        before = knows(knowledge_as_of(person_answers, assigned_at, settings.knowledge_days))
+        after = knows(knowledge_as_of(person_answers, now, settings.knowledge_days))
         trained.append((before is False, after))
 
     coached = []
@@ -356,7 +358,7 @@ def evidence_report(standard: StandardInfo, staff_ids: Collection[int], today: d
             key = item["step_key"]
             before_rate = _conformance_between(ratings.get((staff_id, key), []),
                                                held - timedelta(days=settings.conformance_days), held)
-            knew = knows(knowledge_as_of(answers.get((staff_id, key), []), held, settings.knowledge_days))
+            knew = knows(knowledge_as_of(answers.get((staff_id, key), []), held_at, settings.knowledge_days))
             after_rate = _conformance_between(ratings.get((staff_id, key), []), held + timedelta(days=1), today)
             coached.append((knew is True and does(before_rate) is False, does(after_rate)))
     return EvidenceReport(transitions(trained), transitions(coached))

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from math import sqrt
 from statistics import NormalDist
 
@@ -118,15 +118,16 @@ def conformance_rate(met: int, rated: int) -> Rate:
 
 @dataclass(frozen=True)
 class Answer:
-    """One answer to one question: ``question`` is any stable identity (course, module key, question key)."""
+    """One answer to one question: ``question`` is any stable identity (course, module key, question key).
+    ``answered_on`` is a date or a datetime (the same kind as the ``day`` it is compared with)."""
 
     question: object
-    answered_on: date
+    answered_on: date | datetime
     earned: float
     possible: float
 
 
-def knowledge_as_of(answers: Iterable[Answer], day: date, days: int = 180) -> Rate:
+def knowledge_as_of(answers: Iterable[Answer], day: date | datetime, days: int = 180) -> Rate:
     """Knowledge on ``day``: the latest answer to each question answered within ``days`` before it (inclusive)."""
     since = day - timedelta(days=days)
     latest: dict[object, Answer] = {}

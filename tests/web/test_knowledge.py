@@ -159,3 +159,19 @@ def test_unreadable_query_values_fall_back_and_unknown_ones_are_404(factory, set
     assert client.get(f"/knowledge/?team={staff.team_id}&standard=999999").status_code == 404
     assert client.get("/knowledge/?team=999999").status_code == 404
     assert client.get(f"/knowledge/people?team={staff.team_id}&step=nope").status_code == 404
+
+
+def test_evidence_counts_a_person_who_did_not_know_the_step_and_knows_it_after_the_module(
+        factory, setup, five_questions_can_show_knowledge, app):
+    from bro.knowledge import queries
+
+    staff, supervisor, version = setup
+    _take_quiz(staff, version, WRONG)
+    factory.audit(staff, supervisor, version, ratings=MISSED_GREET)  # assigns the module: not known then
+    _take_quiz(staff, version, RIGHT)  # completes it
+    (standard,) = queries.standards_info([version.standard_id])
+    report = queries.evidence_report(standard, [staff.id], clock.today(), queries.settings_from(app.config), 0.8)
+    # Both steps the module teaches (greet, needs) moved from "doesn't know" to "knows".
+    assert (report.after_training.cases, report.after_training.moved) == (2, 2)
+    assert report.after_training.low < 1 == report.after_training.high
+    assert report.after_coaching.cases == 0
