@@ -175,3 +175,22 @@ def test_evidence_counts_a_person_who_did_not_know_the_step_and_knows_it_after_t
     assert (report.after_training.cases, report.after_training.moved) == (2, 2)
     assert report.after_training.low < 1 == report.after_training.high
     assert report.after_coaching.cases == 0
+
+
+def test_team_page_queries_do_not_grow_with_the_team(factory, setup, client, login):
+    from tests.conftest import count_queries
+
+    staff, supervisor, version = setup
+    factory.audit(staff, supervisor, version, ratings=MISSED_GREET)
+    login(supervisor)
+    url = f"/knowledge/?team={staff.team_id}&standard={version.standard_id}"
+    client.get(url)
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    for _ in range(5):
+        other = factory.staff(team=staff.team)
+        factory.audit(other, supervisor, version, ratings=MISSED_GREET)
+        _take_quiz(other, version, RIGHT)
+    with count_queries() as many:
+        assert client.get(url).status_code == 200
+    assert many.count == few.count
