@@ -194,3 +194,13 @@ def test_team_page_queries_do_not_grow_with_the_team(factory, setup, client, log
     with count_queries() as many:
         assert client.get(url).status_code == 200
     assert many.count == few.count
+
+
+def test_the_coaching_session_page_lists_the_proposed_steps(factory, setup, five_questions_can_show_knowledge,
+                                                            client, login):
+    staff, supervisor, version = setup
+    _knows_but_misses_greet(factory, staff, supervisor, version)
+    factory.audit(staff, supervisor, version, ratings=MISSED_GREET)
+    session = plan_session(staff, by=supervisor, scheduled_for=clock.utcnow() + timedelta(days=1))
+    login(supervisor)
+    assert '<li data-step="greet">' in client.get(f"/coaching/{session.id}").get_data(as_text=True)
