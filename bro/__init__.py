@@ -76,7 +76,9 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     """Each area's init_app registers its blueprints, navigation entries, home sections and demo steps on this
     app, in the order of the navigation: nothing is registered by importing a module."""
-    from bro import admin, audits, auth, authoring, coaching, home, improve, interactions, notifications, training
+    from bro import (admin, audits, auth, authoring, coaching, home, improve, interactions, knowledge, notifications,
+                     training)
 
-    for area in (auth, home, admin, audits, authoring, improve, training, interactions, coaching, notifications):
+    for area in (auth, home, admin, audits, training, authoring, improve, knowledge, interactions, coaching,
+                 notifications):
         area.init_app(app)

@@ -69,6 +69,15 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BRO_HEAVY_VIEW_TIMEOUT_MS": int(os.environ.get("BRO_HEAVY_VIEW_TIMEOUT_MS", "10000")),
         "BRO_HEAVY_VIEWS_PER_USER": int(os.environ.get("BRO_HEAVY_VIEWS_PER_USER", "2")),
         "BRO_LOCK_DIR": os.environ.get("BRO_LOCK_DIR") or str(instance / "locks"),
+        # Knowledge vs behaviour (README "Knowledge and behaviour"): windows in days, thresholds in percent
+        # (conformance: empty means each standard's pass_score), and the evidence a quadrant needs.
+        "BRO_KNOWLEDGE_DAYS": int(os.environ.get("BRO_KNOWLEDGE_DAYS", "180")),
+        "BRO_CONFORMANCE_DAYS": int(os.environ.get("BRO_CONFORMANCE_DAYS", "90")),
+        "BRO_KNOWLEDGE_THRESHOLD": float(os.environ.get("BRO_KNOWLEDGE_THRESHOLD", "80")),
+        "BRO_CONFORMANCE_THRESHOLD": (float(os.environ["BRO_CONFORMANCE_THRESHOLD"])
+                                      if os.environ.get("BRO_CONFORMANCE_THRESHOLD") else None),
+        "BRO_KNOWLEDGE_MIN_QUESTIONS": int(os.environ.get("BRO_KNOWLEDGE_MIN_QUESTIONS", "5")),
+        "BRO_KNOWLEDGE_MIN_AUDITS": int(os.environ.get("BRO_KNOWLEDGE_MIN_AUDITS", "5")),
     }
     config.update(overrides or {})
     if "SECRET_KEY" not in config:

@@ -46,6 +46,7 @@ NAV_GROUPS = {
 NAV_GROUP_OF = {
     "audits.index": "audits", "calibration.index": "audits",
     "improve.dashboard": "quality", "improve.actions": "quality", "improve.evidence": "quality", "improve.mine": "quality",
+    "knowledge.team": "quality",
     "training.my_learning": "learning", "training.teams": "learning", "training.items": "learning",
     "authoring.index": "learning",
     "admin.users": "admin", "admin.teams": "admin",

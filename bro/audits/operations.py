@@ -473,6 +473,14 @@ def assign_retraining_for(audit: Audit, revision: AuditRevision, assigned_by: Us
     modules = modules_teaching(audit.standard_id, nonconforming)
     if not modules:
         return []
+    # A person who knows a step but does not do it gets coaching, not the module again (bro.knowledge).
+    from bro.knowledge.operations import decide_retraining
+
+    retrain = decide_retraining(audit, revision.number, nonconforming)
+    if not retrain:
+        return []
+    if retrain != set(nonconforming):
+        modules = modules_teaching(audit.standard_id, [step for step in nonconforming if step in retrain])
     # One query for the staff member's open assignments, then the inserts; open modules are skipped.
     return assign_retraining_batch(audit.staff, modules, audit.id, assigned_by=assigned_by)
 

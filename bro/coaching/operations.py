@@ -87,6 +87,9 @@ def plan_session(staff: User, *, by: User, scheduled_for: datetime) -> CoachingS
                               agenda=build_agenda(staff, clock.today()))
     db.session.add(session)
     db.session.flush()
+    from bro.knowledge.operations import take_up_proposals
+
+    take_up_proposals(session)  # the steps bro proposed coaching for, instead of retraining
     return session
 
 

@@ -90,6 +90,9 @@ def diff_standards(old: Standard, new: Standard) -> list[Change]:
         changes.append(Change(CHANGED, "standard", new.id, msg("Pass score changed from %(old)s to %(new)s", old=old.pass_score, new=new.pass_score)))
     if old.relationship != new.relationship:
         changes.append(Change(CHANGED, "standard", new.id, msg("Relationship changed from %(old)s to %(new)s", old=old.relationship, new=new.relationship)))
+    if old.retraining != new.retraining:
+        changes.append(Change(CHANGED, "standard", new.id, msg("Retraining changed from %(old)s to %(new)s",
+                                                               old=old.retraining, new=new.retraining)))
     changes += _added_removed(old.steps, new.steps, "step", "", lambda step: step.title.default)
     new_steps = _by_id(new.steps)
     for before in old.steps:

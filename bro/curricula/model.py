@@ -144,6 +144,9 @@ class Standard:
     relationship: str
     pass_score: Number
     steps: tuple[Step, ...]
+    # What a nonconforming step assigns: "by_knowledge" (retraining, or coaching for a person who knows the step
+    # but does not do it) or "always" (retraining every time).
+    retraining: str = "by_knowledge"
 
     @property
     def step_ids(self) -> list[str]:
@@ -161,6 +164,8 @@ class Standard:
             "relationship": self.relationship,
             "pass_score": plain_number(self.pass_score),
             "steps": [step.to_dict() for step in self.steps],
+            # Only when not the default, so standards written before the field keep their content hash.
+            **({"retraining": self.retraining} if self.retraining != "by_knowledge" else {}),
         }
 
     @classmethod
@@ -173,6 +178,7 @@ class Standard:
             relationship=data["relationship"],
             pass_score=data["pass_score"],
             steps=tuple(Step.from_dict(step, language) for step in data["steps"]),
+            retraining=data.get("retraining", "by_knowledge"),
         )
 
     @cached_property

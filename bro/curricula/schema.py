@@ -12,7 +12,7 @@ from .fields import ID_PATTERN, LANGUAGE_PATTERN, MAX_ID_LENGTH, MAX_VALID_DAYS,
 from .questions import QUESTION_TYPES
 from .validate import (
     CERTIFICATION_FIELDS, COURSE_FIELDS, COURSE_REQUIRED, LESSON_FIELDS, MODULE_FIELDS, MODULE_REQUIRED,
-    QUESTION_FIELDS, QUESTION_REQUIRED, QUIZ_FIELDS, QUIZ_REQUIRED, RELATIONSHIPS, STANDARD_FIELDS,
+    QUESTION_FIELDS, QUESTION_REQUIRED, QUIZ_FIELDS, QUIZ_REQUIRED, RELATIONSHIPS, RETRAINING_CHOICES, STANDARD_FIELDS,
     STANDARD_REQUIRED, STEP_FIELDS, STEP_REQUIRED,
 )
 
@@ -92,6 +92,10 @@ def json_schema() -> dict[str, Any]:
             "relationship": {"enum": list(RELATIONSHIPS), "description": "b2c (CRM), b2b (BRM) or any."},
             "pass_score": _percent("An audit passes at or above this score."),
             "steps": {"type": "array", "minItems": 1, "items": {"$ref": "#/$defs/step"}},
+            "retraining": {"enum": list(RETRAINING_CHOICES), "default": "by_knowledge",
+                           "description": "by_knowledge: a nonconforming step assigns retraining, or proposes "
+                                          "coaching when the person knows the step but does not do it; "
+                                          "always: it assigns retraining every time."},
         }, STANDARD_FIELDS, STANDARD_REQUIRED),
         "option": _object("option", {
             "id": _described(_REF_ID, "Unique within the question."),

@@ -17,8 +17,9 @@ from .questions import QUESTION_TYPES
 
 KINDS = ("standard", "course")
 RELATIONSHIPS = ("b2c", "b2b", "any")
+RETRAINING_CHOICES = ("by_knowledge", "always")
 
-STANDARD_FIELDS = ("kind", "id", "language", "title", "relationship", "pass_score", "steps")
+STANDARD_FIELDS = ("kind", "id", "language", "title", "relationship", "pass_score", "steps", "retraining")
 STANDARD_REQUIRED = ("kind", "id", "title", "relationship", "pass_score", "steps")
 STEP_FIELDS = ("id", "title", "guidance", "weight", "critical")
 STEP_REQUIRED = ("id", "title")
@@ -123,10 +124,14 @@ def _read_standard(reader: FieldReader, data: Mapping[str, Any]) -> Standard | N
     title = _optional(data, "", "title", reader.read_text)
     relationship = _optional(data, "", "relationship", lambda value, path: reader.read_choice(value, path, RELATIONSHIPS))
     pass_score = _optional(data, "", "pass_score", reader.read_percent)
+    retraining = _optional(data, "", "retraining",
+                           lambda value, path: reader.read_choice(value, path, RETRAINING_CHOICES)) \
+        if "retraining" in data else "by_knowledge"
     steps = [_read_step(reader, item, index_path("steps", index)) for index, item in enumerate(_items(reader, data, "", "steps", "step", "in this standard"))]
-    if None in (standard_id, title, relationship, pass_score) or not steps or None in steps:
+    if None in (standard_id, title, relationship, pass_score, retraining) or not steps or None in steps:
         return None
-    return Standard(id=standard_id, language=language, title=title, relationship=relationship, pass_score=pass_score, steps=tuple(steps))
+    return Standard(id=standard_id, language=language, title=title, relationship=relationship, pass_score=pass_score,
+                    steps=tuple(steps), retraining=retraining)
 
 
 def _read_step(reader: FieldReader, item: Any, path: str) -> Step | None:

@@ -4,7 +4,7 @@ from bro.models.audits import (
     CalibrationRating, CalibrationSession, Dispute, DisputeStep,
 )
 from bro.models.base import Base
-from bro.models.coaching import CoachingAction, CoachingSession
+from bro.models.coaching import CoachingAction, CoachingSession, RetrainingDecision
 from bro.models.curricula import (
     Course, CourseModule, CourseVersion, ModuleStep, Standard, StandardStep, StandardVersion,
 )
@@ -26,7 +26,7 @@ from bro.models.training import (
 __all__ = [
     "Audit", "AuditRating", "AuditRevision", "AuditStepResult", "AuditStepWeek", "AuditWeek",
     "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute", "DisputeStep",
-    "Base", "CoachingAction", "CoachingSession", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard",
+    "Base", "CoachingAction", "CoachingSession", "RetrainingDecision", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard",
     "StandardStep", "StandardVersion",
     "CorrectiveAction", "CorrectiveActionEvent", "Interaction", "InteractionMessage",
     "ReviewItem", "SamplingDraw", "SamplingPlan", "StaffLeave", "Notification", "NotificationSetting",

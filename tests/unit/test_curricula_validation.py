@@ -75,7 +75,7 @@ RULES = [
     ("weight-misspelt", STANDARD.replace("weight: 2", "wieght: 2"),
      [f"{FILE}:11:5: steps[1].wieght: unknown field 'wieght'; did you mean 'weight'?"]),
     ("unknown-field-without-hint", STANDARD + "colour: red\n",
-     [f"{FILE}:12:1: colour: unknown field 'colour'; standard fields are: kind, id, language, title, relationship, pass_score, steps"]),
+     [f"{FILE}:12:1: colour: unknown field 'colour'; standard fields are: kind, id, language, title, relationship, pass_score, steps, retraining"]),
     ("pass-score-zero", STANDARD.replace("pass_score: 85", "pass_score: 0"),
      [f"{FILE}:5:13: pass_score: must be greater than 0"]),
     ("pass-score-above-100", STANDARD.replace("pass_score: 85", "pass_score: 100.5"),
@@ -294,3 +294,16 @@ def test_sample_curricula_shipped_with_the_app_are_valid():
     result = check_paths(["curricula"])
     assert [str(error) for error in result.errors] == []
     assert result.documents
+
+
+def test_retraining_defaults_to_by_knowledge_and_always_is_kept_in_the_document():
+    default = check_text(STANDARD, FILE).documents[0]
+    always = check_text(STANDARD.replace("pass_score: 85", "pass_score: 85\nretraining: always"), FILE).documents[0]
+    assert default.retraining == "by_knowledge" and "retraining" not in default.to_dict()
+    assert always.retraining == "always" and Standard.from_dict(always.to_dict()).retraining == "always"
+    assert default.content_hash != always.content_hash
+
+
+def test_retraining_accepts_only_its_two_choices():
+    text = STANDARD.replace("pass_score: 85", "pass_score: 85\nretraining: sometimes")
+    assert errors_of(text) == [f"{FILE}:6:13: retraining: 'sometimes' is not allowed; use by_knowledge or always"]

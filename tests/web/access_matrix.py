@@ -152,6 +152,14 @@ ACCESS: dict[str, Access] = {
                               method="POST", data={"notes": "Talked."}),
     "coaching.acknowledge": Access(roles(STAFF), lambda w: f"/coaching/{w.coaching_session.id}/acknowledge",
                                    method="POST"),
+    # Knowledge vs behaviour: supervisors their teams person by person, trainers any team's aggregates only.
+    "knowledge.team": Access(roles(SUPERVISOR, TRAINER), lambda w: f"/knowledge/?team={w.team.id}",
+                             others=roles(TRAINER)),
+    "knowledge.team_csv": Access(roles(SUPERVISOR, TRAINER), lambda w: f"/knowledge/data.csv?team={w.team.id}",
+                                 others=roles(TRAINER)),
+    "knowledge.people": Access(roles(SUPERVISOR), lambda w: f"/knowledge/people?team={w.team.id}"
+                               f"&standard={w.course.current_version.standard_id}&step=greet"),
+    "knowledge.person": Access(roles(STAFF, SUPERVISOR), lambda w: f"/knowledge/staff/{w.staff.id}"),
     "notifications.index": Access(ALL_ROLES, "/notifications/"),
     "notifications.open_notification": Access(ALL_ROLES, "/notifications/999999/open", method="POST"),
     "notifications.mark_all_read": Access(ALL_ROLES, "/notifications/read", method="POST"),
