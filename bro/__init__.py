@@ -99,3 +99,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(interactions_bp)
     app.register_blueprint(coaching_bp)
     app.register_blueprint(notifications_bp)
+
+    from bro.api import init_api
+
+    init_api(app)

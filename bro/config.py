@@ -68,6 +68,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BRO_HEAVY_VIEW_TIMEOUT_MS": int(os.environ.get("BRO_HEAVY_VIEW_TIMEOUT_MS", "10000")),
         "BRO_HEAVY_VIEWS_PER_USER": int(os.environ.get("BRO_HEAVY_VIEWS_PER_USER", "2")),
         "BRO_LOCK_DIR": os.environ.get("BRO_LOCK_DIR") or str(instance / "locks"),
+        # The JSON API's rate limit per token (or per address without one), in Flask-Limiter's notation, and
+        # where the counts are kept: memory:// (per process) by default; redis://… shares them between workers.
+        "BRO_API_RATE_LIMIT": os.environ.get("BRO_API_RATE_LIMIT", "600 per minute"),
+        "BRO_API_RATE_LIMIT_STORAGE_URI": os.environ.get("BRO_API_RATE_LIMIT_STORAGE_URI", "memory://"),
     }
     config.update(overrides or {})
     if "SECRET_KEY" not in config:

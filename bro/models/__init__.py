@@ -1,4 +1,5 @@
 """All models, imported here so Alembic and the app see every table."""
+from bro.models.api import ApiToken, IdempotentRequest
 from bro.models.audits import (
     Audit, AuditRating, AuditRevision, AuditStepResult, AuditStepWeek, AuditWeek, CalibrationParticipant,
     CalibrationRating, CalibrationSession, Dispute, DisputeStep,
@@ -21,6 +22,7 @@ from bro.models.xapi import XapiStatement
 from bro.models.training import AttemptAnswer, Assignment, Certificate, LessonRead, QuizAttempt
 
 __all__ = [
+    "ApiToken", "IdempotentRequest",
     "Audit", "AuditRating", "AuditRevision", "AuditStepResult", "AuditStepWeek", "AuditWeek",
     "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute", "DisputeStep",
     "Base", "CoachingAction", "CoachingSession", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard",
