@@ -21,8 +21,15 @@ class BroApi(Api):
         pass  # bro.errors answers every error, by path
 
     def _register_responses(self):
+        import http
+
         from flask_smorest.utils import prepare_response
 
+        for status in http.HTTPStatus:  # the responses flask-smorest refers to by name (UNPROCESSABLE_ENTITY…)
+            if status >= 400:
+                named = {"description": status.phrase, "schema": self.ERROR_SCHEMA}
+                prepare_response(named, self.spec, CONTENT_TYPE)
+                self.spec.components.response(status.name, named, lazy=True)
         response = {"description": "A problem (RFC 9457): what was wrong, and the field at fault.",
                     "schema": self.ERROR_SCHEMA}
         prepare_response(response, self.spec, CONTENT_TYPE)

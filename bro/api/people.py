@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import false, func, or_, select
+from sqlalchemy.exc import IntegrityError
 
 from bro.access import can_see_staff, visible_team_ids
 from bro.api.auth import api_access
@@ -89,7 +90,7 @@ def _teams(ids: list[int], field: str) -> list[Team]:
 def create(data):
     """Create a user (admins). Staff need a team; supervisors at least one supervised team."""
     email = data["email"].strip().lower()
-    if db.session.execute(select(User.id).where(func.lower(User.email) == email)).first():
+    if db.session.execute(select(User.id).where(or_(User.email == email, func.lower(User.email) == email))).first():
         raise ApiProblem(409, _("Another user already has this email."), field="email")
     roles = {Role(r) for r in data["roles"]}
     team = _teams([data["team_id"]], "team_id")[0] if data.get("team_id") else None
@@ -150,9 +151,14 @@ def create_team(data):
     name = data["name"].strip()
     if not name:
         raise ApiProblem(422, _("Enter a name."), field="name")
-    if db.session.execute(select(Team.id).where(func.lower(Team.name) == name.lower())).first():
-        raise ApiProblem(409, _("Another team already has this name."), field="name")
+    taken = ApiProblem(409, _("Another team already has this name."), field="name")
+    if db.session.execute(select(Team.id).where(
+            or_(Team.name == name, func.lower(Team.name) == name.lower()))).first():
+        raise taken
     team = Team(name=name)
-    db.session.add(team)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(team)
+    except IntegrityError:  # created meanwhile by another request
+        raise taken from None
     return team

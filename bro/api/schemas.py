@@ -1,6 +1,8 @@
 """The API's request and response shapes (marshmallow; flask-smorest writes them into the OpenAPI document)."""
 from __future__ import annotations
 
+from datetime import timezone
+
 import marshmallow as ma
 from marshmallow import validate
 
@@ -14,6 +16,38 @@ MAX_ID = 2**31 - 1
 Id = lambda **kw: ma.fields.Integer(validate=validate.Range(min=1, max=MAX_ID), **kw)  # noqa: E731
 Text = lambda n, **kw: ma.fields.String(validate=validate.Length(max=n), **kw)  # noqa: E731
 Localized = lambda **kw: ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.String(), **kw)  # noqa: E731
+
+
+class UtcDateTime(ma.fields.DateTime):
+    """bro keeps times as naive UTC: sent as RFC 3339 with its Z."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def _visible(text: str) -> None:
+    from flask_babel import gettext as _
+
+    from bro.text import invisible_characters
+
+    found = invisible_characters(text) if isinstance(text, str) else []
+    if found:
+        raise ma.ValidationError(_("Remove the invisible characters (%(codes)s): they can make text read backwards "
+                                   "or look like something else.", codes=", ".join(found)))
+
+
+def Name(n: int, **kw):  # noqa: N802  (a field factory)
+    """A name or identifier: 1 to n characters, none of them invisible (as the pages' forms check)."""
+    return ma.fields.String(validate=[validate.Length(min=1, max=n), _visible], **kw)
+
+
+def DecimalText(**kw):  # noqa: N802  (a field factory)
+    """An exact decimal sent as a string ("87.50"), never a binary float."""
+    return ma.fields.Decimal(as_string=True, metadata={"type": "string", "format": "decimal"}, **kw)
 
 
 class Strict(ma.Schema):
@@ -33,7 +67,7 @@ class UserSchema(ma.Schema):
     supervised_team_ids = ma.fields.Method("_supervised", required=True,
                                            metadata={"type": "array", "items": {"type": "integer"}})
     active = ma.fields.Boolean(required=True)
-    created_at = ma.fields.DateTime(required=True)
+    created_at = UtcDateTime(required=True)
 
     def _roles(self, user) -> list[str]:
         return sorted(role.value for role in user.roles)
@@ -43,8 +77,8 @@ class UserSchema(ma.Schema):
 
 
 class UserCreateSchema(Strict):
-    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
-    email = ma.fields.Email(required=True, validate=validate.Length(max=254))
+    name = Name(120, required=True)
+    email = ma.fields.Email(required=True, validate=[validate.Length(max=254), _visible])
     language = ma.fields.String(load_default="en", validate=validate.OneOf(LANGUAGES))
     roles = ma.fields.List(ma.fields.String(validate=validate.OneOf([r.value for r in Role])), required=True,
                            validate=validate.Length(min=1, max=4))
@@ -63,11 +97,11 @@ class UserChangeSchema(Strict):
 class TeamSchema(ma.Schema):
     id = ma.fields.Integer(required=True)
     name = ma.fields.String(required=True)
-    created_at = ma.fields.DateTime(required=True)
+    created_at = UtcDateTime(required=True)
 
 
 class TeamCreateSchema(Strict):
-    name = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
+    name = Name(120, required=True)
 
 
 class UserListArgs(PageArgs):
@@ -81,7 +115,7 @@ class StepSchema(ma.Schema):
     key = ma.fields.String(required=True)
     position = ma.fields.Integer(required=True)
     title = Localized(required=True)
-    weight = ma.fields.Decimal(as_string=True, required=True)
+    weight = DecimalText(required=True)
     critical = ma.fields.Boolean(required=True)
 
 
@@ -91,8 +125,8 @@ class StandardVersionSchema(ma.Schema):
     language = ma.fields.String(required=True)
     title = Localized(required=True)
     relationship = ma.fields.String(attribute="relationship_kind", required=True)
-    pass_score = ma.fields.Decimal(as_string=True, required=True)
-    imported_at = ma.fields.DateTime(required=True)
+    pass_score = DecimalText(required=True)
+    imported_at = UtcDateTime(required=True)
     steps = ma.fields.List(ma.fields.Nested(StepSchema), required=True)
 
 
@@ -153,7 +187,7 @@ class AuditSchema(ma.Schema):
     repeat_purchase = ma.fields.Boolean(allow_none=True, required=True)
     referral_made = ma.fields.Boolean(allow_none=True, required=True)
     retained_90d = ma.fields.Boolean(allow_none=True, required=True)
-    order_value = ma.fields.Decimal(as_string=True, allow_none=True, required=True)
+    order_value = DecimalText(allow_none=True, required=True)
 
 
 class RatingSchema(ma.Schema):
@@ -185,7 +219,7 @@ class AuditCreateSchema(Strict):
     relationship = ma.fields.String(load_default="b2c", validate=validate.OneOf(RELATIONSHIPS))
     channel = ma.fields.String(required=True, validate=validate.OneOf(CHANNELS))
     interacted_on = ma.fields.Date(required=True)
-    customer_ref = ma.fields.String(required=True, validate=validate.Length(min=1, max=120))
+    customer_ref = Name(120, required=True)
     ratings = ma.fields.Dict(keys=ma.fields.String(validate=validate.Length(max=80)),
                              values=ma.fields.String(validate=validate.OneOf(RATINGS)), required=True,
                              metadata={"description": "Every step of the version in force: met, partial, "
@@ -204,7 +238,7 @@ class OutcomesSchema(Strict):
     referral_made = ma.fields.Boolean(allow_none=True)
     retained_90d = ma.fields.Boolean(allow_none=True)
     order_value = ma.fields.Decimal(allow_none=True, places=None, allow_nan=False,
-                                    validate=validate.Range(min=0, max=9999999999.99))
+                                    metadata={"description": "0 to 9,999,999,999.99, at most two decimals."})
 
 
 class OutcomeByReferenceSchema(OutcomesSchema):
@@ -264,8 +298,8 @@ class AssignmentSchema(ma.Schema):
     audit_id = ma.fields.Integer(allow_none=True, required=True)
     step_key = ma.fields.String(allow_none=True, required=True)
     due_date = ma.fields.Date(allow_none=True, required=True)
-    created_at = ma.fields.DateTime(required=True)
-    completed_at = ma.fields.DateTime(allow_none=True, required=True)
+    created_at = UtcDateTime(required=True)
+    completed_at = UtcDateTime(allow_none=True, required=True)
 
 
 class CertificateSchema(ma.Schema):
@@ -274,10 +308,10 @@ class CertificateSchema(ma.Schema):
     course_id = ma.fields.Integer(required=True)
     course_version = ma.fields.Function(lambda c: c.course_version.number, required=True,
                                         metadata={"type": "integer"})
-    issued_at = ma.fields.DateTime(required=True)
+    issued_at = UtcDateTime(required=True)
     expires_on = ma.fields.Date(allow_none=True, required=True,
                                 metadata={"description": "The first day it is no longer valid."})
-    superseded_at = ma.fields.DateTime(allow_none=True, required=True)
+    superseded_at = UtcDateTime(allow_none=True, required=True)
 
 
 class PeopleListArgs(PageArgs):
