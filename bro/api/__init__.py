@@ -19,7 +19,7 @@ def _rate_limit() -> str:
 def init_api(app: Flask) -> None:
     from importlib import import_module
 
-    from bro.api.auth import authenticate_api_request
+    from bro.api.auth import authenticate_api_request, forget_api_user
     from bro.api.extension import api, limiter
     from bro.api.pages import bp as pages_bp
     from bro.extensions import csrf
@@ -32,6 +32,7 @@ def init_api(app: Flask) -> None:
     app.config.setdefault("RATELIMIT_STORAGE_URI", app.config["BRO_API_RATE_LIMIT_STORAGE_URI"])
     app.config.setdefault("RATELIMIT_HEADERS_ENABLED", True)
     app.before_request(authenticate_api_request)
+    app.teardown_request(forget_api_user)
     limiter.init_app(app)
     api.init_app(app, spec_kwargs={
         "info": {"description": "bro's JSON API. Authenticate with a personal access token "

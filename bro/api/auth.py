@@ -49,6 +49,14 @@ def authenticate_api_request() -> None:
         db.session.commit()
 
 
+def forget_api_user(_error=None) -> None:
+    """teardown_request: the token's user belongs to this request only (an app context kept open around
+    several requests — tests, CLI — must not carry it into the next one)."""
+    if request.path.startswith("/api/v1/") and request.path not in PUBLIC_PATHS:
+        for name in ("_login_user", "api_token", "api_token_refused"):
+            g.pop(name, None)
+
+
 def unauthorized() -> ApiProblem:
     if g.get("api_token_refused"):
         detail = _("This API token is not valid: it is unknown, revoked or expired, or its user is deactivated.")
