@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -30,7 +31,7 @@ class NewTokenForm(FlaskForm):
         super().__init__(*args, prefix="token", **kwargs)
         offered = ["read", "write"] + (["admin"] if is_admin else [])
         self.scopes.choices = [(scope, SCOPE_LABELS[scope]) for scope in offered]
-        self.days.choices = [(days, _l("%(n)d days", n=days)) for days in LIFETIMES]
+        self.days.choices = [(days, lazy_ngettext("%(num)d day", "%(num)d days", days)) for days in LIFETIMES]
 
     def validate_scopes(self, field):
         if not field.data:
