@@ -4,7 +4,7 @@ from __future__ import annotations
 import hashlib
 
 from flask import request
-from flask_limiter import Limiter
+from flask_limiter import HeaderNames, Limiter
 from flask_smorest import Api
 
 from bro.access import client_address
@@ -45,4 +45,7 @@ def rate_limit_key() -> str:
 
 
 api = BroApi()
-limiter = Limiter(key_func=rate_limit_key, default_limits=[], headers_enabled=True)
+# X-RateLimit-Limit/-Remaining/-Reset on every answer; Retry-After only on a 429 (bro.api.problems), not on
+# every answer as Flask-Limiter would send it.
+limiter = Limiter(key_func=rate_limit_key, default_limits=[], headers_enabled=True,
+                  header_name_mapping={HeaderNames.RETRY_AFTER: "X-RateLimit-Retry-After"})

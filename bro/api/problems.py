@@ -107,8 +107,9 @@ def problem_from_exception(error: Exception) -> Response:
     code = error.code or 500
     data = getattr(error, "data", None) or {}
     headers = dict(data.get("headers") or {})
-    if code == 429 and getattr(error, "retry_after", None):
-        headers.setdefault("Retry-After", str(error.retry_after))
+    limit = getattr(error, "limit", None)  # Flask-Limiter's RateLimitExceeded: wait at most its window
+    if code == 429 and limit is not None:
+        headers.setdefault("Retry-After", str(int(limit.limit.get_expiry())))
     for name, value in (error.get_headers() if code in (405, 429) else []):
         if name.lower() in ("allow", "retry-after"):
             headers[name] = value

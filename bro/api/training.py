@@ -15,6 +15,7 @@ from bro.api.people import people_visible_to
 from bro.api.problems import ApiProblem
 from bro.api.schemas import AssignmentPage, CertificatePage, PeopleListArgs
 from bro.extensions import db
+from bro.models.curricula import CourseVersion
 from bro.models.people import Role, User
 from bro.models.training import Assignment, Certificate
 
@@ -51,5 +52,6 @@ def list_assignments(args):
 @bp.response(200, CertificatePage)
 def list_certificates(args):
     """Certificates earned, with the first day each is no longer valid, by id."""
-    query = _people_query(Certificate, args).options(joinedload(Certificate.course_version))
+    query = _people_query(Certificate, args).options(
+        joinedload(Certificate.course_version).load_only(CourseVersion.id, CourseVersion.number))
     return paginate_keyset(db.session, query, Keyset((Certificate.id,), ("int",), lambda c: (c.id,)), args)
