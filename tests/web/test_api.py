@@ -346,3 +346,19 @@ def test_a_longer_page_runs_no_more_queries(as_, factory, world, url):
     with count_queries() as many:
         assert caller.get(url.format(n=200)).status_code == 200
     assert many.count == one.count, many.statements
+
+
+def test_chart_numbers_are_bounded_like_the_dashboard(app, as_, world):
+    """One person's concurrent heavy reads are capped as on the pages (bro.limits): the next is a 429."""
+    from bro.limits import user_slot
+
+    caller = as_(world.supervisor, "read")
+    app.config["BRO_HEAVY_VIEWS_PER_USER"] = 1
+    try:
+        with user_slot(world.supervisor.id, 1):
+            busy = caller.get("/api/v1/charts/pareto")
+    finally:
+        app.config["BRO_HEAVY_VIEWS_PER_USER"] = 2
+    assert busy.status_code == 429 and busy.content_type == "application/problem+json"
+    assert busy.headers["Retry-After"] == "5"
+    assert caller.get("/api/v1/charts/pareto").status_code == 200
