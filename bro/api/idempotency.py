@@ -90,4 +90,16 @@ def idempotent(view: Callable) -> Callable:
             return _replay(stored, fingerprint)
         return response
 
+    _document_header(wrapped)
     return wrapped
+
+
+def _document_header(view: Callable) -> None:
+    """Name the Idempotency-Key header in the operation's OpenAPI entry (flask-smorest's manual doc)."""
+    doc = getattr(view, "_apidoc", None)
+    if doc is None:
+        return
+    doc.setdefault("manual_doc", {}).setdefault("parameters", []).append({
+        "name": HEADER, "in": "header", "required": False, "schema": {"type": "string", "maxLength": MAX_KEY_LENGTH},
+        "description": "Send the same key again to retry this write safely: the first answer is returned and "
+                       "nothing is written twice (keys are kept 24 hours)."})
