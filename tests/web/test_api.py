@@ -169,7 +169,8 @@ def test_standards_with_versions_and_courses(as_, world):
 def test_audits_list_is_filtered_like_the_page_and_paged_by_cursor(as_, factory, world):
     for number in range(3):
         factory.audit(world.staff, world.supervisor, world.audit_version, customer_ref=f"PAGE-{number}",
-                      interacted_on=date.today() - timedelta(days=number + 1))
+                      interacted_on=date.today() - timedelta(days=number + 1),
+                      ratings={"greet": "met", "needs": "not_met" if number == 0 else "met", "close": "met"})
     caller = as_(world.supervisor)
     seen, cursor = [], None
     while True:
@@ -180,7 +181,9 @@ def test_audits_list_is_filtered_like_the_page_and_paged_by_cursor(as_, factory,
             break
     assert len(seen) == len(set(seen)) == 6
     failed = caller.get("/api/v1/audits?result=failed").get_json()["items"]
-    assert [a["customer_ref"] for a in failed] == ["WORLD-2"] or all(not a["passed"] for a in failed)
+    assert [a["customer_ref"] for a in failed] == ["PAGE-0"] and failed[0]["passed"] is False
+    passed = caller.get(f"/api/v1/audits?result=passed&staff={world.staff.id}").get_json()["items"]
+    assert len(passed) == 6 - len(failed) and all(a["passed"] for a in passed)
     assert as_(world.other_staff).get("/api/v1/audits").get_json()["items"] == []
     bad = caller.get("/api/v1/audits?cursor=not-a-cursor")
     assert bad.status_code == 400 and bad.get_json()["field"] == "cursor"
