@@ -164,7 +164,7 @@ def _as_csv(items: list[dict]) -> str:
 def push_outcomes(data):
     """Outcomes matched to audits by customer reference and interaction date, all or nothing (up to 5,000 a
     call). A field left out (or null) leaves the audit's value as it is. Refused items are named
-    ``outcomes.<index>`` (from 0)."""
+    “outcomes.<index>” (from 0)."""
     try:
         plan = plan_outcomes_import(_as_csv(data["outcomes"]), team_ids=visible_team_ids(current_user))
     except OutcomeImportError as error:

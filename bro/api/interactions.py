@@ -63,7 +63,7 @@ def create_interaction(data):
 @bp.response(201, ImportSummarySchema)
 def bulk_interactions():
     """Store many interactions sent as JSON Lines: every line checked, all or nothing; refused lines are
-    named ``line N`` (from 1)."""
+    named “line N” (from 1)."""
     raw = request.get_data(cache=True)
     try:
         text = raw.decode("utf-8")

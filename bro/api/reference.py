@@ -42,7 +42,7 @@ def reference_from_spec(spec: dict) -> dict:
                           "content": _content(answer.get("content"))}
                          for status, answer in operation.get("responses", {}).items() if "$ref" not in answer]
             responses += [{"status": status, "description": "problem details",
-                           "content": [("application/problem+json", "ProblemSchema")]}
+                           "content": [("application/problem+json", "Problem")]}
                           for status, answer in operation.get("responses", {}).items() if "$ref" in answer]
             entry = {"method": method.upper(), "path": path, "summary": operation.get("summary", ""),
                      "description": operation.get("description", ""), "parameters": parameters,
@@ -60,4 +60,4 @@ def reference_from_spec(spec: dict) -> dict:
             for prop, body in schema.get("properties", {}).items()]})
     return {"title": spec.get("info", {}).get("title", ""), "version": spec.get("info", {}).get("version", ""),
             "openapi": spec.get("openapi", ""), "tags": [t for t in tags.values() if t["operations"]],
-            "schemas": schemas}
+            "schemas": schemas, "schema_names": {schema["name"] for schema in schemas}}
