@@ -7,7 +7,6 @@ their refusals to problems.
 """
 from __future__ import annotations
 
-import csv
 import io
 
 from flask_babel import gettext as _
@@ -134,12 +133,18 @@ def put_outcomes(data, audit_id: int):
     return audit
 
 
+def _csv_line(cells: list[str]) -> str:
+    """One record of the import's input, every cell quoted. Not an export (bro.csvout neutralises formulas for
+    spreadsheets): the values must reach the import exactly as sent, or a reference such as "=A1" would not
+    match its audit."""
+    return ",".join('"' + cell.replace('"', '""') + '"' for cell in cells) + "\n"
+
+
 def _as_csv(items: list[dict]) -> str:
     """The items as the outcome file the import page reads (header row 1, item i on row i + 2)."""
     columns = [c for c in COLUMNS if c in ("customer_ref", "interacted_on") or any(c in item for item in items)]
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(columns)
+    out.write(_csv_line(columns))
     for item in items:
         row = []
         for column in columns:
@@ -152,7 +157,7 @@ def _as_csv(items: list[dict]) -> str:
                 row.append(value.isoformat())
             else:
                 row.append(str(value))
-        writer.writerow(row)
+        out.write(_csv_line(row))
     return out.getvalue()
 
 

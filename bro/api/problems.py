@@ -98,6 +98,21 @@ def _messages() -> dict[int, str]:
     }
 
 
+def _path_exists(methods: list[str]) -> bool:
+    """Whether the path answers any of ``methods``. Werkzeug says 405 when another method's rule has the same
+    shape even if its converter refuses the value (/users/<huge id> sent PATCH): that path exists for nobody."""
+    from flask import current_app, request
+
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in methods:
+        try:
+            adapter.match(method=method)
+            return True
+        except HTTPException:
+            continue
+    return False
+
+
 def problem_from_exception(error: Exception) -> Response:
     if isinstance(error, ApiProblem):
         return problem_response(error.code, error.detail, field=error.field, errors=error.errors,
@@ -105,6 +120,8 @@ def problem_from_exception(error: Exception) -> Response:
     if not isinstance(error, HTTPException):
         return problem_response(500, _messages()[500])
     code = error.code or 500
+    if code == 405 and not _path_exists(getattr(error, "valid_methods", None) or []):
+        return problem_response(404, _messages()[404])
     data = getattr(error, "data", None) or {}
     headers = dict(data.get("headers") or {})
     limit = getattr(error, "limit", None)  # Flask-Limiter's RateLimitExceeded: wait at most its window

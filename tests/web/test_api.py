@@ -365,3 +365,18 @@ def test_chart_numbers_are_bounded_like_the_dashboard(app, as_, world):
     assert busy.status_code == 429 and busy.content_type == "application/problem+json"
     assert busy.headers["Retry-After"] == "5"
     assert caller.get("/api/v1/charts/pareto").status_code == 200
+
+
+def test_outcomes_match_references_that_look_like_formulas_or_hold_quotes(as_, factory, world):
+    for reference in ('=SUM(A1)', 'C "7", east'):
+        factory.audit(world.staff, world.supervisor, world.audit_version, customer_ref=reference)
+    response = as_(world.supervisor).post("/api/v1/outcomes", json={"outcomes": [
+        {"customer_ref": reference, "interacted_on": date.today().isoformat(), "csat": 2}
+        for reference in ('=SUM(A1)', 'C "7", east')]})
+    assert response.status_code == 200 and response.get_json()["changed"] == 2
+
+
+def test_a_path_that_exists_for_no_method_is_404_not_405(as_, world):
+    response = as_(world.admin).patch(f"/api/v1/users/{2**40}", json={"active": True})
+    assert response.status_code == 404 and response.content_type == "application/problem+json"
+    assert as_(world.admin).open("DELETE", f"/api/v1/users/{world.staff.id}").status_code == 405
