@@ -32,6 +32,8 @@ class Urls:
     items: str | None = None
     item_analysis: str | None = None  # with {module_id}
     my_learning: str | None = None
+    api_audits: str | None = None  # the JSON API's audit list
+    api_chart: str | None = None  # the JSON API's numbers of the Pareto chart
     missing: dict[str, str] = field(default_factory=dict)
 
 
@@ -60,6 +62,8 @@ def discover_urls(app) -> Urls:
     analysis = build("item_analysis", "training.item_analysis", module_id=987654321)
     urls.item_analysis = analysis.replace("987654321", "{module_id}") if analysis else None
     urls.my_learning = build("my_learning", "training.my_learning")
+    urls.api_audits = build("api_audits", "api_audits.list_audits")
+    urls.api_chart = build("api_chart", "api_charts.chart", chart="pareto")
     return urls
 
 

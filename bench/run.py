@@ -42,9 +42,10 @@ TARGETS = {
     "import": Target(3),  # issue 16: against yaml.load with libyaml's CSafeLoader (the floor of parsing)
     "item_analysis": Target(5),  # issue 16: one module's item analysis, p95 / baseline p95
     "memory": Target(150, unit=" MB"),
+    "api_read": Target(3),
 }
 PAGE_STEP = "step-07"  # the step that drifts in the generated data
-GROUPS = ("pages", "growth", "submissions", "extras", "import")
+GROUPS = ("pages", "api", "growth", "submissions", "extras", "import")
 DASHBOARD_CACHE_SECONDS = 60  # bro.improve.cache: rendered dashboard charts live this long
 
 
@@ -164,6 +165,56 @@ def concurrently(clients: list, work: Callable[[int, object], list[Response]],
     return timing
 
 
+class TokenCaller:
+    """GETs with a personal access token (the JSON API), over one keep-alive connection and no cookie."""
+
+    def __init__(self, base_url: str, secret: str):
+        self.client = Client(base_url)
+        self.headers = {"Authorization": f"Bearer {secret}", "Accept": "application/json"}
+
+    def get(self, path: str) -> Response:
+        return self.client.request("GET", path, headers=self.headers)
+
+
+def api_token(app, email: str) -> str:
+    """A read token of the user with ``email``, written straight to the database (as the tokens page would)."""
+    from sqlalchemy import select
+
+    from bro.api.tokens import issue_token
+    from bro.extensions import db
+    from bro.models.people import User
+
+    with app.app_context():
+        user = db.session.execute(select(User).where(User.email == email)).scalar_one()
+        _token, secret = issue_token(user, name="bench", scopes=["read"], days=1)
+        db.session.commit()
+    return secret
+
+
+def measure_api_reads(app, base: str, urls: Urls, team_id: int, window: dict, base_p95: float | None,
+                      settings: Settings) -> list[Figure]:
+    """The JSON API's reads of the audit list (the page's filters) and of one chart's numbers, against the
+    baseline page (issue 15: p95 / baseline p95 <= 3)."""
+    figures = []
+    supervisor = TokenCaller(base, api_token(app, gen.user_email("sup", team_id)))
+    admin = TokenCaller(base, api_token(app, gen.ADMIN_EMAIL))
+    list_url = (f"{urls.api_audits}?" + urlencode({"team": team_id, "from": window["from"], "to": window["to"],
+                                                   "result": "failed"})) if urls.api_audits else None
+    chart_url = f"{urls.api_chart}?{urlencode({'team': team_id, **window})}" if urls.api_chart else None
+    all_chart_url = f"{urls.api_chart}?{urlencode(window)}" if urls.api_chart else None
+    for name, caller, url, key in (
+            ("API: audit list, team + 2 years + failed (first 50, token)", supervisor, list_url, "api_audits"),
+            ("API: Pareto numbers, one team, 2 years (token)", supervisor, chart_url, "api_chart"),
+            ("(extra) API: Pareto numbers, all teams, 2 years (admin token)", admin, all_chart_url, "api_chart")):
+        figure, timing = page_figure(name, caller, url, settings, urls.missing.get(key, ""))
+        if timing and not name.startswith("(extra)"):
+            figure = figure.judge(ratio(timing.p95, base_p95), TARGETS["api_read"], "p95 / baseline p95")
+        elif timing:
+            figure.ratio, figure.ratio_label = ratio(timing.p95, base_p95), "p95 / baseline p95"
+        figures.append(figure)
+    return figures
+
+
 def page_figure(name: str, client: Client, url: str | Callable[[int], str] | None, settings: Settings,
                 missing: str = "") -> tuple[Figure, Timing | None]:
     """Sequential requests of one page; ``url`` may be a function of the request number (cold variants)."""
@@ -250,6 +301,8 @@ def measure_database(label: str, url: str, quarter: str | None, settings: Settin
                 figure.ratio, figure.ratio_label = ratio(list_timing.p95, base_p95), "p95 / baseline p95"
             figures.append(figure)
 
+        if "api" in settings.only:
+            figures.extend(measure_api_reads(app, base, urls, team_id, window, base_p95, settings))
         snapshot("page figures")
         if quarter and "growth" in settings.only:
             # Let the dashboard cache forget the spellings measured above (entries live 60 s).

@@ -82,3 +82,7 @@ def _register_blueprints(app: Flask) -> None:
     for area in (auth, home, admin, audits, training, authoring, improve, knowledge, interactions, coaching,
                  notifications):
         area.init_app(app)
+
+    from bro.api import init_api
+
+    init_api(app)

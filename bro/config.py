@@ -78,6 +78,10 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
                                       if os.environ.get("BRO_CONFORMANCE_THRESHOLD") else None),
         "BRO_KNOWLEDGE_MIN_QUESTIONS": int(os.environ.get("BRO_KNOWLEDGE_MIN_QUESTIONS", "5")),
         "BRO_KNOWLEDGE_MIN_AUDITS": int(os.environ.get("BRO_KNOWLEDGE_MIN_AUDITS", "5")),
+        # The JSON API's rate limit per token (or per address without one), in Flask-Limiter's notation, and
+        # where the counts are kept: memory:// (per process) by default; redis://… shares them between workers.
+        "BRO_API_RATE_LIMIT": os.environ.get("BRO_API_RATE_LIMIT", "600 per minute"),
+        "BRO_API_RATE_LIMIT_STORAGE_URI": os.environ.get("BRO_API_RATE_LIMIT_STORAGE_URI", "memory://"),
     }
     config.update(overrides or {})
     if "SECRET_KEY" not in config:

@@ -5,6 +5,10 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
+def _is_api() -> bool:
+    return request.path.startswith("/api/") and request.path != "/api/v1/docs"
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
@@ -31,6 +35,10 @@ def init_errors(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if _is_api():
+            from bro.api.problems import problem_from_exception
+
+            return problem_from_exception(error)
         code = error.code or 500
         message = _messages().get(code, error.description)
         if _wants_json():
@@ -40,6 +48,10 @@ def init_errors(app: Flask) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
         app.logger.exception("Unhandled error on %s", request.path)
+        if _is_api():
+            from bro.api.problems import problem_from_exception
+
+            return problem_from_exception(error)
         message = _messages()[500]
         if _wants_json():
             return jsonify(error="Internal Server Error", message=message), 500

@@ -9,6 +9,7 @@ from bro.people import create_user
 from tests.conftest import PASSWORD
 
 _sequence = itertools.count(1)
+SCOPES_ALL = ("read", "write", "admin")
 
 
 class Factory:
@@ -42,6 +43,14 @@ class Factory:
 
     def admin(self, **kw) -> User:
         return self.user(Role.admin, **kw)
+
+    # --- API ---------------------------------------------------------------------------------
+    def api_token(self, user: User, *scopes: str, days: int = 30) -> str:
+        """A personal access token of `user` (default scopes: read, write and admin); returns its secret."""
+        from bro.api.tokens import issue_token
+
+        _token, secret = issue_token(user, name=f"token {next(_sequence)}", scopes=scopes or SCOPES_ALL, days=days)
+        return secret
 
     # --- curricula (authoring) ---------------------------------------------------------------
     def curricula(self, text: str | None = None, imported_by: User | None = None, filename: str = "factory.yaml"):

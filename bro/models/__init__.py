@@ -1,4 +1,5 @@
 """All models, imported here so Alembic and the app see every table."""
+from bro.models.api import ApiToken, IdempotentRequest
 from bro.models.audits import (
     Audit, AuditRating, AuditRevision, AuditStepResult, AuditStepWeek, AuditWeek, CalibrationParticipant,
     CalibrationRating, CalibrationSession, Dispute, DisputeStep,
@@ -24,6 +25,7 @@ from bro.models.training import (
 )
 
 __all__ = [
+    "ApiToken", "IdempotentRequest",
     "Audit", "AuditRating", "AuditRevision", "AuditStepResult", "AuditStepWeek", "AuditWeek",
     "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute", "DisputeStep",
     "Base", "CoachingAction", "CoachingSession", "RetrainingDecision", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard",

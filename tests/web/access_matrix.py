@@ -177,7 +177,47 @@ ACCESS: dict[str, Access] = {
 }
 
 # (endpoint, persona) -> why the persona, though holding an admitted role, may not use the world's object.
+# The JSON API (bro/api/): a bearer token of the persona's user (every scope) instead of the session cookie,
+# JSON bodies, and 401 (never a redirect) for anonymous callers. test_access_matrix.py tells API routes by
+# their /api/v1/ path.
+ACCESS.update({
+    "api-docs.openapi_json": Access(PUBLIC, "/api/v1/openapi.json"),
+    "api_pages.reference": Access(PUBLIC, "/api/v1/docs"),
+    "api_pages.tokens": Access(ALL_ROLES, "/account/tokens"),
+    "api_pages.revoke": Access(ALL_ROLES, "/account/tokens/999999/revoke", method="POST"),
+    "api_people.me": Access(ALL_ROLES, "/api/v1/me"),
+    "api_people.list_users": Access(ALL_ROLES, "/api/v1/users"),
+    "api_people.get_user": Access(ALL_ROLES, lambda w: f"/api/v1/users/{w.staff.id}"),
+    "api_people.create": Access(roles(ADMIN), "/api/v1/users", method="POST",
+                                data={"name": "Matrix Person", "email": "matrix@example.com", "roles": ["trainer"]}),
+    "api_people.change": Access(roles(ADMIN), lambda w: f"/api/v1/users/{w.staff.id}", method="PATCH",
+                                data={"active": True}),
+    "api_people.list_teams": Access(ALL_ROLES, "/api/v1/teams"),
+    "api_people.create_team": Access(roles(ADMIN), "/api/v1/teams", method="POST", data={"name": "Matrix team"}),
+    "api_curricula.list_standards": Access(ALL_ROLES, "/api/v1/standards"),
+    "api_curricula.get_standard": Access(ALL_ROLES, lambda w: f"/api/v1/standards/{w.audit_version.standard_id}",
+                                         others=SHARED),
+    "api_curricula.standard_versions": Access(
+        ALL_ROLES, lambda w: f"/api/v1/standards/{w.audit_version.standard_id}/versions", others=SHARED),
+    "api_curricula.list_courses": Access(ALL_ROLES, "/api/v1/courses"),
+    "api_curricula.get_course": Access(ALL_ROLES, lambda w: f"/api/v1/courses/{w.course.id}", others=SHARED),
+    "api_audits.list_audits": Access(roles(STAFF, SUPERVISOR), "/api/v1/audits"),
+    "api_audits.get_audit": Access(roles(STAFF, SUPERVISOR), lambda w: f"/api/v1/audits/{w.audit.id}"),
+    "api_audits.create_audit": Access(roles(SUPERVISOR), "/api/v1/audits", method="POST"),
+    "api_audits.put_outcomes": Access(roles(SUPERVISOR), lambda w: f"/api/v1/audits/{w.audit.id}/outcomes",
+                                      method="PUT", data={"csat": 4}),
+    "api_audits.push_outcomes": Access(roles(SUPERVISOR), "/api/v1/outcomes", method="POST",
+                                       data={"outcomes": []}),
+    "api_interactions.create_interaction": Access(roles(SUPERVISOR), "/api/v1/interactions", method="POST"),
+    "api_interactions.bulk_interactions": Access(roles(SUPERVISOR), "/api/v1/interactions/bulk", method="POST"),
+    "api_training.list_assignments": Access(ALL_ROLES, "/api/v1/assignments"),
+    "api_training.list_certificates": Access(ALL_ROLES, "/api/v1/certificates"),
+    "api_charts.chart": Access(roles(SUPERVISOR), "/api/v1/charts/pareto"),
+})
+
+
 OWNER_RULES: dict[tuple[str, str], str] = {
+    ("api_audits.put_outcomes", STAFF_SUPERVISOR): "nobody records the outcomes of their own audit",
     ("audits.correct", STAFF_SUPERVISOR): "only the auditor corrects an audit, and nobody their own",
     ("audits.outcomes", STAFF_SUPERVISOR): "nobody records the outcomes of their own audit",
     ("audits.resolve", STAFF_SUPERVISOR): "nobody resolves a dispute about their own audit",

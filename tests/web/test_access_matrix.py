@@ -11,7 +11,7 @@ import pytest
 from bro.extensions import db
 from bro.models.people import Role
 from tests.web.access_matrix import (
-    ACCESS, ADMIN, OWNER_RULES, PERSONAS, STAFF, STAFF_SUPERVISOR, SUPERVISOR_TRAINER,
+    ACCESS, ADMIN, OWNER_RULES, PERSONAS, PUBLIC, STAFF, STAFF_SUPERVISOR, SUPERVISOR_TRAINER,
 )
 from tests.web.conftest import WORLD_EXTENSIONS
 
@@ -45,8 +45,23 @@ def _methods(app, endpoint: str, access) -> list[str]:
     return [access.method] + sorted(accepted - {access.method})
 
 
-def _send(client, url: str, method: str, access):
+def _is_api(access, url: str) -> bool:
+    """A JSON API route: called with a bearer token, never the session cookie (bro/api/)."""
+    return url.startswith("/api/v1/") and access.allowed != PUBLIC
+
+
+def api_headers(user) -> dict:
+    from bro.api.tokens import issue_token
+
+    _token, secret = issue_token(user, name="access matrix", scopes=["read", "write", "admin"], days=1)
+    return {"Authorization": f"Bearer {secret}"}
+
+
+def _send(client, url: str, method: str, access, token_headers: dict | None = None):
     data = access.data if method == access.method else {}  # another method: an empty form
+    if _is_api(access, url):
+        return client.open(url, method=method, headers=token_headers or {},
+                           json=data if method not in ("GET", "DELETE") else None)
     if method == "GET":
         return client.get(url)
     return client.open(url, method=method, data=data)
@@ -78,11 +93,16 @@ def _refused(response) -> tuple[bool, bool]:
 @pytest.mark.parametrize("endpoint", sorted(ACCESS))
 def test_route_admits_exactly_its_roles(endpoint, persona, app, client, login, world):
     access = ACCESS[endpoint]
-    if persona != "anonymous":
-        login(persona_user(world, persona))
     url = _url(access, world)
+    headers = None
+    if persona != "anonymous":
+        user = persona_user(world, persona)
+        if _is_api(access, url):
+            headers = api_headers(user)
+        else:
+            login(user)
     for method in _methods(app, endpoint, access):
-        response = _send(client, url, method, access)
+        response = _send(client, url, method, access, headers)
         refused, sent_to_login = _refused(response)
         where = f"{method} {endpoint} ({url})"
         assert response.status_code < 500, f"{persona}: {where} answered {response.status_code}"
@@ -94,7 +114,10 @@ def test_route_admits_exactly_its_roles(endpoint, persona, app, client, login, w
                                 f"{response.headers.get('Location', '')}"
         else:
             assert refused, f"{persona} should be refused {where}, got {response.status_code}"
-            if persona == "anonymous":
+            if persona == "anonymous" and _is_api(access, url):
+                assert response.status_code == 401 and response.content_type == "application/problem+json", \
+                    f"{where} answered {response.status_code}: an API call without a token gets 401"
+            elif persona == "anonymous":
                 assert sent_to_login
             else:
                 assert response.status_code == 403
@@ -137,8 +160,9 @@ def teammate_world(world, factory):
                                supervisor=world.supervisor)
 
 
-def _walk_foreign_urls(app, client, persona: str, world, other) -> tuple[int, list[str]]:
-    """Request every owned route of an admitted role with `other`'s objects; (requests, failures)."""
+def _walk_foreign_urls(app, client, persona: str, world, other, headers: dict) -> tuple[int, list[str]]:
+    """Request every owned route of an admitted role with `other`'s objects (API routes with the token in
+    `headers`); (requests, failures)."""
     failures, requests = [], 0
     for endpoint, access in sorted(ACCESS.items()):
         if not callable(access.url) or access.serves_others_to(persona) or not access.admits(persona):
@@ -147,7 +171,7 @@ def _walk_foreign_urls(app, client, persona: str, world, other) -> tuple[int, li
         if theirs == access.url(world):
             continue  # the same object in both worlds (a curriculum, a course): nobody owns it
         for method in _methods(app, endpoint, access):
-            response = _send(client, theirs, method, access)
+            response = _send(client, theirs, method, access, headers)
             requests += 1
             body = response.get_data(as_text=True)
             leaked = [name for name in OTHER_NAMES if name in body]
@@ -159,26 +183,26 @@ def _walk_foreign_urls(app, client, persona: str, world, other) -> tuple[int, li
 @pytest.mark.parametrize("persona", [p for p in PERSONAS if p not in ("anonymous", ADMIN)])
 def test_another_teams_objects_are_refused_on_every_route_and_method(persona, app, client, login, world,
                                                                       other_team_world):
-    login(persona_user(world, persona))
-    requests, failures = _walk_foreign_urls(app, client, persona, world, other_team_world)
+    user = login(persona_user(world, persona))
+    requests, failures = _walk_foreign_urls(app, client, persona, world, other_team_world, api_headers(user))
     assert requests >= {"staff": 8, "supervisor": 14, "trainer": 0}.get(persona, 14)
     assert not failures, f"{persona} reached another team's objects:\n" + "\n".join(failures)
 
 
 def test_a_teammates_own_records_are_refused_to_staff(app, client, login, world, teammate_world):
-    login(persona_user(world, STAFF))
-    requests, failures = _walk_foreign_urls(app, client, STAFF, world, teammate_world)
+    user = login(persona_user(world, STAFF))
+    requests, failures = _walk_foreign_urls(app, client, STAFF, world, teammate_world, api_headers(user))
     assert requests >= 8
     assert not failures, "staff reached a teammate's records:\n" + "\n".join(failures)
 
 
 def test_admins_reach_other_teams_objects(app, client, login, world, other_team_world):
     """The other owners' world is real: an admin opens its pages (so refusals above are about the persona)."""
-    login(world.admin)
+    headers = api_headers(login(world.admin))
     opened = 0
     for endpoint, access in sorted(ACCESS.items()):
         if callable(access.url) and access.method == "GET" and access.url(other_team_world) != access.url(world):
-            response = client.get(access.url(other_team_world))
+            response = _send(client, access.url(other_team_world), "GET", access, headers)
             assert response.status_code < 500, endpoint
             opened += response.status_code == 200
     assert opened >= 8

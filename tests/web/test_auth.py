@@ -175,9 +175,11 @@ def test_session_cookie_is_httponly_and_samesite(client, factory):
 
 
 def test_api_style_errors_are_json(client):
+    """Under /api/ errors are RFC 9457 problem details (bro.api.problems), not pages."""
     response = client.get("/api/nothing-here")
     assert response.status_code == 404
-    assert response.is_json and response.json["message"]
+    assert response.content_type == "application/problem+json"
+    assert response.is_json and response.json["detail"] and response.json["status"] == 404
 
 
 def test_unknown_page_is_a_friendly_404(client):
