@@ -1,5 +1,5 @@
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext
+from flask_babel import lazy_ngettext, lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import SelectField, SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, ValidationError
@@ -21,7 +21,7 @@ class CheckboxListField(SelectMultipleField):
 
 
 class NewTokenForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80), no_invisible_characters],
+    name = StringField(lazy_pgettext("a token's name", "Name"), validators=[DataRequired(), Length(max=80), no_invisible_characters],
                        description=_l("What the token is for, such as “CRM outcomes push”."))
     scopes = CheckboxListField(_l("Scopes"), default=["read"])
     days = SelectField(_l("Expires after"), coerce=int, default=90)

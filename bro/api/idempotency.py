@@ -19,6 +19,7 @@ from typing import Callable
 
 from flask import Response, make_response, request
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -60,7 +61,8 @@ def idempotent(view: Callable) -> Callable:
     def wrapped(*args, **kwargs):
         key = request.headers.get(HEADER)
         if key is not None and not (0 < len(key.strip()) <= MAX_KEY_LENGTH and key.isprintable()):
-            raise ApiProblem(400, _("Idempotency-Key must be 1 to %(n)d printable characters.", n=MAX_KEY_LENGTH),
+            raise ApiProblem(400, ngettext("Idempotency-Key must be 1 to %(num)d printable character.",
+                                            "Idempotency-Key must be 1 to %(num)d printable characters.", MAX_KEY_LENGTH),
                              field=HEADER)
         fingerprint = request_fingerprint() if key is not None else None
         if key is not None and (stored := _stored(key)) is not None:
