@@ -75,7 +75,7 @@ from bro.csvout import stream_csv
 from bro.extensions import db
 from bro.home.sections import register_section
 from bro.interactions.queries import interaction_with_transcript
-from bro.interactions.sampling import complete_review
+from bro.interactions.sampling import awaits_review, complete_review
 from bro.models.audits import RELATIONSHIPS, Audit
 from bro.models.people import Role, User
 from bro.pagination import paginate
@@ -147,7 +147,7 @@ def export():
                    audit.relationship_kind, audit.channel, audit.customer_ref, display_score(audit.exact_score),
                    "yes" if audit.passed else "no", audit.status, audit.revision_number,
                    "" if audit.csat is None else audit.csat, *flags(audit),
-                   "" if audit.order_value is None else audit.order_value]
+                   "" if audit.order_value is None else audit.order_value, "yes" if audit.sampled else "no"]
 
     return Response(stream_with_context(stream_csv(rows())), mimetype="text/csv",
                     headers={"Content-Disposition": "attachment; filename=audits.csv"})
@@ -155,7 +155,7 @@ def export():
 
 EXPORT_COLUMNS = ["audit_id", "interacted_on", "staff", "team", "auditor", "standard", "standard_version",
                   "relationship", "channel", "customer_ref", "score", "passed", "status", "revision", "csat",
-                  "repeat_purchase", "referral_made", "retained_90d", "order_value"]
+                  "repeat_purchase", "referral_made", "retained_90d", "order_value", "sampled"]
 
 
 # Recording ------------------------------------------------------------------------------------------------------
@@ -224,7 +224,8 @@ def new():
             audit = record_audit(auditor=current_user, staff=staff_member, version=version,
                                  relationship=relationship, channel=form.channel.data,
                                  interacted_on=form.interacted_on.data, customer_ref=form.customer_ref.data,
-                                 ratings=form.ratings(), step_notes=form.step_notes(), note=form.note.data)
+                                 ratings=form.ratings(), step_notes=form.step_notes(), note=form.note.data,
+                                 sampled=interaction is not None and awaits_review(interaction))
         except NotAllowed:
             abort(403)
         except AuditRefused as refusal:
