@@ -43,9 +43,11 @@ TARGETS = {
     "item_analysis": Target(5),  # issue 16: one module's item analysis, p95 / baseline p95
     "memory": Target(150, unit=" MB"),
     "api_read": Target(3),
+    "interaction_import": Target(5),
 }
 PAGE_STEP = "step-07"  # the step that drifts in the generated data
-GROUPS = ("pages", "api", "growth", "submissions", "extras", "import")
+GROUPS = ("pages", "api", "growth", "submissions", "extras", "import", "interactions")
+SERVED_GROUPS = frozenset({"pages", "api", "growth", "submissions", "extras"})  # need the generated organisation
 DASHBOARD_CACHE_SECONDS = 60  # bro.improve.cache: rendered dashboard charts live this long
 
 
@@ -502,6 +504,29 @@ def measure_import(settings: Settings, details: dict) -> Figure:
     return figure.judge(ratio(full_s, plain_s), TARGETS["import"], f"time / {loader_name} time")
 
 
+# --------------------------------------------------------------------------------------------- interaction import
+def measure_interaction_import(label: str, url: str, several: bool, results: dict) -> Figure:
+    """Read + import + commit of a 100,000-row help-desk export with transcripts (bench.interactions) vs
+    reading the same file with the csv module; each import into a fresh scratch database."""
+    from bench import interactions
+
+    scratch = interactions.sqlite_scratch_url() if url.startswith("sqlite") else interactions.postgres_scratch_url(url)
+    click.echo(f"[{label}] interaction import of 100,000 rows into {gen.redact(scratch)}...", err=True)
+    timing = interactions.measure(scratch)
+    results.setdefault("interaction_import_seconds", {})[label] = {
+        "csv.reader": timing.csv_seconds, "read+import+commit": timing.import_seconds, "messages": timing.messages,
+        "cpu": {"csv.reader": timing.csv_cpu, "read+import+commit": timing.import_cpu}}
+    plain_s, full_s = statistics.median(timing.csv_seconds), statistics.median(timing.import_seconds)
+    click.echo(f"  csv.reader {plain_s:.2f} s, import {full_s:.2f} s: {timing.ratio:.1f}x "
+               f"(CPU time of the importing process: {timing.cpu_ratio:.1f}x)", err=True)
+    prefix = f"[{label}] " if several else ""
+    figure = Figure(f"{prefix}interaction import, {timing.rows:,} rows with transcripts (median of 3)",
+                    median_ms=full_s * 1000, count=timing.rows,
+                    note=f"{timing.messages:,} messages; csv.reader: {plain_s * 1000:.0f} ms; "
+                         f"in CPU time of the importing process {timing.cpu_ratio:.1f}x")
+    return figure.judge(timing.ratio, TARGETS["interaction_import"], "time / csv.reader time")
+
+
 # --------------------------------------------------------------------------------------------- the run
 def run(settings: Settings, markdown: bool) -> dict:
     end = gen.default_end()
@@ -514,6 +539,10 @@ def run(settings: Settings, markdown: bool) -> dict:
                "settings": vars(settings), "databases": {}, "figures": []}
     all_figures: list[Figure] = []
     for label, url in databases:
+        if "interactions" in settings.only:
+            all_figures.append(measure_interaction_import(label, url, len(databases) > 1, results))
+        if not settings.only & SERVED_GROUPS:
+            continue
         click.echo(f"[{label}] generating scale {settings.scale} (and {settings.scale * 0.25:g} for the quarter)...",
                    err=True)
         quarter = quarter_url_for(url) if settings.quarter and "growth" in settings.only else None

@@ -24,7 +24,7 @@ from sqlalchemy.orm import defer, lazyload, make_transient_to_detached, selectin
 from bro import clock
 from bro.database import add_counts
 from bro.extensions import db
-from bro.interactions.sampling import complete_review
+from bro.interactions.sampling import awaits_review, complete_review
 from bro.models.audits import (
     CHANNELS, RELATIONSHIPS, STATUS_AFTER, Audit, AuditEvent, AuditRating, AuditRevision, AuditStepResult,
     AuditStepWeek, AuditWeek, Dispute, DisputeStep,
@@ -111,7 +111,8 @@ def audit_interaction(interaction: Interaction | None, **fields) -> Audit:
     if interaction is not None and fields["staff"].id != interaction.staff_id:
         raise AuditRefused([], {"staff_id": _("This interaction was served by %(name)s.",
                                               name=interaction.staff.name)})
-    audit = record_audit(**fields)
+    # Sampled: the interaction waits in a review queue, drawn at random by a sampling plan (not hand-picked).
+    audit = record_audit(**fields, sampled=interaction is not None and awaits_review(interaction))
     if interaction is not None:
         complete_review(interaction, audit)
     return audit
@@ -264,8 +265,11 @@ def _one_change(message: str | None = None):
 def record_audit(*, auditor: User, staff: User, version: StandardVersion, relationship: str, channel: str,
                  interacted_on: date, customer_ref: str, ratings: Mapping[str, str],
                  step_notes: Mapping[str, str | None] | None = None, note: str | None = None,
-                 interacted_at: datetime | None = None, created_at: datetime | None = None) -> Audit:
-    """Record an audit (revision 1), update the derived tables and assign retraining for failed steps."""
+                 interacted_at: datetime | None = None, created_at: datetime | None = None,
+                 sampled: bool = False) -> Audit:
+    """Record an audit (revision 1), update the derived tables and assign retraining for failed steps.
+
+    ``sampled``: the audit rates an interaction a sampling plan drew at random (a review-queue item)."""
     if not can_audit(auditor, staff):
         raise NotAllowed(_("You may audit only staff members of the teams you supervise."))
     problems: dict[str, str] = {}
@@ -293,7 +297,7 @@ def record_audit(*, auditor: User, staff: User, version: StandardVersion, relati
     values = {"staff_id": staff.id, "team_id": staff.team_id, "auditor_id": auditor.id,
               "standard_id": version.standard_id, "standard_version_id": version.id, "relationship_kind": relationship,
               "channel": channel, "interacted_on": interacted_on, "interacted_at": interacted_at,
-              "customer_ref": customer_ref, "note": (note or "").strip() or None, "created_at": now,
+              "customer_ref": customer_ref, "note": (note or "").strip() or None, "created_at": now, "sampled": sampled,
               "revision_number": 1, **_score_columns(result), "passed": result.passed, "status": "recorded",
               "acknowledged_at": None, "csat": None, "repeat_purchase": None, "referral_made": None,
               "retained_90d": None, "order_value": None, "outcomes_recorded_at": None,
@@ -406,7 +410,8 @@ def _apply_current_revision(audit: Audit, revision: AuditRevision, previous: Aud
     rows = [
         {"audit_id": audit.id, "step_key": r.step_key, "standard_id": audit.standard_id, "team_id": audit.team_id,
          "staff_id": audit.staff_id, "interacted_on": audit.interacted_on, "rating": r.rating,
-         "rated": r.rating != Rating.NA.value, "nonconforming": r.rating in NONCONFORMING}
+         "rated": r.rating != Rating.NA.value, "nonconforming": r.rating in NONCONFORMING,
+         "sampled": bool(audit.sampled)}
         for r in revision.ratings
     ]
     if rows:
@@ -416,9 +421,13 @@ def _apply_current_revision(audit: Audit, revision: AuditRevision, previous: Aud
     audits_delta = 0 if previous is not None else 1
     failed_delta = int(not revision.passed) - (int(not previous.passed) if previous is not None else 0)
     score_delta = revision.score - (previous.score if previous is not None else Decimal(0))
+    sampled = int(bool(audit.sampled))  # sampled audits also count in the sampled_* columns
     _upsert_counts(AuditWeek, [{"team_id": audit.team_id, "standard_id": audit.standard_id, "week_start": week,
-                                "audits": audits_delta, "failed": failed_delta, "score_sum": score_delta}],
-                   keys=("team_id", "standard_id", "week_start"), counters=("audits", "failed", "score_sum"))
+                                "audits": audits_delta, "failed": failed_delta, "score_sum": score_delta,
+                                "sampled_audits": audits_delta * sampled, "sampled_failed": failed_delta * sampled,
+                                "sampled_score_sum": score_delta * sampled}],
+                   keys=("team_id", "standard_id", "week_start"),
+                   counters=("audits", "failed", "score_sum", "sampled_audits", "sampled_failed", "sampled_score_sum"))
 
     old = {r.step_key: r.rating for r in previous.ratings} if previous is not None else {}
     step_rows = []
@@ -427,10 +436,11 @@ def _apply_current_revision(audit: Audit, revision: AuditRevision, previous: Aud
         nonconforming = int(r.rating in NONCONFORMING) - int(old.get(r.step_key) in NONCONFORMING)
         if previous is None or rated or nonconforming:
             step_rows.append({"team_id": audit.team_id, "standard_id": audit.standard_id, "step_key": r.step_key,
-                              "week_start": week, "rated": rated, "nonconforming": nonconforming})
+                              "week_start": week, "rated": rated, "nonconforming": nonconforming,
+                              "sampled_rated": rated * sampled, "sampled_nonconforming": nonconforming * sampled})
     if step_rows:
         _upsert_counts(AuditStepWeek, step_rows, keys=("team_id", "standard_id", "step_key", "week_start"),
-                       counters=("rated", "nonconforming"))
+                       counters=("rated", "nonconforming", "sampled_rated", "sampled_nonconforming"))
 
 
 def _upsert_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tuple[str, ...]) -> None:

@@ -220,7 +220,7 @@ def team_audits_summary(user: User) -> dict | None:
 
 EXPORT_COLUMNS = ["audit_id", "interacted_on", "staff", "team", "auditor", "standard", "standard_version",
                   "relationship", "channel", "customer_ref", "score", "passed", "status", "revision", "csat",
-                  "repeat_purchase", "referral_made", "retained_90d", "order_value"]
+                  "repeat_purchase", "referral_made", "retained_90d", "order_value", "sampled"]
 _EXPORT_FLAGS = ("repeat_purchase", "referral_made", "retained_90d")
 
 
@@ -236,4 +236,4 @@ def export_rows(user: User, filters: AuditFilters) -> Iterator[list]:
                audit.relationship_kind, audit.channel, audit.customer_ref, display_score(audit.exact_score),
                "yes" if audit.passed else "no", audit.status, audit.revision_number,
                "" if audit.csat is None else audit.csat, *flags,
-               "" if audit.order_value is None else audit.order_value]
+               "" if audit.order_value is None else audit.order_value, "yes" if audit.sampled else "no"]

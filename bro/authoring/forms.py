@@ -15,15 +15,24 @@ class UploadForm(FlaskForm):
         _l("Curriculum file"),
         validators=[
             FileRequired(_l("Choose a YAML file to upload.")),
-            FileAllowed(["yaml", "yml"], _l("Only .yaml or .yml files can be uploaded.")),
+            FileAllowed(["yaml", "yml", "gift", "txt"],
+                        _l("Only .yaml or .yml curriculum files, or Moodle quizzes (.gift or .txt), can be uploaded.")),
             FileSize(MAX_FILE_BYTES, message=_l("The file is larger than %(size)d KB; split it into smaller files.",
                                                 size=MAX_FILE_BYTES // 1024)),
         ],
-        description=_l("One file with one or more standards or courses, in the format of the shipped curricula."),
-        render_kw={"accept": ".yaml,.yml"},
+        description=_l("One file with one or more standards or courses, in the format of the shipped curricula, "
+                       "or a Moodle quiz in GIFT or Aiken format."),
+        render_kw={"accept": ".yaml,.yml,.gift,.txt"},
     )
+    source_format = SelectField(_l("File format"), choices=[
+        ("auto", _l("From the file name")), ("yaml", _l("Curriculum YAML")), ("gift", _l("Moodle GIFT quiz")),
+        ("aiken", _l("Moodle Aiken quiz"))], default="auto")
+    language = SelectField(_l("Language of the quiz"), choices=[
+        ("en", "English"), ("id", "Bahasa Indonesia"), ("pl", "Polski")], default="en",
+        description=_l("For Moodle quizzes: the language the questions are written in."))
     check = SubmitField(_l("Check only"))
     submit = SubmitField(_l("Check and import"))
+    convert = SubmitField(_l("Convert to course YAML"))
 
 
 class CompareForm(FlaskForm):

@@ -12,6 +12,7 @@ from werkzeug.utils import secure_filename
 
 from bro.access import roles_required
 from bro.authoring import queries
+from bro.authoring.conversion import convert_quiz, quiz_format
 from bro.authoring.forms import CompareForm, UploadForm
 from bro.authoring.operations import check_upload, import_documents, make_current, set_retired, version_yaml
 from bro.authoring.source import annotate_source, excerpt
@@ -115,12 +116,31 @@ def thousands(number: int) -> str:
 @roles_required(Role.trainer)
 def upload():
     form = UploadForm()
+    if not form.is_submitted() and current_user.language in dict(form.language.choices):
+        form.language.data = current_user.language
     if not form.validate_on_submit():
         return render_template("authoring/upload.html", form=form, source=None, result=None,
                                max_kb=MAX_FILE_BYTES // 1024), 400 if form.errors else 200
     uploaded = form.file.data
     filename = secure_filename(uploaded.filename or "") or "upload.yaml"
-    result, text = check_upload(uploaded.read(MAX_FILE_BYTES + 1), filename)
+    data = uploaded.read(MAX_FILE_BYTES + 1)
+    quiz = None
+    kind = quiz_format(form.source_format.data, filename, data)
+    if kind is not None:  # a Moodle quiz: converted, then checked and imported like any curriculum file
+        quiz = convert_quiz(data, filename, kind, form.language.data)
+        if not quiz.ok:
+            return render_template("authoring/upload.html", form=form, source=None, result=None, quiz=quiz,
+                                   filename=filename, max_kb=MAX_FILE_BYTES // 1024), 400
+        if form.convert.data:
+            return Response(quiz.yaml_text, mimetype="application/yaml",
+                            headers={"Content-Disposition": f"attachment; filename={quiz.yaml_filename}"})
+        data, filename = quiz.yaml_text.encode("utf-8"), quiz.yaml_filename
+    elif form.convert.data:
+        form.file.errors = [_("Only Moodle GIFT or Aiken quizzes can be converted; a YAML file is checked and "
+                              "imported as it is.")]
+        return render_template("authoring/upload.html", form=form, source=None, result=None,
+                               max_kb=MAX_FILE_BYTES // 1024), 400
+    result, text = check_upload(data, filename)
     if result.ok and not form.check.data:
         try:
             report = import_documents(result, imported_by=current_user, sources=filename, texts=text)
@@ -140,7 +160,7 @@ def upload():
     source = annotate_source(text, result.errors)
     listing = source.lines if len(source.lines) <= FULL_LISTING_LINES else excerpt(source)
     return render_template("authoring/upload.html", form=form, result=result, filename=filename, source=source,
-                           listing=listing, max_kb=MAX_FILE_BYTES // 1024), 200 if result.ok else 400
+                           listing=listing, quiz=quiz, max_kb=MAX_FILE_BYTES // 1024), 200 if result.ok else 400
 
 
 def _version_or_404(kind: str, key: str, number: int):

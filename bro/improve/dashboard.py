@@ -70,6 +70,7 @@ class DashboardFilters:
     visible_teams: frozenset[int] | None  # None: every team
     start_given: bool = False
     shortened: bool = False  # the range asked for was longer than MAX_PERIODS[unit]
+    sampled_only: bool = False  # ?sampled=1: only audits a sampling plan drew at random (Scope.sampled_only)
 
     @property
     def scope_teams(self) -> frozenset[int] | None:
@@ -78,7 +79,8 @@ class DashboardFilters:
     def scope(self, **changes) -> q.Scope:
         first, last = q.period_bounds(self.start, self.end, self.unit)
         values = dict(standard_id=self.standard.id if self.standard else 0, first_day=first, last_day=last,
-                      unit=self.unit, team_ids=self.scope_teams, staff_id=self.staff_id)
+                      unit=self.unit, team_ids=self.scope_teams, staff_id=self.staff_id,
+                      sampled_only=self.sampled_only)
         values.update(changes)
         return q.Scope(**values)
 
@@ -86,7 +88,7 @@ class DashboardFilters:
         """The query parameters that reproduce this view (for links and CSV downloads)."""
         values = {"standard": self.standard.id if self.standard else None, "team": self.team_id,
                   "staff": self.staff_id, "step": self.step_key, "from": self.start.isoformat(),
-                  "to": self.end.isoformat(), "period": self.unit}
+                  "to": self.end.isoformat(), "period": self.unit, "sampled": "1" if self.sampled_only else None}
         values.update(changes)
         return {key: str(value) for key, value in values.items() if value not in (None, "")}
 
@@ -138,7 +140,7 @@ def read_filters(user: User, args: Mapping[str, str], standards: list[q.Standard
     if shortened:
         start = periods_back(end, unit, MAX_PERIODS[unit] - 1)
     return DashboardFilters(standard, team_id, staff_id, step_key, start, end, unit, visible, start_given,
-                            shortened)
+                            shortened, sampled_only=args.get("sampled") == "1")
 
 
 # Dates outside these make no sense for audits and would overflow period arithmetic (date.max is 9999-12-31).

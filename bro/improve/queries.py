@@ -53,6 +53,9 @@ class Scope:
     team_ids: frozenset[int] | None = None  # None: every team
     staff_id: int | None = None
     step_keys: tuple[str, ...] = field(default=())  # empty: every step
+    # Only audits of interactions a sampling plan drew at random (Audit.sampled): a hand-picked audit is not a
+    # random sample, and the p-chart's binomial model assumes one.
+    sampled_only: bool = False
 
     @property
     def uses_weekly_summaries(self) -> bool:
@@ -87,6 +90,8 @@ def _result_filters(scope: Scope) -> list:
         conditions.append(AuditStepResult.staff_id == scope.staff_id)
     if scope.step_keys:
         conditions.append(AuditStepResult.step_key.in_(scope.step_keys))
+    if scope.sampled_only:
+        conditions.append(AuditStepResult.sampled.is_(True))
     return conditions
 
 
@@ -105,7 +110,16 @@ def _audit_filters(scope: Scope) -> list:
                   *_team_filter(Audit.team_id, scope.team_ids)]
     if scope.staff_id is not None:
         conditions.append(Audit.staff_id == scope.staff_id)
+    if scope.sampled_only:
+        conditions.append(Audit.sampled.is_(True))
     return conditions
+
+
+def _step_week_counts(scope: Scope) -> tuple:
+    """The weekly step summary's (rated, nonconforming) columns: all audits, or the sampled ones only."""
+    if scope.sampled_only:
+        return AuditStepWeek.sampled_rated, AuditStepWeek.sampled_nonconforming
+    return AuditStepWeek.rated, AuditStepWeek.nonconforming
 
 
 def _as_date(value) -> date:
@@ -131,8 +145,8 @@ def _add(table: dict, key, n: int, nonconforming: int) -> None:
 def step_period_counts(scope: Scope) -> dict[str, dict[str, Counts]]:
     """{step key: {period label: (rated, nonconforming)}}; periods without audits are absent."""
     if scope.uses_weekly_summaries:
-        query = (select(AuditStepWeek.step_key, AuditStepWeek.week_start,
-                        func.sum(AuditStepWeek.rated), func.sum(AuditStepWeek.nonconforming))
+        rated, nonconforming = _step_week_counts(scope)
+        query = (select(AuditStepWeek.step_key, AuditStepWeek.week_start, func.sum(rated), func.sum(nonconforming))
                  .where(*_week_filters(scope))
                  .group_by(AuditStepWeek.step_key, AuditStepWeek.week_start))
     else:
@@ -150,7 +164,9 @@ def step_period_counts(scope: Scope) -> dict[str, dict[str, Counts]]:
 def failure_period_counts(scope: Scope) -> dict[str, Counts]:
     """{period label: (audits, failed audits)} — the "audit failed" p-chart."""
     if scope.uses_weekly_summaries:
-        query = (select(AuditWeek.week_start, func.sum(AuditWeek.audits), func.sum(AuditWeek.failed))
+        audits, failed = ((AuditWeek.sampled_audits, AuditWeek.sampled_failed) if scope.sampled_only
+                          else (AuditWeek.audits, AuditWeek.failed))
+        query = (select(AuditWeek.week_start, func.sum(audits), func.sum(failed))
                  .where(AuditWeek.standard_id == scope.standard_id,
                         AuditWeek.week_start.between(scope.first_day, scope.last_day),
                         *_team_filter(AuditWeek.team_id, scope.team_ids))
@@ -218,8 +234,8 @@ def baselines_version() -> int:
 def step_team_counts(scope: Scope) -> dict[tuple[str, int], Counts]:
     """{(step key, team id): (rated, nonconforming)} over the scope's range."""
     if scope.uses_weekly_summaries:
-        query = (select(AuditStepWeek.step_key, AuditStepWeek.team_id,
-                        func.sum(AuditStepWeek.rated), func.sum(AuditStepWeek.nonconforming))
+        rated, nonconforming = _step_week_counts(scope)
+        query = (select(AuditStepWeek.step_key, AuditStepWeek.team_id, func.sum(rated), func.sum(nonconforming))
                  .where(*_week_filters(scope))
                  .group_by(AuditStepWeek.step_key, AuditStepWeek.team_id))
     else:

@@ -138,6 +138,7 @@ def seed_interactions(ctx: DemoContext) -> None:
             customer_ref=interaction.customer_ref,
             ratings=ratings,
             interacted_at=interaction.started_at,
+            sampled=True,  # drawn by the plan
         )
         sampling.complete_review(interaction, audit)
     session = plan_session(users["staff_2"], by=users["sup_front"], scheduled_for=now - timedelta(days=1))

@@ -8,13 +8,14 @@ by ``bro.interactions.operations``, which knows the database.
 from __future__ import annotations
 
 import csv
+import gc
 import io
 import json
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, time, timezone
-from typing import Any, Iterator
+from typing import Any, Iterator, NamedTuple
 
 from bro.audits.text import _, n_
 from bro.models.audits import CHANNELS, RELATIONSHIPS
@@ -50,17 +51,19 @@ assert set(CHANNEL_ALIASES.values()) <= set(CHANNELS) and set(SPEAKER_ALIASES.va
 
 # A transcript line: optional "[time]", a speaker, a colon, the text. Lines that do not start a message
 # continue the previous one (multi-line messages).
+_URL = re.compile(r"https?://[^\s]+$")
 _LINE = re.compile(r"^\s*(?:\[(?P<at>[^\]]{1,40})\]\s*)?(?P<speaker>[A-Za-z][A-Za-z \-]{0,19}?)\s*:\s?(?P<text>.*)$")
 
 
-@dataclass(frozen=True)
-class Message:
+class Message(NamedTuple):
+    """One transcript message (a tuple: 200,000 of them are made in a large import)."""
+
     speaker: str
     sent_at: datetime | None
     text: str
 
 
-@dataclass
+@dataclass(slots=True)
 class InteractionRow:
     """One interaction as read from a file, with the row (or line) it came from."""
 
@@ -125,14 +128,14 @@ def utc_naive(moment: datetime) -> datetime:
     """Times with an offset are converted to UTC; times without one are taken as UTC."""
     if moment.tzinfo is not None:
         moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
-    return moment.replace(microsecond=0)
+    return moment.replace(microsecond=0) if moment.microsecond else moment
 
 
 def parse_time(text: str) -> datetime:
     value = text.strip()
-    if value.endswith(("z", "Z")):
-        value = value[:-1] + "+00:00"
-    return utc_naive(datetime.fromisoformat(value))
+    if value.endswith("z"):
+        value = value[:-1] + "Z"
+    return utc_naive(datetime.fromisoformat(value))  # Python 3.11 reads "Z" and most ISO 8601 forms
 
 
 def _clean(value: Any) -> str:
@@ -140,7 +143,7 @@ def _clean(value: Any) -> str:
 
 
 def _speaker(text: str) -> str | None:
-    return SPEAKER_ALIASES.get(text.strip().casefold())
+    return SPEAKER_ALIASES.get(text) or SPEAKER_ALIASES.get(text.strip().casefold())
 
 
 def _message_time(text: str, started_at: datetime | None) -> datetime:
@@ -163,18 +166,22 @@ def parse_transcript_text(text: str, started_at: datetime | None) -> list[Messag
         if isinstance(data, list):
             return parse_message_list(data, started_at)
     messages: list[Message] = []
+    match_line, aliases = _LINE.match, SPEAKER_ALIASES
     for number, line in enumerate(stripped.splitlines(), start=1):
-        match = _LINE.match(line)
-        speaker = _speaker(match.group("speaker")) if match else None
-        if match and speaker:
+        match = match_line(line)
+        speaker = None
+        if match:
+            at, word, text_part = match.group("at", "speaker", "text")
+            speaker = aliases.get(word) or aliases.get(word.strip().casefold())
+        if speaker:
             sent_at = None
-            if match.group("at"):
+            if at:
                 try:
-                    sent_at = _message_time(match.group("at"), started_at)
+                    sent_at = _message_time(at, started_at)
                 except ValueError:
                     raise ValueError(_("transcript line %(line)d: “%(time)s” is not a time.",
-                                       line=number, time=match.group("at"))) from None
-            messages.append(Message(speaker, sent_at, match.group("text").strip()))
+                                       line=number, time=at)) from None
+            messages.append(Message(speaker, sent_at, text_part.strip()))
         elif messages:
             previous = messages[-1]
             messages[-1] = Message(previous.speaker, previous.sent_at, (previous.text + "\n" + line.strip()).strip())
@@ -218,35 +225,39 @@ def _bounded(messages: list[Message]) -> list[Message]:
 
 def parse_record(values: dict[str, Any], row: int, messages: Any = None) -> InteractionRow:
     """Check one interaction's values; raises ValueError with every problem of the row in one sentence."""
+    # Each value is cleaned once (a large import checks 100,000 rows: no work twice per cell).
+    clean = {column: _clean(values.get(column)) for column in COLUMNS}
     problems: list[str] = []
     for column in REQUIRED:
-        if not _clean(values.get(column)):
+        if not clean[column]:
             problems.append(_("%(column)s is empty.", column=column))
-    email = _clean(values.get("staff_email")).casefold()
+    email = clean["staff_email"].casefold()
     channel = None
-    if _clean(values.get("channel")):
-        channel = CHANNEL_ALIASES.get(_clean(values.get("channel")).casefold())
+    if clean["channel"]:
+        channel = CHANNEL_ALIASES.get(clean["channel"]) or CHANNEL_ALIASES.get(clean["channel"].casefold())
         if channel is None:
             problems.append(_("channel must be one of %(channels)s, not “%(value)s”.",
-                              channels=", ".join(CHANNELS), value=_clean(values.get("channel"))))
+                              channels=", ".join(CHANNELS), value=clean["channel"]))
     started_at = None
-    if _clean(values.get("started_at")):
+    if clean["started_at"]:
         try:
-            started_at = parse_time(_clean(values.get("started_at")))
+            started_at = parse_time(clean["started_at"])
         except ValueError:
             problems.append(_("started_at must be a date and time such as 2026-11-02T10:15:00Z, not “%(value)s”.",
-                              value=_clean(values.get("started_at"))))
-    relationship = _clean(values.get("relationship")).casefold() or "b2c"
+                              value=clean["started_at"]))
+    relationship = clean["relationship"]
     if relationship not in RELATIONSHIPS:
-        problems.append(_("relationship must be b2c or b2b, not “%(value)s”.", value=relationship))
-    customer_ref = _clean(values.get("customer_ref"))
+        relationship = relationship.casefold() or "b2c"
+        if relationship not in RELATIONSHIPS:
+            problems.append(_("relationship must be b2c or b2b, not “%(value)s”.", value=relationship))
+    customer_ref = clean["customer_ref"]
     if len(customer_ref) > 120:
         problems.append(n_("customer_ref is longer than %(num)d character.", "customer_ref is longer than %(num)d characters.", 120))
-    external_id = _clean(values.get("external_id")) or None
+    external_id = clean["external_id"] or None
     if external_id and len(external_id) > 120:
         problems.append(n_("external_id is longer than %(num)d character.", "external_id is longer than %(num)d characters.", 120))
-    source_url = _clean(values.get("source_url")) or None
-    if source_url and (len(source_url) > 500 or not re.match(r"https?://[^\s]+$", source_url)):
+    source_url = clean["source_url"] or None
+    if source_url and (len(source_url) > 500 or not _URL.match(source_url)):
         problems.append(_("source_url must be an http or https address of at most 500 characters."))
     parsed_messages: list[Message] = []
     try:
@@ -255,7 +266,7 @@ def parse_record(values: dict[str, Any], row: int, messages: Any = None) -> Inte
         elif messages is not None and not isinstance(messages, str):
             problems.append(_("messages must be a list of {speaker, at, text} objects."))
         else:
-            parsed_messages = parse_transcript_text(messages or _clean(values.get("transcript")), started_at)
+            parsed_messages = parse_transcript_text(messages or clean["transcript"], started_at)
     except ValueError as error:
         problems.append(str(error))
     if problems:
@@ -263,6 +274,112 @@ def parse_record(values: dict[str, Any], row: int, messages: Any = None) -> Inte
     return InteractionRow(row=row, staff_email=email, channel=channel, started_at=started_at,
                           customer_ref=customer_ref, relationship=relationship, external_id=external_id,
                           source_url=source_url, messages=parsed_messages)
+
+
+# The quick path of a CSV import. A transcript whose lines all start a message ("speaker: text", time
+# optional) is read with one regular expression for all its lines; "whitespace" excludes the line break, and
+# transcripts with other line separators (which str.splitlines also splits on) take the careful path.
+_LINES = re.compile(r"^[^\S\n]*(?:\[([^\]\n]{1,40})\][^\S\n]*)?([A-Za-z][A-Za-z \-]{0,19}?)[^\S\n]*:[^\S\n]?(.*)$",
+                    re.MULTILINE)
+_OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _quick_time(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return parse_time(value)
+    except ValueError:
+        return None
+
+
+def _quick_transcript(text: str, started_at: datetime, times: dict) -> list[Message] | None:
+    """The transcript's messages when every line starts one with a known speaker word; None when the careful
+    parse_transcript_text must decide (continuation lines, JSON lists, unknown words, bad times, limits)."""
+    if not text:
+        return []
+    if text[0] == "[":
+        try:
+            json.loads(text)
+        except ValueError:
+            pass
+        else:
+            return None
+    if _OTHER_BREAKS.search(text):
+        return None
+    found = _LINES.findall(text)
+    if len(found) != text.count("\n") + 1 or len(found) > MAX_MESSAGES:
+        return None
+    messages = []
+    aliases = SPEAKER_ALIASES
+    for at, word, body in found:
+        speaker = aliases.get(word) or aliases.get(word.strip().casefold())
+        if speaker is None:
+            return None
+        sent_at = None
+        if at:
+            key = (at, started_at.date())  # "[10:02]" is read once per day, not once per message
+            sent_at = times.get(key)
+            if sent_at is None:
+                try:
+                    sent_at = times[key] = _message_time(at, started_at)
+                except ValueError:
+                    return None
+        body = body.strip()
+        if len(body) > MAX_MESSAGE_CHARS:
+            return None
+        messages.append(Message(speaker, sent_at, body))
+    return messages
+
+
+def _parse_clean_records(records: list[tuple[int, dict[str, str]]], rows: list[InteractionRow]
+                         ) -> list[tuple[int, dict[str, str]]]:
+    """Check CSV records column by column and append the clean ones to ``rows`` as InteractionRows; return the
+    records a quick check doubts, for parse_record to check one by one (it words the problems, and accepts
+    what the quick checks leave to it, such as channel names in capitals). Same results, a fraction of the
+    time on a file of 100,000 rows."""
+    def column(name: str) -> list[str]:
+        return [(values.get(name) or "").strip() for _number, values in records]
+
+    emails, refs, externals, urls = column("staff_email"), column("customer_ref"), column("external_id"), \
+        column("source_url")
+    channel_texts = column("channel")
+    channel_of = {text: CHANNEL_ALIASES.get(text) or CHANNEL_ALIASES.get(text.casefold())
+                  for text in set(channel_texts)}  # a few distinct values in 100,000 rows
+    channels = [channel_of[text] for text in channel_texts]
+    starts = [_quick_time(value) for value in column("started_at")]
+    relationships = [value.casefold() or "b2c" for value in column("relationship")]
+    transcripts = column("transcript")
+    doubtful = []
+    times: dict = {}
+    for index, (number, values) in enumerate(records):
+        started_at, channel, ref, external, url = starts[index], channels[index], refs[index], externals[index], \
+            urls[index]
+        messages = None
+        if started_at is not None and channel is not None and emails[index] and ref and len(ref) <= 120 \
+                and len(external) <= 120 and relationships[index] in RELATIONSHIPS \
+                and (not url or (len(url) <= 500 and _URL.match(url))):
+            messages = _quick_transcript(transcripts[index], started_at, times)
+        if messages is None:
+            doubtful.append((number, values))
+            continue
+        rows.append(InteractionRow(number, emails[index].casefold(), channel, started_at, ref, relationships[index],
+                                   external or None, url or None, messages))
+    return doubtful
+
+
+@contextmanager
+def without_gc_pauses():
+    """Pause the cyclic garbage collector while a large file is read or written. A 100,000-row import makes
+    millions of small objects and none of them cyclic; the collector would walk the growing heap again and
+    again (half the time of the import). Reference counting still frees everything as usual."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 @contextmanager
@@ -318,6 +435,11 @@ def _csv_rows(text: str, mapping: dict[str, str]) -> Iterator[tuple[int, dict[st
 def read_interactions(text: str, fmt: str, mapping: dict[str, str] | None = None) -> list[InteractionRow]:
     """Every interaction of a CSV ("csv") or JSON Lines ("jsonl") file; raises InteractionFileError listing
     every problem (with row or line numbers) when any row is wrong."""
+    with without_gc_pauses():
+        return _read_interactions(text, fmt, mapping)
+
+
+def _read_interactions(text: str, fmt: str, mapping: dict[str, str] | None) -> list[InteractionRow]:
     text = text.lstrip("\ufeff")
     mapping = mapping or {}
     rows: list[InteractionRow] = []
@@ -358,11 +480,19 @@ def read_interactions(text: str, fmt: str, mapping: dict[str, str] | None = None
             if len(rows) + len(problems) > MAX_ROWS:
                 break
     else:
+        records: list[tuple[int, dict[str, str]]] = []
         with _long_fields():
             for number, values, problem in _csv_rows(text, mapping):
-                add(number, values, problem)
-                if len(rows) + len(problems) > MAX_ROWS:
+                last_row = number
+                if problem is not None:
+                    problems.append(RowProblem(number, problem, kind))
+                else:
+                    records.append((number, values))
+                if len(records) + len(problems) > MAX_ROWS:
                     break
+        for number, values in _parse_clean_records(records, rows):
+            add(number, values, None)
+        rows.sort(key=lambda row: row.row)
     if len(rows) + len(problems) > MAX_ROWS:
         problems.append(RowProblem(last_row, _("too many interactions: import at most %(n)d at a time.",
                                                n=MAX_ROWS), kind))

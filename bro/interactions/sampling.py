@@ -12,7 +12,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import exists, func, select
+from sqlalchemy import case, exists, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -159,12 +159,17 @@ class StaffProgress:
     staff: User
     target: int
     audited: int
-    sampled: int  # audits made from drawn items
+    sampled: int  # audits made from drawn items (Audit.sampled)
     on_leave: bool
 
     @property
     def done(self) -> bool:
         return self.audited >= self.target
+
+    @property
+    def not_sampled(self) -> int:
+        """Audits made outside the draw: they count toward the plan but are not a random sample."""
+        return self.audited - self.sampled
 
 
 def plan_progress(plan: SamplingPlan, day: date) -> list[StaffProgress]:
@@ -173,17 +178,14 @@ def plan_progress(plan: SamplingPlan, day: date) -> list[StaffProgress]:
     start, end = period_bounds(plan.period, day)
     staff = [user for user in team_staff(plan.team_id) if user.has_role(Role.staff)]
     ids = [user.id for user in staff]
-    audited = dict(db.session.execute(
-        select(Audit.staff_id, func.count(Audit.id))
-        .where(Audit.staff_id.in_(ids or [-1]), Audit.standard_id == plan.standard_id,
-               Audit.interacted_on >= start, Audit.interacted_on < end)
-        .group_by(Audit.staff_id)).all())
-    sampled = dict(db.session.execute(
-        select(ReviewItem.staff_id, func.count(ReviewItem.id))
-        .join(SamplingDraw, SamplingDraw.id == ReviewItem.draw_id)
-        .where(SamplingDraw.plan_id == plan.id, SamplingDraw.period_start == start,
-               ReviewItem.audit_id.is_not(None))
-        .group_by(ReviewItem.staff_id)).all())
+    audited: dict[int, int] = {}
+    sampled: dict[int, int] = {}
+    for staff_id, count, sampled_count in db.session.execute(
+            select(Audit.staff_id, func.count(Audit.id), func.coalesce(func.sum(case((Audit.sampled, 1), else_=0)), 0))
+            .where(Audit.staff_id.in_(ids or [-1]), Audit.standard_id == plan.standard_id,
+                   Audit.interacted_on >= start, Audit.interacted_on < end)
+            .group_by(Audit.staff_id)):
+        audited[staff_id], sampled[staff_id] = int(count), int(sampled_count)
     today = clock.today()
     leave = staff_on_leave(ids, today, today + timedelta(days=1))
     return [StaffProgress(user, plan.per_staff, audited.get(user.id, 0), sampled.get(user.id, 0),
@@ -225,6 +227,14 @@ def record_leave(user: User, first: date, last: date, *, by: User) -> StaffLeave
     db.session.add(leave)
     db.session.flush()
     return leave
+
+
+def awaits_review(interaction: Interaction) -> bool:
+    """True when a sampling plan drew the interaction and its review-queue item is still open: the audit made
+    of it is a random sample (Audit.sampled). An interaction picked by hand is not."""
+    return db.session.execute(
+        select(exists().where(ReviewItem.interaction_id == interaction.id, ReviewItem.done_at.is_(None)))
+    ).scalar()
 
 
 def complete_review(interaction: Interaction, audit: Audit) -> bool:

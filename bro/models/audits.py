@@ -18,7 +18,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from sqlalchemy import (
-    Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, SmallInteger, String, Text, UniqueConstraint, text,
+    Boolean, Date, DateTime, ForeignKey, Index, Integer, Numeric, SmallInteger, String, Text, UniqueConstraint, false, text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -70,6 +70,10 @@ class Audit(Base):
     customer_ref: Mapped[str] = mapped_column(String(120))
     note: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
+    # True when the audit was made from a review-queue item a sampling plan drew at random; False for
+    # observation audits and interactions picked by hand. Control charts may keep to sampled audits only:
+    # a hand-picked audit is not a random sample, and the p-chart's binomial model assumes one.
+    sampled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     # Current revision (pointer + its result, copied for lists and filters).
     revision_number: Mapped[int] = mapped_column(Integer, default=1)
@@ -192,6 +196,7 @@ class AuditStepResult(Base):
     rating: Mapped[str] = mapped_column(String(8))
     rated: Mapped[bool] = mapped_column(Boolean)  # rating != na
     nonconforming: Mapped[bool] = mapped_column(Boolean)  # rating in (partial, not_met)
+    sampled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # Audit.sampled
 
 
 class AuditWeek(Base):
@@ -206,6 +211,10 @@ class AuditWeek(Base):
     audits: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     score_sum: Mapped[Decimal] = mapped_column(Numeric(14, 3), default=0)  # sum of Audit.score (score keys)
+    # The same counts for sampled audits only (Audit.sampled): part of the totals above.
+    sampled_audits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sampled_failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sampled_score_sum: Mapped[Decimal] = mapped_column(Numeric(14, 3), default=0, server_default="0")
 
 
 class AuditStepWeek(Base):
@@ -221,6 +230,9 @@ class AuditStepWeek(Base):
     week_start: Mapped[date] = mapped_column(Date, primary_key=True)
     rated: Mapped[int] = mapped_column(Integer, default=0)
     nonconforming: Mapped[int] = mapped_column(Integer, default=0)
+    # The same counts for sampled audits only (Audit.sampled): part of the totals above.
+    sampled_rated: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sampled_nonconforming: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Dispute(Base):

@@ -201,7 +201,7 @@ def test_upload_of_a_long_file_shows_only_the_lines_around_errors(client, traine
 
 
 @pytest.mark.parametrize("data, filename, message", [
-    (b"kind: standard\n", "notes.txt", "Only .yaml or .yml files can be uploaded."),
+    (b"kind: standard\n", "notes.pdf", "Only .yaml or .yml curriculum files, or Moodle quizzes (.gift or .txt), can be uploaded."),
     (b"\xff\xfe bad", "latin.yaml", "the file is not UTF-8 text; save it with UTF-8 encoding"),
     (b"kind: [unclosed\n", "broken.yaml", "YAML syntax error"),
     (b"a: &a [1]\nb: !!python/object:os.system [*a]\n", "tags.yaml", "is not allowed; use plain values without tags"),

@@ -1,5 +1,6 @@
 """The SQL aggregations of bro.improve.queries equal a straightforward Python count over the same audits,
-whichever path they take (weekly summaries or per-audit rows), period unit, team, staff or date range."""
+whichever path they take (weekly summaries or per-audit rows), period unit, team, staff, date range, and with
+or without the audits picked by hand (``sampled_only``)."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -36,18 +37,18 @@ ordinary = st.sampled_from(["met", "partial", "not_met", "na"])
 critical = st.sampled_from(["met", "not_met", "na"])
 audit_strategy = st.tuples(
     st.integers(0, 2), st.integers(0, SPAN),
-    st.fixed_dictionaries({"greet": ordinary, "needs": critical, "close": ordinary}),
+    st.fixed_dictionaries({"greet": ordinary, "needs": critical, "close": ordinary}), st.booleans(),
 ).filter(lambda audit: any(rating != "na" for rating in audit[2].values()))
 
 
-def _expected(audits, unit, first, last, teams=None, staff_id=None):
+def _expected(audits, unit, first, last, teams=None, staff_id=None, sampled_only=False):
     steps: dict = defaultdict(lambda: defaultdict(lambda: [0, 0]))
     failures: dict = defaultdict(lambda: [0, 0])
     by_team: dict = defaultdict(lambda: [0, 0])
     by_staff: dict = defaultdict(lambda: [0, 0])
-    for team_id, person_id, day, ratings, passed, _score in audits:
+    for team_id, person_id, day, ratings, passed, _score, sampled in audits:
         if not first <= day <= last or (teams is not None and team_id not in teams) \
-                or (staff_id is not None and person_id != staff_id):
+                or (staff_id is not None and person_id != staff_id) or (sampled_only and not sampled):
             continue
         label = period_key(day, unit)
         failures[label][0] += 1
@@ -72,19 +73,23 @@ def test_sql_aggregation_equals_python_counts(factory, people, audits, window):
     nested = db.session.begin_nested()
     try:
         recorded = []
-        for person_index, offset, ratings in audits:
+        for person_index, offset, ratings, sampled in audits:
             person = people.staff[person_index]
             day = BASE + timedelta(days=offset)
-            audit = factory.audit(person, people.sup, people.version, interacted_on=day, ratings=ratings)
-            recorded.append((person.team_id, person.id, day, ratings, audit.passed, float(audit.score)))
+            audit = factory.audit(person, people.sup, people.version, interacted_on=day, ratings=ratings,
+                                  sampled=sampled)
+            recorded.append((person.team_id, person.id, day, ratings, audit.passed, float(audit.score), sampled))
         standard_id = people.version.standard_id
         start, end = BASE + timedelta(days=window[0]), BASE + timedelta(days=window[1])
         for unit in ("day", "week", "month"):
             first, last = q.period_bounds(start, end, unit)
-            for teams, staff_id in ((None, None), (frozenset({people.team_a.id}), None),
-                                    (None, people.staff[0].id), (frozenset({people.team_b.id}), None)):
-                scope = q.Scope(standard_id, first, last, unit, teams, staff_id)
-                steps, failures, by_team, by_staff = _expected(recorded, unit, first, last, teams, staff_id)
+            for teams, staff_id, sampled_only in (
+                    (None, None, False), (frozenset({people.team_a.id}), None, False), (None, people.staff[0].id, False),
+                    (frozenset({people.team_b.id}), None, False), (None, None, True),
+                    (frozenset({people.team_a.id}), None, True), (None, people.staff[0].id, True)):
+                scope = q.Scope(standard_id, first, last, unit, teams, staff_id, sampled_only=sampled_only)
+                steps, failures, by_team, by_staff = _expected(recorded, unit, first, last, teams, staff_id,
+                                                               sampled_only)
                 assert q.step_period_counts(scope) == steps
                 assert q.failure_period_counts(scope) == failures
                 assert q.step_team_counts(scope) == by_team
@@ -94,9 +99,9 @@ def test_sql_aggregation_equals_python_counts(factory, people, audits, window):
                     for key, periods in steps.items()}
                 trend = q.staff_score_trend(scope)
                 expected_trend: dict = defaultdict(lambda: defaultdict(lambda: [0, 0.0]))
-                for team_id, person_id, day, _ratings, _passed, score in recorded:
+                for team_id, person_id, day, _ratings, _passed, score, sampled in recorded:
                     if first <= day <= last and (teams is None or team_id in teams) \
-                            and (staff_id is None or person_id == staff_id):
+                            and (staff_id is None or person_id == staff_id) and (sampled or not sampled_only):
                         cell = expected_trend[person_id][period_key(day, unit)]
                         cell[0] += 1
                         cell[1] += score

@@ -1,0 +1,100 @@
+"""The fast import path (column-wise checks, one regular expression per transcript, ids reserved up front and
+one bulk insert per table and batch) gives exactly what the careful row-by-row path gives."""
+from __future__ import annotations
+
+import csv
+import gc
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from bro.extensions import db
+from bro.interactions import operations
+from bro.interactions.operations import import_interactions
+from bro.interactions.parsing import InteractionFileError, parse_record, read_interactions
+from bro.models.interactions import Interaction, InteractionMessage
+
+TRANSCRIPTS = [
+    "customer: Hello\nagent: Hi there",  # the quick path
+    "[09:01] customer: My order is late\n and I need it today\n[09:02] agent: Let me check",  # continuation
+    "[09:01] Customer: Capitals\n[2026-11-02T09:05:00Z] STAFF: full time",
+    "customer: first\n\nstaff: after a blank line",
+    "customer: a line\u2028staff: after a Unicode line separator",
+    '[{"speaker": "agent", "at": "09:03", "text": "from a JSON list"}]',
+    "staff: hello\nRe: not a speaker, so it continues the message",
+    "",
+    "bot:   spaced text  \nrequester:x",
+]
+ROWS = [
+    ("T-1", "{email}", "chat", "2026-11-02T10:00:00Z", "C-1", "", ""),
+    ("T-2", "{email}", "Web Chat", "2026-11-02T10:00:00+07:00", "C-2", "B2B", "https://desk.example/t/2"),
+    ("", "{email}", " phone ", "2026-11-02 10:00", " C-3 ", "b2c", ""),
+]
+
+
+def export(email: str) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["external_id", "staff_email", "channel", "started_at", "customer_ref", "relationship",
+                     "source_url", "transcript"])
+    number = 0
+    for transcript in TRANSCRIPTS:
+        for external_id, _email, *rest in ROWS:
+            number += 1
+            writer.writerow([f"{external_id}-{number}" if external_id else "", email.upper(), *rest, transcript])
+    return out.getvalue()
+
+
+def test_the_quick_path_reads_every_row_as_the_careful_parse_does(factory):
+    staff = factory.staff(team=factory.team("Desk"))
+    text = export(staff.email)
+    quick = read_interactions(text, "csv")
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    careful = [parse_record(values, number) for number, values in enumerate(reader, start=2)]
+    assert quick == careful
+    assert len(quick) == len(TRANSCRIPTS) * len(ROWS)
+
+
+def test_a_bad_row_is_still_named_with_its_row_number_when_the_others_are_clean(factory):
+    staff = factory.staff(team=factory.team("Desk"))
+    text = export(staff.email) + f"X-1,{staff.email},fax,2026-11-02T10:00:00Z,C-9,,,customer: hi\n"
+    with pytest.raises(InteractionFileError) as error:
+        read_interactions(text, "csv")
+    assert [str(problem) for problem in error.value.problems] == [
+        f"Row {len(TRANSCRIPTS) * len(ROWS) + 2}: channel must be one of phone, email, chat, in_person, meeting, "
+        "not “fax”."]
+    assert gc.isenabled()
+
+
+def test_batches_get_their_own_ids_and_each_interaction_keeps_its_own_transcript(factory, monkeypatch):
+    monkeypatch.setattr(operations, "BATCH", 4)  # several batches, and several id reservations
+    staff = factory.staff(team=factory.team("Desk"))
+    factory.staff(team=factory.team("Other"))
+    rows = read_interactions(export(staff.email), "csv")
+    summary = import_interactions(rows, by=None, team_ids=None)
+    assert summary.created == len(rows) and summary.messages == sum(len(row.messages) for row in rows)
+    stored = db.session.execute(select(Interaction).order_by(Interaction.id)).scalars().all()
+    assert [(i.customer_ref, i.started_at, i.message_count) for i in stored] == [
+        (row.customer_ref, row.started_at, len(row.messages)) for row in rows]
+    for interaction, row in zip(stored, rows):
+        assert [(m.speaker, m.sent_at, m.text) for m in interaction.messages] == [
+            (m.speaker, m.sent_at, m.text) for m in row.messages]
+    # A new interaction made the ordinary way afterwards gets a fresh id (the reservation left none taken).
+    again = import_interactions(read_interactions(
+        f"staff_email,channel,started_at,customer_ref\n{staff.email},chat,2026-11-03T10:00:00Z,C-new\n", "csv"),
+        by=None, team_ids=None)
+    assert again.created == 1
+    assert db.session.execute(select(func.count(func.distinct(Interaction.id)))).scalar() == len(rows) + 1
+    assert gc.isenabled()
+
+
+def test_an_import_with_a_refused_row_writes_nothing(factory):
+    staff = factory.staff(team=factory.team("Desk"))
+    text = export(staff.email) + "X-1,nobody@example.com,chat,2026-11-02T10:00:00Z,C-9,,,customer: hi\n"
+    rows = read_interactions(text, "csv")
+    with pytest.raises(InteractionFileError) as error:
+        import_interactions(rows, by=None, team_ids=None)
+    assert str(error.value.problems[0]).startswith(f"Row {len(rows) + 1}: no active user")
+    assert db.session.execute(select(func.count()).select_from(InteractionMessage)).scalar() == 0
+    assert db.session.execute(select(func.count()).select_from(Interaction)).scalar() == 0
