@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from bro.curricula.messages import msg
 from bro.curricula.interchange import ConversionError, convert_aiken, convert_gift, course_yaml, slug
 
 FORMATS = ("auto", "yaml", "gift", "aiken")
@@ -53,8 +54,8 @@ def convert_quiz(data: bytes, filename: str, kind: str, language: str = "en") ->
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        result.errors.append(ConversionError(filename, 1, "the file is not UTF-8 text; save it with UTF-8 "
-                                                          "encoding"))
+        result.errors.append(ConversionError(filename, 1, msg("the file is not UTF-8 text; save it with UTF-8 "
+                                                              "encoding")))
         return result
     conversion = (convert_gift if kind == "gift" else convert_aiken)(text, filename)
     if not conversion.ok:

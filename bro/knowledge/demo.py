@@ -133,7 +133,7 @@ def seed_knowledge(ctx: DemoContext) -> None:
 def _missed_close_yesterday(ctx: DemoContext, rng: random.Random, now: datetime) -> None:
     """One audit per person who knows `close`, missing it: the audit page shows coaching instead of retraining."""
     from bro.audits.operations import record_audit, standards_in_force
-    from bro.training.demo import moved_clock
+    from bro.clock import moved_to
 
     version = next(iter(standards_in_force("b2c")), None)
     auditor = ctx.users.get("sup_front")
@@ -145,7 +145,7 @@ def _missed_close_yesterday(ctx: DemoContext, rng: random.Random, now: datetime)
         ratings["close"] = next("not_met" if step.critical else "partial" for step in version.steps
                                 if step.key == "close")
         at = datetime.combine(day, time(10 + number, 15))
-        with moved_clock(at + timedelta(hours=1)):
+        with moved_to(at + timedelta(hours=1)):
             record_audit(auditor=auditor, staff=ctx.users[key], version=version, relationship="b2c", channel="phone",
                          interacted_on=day, interacted_at=at, customer_ref=f"C-K{19000 + number}", ratings=ratings,
                          note=None, created_at=at + timedelta(hours=1))

@@ -28,7 +28,7 @@ def test_every_app_registers_each_entry_once(tmp_path):
     assert len(nav) == len(set(nav)) and len(sections) == len(set(sections)) and len(steps) == len(set(steps))
     assert nav[0] == "home.index" and {"audits.index", "training.my_learning", "authoring.index"} <= set(nav)
     assert {"my-audits", "my-learning", "curricula", "coaching"} <= set(sections)
-    assert steps == ["curricula", "training", "audits", "training-retraining", "interactions"]
+    assert steps == ["curricula", "training", "audits", "training-retraining", "knowledge", "interactions"]
 
 
 def test_importing_an_area_registers_nothing(tmp_path):

@@ -241,7 +241,7 @@ def test_uploaded_course_may_name_a_standard_imported_before(client, trainer, fa
     standard_version = db.session.execute(select(StandardVersion)).scalar_one()
     response = upload(client, SAMPLE_CURRICULUM.split("\n---\n")[1].encode(), "course.yaml")
     assert response.status_code == 302
-    assert "course.yaml imported: 1 created" in text_of(client.get(response.headers["Location"]))
+    assert "course.yaml imported. Created: 1; new versions: 0; unchanged: 0." in text_of(client.get(response.headers["Location"]))
     course = db.session.execute(select(CourseVersion)).scalar_one()
     assert (course.source_file, course.standard_version_id) == ("course.yaml", standard_version.id)
     taught = db.session.execute(select(ModuleStep.step_key, ModuleStep.standard_id)).all()

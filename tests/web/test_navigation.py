@@ -21,9 +21,9 @@ def test_an_admin_who_supervises_and_trains_sees_areas_as_menus_with_one_highlig
     assert nav.count("nav-group-active") == 1  # the Quality menu holds the page; Audits and the rest do not
 
 
-def test_a_supervisor_with_few_entries_keeps_plain_links(client, factory, login):
-    login(factory.supervisor())
-    nav = wide_nav(client.get("/quality/actions"))
+def test_a_person_with_few_entries_keeps_plain_links(client, factory, login):
+    login(factory.staff(team=factory.team()))
+    nav = wide_nav(client.get("/quality/me"))
     assert "nav-group" not in nav
     assert nav.count('aria-current="page"') == 1
-    assert '<a href="/quality/" >' not in nav and 'href="/quality/actions" aria-current="page"' in nav
+    assert 'href="/quality/me" aria-current="page"' in nav
