@@ -68,6 +68,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BRO_HEAVY_VIEW_TIMEOUT_MS": int(os.environ.get("BRO_HEAVY_VIEW_TIMEOUT_MS", "10000")),
         "BRO_HEAVY_VIEWS_PER_USER": int(os.environ.get("BRO_HEAVY_VIEWS_PER_USER", "2")),
         "BRO_LOCK_DIR": os.environ.get("BRO_LOCK_DIR") or str(instance / "locks"),
+        # A cache the app servers share (bro.improve.cache): redis://host:6379/0, file:///dir; unset: per process.
+        "BRO_CACHE_URL": os.environ.get("BRO_CACHE_URL") or None,
     }
     config.update(overrides or {})
     if "SECRET_KEY" not in config:

@@ -1,30 +1,42 @@
-"""A small in-process cache of rendered dashboard charts.
+"""The cache of rendered dashboard charts, invalidated per standard and team.
 
 Dashboards are read far more often than audits are written. A rendered chart body is keyed by everything it
 depends on: the filters (which fix the teams, staff member, standard, step, date range and period), the
-language, and the audit data version — the newest AuditRevision id, since every change to ratings, scores or
-the derived tables comes with a new revision (revisions are append-only). A new audit or correction therefore
-makes every older entry unreachable at once. Entries also expire after ``BRO_QUALITY_CACHE_SECONDS`` (default
-60), which bounds how long a renamed team or person shows its old name. Off under TESTING unless configured,
+language, the newest baseline set by hand, and the *data version* of its scope: the newest audit revision written for its standard in its teams
+(``AuditDataVersion``, kept by bro.audits.operations on every audit write, correction and upheld dispute).
+A write therefore makes unreachable the entries of its own team and standard (and those of every view that
+includes that team), and no others. Entries also expire after ``BRO_QUALITY_CACHE_SECONDS`` (default 60),
+which bounds how long a renamed team or person shows its old name. Off under TESTING unless configured,
 because tests roll back and reuse ids.
+
+Where the entries live:
+
+- by default, in-process (a small LRU per worker);
+- with ``BRO_CACHE_URL`` set, in a cache the app servers share, through Flask-Caching: ``redis://…`` (Redis),
+  ``file:///a/directory`` (a directory the servers share; needs no server) or ``simple://`` (in-process,
+  Flask-Caching's own). Because the data version is read from the database, every server sees a write at
+  once, whatever the cache.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Hashable, Iterable
 
-from flask import current_app
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from bro.extensions import db
-from bro.models.audits import AuditRevision
+from bro.models.audits import AuditDataVersion
 
 MAX_ENTRIES = 32  # a rendered body is a few hundred KB: this bounds the cache to about 10 MB per worker
 
 
 class FragmentCache:
+    """The default: in-process, least recently used entries dropped beyond ``size``."""
+
     def __init__(self, size: int = MAX_ENTRIES) -> None:
         self._entries: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
         self._lock = threading.Lock()
@@ -42,7 +54,7 @@ class FragmentCache:
             self._entries.move_to_end(key)
             return value
 
-    def put(self, key: Hashable, value: str) -> None:
+    def put(self, key: Hashable, value: str, max_age: float = 0) -> None:
         with self._lock:
             self._entries[key] = (time.monotonic(), value)
             self._entries.move_to_end(key)
@@ -54,7 +66,56 @@ class FragmentCache:
             self._entries.clear()
 
 
+class SharedCache:
+    """Flask-Caching behind the same get/put: keys are hashed to short strings, values expire on their own."""
+
+    PREFIX = "bro-dashboard:"
+
+    def __init__(self, app: Flask, url: str) -> None:
+        from flask_caching import Cache
+
+        config = {"CACHE_DEFAULT_TIMEOUT": 60, "CACHE_KEY_PREFIX": self.PREFIX}
+        if url.startswith(("redis://", "rediss://", "unix://")):
+            config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=url)
+        elif url.startswith("file://"):
+            config.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=url[len("file://"):], CACHE_THRESHOLD=500)
+        elif url.startswith("simple://"):
+            config.update(CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=MAX_ENTRIES)
+        else:
+            raise ValueError(f"BRO_CACHE_URL: unknown cache {url.split(':', 1)[0]!r} (redis://, file://, simple://)")
+        self.cache = Cache(config=config)
+        self.cache.init_app(app)
+
+    @staticmethod
+    def _name(key: Hashable) -> str:
+        return hashlib.sha256(repr(key).encode()).hexdigest()
+
+    def get(self, key: Hashable, max_age: float) -> str | None:
+        return self.cache.get(self._name(key))
+
+    def put(self, key: Hashable, value: str, max_age: float = 60) -> None:
+        self.cache.set(self._name(key), value, timeout=max(1, int(max_age)))
+
+    def clear(self) -> None:
+        self.cache.clear()
+
+
 dashboard_bodies = FragmentCache()
+_shared: dict[int, SharedCache] = {}
+_shared_lock = threading.Lock()
+
+
+def backend() -> FragmentCache | SharedCache:
+    """The app's cache: shared when BRO_CACHE_URL is set, else this process's."""
+    url = current_app.config.get("BRO_CACHE_URL")
+    if not url:
+        return dashboard_bodies
+    app = current_app._get_current_object()
+    with _shared_lock:
+        found = _shared.get(id(app))
+        if found is None:
+            found = _shared[id(app)] = SharedCache(app, url)
+        return found
 
 
 def cache_seconds() -> float:
@@ -64,18 +125,26 @@ def cache_seconds() -> float:
     return float(configured)
 
 
-def audit_data_version() -> int:
-    return db.session.execute(select(func.max(AuditRevision.id))).scalar() or 0
+def data_version(standard_id: int | None, team_ids: Iterable[int] | None) -> int:
+    """The newest audit revision written for the standard in the teams (None: every team); 0 when none."""
+    if standard_id is None:
+        return 0
+    query = select(func.max(AuditDataVersion.revision_id)).where(AuditDataVersion.standard_id == standard_id)
+    if team_ids is not None:
+        query = query.where(AuditDataVersion.team_id.in_(sorted(team_ids)))
+    return db.session.execute(query).scalar() or 0
 
 
-def cached_body(key: Hashable, render) -> str:
-    """The cached body for ``key`` (the caller's filters and language), else ``render()`` stored under it."""
+def cached_body(key: Hashable, render, *, standard_id: int | None, team_ids: Iterable[int] | None) -> str:
+    """The cached body for ``key`` (the caller's filters and language) at the current data version of the
+    standard in the teams, else ``render()`` stored under it."""
     seconds = cache_seconds()
     if seconds <= 0:
         return render()
-    full_key = (key, audit_data_version())
-    body = dashboard_bodies.get(full_key, seconds)
+    full_key = (key, standard_id, data_version(standard_id, team_ids))
+    store = backend()
+    body = store.get(full_key, seconds)
     if body is None:
         body = render()
-        dashboard_bodies.put(full_key, body)
+        store.put(full_key, body, seconds)
     return body

@@ -111,7 +111,7 @@ def dashboard():
 
     key = (str(get_locale()), tuple(sorted(filters.args().items())),
            None if filters.scope_teams is None else tuple(sorted(filters.scope_teams)), q.baselines_version())
-    body = Markup(cached_body(key, render_body))
+    body = Markup(cached_body(key, render_body, standard_id=filters.standard_id, team_ids=filters.scope_teams))
     return render_template("improve/dashboard.html", body=body, filters=filters, standards=standards,
                            teams=teams, staff=_staff_choices(filters))
 
