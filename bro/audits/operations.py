@@ -363,6 +363,8 @@ def _mark_data_version(audit: Audit, revision: AuditRevision) -> None:
     """The team's and standard's dashboards are out of date from this revision on (bro.improve.cache)."""
     dialect = db.session.get_bind().dialect.name
     row = {"standard_id": audit.standard_id, "team_id": audit.team_id, "revision_id": revision.id}
+    # After the commit, bro.improve.cache re-renders the cached dashboards of this scope (warming).
+    db.session.info.setdefault("bro_audit_data_written", set()).add((audit.standard_id, audit.team_id))
     if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - other databases: read, then write
         db.session.merge(AuditDataVersion(**row))
         db.session.flush()

@@ -9,6 +9,10 @@ includes that team), and no others. Entries also expire after ``BRO_QUALITY_CACH
 which bounds how long a renamed team or person shows its old name. Off under TESTING unless configured,
 because tests roll back and reuse ids.
 
+After a write, the views this process rendered lately whose scope includes the team written (at most
+``RECENT_VIEWS``) are rendered again in a background thread and stored under the new data version ("warming"),
+so the next reader usually finds them ready; a reader who comes first simply renders, as on any miss.
+
 Where the entries live:
 
 - by default, in-process (a small LRU per worker);
@@ -20,13 +24,17 @@ Where the entries live:
 from __future__ import annotations
 
 import hashlib
+import logging
+import queue
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable, Iterable
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 
 from flask import Flask, current_app
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from bro.extensions import db
 from bro.models.audits import AuditDataVersion
@@ -125,6 +133,12 @@ def cache_seconds() -> float:
     return float(configured)
 
 
+def warming_on() -> bool:
+    """BRO_DASHBOARD_WARMING (default on; off under TESTING unless configured: tests roll back their writes)."""
+    configured = current_app.config.get("BRO_DASHBOARD_WARMING")
+    return (not current_app.testing) if configured is None else bool(configured)
+
+
 def data_version(standard_id: int | None, team_ids: Iterable[int] | None) -> int:
     """The newest audit revision written for the standard in the teams (None: every team); 0 when none."""
     if standard_id is None:
@@ -135,16 +149,122 @@ def data_version(standard_id: int | None, team_ids: Iterable[int] | None) -> int
     return db.session.execute(query).scalar() or 0
 
 
-def cached_body(key: Hashable, render, *, standard_id: int | None, team_ids: Iterable[int] | None) -> str:
+def cached_body(key: Hashable, render: Callable[[], str], *, standard_id: int | None,
+                team_ids: Iterable[int] | None, warm: Callable[[], tuple[Hashable, str]] | None = None) -> str:
     """The cached body for ``key`` (the caller's filters and language) at the current data version of the
-    standard in the teams, else ``render()`` stored under it."""
+    standard in the teams, else ``render()`` stored under it. ``warm`` renders the same view again outside
+    the request (returning its key and body); it is remembered so a write to the scope can re-render it."""
     seconds = cache_seconds()
     if seconds <= 0:
         return render()
-    full_key = (key, standard_id, data_version(standard_id, team_ids))
+    teams = None if team_ids is None else frozenset(team_ids)
+    full_key = (key, standard_id, data_version(standard_id, teams))
     store = backend()
     body = store.get(full_key, seconds)
     if body is None:
         body = render()
         store.put(full_key, body, seconds)
+    if warm is not None and standard_id is not None and warming_on():
+        warmer.remember(current_app._get_current_object(), key, standard_id, teams, warm)
     return body
+
+
+# -- warming after a write ---------------------------------------------------------------------------
+
+RECENT_VIEWS = 16
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _View:
+    app: Flask
+    standard_id: int
+    teams: frozenset[int] | None
+    warm: Callable[[], tuple[Hashable, str]]
+
+
+class Warmer:
+    """Views rendered lately in this process, and one background thread that renders again those a write
+    made stale (each at most once per batch of writes)."""
+
+    def __init__(self, size: int = RECENT_VIEWS) -> None:
+        self._views: OrderedDict[Hashable, _View] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+        self._queue: queue.Queue = queue.Queue()
+        self._thread: threading.Thread | None = None
+        self._idle = threading.Event()
+        self._idle.set()
+
+    def remember(self, app: Flask, key: Hashable, standard_id: int, teams: frozenset[int] | None, warm) -> None:
+        with self._lock:
+            self._views[key] = _View(app, standard_id, teams, warm)
+            self._views.move_to_end(key)
+            while len(self._views) > self._size:
+                self._views.popitem(last=False)
+
+    def written(self, scopes: set[tuple[int, int]]) -> None:
+        """Audits were committed for these (standard, team) pairs: re-render the stale views in the background."""
+        with self._lock:
+            stale = [view for view in self._views.values()
+                     if any(view.standard_id == standard and (view.teams is None or team in view.teams)
+                            for standard, team in scopes)]
+            if not stale:
+                return
+            self._idle.clear()
+            for view in stale:
+                self._queue.put(view)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="bro-dashboard-warmer", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                view = self._queue.get(timeout=1.0)
+            except queue.Empty:
+                with self._lock:
+                    if self._queue.empty():
+                        self._idle.set()
+                        self._thread = None
+                        return
+                continue
+            try:
+                with view.app.app_context():
+                    try:
+                        key, body = view.warm()
+                        seconds = cache_seconds()
+                        if seconds > 0:
+                            full_key = (key, view.standard_id, data_version(view.standard_id, view.teams))
+                            backend().put(full_key, body, seconds)
+                    finally:
+                        from bro.extensions import db as database
+
+                        database.session.remove()
+            except Exception:  # noqa: BLE001 - warming is best effort: a reader renders on a miss anyway
+                log.exception("Warming a dashboard failed")
+
+    def wait(self, timeout: float = 30.0) -> bool:
+        """Until every queued view is rendered (tests)."""
+        return self._idle.wait(timeout)
+
+    def forget(self) -> None:
+        with self._lock:
+            self._views.clear()
+
+
+warmer = Warmer()
+
+WRITTEN = "bro_audit_data_written"  # session.info: (standard id, team id) pairs written (bro.audits.operations)
+
+
+def _after_commit(session: Session) -> None:
+    scopes = session.info.pop(WRITTEN, None)
+    if scopes:
+        warmer.written(scopes)
+
+
+def install(app: Flask) -> None:
+    """Warm after commits that wrote audits (called once when the quality blueprint is registered)."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)

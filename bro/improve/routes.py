@@ -14,7 +14,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -29,7 +29,7 @@ from bro.improve import baselines as bl
 from bro.improve import evidence as ev
 from bro.improve import operations as ops
 from bro.improve import queries as q
-from bro.improve.cache import cached_body
+from bro.improve.cache import cached_body, install
 from bro.improve.dashboard import (
     FAILURE,
     PERIOD_LABELS,
@@ -62,6 +62,7 @@ from bro.submissions import first_submission, remember_submission
 from bro.templating import register_nav
 
 bp = Blueprint("improve", __name__, url_prefix="/quality", template_folder="templates")
+bp.record_once(lambda state: install(state.app))
 
 STATUS_LABELS = {"plan": _l("Plan"), "do": _l("Do"), "check": _l("Check"), "act": _l("Act"), "closed": _l("Closed")}
 ADVANCE_LABELS = {"plan": _l("Start: move to Do"), "do": _l("Move to Check"), "check": _l("Move to Act"),
@@ -109,11 +110,30 @@ def dashboard():
         return render_template("improve/_dashboard_body.html", board=build_dashboard(filters, teams),
                                filters=filters, FAILURE=FAILURE)
 
-    key = (str(get_locale()), tuple(sorted(filters.args().items())),
-           None if filters.scope_teams is None else tuple(sorted(filters.scope_teams)), q.baselines_version())
-    body = Markup(cached_body(key, render_body, standard_id=filters.standard_id, team_ids=filters.scope_teams))
+    body = Markup(cached_body(_body_key(filters), render_body, standard_id=filters.standard_id,
+                              team_ids=filters.scope_teams, warm=_warming(filters, str(get_locale()))))
     return render_template("improve/dashboard.html", body=body, filters=filters, standards=standards,
                            teams=teams, staff=_staff_choices(filters))
+
+
+def _body_key(filters: DashboardFilters) -> tuple:
+    """What a rendered body depends on besides the data version (bro.improve.cache adds that)."""
+    return (str(get_locale()), tuple(sorted(filters.args().items())),
+            None if filters.scope_teams is None else tuple(sorted(filters.scope_teams)), q.baselines_version())
+
+
+def _warming(filters: DashboardFilters, locale: str):
+    """Render this view's body again outside the request (bro.improve.cache warms it after a write)."""
+    app = current_app._get_current_object()
+
+    def warm() -> tuple[tuple, str]:
+        with app.test_request_context("/quality/"), force_locale(locale):
+            teams = q.team_names(filters.visible_teams)
+            body = render_template("improve/_dashboard_body.html", board=build_dashboard(filters, teams),
+                                   filters=filters, FAILURE=FAILURE)
+            return _body_key(filters), body
+
+    return warm
 
 
 def _staff_choices(filters: DashboardFilters) -> list[tuple[int, str, int]]:

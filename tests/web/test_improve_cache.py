@@ -75,7 +75,8 @@ def test_two_servers_sharing_the_cache_see_a_write_on_either(committed_app, tmp_
     from tests.conftest import PASSWORD, app_config
     from tests.factories import Factory
 
-    shared = {"BRO_CACHE_URL": f"file://{tmp_path / 'cache'}", "BRO_QUALITY_CACHE_SECONDS": 60}
+    shared = {"BRO_CACHE_URL": f"file://{tmp_path / 'cache'}", "BRO_QUALITY_CACHE_SECONDS": 60,
+              "BRO_DASHBOARD_WARMING": True}
     committed_app.config.update(shared)
     server_b = create_app(app_config(committed_app.config["SQLALCHEMY_DATABASE_URI"], **shared))
     with committed_app.app_context():
@@ -124,12 +125,71 @@ def test_two_servers_sharing_the_cache_see_a_write_on_either(committed_app, tmp_
                             db.session.get(StandardVersion, ids["version"]), interacted_on=TODAY,
                             ratings={"greet": "not_met", "needs": "met", "close": "met"})
             db.session.commit()
-        assert on_a.get(url_a).status_code == 200 and len(builds) == 3  # A re-renders team A
-        assert on_b.get(url_a).status_code == 200 and len(builds) == 3  # ... once, for both servers
+        from bro.improve.cache import warmer
+
+        assert warmer.wait(30)  # the write's server re-renders the stale view in the background ...
+        assert on_a.get(url_a).status_code == 200 and len(builds) == 3  # ... once, for both servers
+        assert on_b.get(url_a).status_code == 200 and len(builds) == 3
         other_b.get(url_b)
         assert len(builds) == 3  # team B's entry survived the write
     finally:
         mp.undo()
+        from bro.improve.cache import warmer
+
+        warmer.forget()
         with server_b.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.mark.no_db
+def test_a_write_warms_the_stale_views_of_its_scope_only(committed_app, monkeypatch):
+    from bro.improve import routes
+    from bro.improve.cache import dashboard_bodies, warmer
+    from bro.models.curricula import StandardVersion
+    from bro.models.people import User
+    from tests.conftest import PASSWORD
+    from tests.factories import Factory
+
+    monkeypatch.setitem(committed_app.config, "BRO_QUALITY_CACHE_SECONDS", 60)
+    monkeypatch.setitem(committed_app.config, "BRO_DASHBOARD_WARMING", True)
+    dashboard_bodies.clear()
+    warmer.forget()
+    with committed_app.app_context():
+        factory = Factory()
+        team_a, team_b = factory.team("Alpha"), factory.team("Beta")
+        sup_a, sup_b = factory.supervisor(team_a), factory.supervisor(team_b)
+        staff_a, staff_b = factory.staff(team=team_a), factory.staff(team=team_b)
+        version = factory.audit_standard(key="cache-warm")
+        for day in range(3):
+            factory.audit(staff_a, sup_a, version, interacted_on=TODAY - timedelta(days=day))
+            factory.audit(staff_b, sup_b, version, interacted_on=TODAY - timedelta(days=day))
+        db.session.commit()
+        ids = {"a": team_a.id, "b": team_b.id, "staff_a": staff_a.id, "sup_a": sup_a.id, "version": version.id}
+        emails = {"a": sup_a.email, "b": sup_b.email}
+    builds = []
+    original = routes.build_dashboard
+    monkeypatch.setattr(routes, "build_dashboard", lambda *a, **k: builds.append(1) or original(*a, **k))
+    clients = {}
+    for who in ("a", "b"):
+        clients[who] = committed_app.test_client()
+        assert clients[who].post("/login", data={"email": emails[who], "password": PASSWORD}).status_code == 302
+    url_a, url_b = f"/quality/?team={ids['a']}", f"/quality/?team={ids['b']}"
+    before = clients["a"].get(url_a).get_data(as_text=True)
+    clients["b"].get(url_b)
+    assert len(builds) == 2
+    try:
+        with committed_app.app_context():
+            Factory().audit(db.session.get(User, ids["staff_a"]), db.session.get(User, ids["sup_a"]),
+                            db.session.get(StandardVersion, ids["version"]), interacted_on=TODAY,
+                            ratings={"greet": "not_met", "needs": "met", "close": "met"})
+            db.session.commit()
+        assert warmer.wait(30)
+        assert len(builds) == 3  # team A's view rendered again in the background; team B's left alone
+        after = clients["a"].get(url_a).get_data(as_text=True)
+        assert len(builds) == 3 and after != before  # the reader finds the new data ready
+        clients["b"].get(url_b)
+        assert len(builds) == 3
+    finally:
+        warmer.forget()
+        dashboard_bodies.clear()
