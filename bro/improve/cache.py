@@ -9,9 +9,11 @@ includes that team), and no others. Entries also expire after ``BRO_QUALITY_CACH
 which bounds how long a renamed team or person shows its old name. Off under TESTING unless configured,
 because tests roll back and reuse ids.
 
-After a write, the views this process rendered lately whose scope includes the team written (at most
-``RECENT_VIEWS``) are rendered again in a background thread and stored under the new data version ("warming"),
-so the next reader usually finds them ready; a reader who comes first simply renders, as on any miss.
+After a write, the view this process showed last for each scope (standard and teams) that includes the team
+written — if it was shown within the cache's lifetime — is rendered again in a background thread and stored
+under the new data version ("warming"), so the next reader of that view usually finds it ready; a reader who
+comes first simply renders, as on any miss. One view per scope, queued once however many writes arrive
+meanwhile, bounds the background work.
 
 Where the entries live:
 
@@ -165,13 +167,13 @@ def cached_body(key: Hashable, render: Callable[[], str], *, standard_id: int | 
         body = render()
         store.put(full_key, body, seconds)
     if warm is not None and standard_id is not None and warming_on():
-        warmer.remember(current_app._get_current_object(), key, standard_id, teams, warm)
+        warmer.remember(current_app._get_current_object(), standard_id, teams, warm, seconds)
     return body
 
 
 # -- warming after a write ---------------------------------------------------------------------------
 
-RECENT_VIEWS = 16
+RECENT_VIEWS = 32  # scopes remembered per process
 log = logging.getLogger(__name__)
 
 
@@ -181,39 +183,46 @@ class _View:
     standard_id: int
     teams: frozenset[int] | None
     warm: Callable[[], tuple[Hashable, str]]
+    shown_at: float
+    lifetime: float
 
 
 class Warmer:
-    """Views rendered lately in this process, and one background thread that renders again those a write
-    made stale (each at most once per batch of writes)."""
+    """The view shown last per scope in this process, and one background thread that renders again those a
+    write made stale."""
 
     def __init__(self, size: int = RECENT_VIEWS) -> None:
-        self._views: OrderedDict[Hashable, _View] = OrderedDict()
+        self._views: OrderedDict[tuple, _View] = OrderedDict()
         self._lock = threading.Lock()
         self._size = size
         self._queue: queue.Queue = queue.Queue()
+        self._queued: set[tuple] = set()
         self._thread: threading.Thread | None = None
         self._idle = threading.Event()
         self._idle.set()
 
-    def remember(self, app: Flask, key: Hashable, standard_id: int, teams: frozenset[int] | None, warm) -> None:
+    def remember(self, app: Flask, standard_id: int, teams: frozenset[int] | None, warm, lifetime: float) -> None:
+        scope = (standard_id, teams)
         with self._lock:
-            self._views[key] = _View(app, standard_id, teams, warm)
-            self._views.move_to_end(key)
+            self._views[scope] = _View(app, standard_id, teams, warm, time.monotonic(), lifetime)
+            self._views.move_to_end(scope)
             while len(self._views) > self._size:
                 self._views.popitem(last=False)
 
     def written(self, scopes: set[tuple[int, int]]) -> None:
         """Audits were committed for these (standard, team) pairs: re-render the stale views in the background."""
+        now = time.monotonic()
         with self._lock:
-            stale = [view for view in self._views.values()
-                     if any(view.standard_id == standard and (view.teams is None or team in view.teams)
-                            for standard, team in scopes)]
+            stale = [(scope, view) for scope, view in self._views.items()
+                     if now - view.shown_at <= view.lifetime and scope not in self._queued
+                     and any(view.standard_id == standard and (view.teams is None or team in view.teams)
+                             for standard, team in scopes)]
             if not stale:
                 return
             self._idle.clear()
-            for view in stale:
-                self._queue.put(view)
+            for scope, view in stale:
+                self._queued.add(scope)
+                self._queue.put((scope, view))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="bro-dashboard-warmer", daemon=True)
                 self._thread.start()
@@ -221,7 +230,9 @@ class Warmer:
     def _run(self) -> None:
         while True:
             try:
-                view = self._queue.get(timeout=1.0)
+                scope, view = self._queue.get(timeout=1.0)
+                with self._lock:
+                    self._queued.discard(scope)
             except queue.Empty:
                 with self._lock:
                     if self._queue.empty():
@@ -251,6 +262,7 @@ class Warmer:
     def forget(self) -> None:
         with self._lock:
             self._views.clear()
+            self._queued.clear()
 
 
 warmer = Warmer()
