@@ -163,11 +163,13 @@ def cached_body(key: Hashable, render: Callable[[], str], *, standard_id: int | 
     full_key = (key, standard_id, data_version(standard_id, teams))
     store = backend()
     body = store.get(full_key, seconds)
+    if body is None and warmer.wait_for((key, standard_id, teams)):  # being warmed here: wait, not render twice
+        body = store.get(full_key, seconds)
     if body is None:
         body = render()
         store.put(full_key, body, seconds)
     if warm is not None and standard_id is not None and warming_on():
-        warmer.remember(current_app._get_current_object(), standard_id, teams, warm, seconds)
+        warmer.remember(current_app._get_current_object(), key, standard_id, teams, warm, seconds)
     return body
 
 
@@ -180,6 +182,7 @@ log = logging.getLogger(__name__)
 @dataclass(frozen=True)
 class _View:
     app: Flask
+    key: Hashable
     standard_id: int
     teams: frozenset[int] | None
     warm: Callable[[], tuple[Hashable, str]]
@@ -200,11 +203,13 @@ class Warmer:
         self._thread: threading.Thread | None = None
         self._idle = threading.Event()
         self._idle.set()
+        self._rendering: dict[Hashable, threading.Event] = {}
 
-    def remember(self, app: Flask, standard_id: int, teams: frozenset[int] | None, warm, lifetime: float) -> None:
+    def remember(self, app: Flask, key: Hashable, standard_id: int, teams: frozenset[int] | None, warm,
+                 lifetime: float) -> None:
         scope = (standard_id, teams)
         with self._lock:
-            self._views[scope] = _View(app, standard_id, teams, warm, time.monotonic(), lifetime)
+            self._views[scope] = _View(app, key, standard_id, teams, warm, time.monotonic(), lifetime)
             self._views.move_to_end(scope)
             while len(self._views) > self._size:
                 self._views.popitem(last=False)
@@ -222,6 +227,7 @@ class Warmer:
             self._idle.clear()
             for scope, view in stale:
                 self._queued.add(scope)
+                self._rendering.setdefault((view.key, view.standard_id, view.teams), threading.Event())
                 self._queue.put((scope, view))
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="bro-dashboard-warmer", daemon=True)
@@ -243,17 +249,29 @@ class Warmer:
             try:
                 with view.app.app_context():
                     try:
+                        version = data_version(view.standard_id, view.teams)  # read before the data, as readers do
                         key, body = view.warm()
                         seconds = cache_seconds()
                         if seconds > 0:
-                            full_key = (key, view.standard_id, data_version(view.standard_id, view.teams))
-                            backend().put(full_key, body, seconds)
+                            backend().put((key, view.standard_id, version), body, seconds)
                     finally:
                         from bro.extensions import db as database
 
                         database.session.remove()
             except Exception:  # noqa: BLE001 - warming is best effort: a reader renders on a miss anyway
                 log.exception("Warming a dashboard failed")
+            finally:
+                with self._lock:
+                    done = self._rendering.pop((view.key, view.standard_id, view.teams), None)
+                if done is not None:
+                    done.set()
+
+    def wait_for(self, full_key: Hashable, timeout: float = 30.0) -> bool:
+        """If this process is warming the view ``(key, standard id, teams)``, wait until it is stored (True);
+        else False at once."""
+        with self._lock:
+            done = self._rendering.get(full_key)
+        return done is not None and done.wait(timeout)
 
     def wait(self, timeout: float = 30.0) -> bool:
         """Until every queued view is rendered (tests)."""
@@ -263,6 +281,9 @@ class Warmer:
         with self._lock:
             self._views.clear()
             self._queued.clear()
+            for done in self._rendering.values():
+                done.set()
+            self._rendering.clear()
 
 
 warmer = Warmer()

@@ -197,3 +197,26 @@ def test_a_write_warms_the_stale_views_of_its_scope_only(committed_app, monkeypa
     finally:
         warmer.forget()
         dashboard_bodies.clear()
+
+
+def test_a_reader_waits_for_the_view_being_warmed_instead_of_rendering_it_again():
+    import threading
+
+    from bro.improve.cache import Warmer
+
+    warmer = Warmer()
+    view_key = ("en", (("team", "1"),), (1,), 0)
+    assert warmer.wait_for((view_key, 5, frozenset({1}))) is False  # nothing warming: render at once
+    started = threading.Event()
+    warmer._rendering[(view_key, 5, frozenset({1}))] = done = threading.Event()
+
+    def reader():
+        started.set()
+        assert warmer.wait_for((view_key, 5, frozenset({1})), timeout=10)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    started.wait(5)
+    done.set()
+    thread.join(10)
+    assert not thread.is_alive()
