@@ -580,6 +580,11 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
         tick(len(audits))
     writer.insert(tables["audit_weeks"], WEEK_COLUMNS, summaries.week_rows())
     writer.insert(tables["audit_step_weeks"], STEP_WEEK_COLUMNS, summaries.step_week_rows())
+    if "audit_data_versions" in tables:  # the newest revision per standard and team, as record_audit keeps it
+        writer.connection.execute(text(
+            "INSERT INTO audit_data_versions (standard_id, team_id, revision_id) "
+            "SELECT audits.standard_id, audits.team_id, MAX(audit_revisions.id) FROM audit_revisions "
+            "JOIN audits ON audits.id = audit_revisions.audit_id GROUP BY audits.standard_id, audits.team_id"))
 
 
 # --------------------------------------------------------------------------------------------- quiz attempts

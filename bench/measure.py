@@ -368,15 +368,22 @@ class Client:
 
 
 def timed(calls: int, action: Callable[[], Response], expect: Callable[[Response], bool] = lambda r: r.status == 200,
-          warmup: int = 3) -> Timing:
-    """Run ``action`` sequentially; latency of each (seconds); non-expected responses count as errors."""
+          warmup: int = 3, prepare: Callable[[], object] | None = None) -> Timing:
+    """Run ``action`` sequentially; latency of each (seconds); non-expected responses count as errors.
+    ``prepare`` runs before each call, untimed (e.g. recording an audit, so the view after it is a true miss)."""
     for _ in range(warmup):
+        if prepare is not None:
+            prepare()
         action()
     samples, errors, statuses = [], 0, {}
-    started = time.perf_counter()
+    wall = 0.0
     for _ in range(calls):
+        if prepare is not None:
+            prepare()
+        started = time.perf_counter()
         response = action()
+        wall += time.perf_counter() - started
         samples.append(response.seconds)
         errors += not expect(response)
         statuses[response.status] = statuses.get(response.status, 0) + 1
-    return Timing(samples, time.perf_counter() - started, errors, statuses)
+    return Timing(samples, wall, errors, statuses)

@@ -82,6 +82,8 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         # where the counts are kept: memory:// (per process) by default; redis://… shares them between workers.
         "BRO_API_RATE_LIMIT": os.environ.get("BRO_API_RATE_LIMIT", "600 per minute"),
         "BRO_API_RATE_LIMIT_STORAGE_URI": os.environ.get("BRO_API_RATE_LIMIT_STORAGE_URI", "memory://"),
+        # A cache the app servers share (bro.improve.cache): redis://host:6379/0, file:///dir; unset: per process.
+        "BRO_CACHE_URL": os.environ.get("BRO_CACHE_URL") or None,
     }
     config.update(overrides or {})
     if "SECRET_KEY" not in config:

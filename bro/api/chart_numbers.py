@@ -6,17 +6,13 @@ from __future__ import annotations
 from flask_babel import force_locale
 
 from bro.improve import queries as q
-from bro.improve.dashboard import build_dashboard, read_filters
-from bro.improve.exports import CHARTS, chart_rows
+from bro.improve.filters import read_filters
+from bro.improve.registry import CHARTS, build_dashboard
 from bro.models.people import User
-
-# The dashboard part each chart needs built (bro.improve.routes.CHART_PARTS).
-PARTS = {"failure": "failure", "step": "steps", "pareto": "pareto", "heatmap": "heat", "staff": "staff"}
-assert set(PARTS) == set(CHARTS)
 
 
 def chart_names() -> tuple[str, ...]:
-    return CHARTS
+    return tuple(CHARTS)
 
 
 def chart_numbers(user: User, chart: str, args: dict[str, str]) -> tuple[list[str], list[list]] | None:
@@ -24,9 +20,10 @@ def chart_numbers(user: User, chart: str, args: dict[str, str]) -> tuple[list[st
     CSV; None when the chart has nothing to show (an unknown step, the staff chart without a team)."""
     standards = q.standards_with_steps()
     filters = read_filters(user, args, standards)
-    board = build_dashboard(filters, q.team_names(filters.visible_teams), parts=frozenset({PARTS[chart]}))
+    entry = CHARTS[chart]
+    board = build_dashboard(filters, q.team_names(filters.visible_teams), parts=frozenset({entry.part}))
     with force_locale("en"):  # column names are the CSV's English header: stable keys for programs
-        rows = chart_rows(board, chart, args.get("key"))
+        rows = entry.csv_rows(board, args.get("key"))
     if rows is None:
         return None
     return [str(name) for name in rows[0]], rows[1:]

@@ -17,6 +17,7 @@ from bro.api.problems import ApiProblem
 from bro.api.schemas import ChartArgs, ChartNumbersSchema
 from bro.database import is_timeout, statement_timeout
 from bro.extensions import db
+from bro.improve.filters import NotVisible
 from bro.limits import RETRY_AFTER_BUSY, RETRY_AFTER_TIMEOUT, AllSlotsTaken, user_slot
 from bro.models.people import Role
 
@@ -42,7 +43,7 @@ def chart(args, chart: str):
         with user_slot(current_user.id, slots) if slots > 0 else nullcontext():
             with statement_timeout(db.session, int(config.get("BRO_HEAVY_VIEW_TIMEOUT_MS", 10_000))):
                 numbers = chart_numbers(current_user, chart, query)
-    except NotFound:
+    except (NotFound, NotVisible):
         raise ApiProblem(404, _("No team or staff member you may see has this id."),
                          field="staff" if args.get("staff") else "team") from None
     except AllSlotsTaken:

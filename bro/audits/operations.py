@@ -26,6 +26,7 @@ from bro.database import add_counts
 from bro.extensions import db
 from bro.interactions.sampling import awaits_review, complete_review
 from bro.models.audits import (
+    AuditDataVersion,
     CHANNELS, RELATIONSHIPS, STATUS_AFTER, Audit, AuditEvent, AuditRating, AuditRevision, AuditStepResult,
     AuditStepWeek, AuditWeek, Dispute, DisputeStep,
 )
@@ -441,6 +442,26 @@ def _apply_current_revision(audit: Audit, revision: AuditRevision, previous: Aud
     if step_rows:
         _upsert_counts(AuditStepWeek, step_rows, keys=("team_id", "standard_id", "step_key", "week_start"),
                        counters=("rated", "nonconforming", "sampled_rated", "sampled_nonconforming"))
+    _mark_data_version(audit, revision)
+
+
+def _mark_data_version(audit: Audit, revision: AuditRevision) -> None:
+    """The team's and standard's dashboards are out of date from this revision on (bro.improve.cache)."""
+    dialect = db.session.get_bind().dialect.name
+    row = {"standard_id": audit.standard_id, "team_id": audit.team_id, "revision_id": revision.id}
+    # After the commit, bro.improve.cache re-renders the cached dashboards of this scope (warming).
+    db.session.info.setdefault("bro_audit_data_written", set()).add((audit.standard_id, audit.team_id))
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - other databases: read, then write
+        db.session.merge(AuditDataVersion(**row))
+        db.session.flush()
+        return
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert as dialect_insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert as dialect_insert
+    statement = dialect_insert(AuditDataVersion.__table__).values(**row)
+    db.session.execute(statement.on_conflict_do_update(index_elements=["standard_id", "team_id"],
+                                                       set_={"revision_id": statement.excluded.revision_id}))
 
 
 def _upsert_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tuple[str, ...]) -> None:

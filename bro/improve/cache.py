@@ -1,30 +1,52 @@
-"""A small in-process cache of rendered dashboard charts.
+"""The cache of rendered dashboard charts, invalidated per standard and team.
 
 Dashboards are read far more often than audits are written. A rendered chart body is keyed by everything it
 depends on: the filters (which fix the teams, staff member, standard, step, date range and period), the
-language, and the audit data version — the newest AuditRevision id, since every change to ratings, scores or
-the derived tables comes with a new revision (revisions are append-only). A new audit or correction therefore
-makes every older entry unreachable at once. Entries also expire after ``BRO_QUALITY_CACHE_SECONDS`` (default
-60), which bounds how long a renamed team or person shows its old name. Off under TESTING unless configured,
+language, the newest baseline set by hand, and the *data version* of its scope: the newest audit revision written for its standard in its teams
+(``AuditDataVersion``, kept by bro.audits.operations on every audit write, correction and upheld dispute).
+A write therefore makes unreachable the entries of its own team and standard (and those of every view that
+includes that team), and no others. Entries also expire after ``BRO_QUALITY_CACHE_SECONDS`` (default 60),
+which bounds how long a renamed team or person shows its old name. Off under TESTING unless configured,
 because tests roll back and reuse ids.
+
+After a write, the view this process showed last for each scope (standard and teams) that includes the team
+written — if it was shown within the cache's lifetime — is rendered again in a background thread and stored
+under the new data version ("warming"), so the next reader of that view usually finds it ready; a reader who
+comes first simply renders, as on any miss. One view per scope, queued once however many writes arrive
+meanwhile, bounds the background work.
+
+Where the entries live:
+
+- by default, in-process (a small LRU per worker);
+- with ``BRO_CACHE_URL`` set, in a cache the app servers share, through Flask-Caching: ``redis://…`` (Redis),
+  ``file:///a/directory`` (a directory the servers share; needs no server) or ``simple://`` (in-process,
+  Flask-Caching's own). Because the data version is read from the database, every server sees a write at
+  once, whatever the cache.
 """
 from __future__ import annotations
 
+import hashlib
+import logging
+import queue
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass
 
-from flask import current_app
-from sqlalchemy import func, select
+from flask import Flask, current_app
+from sqlalchemy import event, func, select
+from sqlalchemy.orm import Session
 
 from bro.extensions import db
-from bro.models.audits import AuditRevision
+from bro.models.audits import AuditDataVersion
 
 MAX_ENTRIES = 32  # a rendered body is a few hundred KB: this bounds the cache to about 10 MB per worker
 
 
 class FragmentCache:
+    """The default: in-process, least recently used entries dropped beyond ``size``."""
+
     def __init__(self, size: int = MAX_ENTRIES) -> None:
         self._entries: OrderedDict[Hashable, tuple[float, str]] = OrderedDict()
         self._lock = threading.Lock()
@@ -42,7 +64,7 @@ class FragmentCache:
             self._entries.move_to_end(key)
             return value
 
-    def put(self, key: Hashable, value: str) -> None:
+    def put(self, key: Hashable, value: str, max_age: float = 0) -> None:
         with self._lock:
             self._entries[key] = (time.monotonic(), value)
             self._entries.move_to_end(key)
@@ -54,7 +76,56 @@ class FragmentCache:
             self._entries.clear()
 
 
+class SharedCache:
+    """Flask-Caching behind the same get/put: keys are hashed to short strings, values expire on their own."""
+
+    PREFIX = "bro-dashboard:"
+
+    def __init__(self, app: Flask, url: str) -> None:
+        from flask_caching import Cache
+
+        config = {"CACHE_DEFAULT_TIMEOUT": 60, "CACHE_KEY_PREFIX": self.PREFIX}
+        if url.startswith(("redis://", "rediss://", "unix://")):
+            config.update(CACHE_TYPE="RedisCache", CACHE_REDIS_URL=url)
+        elif url.startswith("file://"):
+            config.update(CACHE_TYPE="FileSystemCache", CACHE_DIR=url[len("file://"):], CACHE_THRESHOLD=500)
+        elif url.startswith("simple://"):
+            config.update(CACHE_TYPE="SimpleCache", CACHE_THRESHOLD=MAX_ENTRIES)
+        else:
+            raise ValueError(f"BRO_CACHE_URL: unknown cache {url.split(':', 1)[0]!r} (redis://, file://, simple://)")
+        self.cache = Cache(config=config)
+        self.cache.init_app(app)
+
+    @staticmethod
+    def _name(key: Hashable) -> str:
+        return hashlib.sha256(repr(key).encode()).hexdigest()
+
+    def get(self, key: Hashable, max_age: float) -> str | None:
+        return self.cache.get(self._name(key))
+
+    def put(self, key: Hashable, value: str, max_age: float = 60) -> None:
+        self.cache.set(self._name(key), value, timeout=max(1, int(max_age)))
+
+    def clear(self) -> None:
+        self.cache.clear()
+
+
 dashboard_bodies = FragmentCache()
+_shared: dict[int, SharedCache] = {}
+_shared_lock = threading.Lock()
+
+
+def backend() -> FragmentCache | SharedCache:
+    """The app's cache: shared when BRO_CACHE_URL is set, else this process's."""
+    url = current_app.config.get("BRO_CACHE_URL")
+    if not url:
+        return dashboard_bodies
+    app = current_app._get_current_object()
+    with _shared_lock:
+        found = _shared.get(id(app))
+        if found is None:
+            found = _shared[id(app)] = SharedCache(app, url)
+        return found
 
 
 def cache_seconds() -> float:
@@ -64,18 +135,169 @@ def cache_seconds() -> float:
     return float(configured)
 
 
-def audit_data_version() -> int:
-    return db.session.execute(select(func.max(AuditRevision.id))).scalar() or 0
+def warming_on() -> bool:
+    """BRO_DASHBOARD_WARMING (default on; off under TESTING unless configured: tests roll back their writes)."""
+    configured = current_app.config.get("BRO_DASHBOARD_WARMING")
+    return (not current_app.testing) if configured is None else bool(configured)
 
 
-def cached_body(key: Hashable, render) -> str:
-    """The cached body for ``key`` (the caller's filters and language), else ``render()`` stored under it."""
+def data_version(standard_id: int | None, team_ids: Iterable[int] | None) -> int:
+    """The newest audit revision written for the standard in the teams (None: every team); 0 when none."""
+    if standard_id is None:
+        return 0
+    query = select(func.max(AuditDataVersion.revision_id)).where(AuditDataVersion.standard_id == standard_id)
+    if team_ids is not None:
+        query = query.where(AuditDataVersion.team_id.in_(sorted(team_ids)))
+    return db.session.execute(query).scalar() or 0
+
+
+def cached_body(key: Hashable, render: Callable[[], str], *, standard_id: int | None,
+                team_ids: Iterable[int] | None, warm: Callable[[], tuple[Hashable, str]] | None = None) -> str:
+    """The cached body for ``key`` (the caller's filters and language) at the current data version of the
+    standard in the teams, else ``render()`` stored under it. ``warm`` renders the same view again outside
+    the request (returning its key and body); it is remembered so a write to the scope can re-render it."""
     seconds = cache_seconds()
     if seconds <= 0:
         return render()
-    full_key = (key, audit_data_version())
-    body = dashboard_bodies.get(full_key, seconds)
+    teams = None if team_ids is None else frozenset(team_ids)
+    full_key = (key, standard_id, data_version(standard_id, teams))
+    store = backend()
+    body = store.get(full_key, seconds)
+    if body is None and warmer.wait_for((key, standard_id, teams)):  # being warmed here: wait, not render twice
+        body = store.get(full_key, seconds)
     if body is None:
         body = render()
-        dashboard_bodies.put(full_key, body)
+        store.put(full_key, body, seconds)
+    if warm is not None and standard_id is not None and warming_on():
+        warmer.remember(current_app._get_current_object(), key, standard_id, teams, warm, seconds)
     return body
+
+
+# -- warming after a write ---------------------------------------------------------------------------
+
+RECENT_VIEWS = 32  # scopes remembered per process
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _View:
+    app: Flask
+    key: Hashable
+    standard_id: int
+    teams: frozenset[int] | None
+    warm: Callable[[], tuple[Hashable, str]]
+    shown_at: float
+    lifetime: float
+
+
+class Warmer:
+    """The view shown last per scope in this process, and one background thread that renders again those a
+    write made stale."""
+
+    def __init__(self, size: int = RECENT_VIEWS) -> None:
+        self._views: OrderedDict[tuple, _View] = OrderedDict()
+        self._lock = threading.Lock()
+        self._size = size
+        self._queue: queue.Queue = queue.Queue()
+        self._queued: set[tuple] = set()
+        self._thread: threading.Thread | None = None
+        self._idle = threading.Event()
+        self._idle.set()
+        self._rendering: dict[Hashable, threading.Event] = {}
+
+    def remember(self, app: Flask, key: Hashable, standard_id: int, teams: frozenset[int] | None, warm,
+                 lifetime: float) -> None:
+        scope = (standard_id, teams)
+        with self._lock:
+            self._views[scope] = _View(app, key, standard_id, teams, warm, time.monotonic(), lifetime)
+            self._views.move_to_end(scope)
+            while len(self._views) > self._size:
+                self._views.popitem(last=False)
+
+    def written(self, scopes: set[tuple[int, int]]) -> None:
+        """Audits were committed for these (standard, team) pairs: re-render the stale views in the background."""
+        now = time.monotonic()
+        with self._lock:
+            stale = [(scope, view) for scope, view in self._views.items()
+                     if now - view.shown_at <= view.lifetime and scope not in self._queued
+                     and any(view.standard_id == standard and (view.teams is None or team in view.teams)
+                             for standard, team in scopes)]
+            if not stale:
+                return
+            self._idle.clear()
+            for scope, view in stale:
+                self._queued.add(scope)
+                self._rendering.setdefault((view.key, view.standard_id, view.teams), threading.Event())
+                self._queue.put((scope, view))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="bro-dashboard-warmer", daemon=True)
+                self._thread.start()
+
+    def _run(self) -> None:
+        while True:
+            try:
+                scope, view = self._queue.get(timeout=1.0)
+                with self._lock:
+                    self._queued.discard(scope)
+            except queue.Empty:
+                with self._lock:
+                    if self._queue.empty():
+                        self._idle.set()
+                        self._thread = None
+                        return
+                continue
+            try:
+                with view.app.app_context():
+                    try:
+                        version = data_version(view.standard_id, view.teams)  # read before the data, as readers do
+                        key, body = view.warm()
+                        seconds = cache_seconds()
+                        if seconds > 0:
+                            backend().put((key, view.standard_id, version), body, seconds)
+                    finally:
+                        from bro.extensions import db as database
+
+                        database.session.remove()
+            except Exception:  # noqa: BLE001 - warming is best effort: a reader renders on a miss anyway
+                log.exception("Warming a dashboard failed")
+            finally:
+                with self._lock:
+                    done = self._rendering.pop((view.key, view.standard_id, view.teams), None)
+                if done is not None:
+                    done.set()
+
+    def wait_for(self, full_key: Hashable, timeout: float = 30.0) -> bool:
+        """If this process is warming the view ``(key, standard id, teams)``, wait until it is stored (True);
+        else False at once."""
+        with self._lock:
+            done = self._rendering.get(full_key)
+        return done is not None and done.wait(timeout)
+
+    def wait(self, timeout: float = 30.0) -> bool:
+        """Until every queued view is rendered (tests)."""
+        return self._idle.wait(timeout)
+
+    def forget(self) -> None:
+        with self._lock:
+            self._views.clear()
+            self._queued.clear()
+            for done in self._rendering.values():
+                done.set()
+            self._rendering.clear()
+
+
+warmer = Warmer()
+
+WRITTEN = "bro_audit_data_written"  # session.info: (standard id, team id) pairs written (bro.audits.operations)
+
+
+def _after_commit(session: Session) -> None:
+    scopes = session.info.pop(WRITTEN, None)
+    if scopes:
+        warmer.written(scopes)
+
+
+def install(app: Flask) -> None:
+    """Warm after commits that wrote audits (called once when the quality blueprint is registered)."""
+    if not event.contains(Session, "after_commit", _after_commit):
+        event.listen(Session, "after_commit", _after_commit)

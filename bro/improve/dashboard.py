@@ -1,38 +1,48 @@
-"""The quality dashboard: filters from the URL, the access scope they imply, and the charts they show.
+"""The quality dashboard's data: its charts as plain values, the statistics behind them and what they share.
 
-``read_filters`` turns query parameters into DashboardFilters, refusing (404) a team or staff member the
-viewer may not see; ``build_dashboard`` runs the aggregations of bro.improve.queries and the statistics of
-bro.quality and lays the figures out with bro.improve.charts. Views stay thin.
+``Context`` holds what several charts read (the scope, the phases, the counts over the history the control
+charts are judged on, the step titles), each computed at most once and only when a chart asks for it.
+bro.improve.registry builds each chart from it; bro.improve.filters reads the filters from the URL;
+bro.improve.queries runs the aggregations; bro.quality does the statistics; bro.improve.charts lays the
+figures out. Views stay thin.
 """
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
-from urllib.parse import urlencode
+from datetime import timedelta
+from functools import cached_property
+from typing import TYPE_CHECKING
 
-from flask import abort
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import ngettext
-from sqlalchemy import func, select
 
 from bro import clock
-from bro.access import visible_team_ids
 from bro.authoring.text import localized
-from bro.extensions import db
 from bro.improve import charts
 from bro.improve import queries as q
 from bro.improve.formatting import formats
-from bro.inputs import query_date, query_int
-from bro.models.audits import AuditWeek
 from bro.models.improvement import baseline_scope
-from bro.models.people import User
 from bro.quality import (
-    DAY, MONTH, PERIOD_UNITS, WEEK, ChanceSeries, PChart, PeriodCount, Phase, PhasedChart, PhaseResult, Signal,
-    expected_signals, pareto, period_key, period_range, period_start, phased_p_chart,
+    DAY,
+    MONTH,
+    WEEK,
+    ChanceSeries,
+    PChart,
+    PeriodCount,
+    Phase,
+    PhasedChart,
+    PhaseResult,
+    Signal,
+    period_key,
+    period_range,
+    period_start,
+    phased_p_chart,
 )
+
+if TYPE_CHECKING:
+    from bro.improve.filters import DashboardFilters
 
 PERIOD_LABELS = {DAY: _l("Day"), WEEK: _l("ISO week"), MONTH: _l("Month")}
 RULE_LABELS = {
@@ -42,9 +52,6 @@ RULE_LABELS = {
     4: _l("Eight consecutive points on the same side of the centre"),
 }
 SIDE_LABELS = {"above": _l("worse (above the centre)"), "below": _l("better (below the centre)")}
-DEFAULT_SPAN = {DAY: timedelta(days=41), WEEK: timedelta(weeks=25), MONTH: timedelta(days=365)}
-# Longest chart per unit; a longer range is cut to its most recent periods (and the page says so).
-MAX_PERIODS = {DAY: 186, WEEK: 262, MONTH: 120}
 FAILURE = "__audit__"  # chart key of "audit failed"
 
 
@@ -54,139 +61,9 @@ def text(mapping, default_language: str = "en") -> str:
     return found.text if found else ""
 
 
-_int = query_int  # bounded: an id beyond any column reads as unreadable, not an OverflowError
-_date = query_date  # clamped to bro.inputs.MIN_DATE..MAX_DATE, so range arithmetic cannot overflow
-
-
-@dataclass(frozen=True)
-class DashboardFilters:
-    standard: q.StandardInfo | None
-    team_id: int | None
-    staff_id: int | None
-    step_key: str | None
-    start: date
-    end: date
-    unit: str
-    visible_teams: frozenset[int] | None  # None: every team
-    start_given: bool = False
-    shortened: bool = False  # the range asked for was longer than MAX_PERIODS[unit]
-    sampled_only: bool = False  # ?sampled=1: only audits a sampling plan drew at random (Scope.sampled_only)
-
-    @property
-    def scope_teams(self) -> frozenset[int] | None:
-        return frozenset({self.team_id}) if self.team_id is not None else self.visible_teams
-
-    def scope(self, **changes) -> q.Scope:
-        first, last = q.period_bounds(self.start, self.end, self.unit)
-        values = dict(standard_id=self.standard.id if self.standard else 0, first_day=first, last_day=last,
-                      unit=self.unit, team_ids=self.scope_teams, staff_id=self.staff_id,
-                      sampled_only=self.sampled_only)
-        values.update(changes)
-        return q.Scope(**values)
-
-    def args(self, **changes) -> dict[str, str]:
-        """The query parameters that reproduce this view (for links and CSV downloads)."""
-        values = {"standard": self.standard.id if self.standard else None, "team": self.team_id,
-                  "staff": self.staff_id, "step": self.step_key, "from": self.start.isoformat(),
-                  "to": self.end.isoformat(), "period": self.unit, "sampled": "1" if self.sampled_only else None}
-        values.update(changes)
-        return {key: str(value) for key, value in values.items() if value not in (None, "")}
-
-    def query_string(self, **changes) -> str:
-        return urlencode(self.args(**changes))
-
-
-def read_filters(user: User, args: Mapping[str, str], standards: list[q.StandardInfo]) -> DashboardFilters:
-    """Filters from query parameters. A team or staff member outside the viewer's reach is a 404, so a
-    shared link never widens what someone sees; other unreadable values fall back to defaults."""
-    teams = visible_team_ids(user)
-    visible = None if teams is None else frozenset(teams)
-    team_id = _int(args.get("team"))
-    if team_id is not None and visible is not None and team_id not in visible:
-        abort(404)
-    staff_id = _int(args.get("staff"))
-    if staff_id is not None:
-        staff = db.session.get(User, staff_id)
-        if staff is None or (visible is not None and staff.team_id not in visible):
-            abort(404)
-        if team_id is not None and staff.team_id != team_id:
-            staff_id = None  # a staff member of another team than the one chosen: show the team
-    unit = args.get("period") if args.get("period") in PERIOD_UNITS else WEEK
-
-    standard_id = _int(args.get("standard"))
-    by_id = {standard.id: standard for standard in standards}
-    standard = by_id.get(standard_id) if standard_id is not None else None
-    if standard is None and standards:
-        audited = q.standard_ids_with_audits(frozenset({team_id}) if team_id else visible)
-        standard = next((by_id[i] for i in audited if i in by_id), standards[0])
-    step_key = args.get("step") or None
-    if standard is None or step_key not in {step.key for step in standard.steps}:
-        step_key = None
-
-    today = clock.today()
-    end = _clamp(_date(args.get("to")) or today)
-    start = _date(args.get("from"))
-    start_given = start is not None
-    if start is None:
-        start = _clamp(end - DEFAULT_SPAN[unit]) if end - EARLIEST > DEFAULT_SPAN[unit] else EARLIEST
-        first_audit = _first_audit_day(standard, frozenset({team_id}) if team_id else visible)
-        if first_audit is not None and start < first_audit <= end:
-            start = first_audit
-    start = _clamp(start)
-    if start > end:
-        start, end = end, start
-    # Cap before building anything: count the periods by arithmetic, never by listing them.
-    shortened = period_count(start, end, unit) > MAX_PERIODS[unit]
-    if shortened:
-        start = periods_back(end, unit, MAX_PERIODS[unit] - 1)
-    return DashboardFilters(standard, team_id, staff_id, step_key, start, end, unit, visible, start_given,
-                            shortened, sampled_only=args.get("sampled") == "1")
-
-
-# Dates outside these make no sense for audits and would overflow period arithmetic (date.max is 9999-12-31).
-EARLIEST = date(1900, 1, 1)
-LATEST = date(9999, 11, 30)
-
-
-def _clamp(day: date) -> date:
-    return min(max(day, EARLIEST), LATEST)
-
-
-def period_count(start: date, end: date, unit: str) -> int:
-    """How many periods from ``start``'s to ``end``'s, both included (0 when end's comes first)."""
-    first, last = period_start(period_key(start, unit), unit), period_start(period_key(end, unit), unit)
-    if unit == DAY:
-        count = (last - first).days + 1
-    elif unit == WEEK:
-        count = (last - first).days // 7 + 1
-    else:
-        count = (last.year - first.year) * 12 + last.month - first.month + 1
-    return max(0, count)
-
-
-def periods_back(end: date, unit: str, count: int) -> date:
-    """The first day of the period ``count`` periods before ``end``'s."""
-    last = period_start(period_key(end, unit), unit)
-    if unit == DAY:
-        return last - timedelta(days=count)
-    if unit == WEEK:
-        return last - timedelta(weeks=count)
-    months = last.year * 12 + (last.month - 1) - count
-    return date(months // 12, months % 12 + 1, 1)
-
-
-def _first_audit_day(standard: q.StandardInfo | None, teams: frozenset[int] | None) -> date | None:
-    if standard is None:
-        return None
-    query = select(func.min(AuditWeek.week_start)).where(AuditWeek.standard_id == standard.id)
-    if teams is not None:
-        query = query.where(AuditWeek.team_id.in_(sorted(teams)))
-    return db.session.execute(query).scalar()
-
-
 # -- the dashboard ----------------------------------------------------------------------------------
 
-@dataclass
+@dataclass(kw_only=True)
 class ControlChart:
     key: str              # step key, or FAILURE
     title: str
@@ -218,7 +95,7 @@ class ControlChart:
         return [signal for signal in self.signals if signal.side == "below"]
 
 
-@dataclass
+@dataclass(kw_only=True)
 class StaffRow:
     staff_id: int
     name: str
@@ -228,20 +105,23 @@ class StaffRow:
     nonconforming: int
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Dashboard:
+    """Every chart of the dashboard; a chart not built (one chart's CSV builds only that one) keeps its empty
+    default."""
+
     filters: DashboardFilters
     periods: list[str]
-    failure: ControlChart | None
-    steps: list[ControlChart]
-    step_titles: dict[str, str]
-    pareto: list
-    pareto_figure: charts.ParetoFigure | None
-    heat_by: str                  # "team" | "staff"
-    heat_rows: list[tuple[str, str]]
-    heat_columns: list[tuple[int, str]]
-    heat_counts: dict
-    heat_figure: charts.HeatMapFigure | None
+    failure: ControlChart | None = None
+    steps: list[ControlChart] = field(default_factory=list)
+    step_titles: dict[str, str] = field(default_factory=dict)
+    pareto: list = field(default_factory=list)
+    pareto_figure: charts.ParetoFigure | None = None
+    heat_by: str = "team"         # "team" | "staff"
+    heat_rows: list[tuple[str, str]] = field(default_factory=list)
+    heat_columns: list[tuple[int, str]] = field(default_factory=list)
+    heat_counts: dict = field(default_factory=dict)
+    heat_figure: charts.HeatMapFigure | None = None
     staff_rows: list[StaffRow] = field(default_factory=list)
     staff_shown: bool = False     # staff sections need a team or a staff member chosen
     expected: float | None = None  # signals chance alone would give over every chart and period shown
@@ -361,9 +241,10 @@ def control_chart(key: str, title: str, periods: list[str], counts: Mapping[str,
             verdicts.setdefault(period, []).append((signal.rule, signal.side))
     total = sum(point.n for point in points)
     nonconforming = sum(point.nonconforming for point in points)
-    result = ControlChart(key, title, chart, signals, None, total, nonconforming, critical, phase_results,
-                          _chance_series(history, phase_results, shown_periods),
-                          {period: tuple(sorted(found)) for period, found in verdicts.items()})
+    result = ControlChart(key=key, title=title, chart=chart, signals=signals, figure=None, n=total,
+                          nonconforming=nonconforming, critical=critical, phases=phase_results,
+                          chance=_chance_series(history, phase_results, shown_periods),
+                          verdicts={period: tuple(sorted(found)) for period, found in verdicts.items()})
     if draw:
         draw_chart(result, labels, compact, breaks)
     return result
@@ -393,99 +274,143 @@ def draw_chart(chart: ControlChart, labels: Labels | None, compact: bool, breaks
     chart.figure = charts.pchart_figure(chart.chart, chart.signals, **options)
 
 
-ALL_PARTS = frozenset({"failure", "steps", "pareto", "heat", "staff"})
+# -- what the charts share ---------------------------------------------------------------------------
 
+class Context:
+    """The inputs of one dashboard's charts, each computed at most once and only when a chart reads it.
 
-def build_dashboard(filters: DashboardFilters, team_names: dict[int, str],
-                    parts: frozenset[str] = ALL_PARTS) -> Dashboard:
-    """The dashboard's charts; ``parts`` limits the work to some of them (one chart's CSV or table)."""
-    standard = filters.standard
-    scope = filters.scope()
-    periods = period_range(scope.first_day, scope.last_day, filters.unit)
-    if standard is None:
-        return Dashboard(filters, periods, None, [], {}, [], None, "team", [], [], {}, None)
-    language = standard.language
-    step_titles = {step.key: text(step.title, language) or step.key for step in standard.steps}
+    ``parts`` are the parts being built (bro.improve.registry.PARTS): some shared figures depend on them so
+    that one chart's CSV costs only that chart's queries."""
+
+    def __init__(self, filters: DashboardFilters, team_names: dict[int, str], parts: frozenset[str]) -> None:
+        self.filters = filters
+        self.team_names = team_names
+        self.parts = parts
+        self.standard = filters.standard
+        self.scope = filters.scope()
+        self.periods = period_range(self.scope.first_day, self.scope.last_day, filters.unit)
+        self.labels = Labels()
+        language = self.standard.language if self.standard else "en"
+        self.step_titles = {step.key: text(step.title, language) or step.key
+                            for step in (self.standard.steps if self.standard else ())}
 
     # Control charts read from the start of the phase the range begins in, so a period's verdict is the same
     # whatever range is shown; the Pareto, heat map and staff sections read the range shown only.
-    phases, breaks = chart_phases(standard, filters) if parts & {"failure", "steps"} else ([], [])
-    first = history_start(phases, periods[0]) if periods else None
-    # ... and on to the newest audits: a phase's baseline may be completed by periods after the range shown.
-    history_scope = filters.scope(first_day=period_start(first, filters.unit),
-                                  last_day=max(scope.last_day, clock.today())) if first else scope
-    breaks = [item for item in breaks if item[0] in set(periods)]
+    @cached_property
+    def phases(self) -> tuple[list[Phase], list]:
+        """(phases, breaks within the range shown)."""
+        phases, breaks = chart_phases(self.standard, self.filters)
+        return phases, [item for item in breaks if item[0] in set(self.periods)]
 
-    failure_counts = q.failure_period_counts(history_scope) if "failure" in parts else {}
-    history_counts = q.step_period_counts(history_scope) if "steps" in parts else {}
-    # The periods before the range that hold audits (the empty ones change nothing: gaps are skipped), then
-    # every period of the range. Never a list of every period back to the phase's start, which a range far
-    # from the data would make enormous.
-    with_data = set(failure_counts) | {period for by_period in history_counts.values() for period in by_period}
-    earlier = sorted(period for period in with_data if period < periods[0]) if periods else []
-    later = sorted(period for period in with_data if period > periods[-1]) if periods else []
-    history = earlier + periods + later
-    shown = (len(earlier), len(earlier) + len(periods))
-    step_counts = {key: {period: counts for period, counts in by_period.items()
-                         if periods[0] <= period <= periods[-1]}
-                   for key, by_period in history_counts.items()} if periods else {}
-    step_counts = {key: value for key, value in step_counts.items() if value}
-    if "pareto" in parts and "steps" not in parts:
-        step_counts = q.step_period_counts(scope)
-    for key in step_counts:
-        step_titles.setdefault(key, key)  # a step of an older version of the standard
-    ordered_keys = [step.key for step in standard.steps] + sorted(set(step_counts) - {s.key for s in standard.steps})
-    critical = {step.key for step in standard.steps if step.critical}
+    @cached_property
+    def history_scope(self) -> q.Scope:
+        phases, _breaks = self.phases
+        first = history_start(phases, self.periods[0]) if self.periods else None
+        # ... and on to the newest audits: a phase's baseline may be completed by periods after the range shown.
+        return self.filters.scope(first_day=period_start(first, self.filters.unit),
+                                  last_day=max(self.scope.last_day, clock.today())) if first else self.scope
 
-    labels = Labels()
-    failure = control_chart(FAILURE, _("Audits failed"), history, failure_counts, phases, shown,
-                            labels=labels, breaks=breaks) if "failure" in parts else None
-    shown_keys = [filters.step_key] if filters.step_key else ordered_keys
-    steps = []
-    for key in shown_keys if "steps" in parts else ():
-        step = control_chart(key, step_titles[key], history, history_counts.get(key, {}), phases, shown,
-                             key in critical, labels, compact=len(shown_keys) > 1, draw=False)
-        if step.n and (filters.step_key or step.signals):
-            # Drawn: the chosen step, and every step with a signal (its points are the evidence).
-            draw_chart(step, labels, len(shown_keys) > 1, breaks)
-        steps.append(step)
-    expected = None
-    if "failure" in parts and "steps" in parts:
-        expected = expected_signals([series for chart in [failure, *steps] if chart.n for series in chart.chance])
+    @cached_property
+    def failure_counts(self) -> dict[str, q.Counts]:
+        return q.failure_period_counts(self.history_scope)
 
-    totals = q.step_totals(step_counts)
-    bars = pareto({key: counts.nonconforming for key, counts in totals.items()})
-    pareto_fig = charts.pareto_figure(bars, step_titles) if bars else None
+    @cached_property
+    def history_counts(self) -> dict[str, dict[str, q.Counts]]:
+        return q.step_period_counts(self.history_scope)
 
-    heat_scope = scope if not filters.step_key else filters.scope(step_keys=(filters.step_key,))
-    heat_rows = [(key, step_titles[key]) for key in shown_keys]
-    staff_shown = filters.team_id is not None or filters.staff_id is not None
-    staff_rows: list[StaffRow] = []
-    heat_by, heat_columns, heat_counts = "team", [], {}
-    if staff_shown and parts & {"heat", "staff"}:
-        staff_step = q.step_staff_counts(filters.scope())
-        trend = q.staff_score_trend(scope) if "staff" in parts else {}
-        staff_ids = {staff_id for _key, staff_id in staff_step} | set(trend)
+    @cached_property
+    def history(self) -> tuple[list[str], tuple[int, int]]:
+        """The periods the control charts are judged over, and the slice of them shown: the periods before the
+        range that hold audits (the empty ones change nothing: gaps are skipped), then every period of the
+        range, then the later ones with audits. Never a list of every period back to the phase's start, which a
+        range far from the data would make enormous."""
+        with_data = set(self.failure_counts) if "failure" in self.parts else set()
+        if "steps" in self.parts:
+            with_data |= {period for by_period in self.history_counts.values() for period in by_period}
+        periods = self.periods
+        earlier = sorted(period for period in with_data if period < periods[0]) if periods else []
+        later = sorted(period for period in with_data if period > periods[-1]) if periods else []
+        return earlier + periods + later, (len(earlier), len(earlier) + len(periods))
+
+    @cached_property
+    def step_counts(self) -> dict[str, dict[str, q.Counts]]:
+        """{step key: {period: counts}} of the range shown (steps rated in it only)."""
+        periods = self.periods
+        if "steps" in self.parts:
+            found = {key: {period: counts for period, counts in by_period.items()
+                           if periods[0] <= period <= periods[-1]}
+                     for key, by_period in self.history_counts.items()} if periods else {}
+            return {key: value for key, value in found.items() if value}
+        if "pareto" in self.parts:
+            return q.step_period_counts(self.scope)
+        return {}
+
+    @cached_property
+    def ordered_keys(self) -> list[str]:
+        """The standard's steps in order, then steps of older versions rated in the range."""
+        standard_keys = [step.key for step in self.standard.steps]
+        for key in self.step_counts:
+            self.step_titles.setdefault(key, key)
+        return standard_keys + sorted(set(self.step_counts) - set(standard_keys))
+
+    @cached_property
+    def shown_keys(self) -> list[str]:
+        return [self.filters.step_key] if self.filters.step_key else self.ordered_keys
+
+    @property
+    def staff_shown(self) -> bool:
+        """Staff sections need a team or a staff member chosen."""
+        return self.filters.team_id is not None or self.filters.staff_id is not None
+
+    @cached_property
+    def staff_step(self) -> dict[tuple[str, int], q.Counts]:
+        return q.step_staff_counts(self.filters.scope())
+
+    @cached_property
+    def staff_trend(self) -> dict[int, dict[str, q.ScoreSum]]:
+        return q.staff_score_trend(self.scope) if "staff" in self.parts else {}
+
+    @cached_property
+    def staff_columns(self) -> list[tuple[int, str]]:
+        """(staff id, name) of everyone audited in the range, by name."""
+        staff_ids = {staff_id for _key, staff_id in self.staff_step} | set(self.staff_trend)
         names = q.people_names(staff_ids)
-        heat_by = "staff"
-        heat_columns = sorted(((sid, names.get(sid, str(sid))) for sid in staff_ids), key=lambda item: item[1])
-        heat_counts = {key: value for key, value in staff_step.items() if key[0] in shown_keys}
-        for staff_id, name in heat_columns if "staff" in parts else ():
-            values = {period: (s.audits, s.score_sum / s.audits) for period, s in trend.get(staff_id, {}).items()
-                      if s.audits}
-            missed = sorted(((key, step_titles.get(key, key), counts) for (key, sid), counts in staff_step.items()
-                             if sid == staff_id and counts.nonconforming),
-                            key=lambda item: (-item[2].nonconforming, -item[2].nonconforming / item[2].n, item[1]))
-            rated = sum(c.n for (key, sid), c in staff_step.items() if sid == staff_id)
-            nonconforming = sum(c.nonconforming for (key, sid), c in staff_step.items() if sid == staff_id)
-            staff_rows.append(StaffRow(staff_id, name, charts.trend_figure(periods, values, dot_title=labels.dot),
-                                       missed[:3], rated, nonconforming))
-    elif not staff_shown and "heat" in parts:
-        heat_counts = q.step_team_counts(heat_scope)
-        heat_columns = sorted(((tid, team_names.get(tid, str(tid))) for _key, tid in heat_counts),
-                              key=lambda item: item[1])
-        heat_columns = list(dict.fromkeys(heat_columns))
-    heat_fig = charts.heat_map_figure(heat_rows, heat_columns, heat_counts, cell_text=labels.cell_text,
-                                      cell_title=labels.cell) if heat_columns else None
-    return Dashboard(filters, periods, failure, steps, step_titles, bars, pareto_fig, heat_by, heat_rows,
-                     heat_columns, heat_counts, heat_fig, staff_rows, staff_shown, expected, breaks)
+        return sorted(((sid, names.get(sid, str(sid))) for sid in staff_ids), key=lambda item: item[1])
+
+
+# -- staff: score trends and most-missed steps (the dashboard's staff section and "My quality") ----------
+
+def trend_values(trend: Mapping[str, q.ScoreSum]) -> dict[str, tuple[int, float]]:
+    """{period: (audits, mean score)} of one person's staff_score_trend."""
+    return {period: (s.audits, s.score_sum / s.audits) for period, s in trend.items() if s.audits}
+
+
+def most_missed(counts: Mapping[str, q.Counts], titles: Mapping[str, str]) -> list[tuple[str, str, q.Counts]]:
+    """(step key, title, counts) of the steps missed at least once: most nonconforming first, then highest rate."""
+    return sorted(((key, titles.get(key, key), c) for key, c in counts.items() if c.nonconforming),
+                  key=lambda item: (-item[2].nonconforming, -item[2].nonconforming / item[2].n, item[1]))
+
+
+def my_quality(user, weeks: int = 12) -> list[dict]:
+    """Per standard the user was audited on in the last ``weeks`` weeks: score trend and most-missed steps, with
+    the modules that teach each step."""
+    end = clock.today()
+    first, last = q.period_bounds(end - timedelta(weeks=weeks - 1), end, WEEK)
+    periods = period_range(first, last, WEEK)
+    standards = {standard.id: standard for standard in q.standards_with_steps()}
+    results = []
+    for standard_id in q.standard_ids_for_staff(user.id, first, last):
+        standard = standards.get(standard_id)
+        if standard is None:
+            continue
+        scope = q.Scope(standard_id, first, last, WEEK, None, user.id)
+        trend = q.staff_score_trend(scope).get(user.id, {})
+        counts = {key: c for (key, _staff), c in q.step_staff_counts(scope).items()}
+        titles = {step.key: text(step.title, standard.language) or step.key for step in standard.steps}
+        teaching = q.modules_teaching([standard_id])
+        results.append({"standard": standard, "title": text(standard.title, standard.language) or standard.key,
+                        "trend": charts.trend_figure(periods, trend_values(trend), reference=standard.pass_score,
+                                                     width=560, height=160),
+                        "missed": [(key, title, c, teaching.get((standard_id, key), []))
+                                   for key, title, c in most_missed(counts, titles)]})
+    return results

@@ -1,12 +1,11 @@
-"""The numbers behind each dashboard chart, as rows for its table and its CSV download."""
+"""The numbers behind each dashboard chart, as rows for its table and its CSV download (bro.improve.registry
+names which rows belong to which chart)."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
 
 from bro.csvout import to_csv  # noqa: F401  (re-exported: the dashboard CSVs use bro's one CSV writer)
-from bro.improve.dashboard import FAILURE, ControlChart, Dashboard
-
-CHARTS = ("failure", "step", "pareto", "heatmap", "staff")
+from bro.improve.dashboard import ControlChart, Dashboard
 
 
 class PlainNumbers:
@@ -85,24 +84,3 @@ def staff_rows(board: Dashboard, numbers: PlainNumbers = PLAIN) -> list[list]:
         for _x, _y, period, mean, audits in row.trend.dots:
             rows.append([row.name, period, audits, numbers.number(mean, 2)])
     return rows
-
-
-def chart_rows(board: Dashboard, chart: str, key: str | None = None,
-               numbers: PlainNumbers = PLAIN) -> list[list] | None:
-    if chart == "failure" and board.failure is not None:
-        return control_chart_rows(board.failure, numbers)
-    if chart == "step":
-        found = next((c for c in board.steps if c.key == key and key != FAILURE), None)
-        return control_chart_rows(found, numbers) if found else None
-    if chart == "pareto":
-        return pareto_rows(board, numbers)
-    if chart == "heatmap":
-        return heat_map_rows(board, numbers)
-    if chart == "staff" and board.staff_shown:
-        return staff_rows(board, numbers)
-    return None
-
-
-def display_rows(board: Dashboard, chart: str, key: str | None = None) -> list[list] | None:
-    """chart_rows with numbers formatted for the reader (HTML tables)."""
-    return chart_rows(board, chart, key, ReaderNumbers())

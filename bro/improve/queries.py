@@ -346,6 +346,20 @@ def standard_ids_with_audits(team_ids: frozenset[int] | None) -> list[int]:
     return [row[0] for row in db.session.execute(query)]
 
 
+def first_audit_day(standard_id: int, team_ids: frozenset[int] | None) -> date | None:
+    """The first week with audits of the standard in the teams (None: every team)."""
+    query = select(func.min(AuditWeek.week_start)).where(AuditWeek.standard_id == standard_id,
+                                                         *_team_filter(AuditWeek.team_id, team_ids))
+    found = db.session.execute(query).scalar()
+    return _as_date(found) if found is not None else None
+
+
+def staff_team(staff_id: int) -> tuple[bool, int | None]:
+    """(whether the user exists, their team id)."""
+    row = db.session.execute(select(User.team_id).where(User.id == staff_id)).first()
+    return (False, None) if row is None else (True, row[0])
+
+
 def standard_ids_for_staff(staff_id: int, first_day: date, last_day: date) -> list[int]:
     query = (select(Audit.standard_id).where(Audit.staff_id == staff_id,
                                              Audit.interacted_on.between(first_day, last_day))
@@ -385,6 +399,20 @@ def modules_teaching(standard_ids: Iterable[int]) -> dict[tuple[int, str], list[
             TeachingModule(course_key, course_title or {}, module_key, module_title or {}, course_id, first,
                            language or "en"))
     return dict(teaching)
+
+
+# -- corrective actions ------------------------------------------------------------------------------
+
+def corrective_action(action_id: int):
+    """The action with its events, owner and team (None when there is none)."""
+    from sqlalchemy.orm import selectinload
+
+    from bro.models.improvement import CorrectiveAction
+
+    return db.session.execute(
+        select(CorrectiveAction).options(selectinload(CorrectiveAction.events), selectinload(CorrectiveAction.owner),
+                                         selectinload(CorrectiveAction.team))
+        .where(CorrectiveAction.id == action_id)).scalar_one_or_none()
 
 
 # -- corrective actions: before / after ---------------------------------------------------------------
@@ -552,7 +580,7 @@ def outcome_audits(standard_id: int, team_ids: frozenset[int] | None, first_day:
 
 __all__ = [
     "BOOLEAN_OUTCOMES", "OUTCOME_COLUMNS", "Counts", "ModuleRef", "ScoreSum", "Scope", "StandardInfo", "StepInfo",
-    "baselines_version", "control_baselines", "version_starts",
+    "baselines_version", "control_baselines", "corrective_action", "version_starts", "first_audit_day", "staff_team",
     "TeachingModule", "failure_period_counts", "module_titles", "modules_teaching", "observations",
     "RetrainingData", "RetrainingRecord", "colleague_days", "outcome_audits", "people_names", "period_bounds",
     "retraining_data",

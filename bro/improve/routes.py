@@ -3,14 +3,23 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
-from flask_babel import format_date, get_locale
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import force_locale, format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import default_exceptions
 
 from bro import clock
 from bro.access import roles_required, visible_team_ids
@@ -18,23 +27,40 @@ from bro.extensions import db
 from bro.improve import baselines as bl
 from bro.improve import evidence as ev
 from bro.improve import operations as ops
-from bro.improve.cache import cached_body
 from bro.improve import queries as q
-from bro.improve.charts import trend_figure
+from bro.improve.cache import cached_body, install
 from bro.improve.dashboard import (
-    FAILURE, PERIOD_LABELS, RULE_LABELS, SIDE_LABELS, build_dashboard, read_filters, text,
+    FAILURE,
+    PERIOD_LABELS,
+    RULE_LABELS,
+    SIDE_LABELS,
+    Dashboard,
+    my_quality,
+    text,
 )
-from bro.improve.exports import chart_rows, display_rows, to_csv
-from bro.improve.forms import AdvanceForm, BaselineForm, CorrectiveActionForm, NewBaselineForm
-from bro.inputs import query_date, query_int
+from bro.improve.exports import to_csv
+from bro.improve.filters import (
+    DashboardFilters,
+    FilterError,
+    read_evidence_filters,
+    read_filters,
+)
+from bro.improve.forms import (
+    AdvanceForm,
+    BaselineForm,
+    CorrectiveActionForm,
+    NewBaselineForm,
+)
+from bro.improve.registry import Chart, build_dashboard, chart_named, table_rows
 from bro.limits import bounded_view
 from bro.models.improvement import ACTION_STATUSES, CorrectiveAction, baseline_scope
 from bro.models.people import Role, User
 from bro.pagination import paginate
-from bro.quality import BASELINE_PERIODS, WEEK, period_range, period_start
+from bro.quality import BASELINE_PERIODS, period_start
 from bro.submissions import first_submission, remember_submission
 
 bp = Blueprint("improve", __name__, url_prefix="/quality", template_folder="templates")
+bp.record_once(lambda state: install(state.app))
 
 STATUS_LABELS = {"plan": _l("Plan"), "do": _l("Do"), "check": _l("Check"), "act": _l("Act"), "closed": _l("Closed")}
 ADVANCE_LABELS = {"plan": _l("Start: move to Do"), "do": _l("Move to Check"), "check": _l("Move to Act"),
@@ -46,7 +72,7 @@ SOURCE_LABELS = {"signal": _l("Control-chart signal"), "pareto": _l("Pareto char
 def improve_template_helpers():
     return {"rule_labels": RULE_LABELS, "side_labels": SIDE_LABELS, "period_labels": PERIOD_LABELS,
             "status_labels": STATUS_LABELS, "source_labels": SOURCE_LABELS, "advance_labels": ADVANCE_LABELS,
-            "curriculum_text": text, "today": clock.today(), "chart_rows": display_rows,
+            "curriculum_text": text, "today": clock.today(), "chart_rows": table_rows,
             "statuses": ACTION_STATUSES, "baseline_periods": BASELINE_PERIODS,
             "period_first_day": lambda key, unit: period_start(key, unit).isoformat(),
             "period_last_day": lambda key, unit: q.period_bounds(period_start(key, unit), period_start(key, unit),
@@ -55,18 +81,19 @@ def improve_template_helpers():
 
 # -- dashboard -----------------------------------------------------------------------------------------
 
-CHART_PARTS = {"failure": "failure", "step": "steps", "pareto": "pareto", "heatmap": "heat", "staff": "staff"}
+@bp.errorhandler(FilterError)
+def filter_error(error: FilterError):
+    """A filter the page cannot honour (a team or staff member out of reach, an unknown chart): the app's own
+    404 or 400 page."""
+    return current_app.handle_http_exception(default_exceptions[error.status]())
 
 
-def _one_chart():
-    """Filters and the dashboard reduced to the chart named in ?chart= (404 for an unknown one)."""
-    chart = request.args.get("chart", "")
-    if chart not in CHART_PARTS:
-        abort(404)
-    standards = q.standards_with_steps()
-    filters = read_filters(current_user, request.args, standards)
+def _one_chart() -> tuple[Chart, DashboardFilters, Dashboard]:
+    """The chart named in ?chart=, the filters, and the dashboard reduced to that chart's part."""
+    chart = chart_named(request.args.get("chart"))
+    filters = read_filters(current_user, request.args, q.standards_with_steps())
     teams = q.team_names(filters.visible_teams)
-    return chart, filters, build_dashboard(filters, teams, parts=frozenset({CHART_PARTS[chart]}))
+    return chart, filters, build_dashboard(filters, teams, parts=frozenset({chart.part}))
 
 
 @bp.route("/")
@@ -81,21 +108,40 @@ def dashboard():
         return render_template("improve/_dashboard_body.html", board=build_dashboard(filters, teams),
                                filters=filters, FAILURE=FAILURE)
 
-    key = (str(get_locale()), tuple(sorted(filters.args().items())),
-           None if filters.scope_teams is None else tuple(sorted(filters.scope_teams)), q.baselines_version())
-    body = Markup(cached_body(key, render_body))
+    body = Markup(cached_body(_body_key(filters), render_body, standard_id=filters.standard_id,
+                              team_ids=filters.scope_teams, warm=_warming(filters, str(get_locale()))))
     return render_template("improve/dashboard.html", body=body, filters=filters, standards=standards,
                            teams=teams, staff=_staff_choices(filters))
 
 
-def _staff_choices(filters) -> list[tuple[int, str, int]]:
+def _body_key(filters: DashboardFilters) -> tuple:
+    """What a rendered body depends on besides the data version (bro.improve.cache adds that)."""
+    return (str(get_locale()), tuple(sorted(filters.args().items())),
+            None if filters.scope_teams is None else tuple(sorted(filters.scope_teams)), q.baselines_version())
+
+
+def _warming(filters: DashboardFilters, locale: str):
+    """Render this view's body again outside the request (bro.improve.cache warms it after a write)."""
+    app = current_app._get_current_object()
+
+    def warm() -> tuple[tuple, str]:
+        with app.test_request_context("/quality/"), force_locale(locale):
+            teams = q.team_names(filters.visible_teams)
+            body = render_template("improve/_dashboard_body.html", board=build_dashboard(filters, teams),
+                                   filters=filters, FAILURE=FAILURE)
+            return _body_key(filters), body
+
+    return warm
+
+
+def _staff_choices(filters: DashboardFilters) -> list[tuple[int, str, int]]:
     """The staff drop-down: the chosen team's (or the chosen person's team's) members, or those of the viewer's
     own teams; never every staff member of the organisation."""
     if filters.scope_teams is not None:
         return q.team_members(filters.scope_teams)
     if filters.staff_id is not None:
-        staff = db.session.get(User, filters.staff_id)
-        return q.team_members([staff.team_id]) if staff is not None and staff.team_id is not None else []
+        _found, team_id = q.staff_team(filters.staff_id)
+        return q.team_members([team_id]) if team_id is not None else []
     return []
 
 
@@ -104,17 +150,12 @@ def _staff_choices(filters) -> list[tuple[int, str, int]]:
 @bounded_view
 def dashboard_csv():
     chart, filters, board = _one_chart()
-    rows = chart_rows(board, chart, request.args.get("key"))
+    key = request.args.get("key")
+    rows = chart.csv_rows(board, key)
     if rows is None:
         abort(404)
-    name = f"quality-{chart}{'-' + request.args['key'] if chart == 'step' else ''}-{filters.start}-{filters.end}.csv"
     return Response(to_csv(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
-
-
-CHART_CAPTIONS = {"failure": _l("Audits failed per period"), "step": _l("Nonconformity of one step per period"),
-                  "pareto": _l("Nonconformities by step"), "heatmap": _l("Nonconformity by step and team or staff member"),
-                  "staff": _l("Mean audit score per staff member and period")}
+                    headers={"Content-Disposition": f'attachment; filename="{chart.file_name(filters, key)}"'})
 
 
 @bp.route("/table")
@@ -123,14 +164,12 @@ CHART_CAPTIONS = {"failure": _l("Audits failed per period"), "step": _l("Nonconf
 def chart_table():
     """The numbers behind one chart as an HTML table (the same rows as its CSV)."""
     chart, filters, board = _one_chart()
-    rows = display_rows(board, chart, request.args.get("key"))
+    key = request.args.get("key")
+    rows = chart.table_rows(board, key)
     if rows is None:
         abort(404)
-    title = CHART_CAPTIONS[chart]
-    if chart == "step":
-        title = board.step_titles.get(request.args.get("key"), request.args.get("key"))
-    return render_template("improve/chart_table.html", rows=rows, title=title, chart=chart, filters=filters,
-                           key=request.args.get("key"))
+    return render_template("improve/chart_table.html", rows=rows, title=chart.title(board, key), chart=chart.name,
+                           filters=filters, key=key)
 
 
 @bp.route("/baseline", methods=["GET", "POST"])
@@ -192,7 +231,7 @@ def new_action():
         standard_id, step = request.args.get("standard", ""), request.args.get("step", "")
         if f"{standard_id}:{step}" in {value for options in form.target.choices.values() for value, _ in options}:
             form.target.data = f"{standard_id}:{step}"
-        team = q_int(request.args.get("team"))
+        team = request.args.get("team", type=int)
         if team is not None and team in dict(form.team_id.choices):
             form.team_id.data = team
         form.owner_id.data = current_user.id
@@ -220,14 +259,8 @@ def new_action():
     return render_template("improve/action_form.html", form=form), 400 if form.errors else 200
 
 
-q_int = query_int
-
-
 def _visible_action(action_id: int) -> CorrectiveAction:
-    action = db.session.execute(
-        select(CorrectiveAction).options(selectinload(CorrectiveAction.events), selectinload(CorrectiveAction.owner),
-                                         selectinload(CorrectiveAction.team))
-        .where(CorrectiveAction.id == action_id)).scalar_one_or_none()
+    action = q.corrective_action(action_id)
     if action is None or not ops.may_see_action(current_user, action):
         abort(404)
     return action
@@ -301,74 +334,18 @@ def action_baseline(action_id: int):
 @bounded_view
 def evidence():
     standards = q.standards_with_steps()
-    visible = visible_team_ids(current_user)  # teams whose audits the viewer may open (None: all)
-    # Trainers see aggregates over every team; supervisors their teams.
-    offered = None if current_user.has_role(Role.trainer) or visible is None else frozenset(visible)
-    team_id = q_int(request.args.get("team"))
-    if team_id is not None and (team_id > 2**62 or (offered is not None and team_id not in offered)):
-        abort(404)
-    scope_teams = frozenset({team_id}) if team_id is not None else offered
-    # Anyone looking beyond the teams they may audit sees only groups large enough to hide a person.
-    shown_teams = scope_teams if scope_teams is not None else frozenset(q.team_names(None))
-    restricted = visible is not None and not shown_teams <= visible
-    n = max(1, min(q_int(request.args.get("n")) or 5, 50))
-    correction = request.args.get("p") if request.args.get("p") in ev.CORRECTIONS else "holm"
-    standard = next((s for s in standards if str(s.id) == request.args.get("standard")), None)
-    if standard is None and standards:
-        audited = q.standard_ids_with_audits(scope_teams)
-        standard = next((s for i in audited for s in standards if s.id == i), standards[0])
-    end = _parse_date(request.args.get("to")) or clock.today()
-    start = _parse_date(request.args.get("from")) or _days_before(end, 365)
-    if start > end:
-        start, end = end, start
-    retraining = ev.retraining_rows(scope_teams, n, restricted=restricted)
-    outcomes = (ev.outcome_section(standard, scope_teams, start, end, ev.CORRECTIONS[correction], restricted)
-                if standard else None)
-    return render_template("improve/evidence.html", retraining=retraining, outcomes=outcomes, n=n,
-                           standards=standards, standard=standard,
-                           teams=q.team_names(offered) if offered is not None else q.team_names(None),
-                           team_id=team_id, start=start, end=end, correction=correction, restricted=restricted)
-
-
-_parse_date = query_date
-
-
-def _days_before(day, days: int):
-    from datetime import date
-
-    try:
-        return day - timedelta(days=days)
-    except OverflowError:
-        return date.min
+    f = read_evidence_filters(current_user, request.args, standards,
+                              sees_every_team=current_user.has_role(Role.trainer))
+    retraining = ev.retraining_rows(f.scope_teams, f.n, restricted=f.restricted)
+    outcomes = (ev.outcome_section(f.standard, f.scope_teams, f.start, f.end, ev.CORRECTIONS[f.correction],
+                                   f.restricted) if f.standard else None)
+    return render_template("improve/evidence.html", retraining=retraining, outcomes=outcomes, n=f.n,
+                           standards=standards, standard=f.standard, teams=q.team_names(f.offered),
+                           team_id=f.team_id, start=f.start, end=f.end, correction=f.correction,
+                           restricted=f.restricted)
 
 
 # -- staff: my own quality ------------------------------------------------------------------------------
-
-def my_quality(user, weeks: int = 12) -> list[dict]:
-    """Per standard the user was audited on in the last ``weeks`` weeks: score trend and most-missed steps, with
-    the modules that teach each step."""
-    end = clock.today()
-    first, last = q.period_bounds(end - timedelta(weeks=weeks - 1), end, WEEK)
-    periods = period_range(first, last, WEEK)
-    standards = {standard.id: standard for standard in q.standards_with_steps()}
-    results = []
-    for standard_id in q.standard_ids_for_staff(user.id, first, last):
-        standard = standards.get(standard_id)
-        if standard is None:
-            continue
-        scope = q.Scope(standard_id, first, last, WEEK, None, user.id)
-        trend = q.staff_score_trend(scope).get(user.id, {})
-        values = {period: (s.audits, s.score_sum / s.audits) for period, s in trend.items() if s.audits}
-        counts = {key: c for (key, _staff), c in q.step_staff_counts(scope).items()}
-        titles = {step.key: text(step.title, standard.language) or step.key for step in standard.steps}
-        missed = sorted(((key, titles.get(key, key), c) for key, c in counts.items() if c.nonconforming),
-                        key=lambda item: (-item[2].nonconforming, item[1]))
-        teaching = q.modules_teaching([standard_id])
-        results.append({"standard": standard, "title": text(standard.title, standard.language) or standard.key,
-                        "trend": trend_figure(periods, values, reference=standard.pass_score, width=560, height=160),
-                        "missed": [(key, title, c, teaching.get((standard_id, key), [])) for key, title, c in missed]})
-    return results
-
 
 @bp.route("/me")
 @roles_required(Role.staff)

@@ -235,6 +235,18 @@ class AuditStepWeek(Base):
     sampled_nonconforming: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
+class AuditDataVersion(Base):
+    """Derived: the newest audit revision written per standard and team (a new audit, a correction, an upheld
+    dispute). Cached dashboards are keyed by it, so a write invalidates the charts of its team and standard
+    only, on every server at once. Updated on write together with AuditStepResult."""
+
+    __tablename__ = "audit_data_versions"
+
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    revision_id: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Dispute(Base):
     __tablename__ = "disputes"
     __table_args__ = (
