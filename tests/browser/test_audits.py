@@ -27,7 +27,7 @@ def test_audit_dispute_and_upheld_revision_journey(page, log_in):
     choose_language(page, "en")
     expect(page.get_by_role("heading", name="Audits of the teams I supervise")).to_be_visible()
     screenshot(page, "audits-home-supervisor-en")
-    page.get_by_role("link", name="Audits", exact=True).click()
+    nav_link(page, "Audits").click()
     page.get_by_role("link", name="New audit").click()
     expect(page.get_by_role("heading", name="Customer service standard (B2C)")).to_be_visible()
     page.get_by_label("Staff member").select_option(label="Budi Santoso · Front desk")
