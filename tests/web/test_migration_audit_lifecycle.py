@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, text
 
 from bro import create_app
 from tests.conftest import app_config
+from tests.web.migration_db import insert_team_and_standard, migration_database_url
 
 pytestmark = [
     pytest.mark.no_db,
@@ -29,15 +30,7 @@ DISPUTE = ("INSERT INTO disputes (id, audit_id, raised_by_id, raised_at, reason,
 
 @pytest.fixture
 def database_url(tmp_path):
-    url = os.environ.get("MIGRATIONS_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path / 'lifecycle.sqlite3'}"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
+    return migration_database_url(tmp_path, "lifecycle.sqlite3")
 
 
 def test_existing_audits_get_their_history_as_events_and_a_status_from_the_latest(database_url):
@@ -48,11 +41,7 @@ def test_existing_audits_get_their_history_as_events_and_a_status_from_the_lates
     engine = create_engine(url)
     sqlite = url.startswith("sqlite")
     with engine.begin() as db:
-        db.execute(text("INSERT INTO teams (id, name, created_at) VALUES (1, 'Team', '2026-01-01 00:00:00')"))
-        db.execute(text("INSERT INTO standards (id, key, relationship) VALUES (1, 'std', 'b2c')"))
-        db.execute(text("INSERT INTO standard_versions (id, standard_id, number, content_hash, language, title, "
-                        "relationship, pass_score, document, imported_at) VALUES (1, 1, 1, 'h', 'en', '{}', 'b2c', "
-                        "80, '{}', '2026-01-01 00:00:00')"))
+        insert_team_and_standard(db, "2026-01-01 00:00:00")
         db.execute(text("INSERT INTO users (id, name, email, password_hash, language, active, created_at) "
                         "VALUES (:id, :name, :email, 'x', 'en', TRUE, '2026-01-01 00:00:00')"),
                    [{"id": n, "name": f"User {n}", "email": f"u{n}@example.com"} for n in (10, 20, 30)])

@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 
 from bro import create_app
 from tests.conftest import app_config
+from tests.web.migration_db import insert_team_and_standard, migration_database_url
 
 pytestmark = [
     pytest.mark.no_db,
@@ -30,15 +31,7 @@ INTERACTION = ("INSERT INTO interactions (id, external_id, staff_id, team_id, ch
 
 @pytest.fixture
 def database_url(tmp_path):
-    url = os.environ.get("MIGRATIONS_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path / 'sampled.sqlite3'}"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
+    return migration_database_url(tmp_path, "sampled.sqlite3")
 
 
 def test_audits_that_completed_a_queue_item_become_sampled_and_the_weekly_counts_follow(database_url):
@@ -48,11 +41,7 @@ def test_audits_that_completed_a_queue_item_become_sampled_and_the_weekly_counts
         upgrade(revision="0004_control_baselines")
     engine = create_engine(url)
     with engine.begin() as db:
-        db.execute(text("INSERT INTO teams (id, name, created_at) VALUES (1, 'Team', :now)"), {"now": NOW})
-        db.execute(text("INSERT INTO standards (id, key, relationship) VALUES (1, 'std', 'b2c')"))
-        db.execute(text("INSERT INTO standard_versions (id, standard_id, number, content_hash, language, title, "
-                        "relationship, pass_score, document, imported_at) VALUES (1, 1, 1, 'h', 'en', '{}', 'b2c', "
-                        "80, '{}', :now)"), {"now": NOW})
+        insert_team_and_standard(db, NOW)
         db.execute(text("INSERT INTO users (id, name, email, password_hash, language, active, created_at, session_token) "
                         "VALUES (:id, :name, :email, 'x', 'en', TRUE, :now, :token)"),
                    [{"id": n, "name": f"User {n}", "email": f"u{n}@example.com", "now": NOW, "token": f"t{n}"} for n in (10, 20)])

@@ -1,0 +1,33 @@
+"""Helpers for the tests of single migrations: an empty database to upgrade, and the rows most of them need."""
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import create_engine, text
+
+
+def reset_schema(url: str) -> None:
+    """Empty the PostgreSQL database at ``url`` (drop and recreate its public schema)."""
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+def migration_database_url(tmp_path, file_name: str) -> str:
+    """MIGRATIONS_DATABASE_URL emptied, or a new SQLite file ``file_name`` under ``tmp_path``."""
+    url = os.environ.get("MIGRATIONS_DATABASE_URL")
+    if not url:
+        return f"sqlite:///{tmp_path / file_name}"
+    reset_schema(url)
+    return url
+
+
+def insert_team_and_standard(db, at: str) -> None:
+    """Team 1 and standard 1 (b2c) with its version 1 in English, created or imported ``at``."""
+    db.execute(text("INSERT INTO teams (id, name, created_at) VALUES (1, 'Team', :now)"), {"now": at})
+    db.execute(text("INSERT INTO standards (id, key, relationship) VALUES (1, 'std', 'b2c')"))
+    db.execute(text("INSERT INTO standard_versions (id, standard_id, number, content_hash, language, title, "
+                    "relationship, pass_score, document, imported_at) VALUES (1, 1, 1, 'h', 'en', '{}', 'b2c', "
+                    "80, '{}', :now)"), {"now": at})
