@@ -67,6 +67,25 @@ def test_the_migration_back_fill_matches_what_writes_keep(factory):
     assert kept == back_filled
 
 
+def _two_audited_teams(app, key: str) -> tuple[dict, dict]:
+    """Teams Alpha and Beta, each with a supervisor and a staff member audited on each of the last 3 days
+    against a new standard ``key`` (committed): their ids and the supervisors' emails, by "a" and "b"."""
+    from tests.factories import Factory
+
+    with app.app_context():
+        factory = Factory()
+        team_a, team_b = factory.team("Alpha"), factory.team("Beta")
+        sup_a, sup_b = factory.supervisor(team_a), factory.supervisor(team_b)
+        staff_a, staff_b = factory.staff(team=team_a), factory.staff(team=team_b)
+        version = factory.audit_standard(key=key)
+        for day in range(3):
+            factory.audit(staff_a, sup_a, version, interacted_on=TODAY - timedelta(days=day))
+            factory.audit(staff_b, sup_b, version, interacted_on=TODAY - timedelta(days=day))
+        db.session.commit()
+        ids = {"a": team_a.id, "b": team_b.id, "staff_a": staff_a.id, "sup_a": sup_a.id, "version": version.id}
+        return ids, {"a": sup_a.email, "b": sup_b.email}
+
+
 @pytest.mark.no_db
 def test_two_servers_sharing_the_cache_see_a_write_on_either(committed_app, tmp_path):
     """Server A renders; server B (another app on the same database and cache) reuses A's entry; an audit
@@ -83,18 +102,7 @@ def test_two_servers_sharing_the_cache_see_a_write_on_either(committed_app, tmp_
               "BRO_DASHBOARD_WARMING": True}
     committed_app.config.update(shared)
     server_b = create_app(app_config(committed_app.config["SQLALCHEMY_DATABASE_URI"], **shared))
-    with committed_app.app_context():
-        factory = Factory()
-        team_a, team_b = factory.team("Alpha"), factory.team("Beta")
-        sup_a, sup_b = factory.supervisor(team_a), factory.supervisor(team_b)
-        staff_a, staff_b = factory.staff(team=team_a), factory.staff(team=team_b)
-        version = factory.audit_standard(key="cache-shared")
-        for day in range(3):
-            factory.audit(staff_a, sup_a, version, interacted_on=TODAY - timedelta(days=day))
-            factory.audit(staff_b, sup_b, version, interacted_on=TODAY - timedelta(days=day))
-        db.session.commit()
-        ids = {"a": team_a.id, "b": team_b.id, "staff_a": staff_a.id, "sup_a": sup_a.id, "version": version.id}
-        emails = {"a": sup_a.email, "b": sup_b.email}
+    ids, emails = _two_audited_teams(committed_app, "cache-shared")
 
     def logged_in(app, who):
         client = app.test_client()
@@ -159,18 +167,7 @@ def test_a_write_warms_the_stale_views_of_its_scope_only(committed_app, monkeypa
     monkeypatch.setitem(committed_app.config, "BRO_DASHBOARD_WARMING", True)
     dashboard_bodies.clear()
     warmer.forget()
-    with committed_app.app_context():
-        factory = Factory()
-        team_a, team_b = factory.team("Alpha"), factory.team("Beta")
-        sup_a, sup_b = factory.supervisor(team_a), factory.supervisor(team_b)
-        staff_a, staff_b = factory.staff(team=team_a), factory.staff(team=team_b)
-        version = factory.audit_standard(key="cache-warm")
-        for day in range(3):
-            factory.audit(staff_a, sup_a, version, interacted_on=TODAY - timedelta(days=day))
-            factory.audit(staff_b, sup_b, version, interacted_on=TODAY - timedelta(days=day))
-        db.session.commit()
-        ids = {"a": team_a.id, "b": team_b.id, "staff_a": staff_a.id, "sup_a": sup_a.id, "version": version.id}
-        emails = {"a": sup_a.email, "b": sup_b.email}
+    ids, emails = _two_audited_teams(committed_app, "cache-warm")
     builds = []
     original = routes.build_dashboard
     monkeypatch.setattr(routes, "build_dashboard", lambda *a, **k: builds.append(1) or original(*a, **k))
