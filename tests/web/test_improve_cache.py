@@ -3,21 +3,18 @@ between app servers through BRO_CACHE_URL (a file-system cache here: it needs no
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from bro import clock
 from bro.extensions import db
-
-TODAY = date(2026, 11, 26)
+from tests.web.frozen_clock import TODAY, freeze_clock
 
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
-    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 26, 12, 0))
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    freeze_clock(monkeypatch)
 
 
 def test_the_data_version_moves_only_for_the_team_and_standard_written(factory):

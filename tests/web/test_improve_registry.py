@@ -2,20 +2,17 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
 
-from bro import clock
-
-TODAY = date(2026, 11, 26)
+from tests.web.frozen_clock import TODAY, freeze_clock
 
 
 @pytest.fixture(autouse=True)
 def fixed_today(monkeypatch):
-    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 26, 12, 0))
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
+    freeze_clock(monkeypatch)
 
 
 @pytest.fixture
