@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import os
 
+from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
+
+from bro import create_app
+from tests.conftest import app_config
 
 
 def reset_schema(url: str) -> None:
@@ -31,3 +35,16 @@ def insert_team_and_standard(db, at: str) -> None:
     db.execute(text("INSERT INTO standard_versions (id, standard_id, number, content_hash, language, title, "
                     "relationship, pass_score, document, imported_at) VALUES (1, 1, 1, 'h', 'en', '{}', 'b2c', "
                     "80, '{}', :now)"), {"now": at})
+
+
+def upgrade_to(app, revision: str) -> None:
+    """Upgrade ``app``'s database to ``revision``."""
+    with app.app_context():
+        upgrade(revision=revision)
+
+
+def app_at_revision(url: str, revision: str):
+    """An app on ``url`` with the database upgraded to ``revision``, and an engine on that database."""
+    app = create_app(app_config(url))
+    upgrade_to(app, revision)
+    return app, create_engine(url)

@@ -4,12 +4,14 @@ from __future__ import annotations
 import os
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from bro import create_app
-from tests.conftest import app_config
-from tests.web.migration_db import insert_team_and_standard, migration_database_url
+from tests.web.migration_db import (
+    app_at_revision,
+    insert_team_and_standard,
+    migration_database_url,
+    upgrade_to,
+)
 
 pytestmark = [
     pytest.mark.no_db,
@@ -35,10 +37,7 @@ def database_url(tmp_path):
 
 def test_existing_audits_get_their_history_as_events_and_a_status_from_the_latest(database_url):
     url = database_url
-    app = create_app(app_config(url))
-    with app.app_context():
-        upgrade(revision="0003_one_open_row")
-    engine = create_engine(url)
+    app, engine = app_at_revision(url, "0003_one_open_row")
     sqlite = url.startswith("sqlite")
     with engine.begin() as db:
         insert_team_and_standard(db, "2026-01-01 00:00:00")
@@ -79,8 +78,7 @@ def test_existing_audits_get_their_history_as_events_and_a_status_from_the_lates
             {"id": 2, "audit": 3, "at": "2026-01-06 10:00:00", "by": None, "resolved": None, "resolution": None,
              "why": None, "revision": None},
         ])
-    with app.app_context():
-        upgrade(revision="0007_audit_lifecycle")
+    upgrade_to(app, "0007_audit_lifecycle")
     with engine.connect() as db:
         events = db.execute(text("SELECT audit_id, number, kind, actor_id, reason, revision_number, dispute_id "
                                  "FROM audit_events ORDER BY audit_id, number")).all()

@@ -5,12 +5,14 @@ from __future__ import annotations
 import os
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from bro import create_app
-from tests.conftest import app_config
-from tests.web.migration_db import insert_team_and_standard, migration_database_url
+from tests.web.migration_db import (
+    app_at_revision,
+    insert_team_and_standard,
+    migration_database_url,
+    upgrade_to,
+)
 
 pytestmark = [
     pytest.mark.no_db,
@@ -36,10 +38,7 @@ def database_url(tmp_path):
 
 def test_audits_that_completed_a_queue_item_become_sampled_and_the_weekly_counts_follow(database_url):
     url = database_url
-    app = create_app(app_config(url))
-    with app.app_context():
-        upgrade(revision="0004_control_baselines")
-    engine = create_engine(url)
+    app, engine = app_at_revision(url, "0004_control_baselines")
     with engine.begin() as db:
         insert_team_and_standard(db, NOW)
         db.execute(text("INSERT INTO users (id, name, email, password_hash, language, active, created_at, session_token) "
@@ -76,8 +75,7 @@ def test_audits_that_completed_a_queue_item_become_sampled_and_the_weekly_counts
                         "done_at, audit_id) VALUES (:id, 1, :interaction, 10, 20, '2026-11-30', :now, :audit)"),
                    [{"id": 1, "interaction": 1, "now": NOW, "audit": 1},
                     {"id": 2, "interaction": 4, "now": NOW, "audit": 4}])
-    with app.app_context():
-        upgrade(revision="0013_sampled_audits")
+    upgrade_to(app, "0013_sampled_audits")
     with engine.connect() as db:
         sampled = dict(db.execute(text("SELECT id, sampled FROM audits")).all())
         steps = dict(db.execute(text("SELECT audit_id, sampled FROM audit_step_results")).all())
