@@ -9,12 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bro.extensions import db
-from tests.web.frozen_clock import TODAY, freeze_clock
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    freeze_clock(monkeypatch)
+from tests.web.frozen_clock import TODAY, fixed_today  # noqa: F401  (fixed_today: autouse fixture)
 
 
 def test_the_data_version_moves_only_for_the_team_and_standard_written(factory):

@@ -15,14 +15,9 @@ from sqlalchemy import select
 from bro import clock
 from bro.extensions import db
 from bro.models.improvement import ControlBaseline
-from tests.web.frozen_clock import TODAY, freeze_clock
+from tests.web.frozen_clock import TODAY, fixed_today  # noqa: F401  (fixed_today: autouse fixture)
 
 FIRST_MONDAY = TODAY - timedelta(days=TODAY.weekday()) - timedelta(weeks=21)  # week 20 ended last Sunday
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    freeze_clock(monkeypatch)
 
 
 def week(index: int) -> date:

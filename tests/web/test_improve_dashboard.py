@@ -9,12 +9,7 @@ from datetime import timedelta
 import pytest
 
 from tests.conftest import count_queries
-from tests.web.frozen_clock import TODAY, freeze_clock
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    freeze_clock(monkeypatch)
+from tests.web.frozen_clock import TODAY, fixed_today  # noqa: F401  (fixed_today: autouse fixture)
 
 
 @pytest.fixture

@@ -7,12 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.web.frozen_clock import TODAY, freeze_clock
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    freeze_clock(monkeypatch)
+from tests.web.frozen_clock import TODAY, fixed_today  # noqa: F401  (fixed_today: autouse fixture)
 
 
 @pytest.fixture
