@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
@@ -26,6 +27,12 @@ def migration_database_url(tmp_path, file_name: str) -> str:
         return f"sqlite:///{tmp_path / file_name}"
     reset_schema(url)
     return url
+
+
+@pytest.fixture
+def migration_url(tmp_path):
+    """The database a migration test upgrades: see migration_database_url (tests/web/conftest.py shares it)."""
+    return migration_database_url(tmp_path, "migration.sqlite3")
 
 
 def insert_team_and_standard(db, at: str) -> None:

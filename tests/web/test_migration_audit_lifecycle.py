@@ -6,12 +6,7 @@ import os
 import pytest
 from sqlalchemy import text
 
-from tests.web.migration_db import (
-    app_at_revision,
-    insert_team_and_standard,
-    migration_database_url,
-    upgrade_to,
-)
+from tests.web.migration_db import app_at_revision, insert_team_and_standard, upgrade_to
 
 pytestmark = [
     pytest.mark.no_db,
@@ -30,13 +25,8 @@ DISPUTE = ("INSERT INTO disputes (id, audit_id, raised_by_id, raised_at, reason,
            ":resolution, :why, :revision)")
 
 
-@pytest.fixture
-def database_url(tmp_path):
-    return migration_database_url(tmp_path, "lifecycle.sqlite3")
-
-
-def test_existing_audits_get_their_history_as_events_and_a_status_from_the_latest(database_url):
-    url = database_url
+def test_existing_audits_get_their_history_as_events_and_a_status_from_the_latest(migration_url):
+    url = migration_url
     app, engine = app_at_revision(url, "0003_one_open_row")
     sqlite = url.startswith("sqlite")
     with engine.begin() as db:

@@ -7,12 +7,7 @@ import os
 import pytest
 from sqlalchemy import text
 
-from tests.web.migration_db import (
-    app_at_revision,
-    insert_team_and_standard,
-    migration_database_url,
-    upgrade_to,
-)
+from tests.web.migration_db import app_at_revision, insert_team_and_standard, upgrade_to
 
 pytestmark = [
     pytest.mark.no_db,
@@ -31,13 +26,8 @@ INTERACTION = ("INSERT INTO interactions (id, external_id, staff_id, team_id, ch
                ":ref, 0, :now, :audit)")
 
 
-@pytest.fixture
-def database_url(tmp_path):
-    return migration_database_url(tmp_path, "sampled.sqlite3")
-
-
-def test_audits_that_completed_a_queue_item_become_sampled_and_the_weekly_counts_follow(database_url):
-    url = database_url
+def test_audits_that_completed_a_queue_item_become_sampled_and_the_weekly_counts_follow(migration_url):
+    url = migration_url
     app, engine = app_at_revision(url, "0004_control_baselines")
     with engine.begin() as db:
         insert_team_and_standard(db, NOW)
