@@ -54,3 +54,11 @@ def stream_csv(rows: Iterable[Sequence], chunk_size: int = 64_000) -> Iterator[s
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue()
+
+
+def csv_download(rows: Iterable[Sequence], filename: str):
+    """A Flask response that downloads ``rows`` as the CSV file ``filename``."""
+    from flask import Response
+
+    return Response(to_csv(rows), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})

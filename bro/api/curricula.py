@@ -7,7 +7,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
 from bro.api.auth import api_access
-from bro.api.cursor import Keyset, PageArgs, paginate_keyset
+from bro.api.cursor import PageArgs, by_id, paginate_keyset
 from bro.api.problems import ApiProblem
 from bro.api.schemas import CoursePage, CourseSchema, StandardPage, StandardSchema, StandardVersionSchema
 from bro.extensions import db
@@ -32,7 +32,7 @@ _COURSE = (joinedload(Course.current_version).options(defer(CourseVersion.docume
 def list_standards(args):
     """Service standards with the version in force and its steps."""
     query = select(Standard).options(*_STANDARD).order_by(Standard.id)
-    return paginate_keyset(db.session, query, Keyset((Standard.id,), ("int",), lambda s: (s.id,)), args)
+    return paginate_keyset(db.session, query, by_id(Standard), args)
 
 
 def _standard(standard_id: int) -> Standard:
@@ -68,7 +68,7 @@ def standard_versions(standard_id: int):
 def list_courses(args):
     """Courses with the version in force and its modules."""
     query = select(Course).options(*_COURSE).order_by(Course.id)
-    return paginate_keyset(db.session, query, Keyset((Course.id,), ("int",), lambda c: (c.id,)), args)
+    return paginate_keyset(db.session, query, by_id(Course), args)
 
 
 @bp.route("/courses/<int:course_id>")

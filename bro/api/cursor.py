@@ -51,6 +51,11 @@ class Keyset:
     descending: bool = False
 
 
+
+def by_id(model) -> Keyset:
+    """The order of a list by ``model.id``, ascending."""
+    return Keyset((model.id,), ("int",), lambda item: (item.id,))
+
 def _decode(text: str, kinds: tuple[str, ...]) -> tuple:
     try:
         raw = json.loads(base64.urlsafe_b64decode(text + "=" * (-len(text) % 4)).decode())

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bro.access import can_see_staff, visible_team_ids
 from bro.api.auth import api_access
-from bro.api.cursor import Keyset, PageArgs, paginate_keyset
+from bro.api.cursor import PageArgs, by_id, paginate_keyset
 from bro.api.idempotency import idempotent
 from bro.api.problems import ApiProblem
 from bro.api.schemas import (
@@ -36,10 +36,17 @@ def people_visible_to(user: User):
     return or_(User.id == user.id, User.team_id.in_(teams) if teams else false())
 
 
-def _visible_user(user_id: int) -> User:
+def only_visible_people(query):
+    """``query`` (which joins User) limited to the people the token's user may see."""
+    clause = people_visible_to(current_user)
+    return query if clause is None else query.where(clause)
+
+
+def visible_user(user_id: int, field: str = "user_id") -> User:
+    """The user with this id if the token's user may see them; otherwise a 404 problem on ``field``."""
     user = db.session.get(User, user_id)
     if user is None or not can_see_staff(current_user, user):
-        raise ApiProblem(404, _("No user you may see has this id."), field="user_id")
+        raise ApiProblem(404, _("No user you may see has this id."), field=field)
     return user
 
 
@@ -57,22 +64,19 @@ def me():
 @bp.response(200, UserPage)
 def list_users(args):
     """Users you may see (admins: everyone; supervisors: their teams' members), by id."""
-    query = select(User).order_by(User.id)
-    clause = people_visible_to(current_user)
-    if clause is not None:
-        query = query.where(clause)
+    query = only_visible_people(select(User).order_by(User.id))
     if args.get("team"):
         query = query.where(User.team_id == args["team"])
     if args.get("active") is not None:
         query = query.where(User.active.is_(args["active"]))
-    return paginate_keyset(db.session, query, Keyset((User.id,), ("int",), lambda u: (u.id,)), args)
+    return paginate_keyset(db.session, query, by_id(User), args)
 
 
 @bp.route("/users/<int:user_id>")
 @api_access(*ALL, scope="read")
 @bp.response(200, UserSchema)
 def get_user(user_id: int):
-    return _visible_user(user_id)
+    return visible_user(user_id)
 
 
 def _teams(ids: list[int], field: str) -> list[Team]:
@@ -139,7 +143,7 @@ def list_teams(args):
     if teams is not None:
         mine = teams | ({current_user.team_id} if current_user.team_id else set())
         query = query.where(Team.id.in_(mine) if mine else false())
-    return paginate_keyset(db.session, query, Keyset((Team.id,), ("int",), lambda t: (t.id,)), args)
+    return paginate_keyset(db.session, query, by_id(Team), args)
 
 
 @bp.route("/teams", methods=["POST"])

@@ -119,11 +119,15 @@ class StepSchema(ma.Schema):
     critical = ma.fields.Boolean(required=True)
 
 
-class StandardVersionSchema(ma.Schema):
+class _VersionSchema(ma.Schema):
+    """What every curriculum version shows first."""
     id = ma.fields.Integer(required=True)
     number = ma.fields.Integer(required=True)
     language = ma.fields.String(required=True)
     title = Localized(required=True)
+
+
+class StandardVersionSchema(_VersionSchema):
     relationship = ma.fields.String(attribute="relationship_kind", required=True)
     pass_score = DecimalText(required=True)
     imported_at = UtcDateTime(required=True)
@@ -146,11 +150,7 @@ class ModuleSchema(ma.Schema):
     required = ma.fields.Boolean(required=True)
 
 
-class CourseVersionSchema(ma.Schema):
-    id = ma.fields.Integer(required=True)
-    number = ma.fields.Integer(required=True)
-    language = ma.fields.String(required=True)
-    title = Localized(required=True)
+class CourseVersionSchema(_VersionSchema):
     standard_id = ma.fields.Integer(allow_none=True, required=True)
     certification_valid_days = ma.fields.Integer(allow_none=True, required=True)
     modules = ma.fields.List(ma.fields.Nested(ModuleSchema), required=True)

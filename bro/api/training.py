@@ -2,17 +2,13 @@
 their teams' members; admins everyone) — the rule of the learning pages (bro.access)."""
 from __future__ import annotations
 
-from flask_babel import gettext as _
-from flask_login import current_user
 from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from bro.access import can_see_staff
 from bro.api.auth import api_access
-from bro.api.cursor import Keyset, paginate_keyset
-from bro.api.people import people_visible_to
-from bro.api.problems import ApiProblem
+from bro.api.cursor import by_id, paginate_keyset
+from bro.api.people import only_visible_people, visible_user
 from bro.api.schemas import AssignmentPage, CertificatePage, PeopleListArgs
 from bro.extensions import db
 from bro.models.curricula import CourseVersion
@@ -24,15 +20,9 @@ ALL = (Role.staff, Role.supervisor, Role.trainer)
 
 
 def _people_query(model, args):
-    query = select(model).join(User, User.id == model.user_id).order_by(model.id)
-    clause = people_visible_to(current_user)
-    if clause is not None:
-        query = query.where(clause)
+    query = only_visible_people(select(model).join(User, User.id == model.user_id).order_by(model.id))
     if args.get("user"):
-        person = db.session.get(User, args["user"])
-        if person is None or not can_see_staff(current_user, person):
-            raise ApiProblem(404, _("No user you may see has this id."), field="user")
-        query = query.where(model.user_id == person.id)
+        query = query.where(model.user_id == visible_user(args["user"], field="user").id)
     return query
 
 
@@ -43,7 +33,7 @@ def _people_query(model, args):
 def list_assignments(args):
     """Courses and modules people must complete (retraining, recertification or by hand), by id."""
     return paginate_keyset(db.session, _people_query(Assignment, args),
-                           Keyset((Assignment.id,), ("int",), lambda a: (a.id,)), args)
+                           by_id(Assignment), args)
 
 
 @bp.route("/certificates")
@@ -54,4 +44,4 @@ def list_certificates(args):
     """Certificates earned, with the first day each is no longer valid, by id."""
     query = _people_query(Certificate, args).options(
         joinedload(Certificate.course_version).load_only(CourseVersion.id, CourseVersion.number))
-    return paginate_keyset(db.session, query, Keyset((Certificate.id,), ("int",), lambda c: (c.id,)), args)
+    return paginate_keyset(db.session, query, by_id(Certificate), args)

@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from flask import (
     Blueprint,
-    Response,
     abort,
     current_app,
     flash,
@@ -23,6 +22,7 @@ from werkzeug.exceptions import default_exceptions
 
 from bro import clock
 from bro.access import roles_required, visible_team_ids
+from bro.csvout import csv_download
 from bro.extensions import db
 from bro.improve import baselines as bl
 from bro.improve import evidence as ev
@@ -38,7 +38,6 @@ from bro.improve.dashboard import (
     my_quality,
     text,
 )
-from bro.improve.exports import to_csv
 from bro.improve.filters import (
     DashboardFilters,
     FilterError,
@@ -154,8 +153,7 @@ def dashboard_csv():
     rows = chart.csv_rows(board, key)
     if rows is None:
         abort(404)
-    return Response(to_csv(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{chart.file_name(filters, key)}"'})
+    return csv_download(rows, chart.file_name(filters, key))
 
 
 @bp.route("/table")

@@ -6,14 +6,14 @@ people or 5 audits hidden (bro.quality.privacy); staff see their own steps on "M
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, abort, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from bro import clock
 from bro.access import can_see_staff, roles_required, visible_team_ids
-from bro.csvout import to_csv
+from bro.csvout import csv_download
 from bro.extensions import db
 from bro.inputs import query_int
 from bro.knowledge import charts, queries
@@ -112,8 +112,7 @@ def team_csv():
                      round(c.high, 4) if c.n else "", c.n, group.pooled.cell,
                      *[group.count(cell) for cell in queries.CELLS]])
     name = f"knowledge-{standard.key}-{teams.get(team_id, team_id)}-{clock.today()}.csv".replace(" ", "-")
-    return Response(to_csv(rows), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return csv_download(rows, name)
 
 
 @bp.route("/people")

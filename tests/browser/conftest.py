@@ -162,6 +162,19 @@ def log_in(page):
     return _log_in
 
 
+def log_in_on_a_phone(browser, live_server, email: str, password: str = DEMO_PASSWORD, **options):
+    """A new phone-sized (390 × 844) browser context, logged in as ``email`` through the form submitted with
+    Enter: (context, page). ``options`` go to browser.new_context (e.g. locale)."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, **options)
+    page = context.new_page()
+    page.goto("/login")
+    page.get_by_label("Email").fill(email)
+    page.get_by_label("Password").fill(password)
+    page.get_by_label("Password").press("Enter")
+    page.wait_for_url("**/")
+    return context, page
+
+
 def screenshot(page, name: str) -> Path:
     """Save a full-page screenshot under test-artifacts/screenshots for people to look at."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)

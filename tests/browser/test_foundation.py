@@ -4,7 +4,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import choose_language, nav_link, screenshot
+from tests.browser.conftest import choose_language, log_in_on_a_phone, nav_link, screenshot
 
 DEMO_ROLES = [
     ("admin@example.com", "admin", "Organisation"),
@@ -61,13 +61,7 @@ def test_login_works_with_the_keyboard_alone(page):
 
 
 def test_mobile_layout_keeps_navigation_usable(browser, live_server):
-    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, locale="en-US")
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Email").fill("admin@example.com")
-    page.get_by_label("Password").fill("demo-password-123")
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url("**/")
+    context, page = log_in_on_a_phone(browser, live_server, "admin@example.com", locale="en-US")
     choose_language(page, "en")
     # The links sit behind a menu button (a <details>, no JavaScript needed); the topbar stays one row.
     expect(page.get_by_role("link", name="Users", exact=True)).not_to_be_visible()

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from bro.curricula import check_paths
 from bro.training.demo import demo_response
-from tests.browser.conftest import DEMO_PASSWORD, choose_language, nav_link, screenshot
+from tests.browser.conftest import choose_language, log_in_on_a_phone, nav_link, screenshot
 
 CURRICULA = Path(__file__).parents[2] / "curricula"
 
@@ -125,13 +125,7 @@ def test_polish_staff_sees_the_course_in_polish(page, log_in):
 
 
 def test_quiz_fits_a_phone(browser, live_server):
-    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844}, locale="en-US")
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Email").fill("emily@example.com")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url("**/")
+    context, page = log_in_on_a_phone(browser, live_server, "emily@example.com", locale="en-US")
     choose_language(page, "en")
     page.goto("/learning/")
     page.get_by_role("link", name="Partner relationships").first.click()

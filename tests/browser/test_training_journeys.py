@@ -24,7 +24,7 @@ from bro.models.people import User
 from bro.models.training import Assignment
 from bro.training.demo import demo_response
 from bro.training.operations import assign_retraining, mark_lesson_read, start_attempt, submit_attempt
-from tests.browser.conftest import DEMO_PASSWORD, LIVE, choose_language, screenshot
+from tests.browser.conftest import DEMO_PASSWORD, LIVE, choose_language, log_in_on_a_phone, screenshot
 
 CURRICULA = Path(__file__).parents[2] / "curricula"
 
@@ -190,13 +190,7 @@ def test_a_learner_orders_options_by_keyboard_on_a_phone(browser, live_server):
         .module("after-the-sale").quiz
     ordering = next(q for q in quiz.questions if q.type == "ordering")
     right = [option.id for option in ordering.options]
-    context = browser.new_context(base_url=live_server, viewport={"width": 390, "height": 844})
-    page = context.new_page()
-    page.goto("/login")
-    page.get_by_label("Email").fill("olek@example.com")
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_label("Password").press("Enter")
-    page.wait_for_url("**/")
+    context, page = log_in_on_a_phone(browser, live_server, "olek@example.com")
     page.goto(f"/learning/courses/{course_id}")
     page.locator("#module-after-the-sale form button[type=submit]").first.click()
     page.wait_for_url("**/learning/attempts/*")

@@ -6,6 +6,7 @@ import pytest
 
 from bro.models.people import Role
 from tests.database import app, client, committed_app, db_session, factory, login  # noqa: F401  (fixtures)
+from tests.web.migration_db import migration_url  # noqa: F401  (fixture)
 
 
 @pytest.fixture

@@ -3,21 +3,13 @@ between app servers through BRO_CACHE_URL (a file-system cache here: it needs no
 from __future__ import annotations
 
 import os
-from datetime import date, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from bro import clock
 from bro.extensions import db
-
-TODAY = date(2026, 11, 26)
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 26, 12, 0))
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
+from tests.web.frozen_clock import TODAY, fixed_today  # noqa: F401  (fixed_today: autouse fixture)
 
 
 def test_the_data_version_moves_only_for_the_team_and_standard_written(factory):
@@ -67,6 +59,25 @@ def test_the_migration_back_fill_matches_what_writes_keep(factory):
     assert kept == back_filled
 
 
+def _two_audited_teams(app, key: str) -> tuple[dict, dict]:
+    """Teams Alpha and Beta, each with a supervisor and a staff member audited on each of the last 3 days
+    against a new standard ``key`` (committed): their ids and the supervisors' emails, by "a" and "b"."""
+    from tests.factories import Factory
+
+    with app.app_context():
+        factory = Factory()
+        team_a, team_b = factory.team("Alpha"), factory.team("Beta")
+        sup_a, sup_b = factory.supervisor(team_a), factory.supervisor(team_b)
+        staff_a, staff_b = factory.staff(team=team_a), factory.staff(team=team_b)
+        version = factory.audit_standard(key=key)
+        for day in range(3):
+            factory.audit(staff_a, sup_a, version, interacted_on=TODAY - timedelta(days=day))
+            factory.audit(staff_b, sup_b, version, interacted_on=TODAY - timedelta(days=day))
+        db.session.commit()
+        ids = {"a": team_a.id, "b": team_b.id, "staff_a": staff_a.id, "sup_a": sup_a.id, "version": version.id}
+        return ids, {"a": sup_a.email, "b": sup_b.email}
+
+
 @pytest.mark.no_db
 def test_two_servers_sharing_the_cache_see_a_write_on_either(committed_app, tmp_path):
     """Server A renders; server B (another app on the same database and cache) reuses A's entry; an audit
@@ -83,18 +94,7 @@ def test_two_servers_sharing_the_cache_see_a_write_on_either(committed_app, tmp_
               "BRO_DASHBOARD_WARMING": True}
     committed_app.config.update(shared)
     server_b = create_app(app_config(committed_app.config["SQLALCHEMY_DATABASE_URI"], **shared))
-    with committed_app.app_context():
-        factory = Factory()
-        team_a, team_b = factory.team("Alpha"), factory.team("Beta")
-        sup_a, sup_b = factory.supervisor(team_a), factory.supervisor(team_b)
-        staff_a, staff_b = factory.staff(team=team_a), factory.staff(team=team_b)
-        version = factory.audit_standard(key="cache-shared")
-        for day in range(3):
-            factory.audit(staff_a, sup_a, version, interacted_on=TODAY - timedelta(days=day))
-            factory.audit(staff_b, sup_b, version, interacted_on=TODAY - timedelta(days=day))
-        db.session.commit()
-        ids = {"a": team_a.id, "b": team_b.id, "staff_a": staff_a.id, "sup_a": sup_a.id, "version": version.id}
-        emails = {"a": sup_a.email, "b": sup_b.email}
+    ids, emails = _two_audited_teams(committed_app, "cache-shared")
 
     def logged_in(app, who):
         client = app.test_client()
@@ -159,18 +159,7 @@ def test_a_write_warms_the_stale_views_of_its_scope_only(committed_app, monkeypa
     monkeypatch.setitem(committed_app.config, "BRO_DASHBOARD_WARMING", True)
     dashboard_bodies.clear()
     warmer.forget()
-    with committed_app.app_context():
-        factory = Factory()
-        team_a, team_b = factory.team("Alpha"), factory.team("Beta")
-        sup_a, sup_b = factory.supervisor(team_a), factory.supervisor(team_b)
-        staff_a, staff_b = factory.staff(team=team_a), factory.staff(team=team_b)
-        version = factory.audit_standard(key="cache-warm")
-        for day in range(3):
-            factory.audit(staff_a, sup_a, version, interacted_on=TODAY - timedelta(days=day))
-            factory.audit(staff_b, sup_b, version, interacted_on=TODAY - timedelta(days=day))
-        db.session.commit()
-        ids = {"a": team_a.id, "b": team_b.id, "staff_a": staff_a.id, "sup_a": sup_a.id, "version": version.id}
-        emails = {"a": sup_a.email, "b": sup_b.email}
+    ids, emails = _two_audited_teams(committed_app, "cache-warm")
     builds = []
     original = routes.build_dashboard
     monkeypatch.setattr(routes, "build_dashboard", lambda *a, **k: builds.append(1) or original(*a, **k))

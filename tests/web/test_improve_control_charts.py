@@ -15,15 +15,9 @@ from sqlalchemy import select
 from bro import clock
 from bro.extensions import db
 from bro.models.improvement import ControlBaseline
+from tests.web.frozen_clock import TODAY, fixed_today  # noqa: F401  (fixed_today: autouse fixture)
 
-TODAY = date(2026, 11, 26)  # a Thursday
 FIRST_MONDAY = TODAY - timedelta(days=TODAY.weekday()) - timedelta(weeks=21)  # week 20 ended last Sunday
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 26, 12, 0))
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
 
 
 def week(index: int) -> date:

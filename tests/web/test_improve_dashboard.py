@@ -4,22 +4,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
-from bro import clock
 from tests.conftest import count_queries
-
-TODAY = date(2026, 11, 26)
-
-
-@pytest.fixture(autouse=True)
-def fixed_today(monkeypatch):
-    from datetime import datetime
-
-    monkeypatch.setattr(clock, "utcnow", lambda: datetime(2026, 11, 26, 12, 0))
-    monkeypatch.setattr(clock, "today", lambda: TODAY)
+from tests.web.frozen_clock import TODAY, fixed_today  # noqa: F401  (fixed_today: autouse fixture)
 
 
 @pytest.fixture

@@ -4,11 +4,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from bro import create_app
-from tests.conftest import app_config
+from tests.web.migration_db import app_at_revision, insert_team_and_standard, upgrade_to
 
 pytestmark = [
     pytest.mark.no_db,
@@ -27,32 +25,12 @@ DISPUTE = ("INSERT INTO disputes (id, audit_id, raised_by_id, raised_at, reason,
            ":resolution, :why, :revision)")
 
 
-@pytest.fixture
-def database_url(tmp_path):
-    url = os.environ.get("MIGRATIONS_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path / 'lifecycle.sqlite3'}"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
-
-
-def test_existing_audits_get_their_history_as_events_and_a_status_from_the_latest(database_url):
-    url = database_url
-    app = create_app(app_config(url))
-    with app.app_context():
-        upgrade(revision="0003_one_open_row")
-    engine = create_engine(url)
+def test_existing_audits_get_their_history_as_events_and_a_status_from_the_latest(migration_url):
+    url = migration_url
+    app, engine = app_at_revision(url, "0003_one_open_row")
     sqlite = url.startswith("sqlite")
     with engine.begin() as db:
-        db.execute(text("INSERT INTO teams (id, name, created_at) VALUES (1, 'Team', '2026-01-01 00:00:00')"))
-        db.execute(text("INSERT INTO standards (id, key, relationship) VALUES (1, 'std', 'b2c')"))
-        db.execute(text("INSERT INTO standard_versions (id, standard_id, number, content_hash, language, title, "
-                        "relationship, pass_score, document, imported_at) VALUES (1, 1, 1, 'h', 'en', '{}', 'b2c', "
-                        "80, '{}', '2026-01-01 00:00:00')"))
+        insert_team_and_standard(db, "2026-01-01 00:00:00")
         db.execute(text("INSERT INTO users (id, name, email, password_hash, language, active, created_at) "
                         "VALUES (:id, :name, :email, 'x', 'en', TRUE, '2026-01-01 00:00:00')"),
                    [{"id": n, "name": f"User {n}", "email": f"u{n}@example.com"} for n in (10, 20, 30)])
@@ -90,8 +68,7 @@ def test_existing_audits_get_their_history_as_events_and_a_status_from_the_lates
             {"id": 2, "audit": 3, "at": "2026-01-06 10:00:00", "by": None, "resolved": None, "resolution": None,
              "why": None, "revision": None},
         ])
-    with app.app_context():
-        upgrade(revision="0007_audit_lifecycle")
+    upgrade_to(app, "0007_audit_lifecycle")
     with engine.connect() as db:
         events = db.execute(text("SELECT audit_id, number, kind, actor_id, reason, revision_number, dispute_id "
                                  "FROM audit_events ORDER BY audit_id, number")).all()

@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from bro import create_app
-from tests.conftest import app_config
+from tests.web.migration_db import app_at_revision, insert_team_and_standard, upgrade_to
 
 pytestmark = [
     pytest.mark.no_db,
@@ -28,31 +26,11 @@ INTERACTION = ("INSERT INTO interactions (id, external_id, staff_id, team_id, ch
                ":ref, 0, :now, :audit)")
 
 
-@pytest.fixture
-def database_url(tmp_path):
-    url = os.environ.get("MIGRATIONS_DATABASE_URL")
-    if not url:
-        return f"sqlite:///{tmp_path / 'sampled.sqlite3'}"
-    engine = create_engine(url)
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
-
-
-def test_audits_that_completed_a_queue_item_become_sampled_and_the_weekly_counts_follow(database_url):
-    url = database_url
-    app = create_app(app_config(url))
-    with app.app_context():
-        upgrade(revision="0004_control_baselines")
-    engine = create_engine(url)
+def test_audits_that_completed_a_queue_item_become_sampled_and_the_weekly_counts_follow(migration_url):
+    url = migration_url
+    app, engine = app_at_revision(url, "0004_control_baselines")
     with engine.begin() as db:
-        db.execute(text("INSERT INTO teams (id, name, created_at) VALUES (1, 'Team', :now)"), {"now": NOW})
-        db.execute(text("INSERT INTO standards (id, key, relationship) VALUES (1, 'std', 'b2c')"))
-        db.execute(text("INSERT INTO standard_versions (id, standard_id, number, content_hash, language, title, "
-                        "relationship, pass_score, document, imported_at) VALUES (1, 1, 1, 'h', 'en', '{}', 'b2c', "
-                        "80, '{}', :now)"), {"now": NOW})
+        insert_team_and_standard(db, NOW)
         db.execute(text("INSERT INTO users (id, name, email, password_hash, language, active, created_at, session_token) "
                         "VALUES (:id, :name, :email, 'x', 'en', TRUE, :now, :token)"),
                    [{"id": n, "name": f"User {n}", "email": f"u{n}@example.com", "now": NOW, "token": f"t{n}"} for n in (10, 20)])
@@ -87,8 +65,7 @@ def test_audits_that_completed_a_queue_item_become_sampled_and_the_weekly_counts
                         "done_at, audit_id) VALUES (:id, 1, :interaction, 10, 20, '2026-11-30', :now, :audit)"),
                    [{"id": 1, "interaction": 1, "now": NOW, "audit": 1},
                     {"id": 2, "interaction": 4, "now": NOW, "audit": 4}])
-    with app.app_context():
-        upgrade(revision="0013_sampled_audits")
+    upgrade_to(app, "0013_sampled_audits")
     with engine.connect() as db:
         sampled = dict(db.execute(text("SELECT id, sampled FROM audits")).all())
         steps = dict(db.execute(text("SELECT audit_id, sampled FROM audit_step_results")).all())

@@ -5,11 +5,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from bro import create_app
 from bro.extensions import db
 from tests.conftest import app_config
+from tests.web.migration_db import reset_schema
 
 pytestmark = [
     pytest.mark.no_db,
@@ -22,11 +23,7 @@ pytestmark = [
 def empty_database_url(tmp_path):
     url = os.environ.get("MIGRATIONS_DATABASE_URL")
     if url:
-        engine = create_engine(url)
-        with engine.begin() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
-        engine.dispose()
+        reset_schema(url)
         return url
     if (os.environ.get("DATABASE_URL") or "").startswith("postgresql") and os.environ.get("CI") == "true":
         pytest.fail("set MIGRATIONS_DATABASE_URL to an empty PostgreSQL database to test migrations")

@@ -26,6 +26,15 @@ class ChoiceType(QuestionType):
     option_fields = ("id", "text", "correct", "feedback")
     tallied = True
 
+    @staticmethod
+    def read_scoring(reader: FieldReader, raw: Mapping[str, Any], path: str, result: dict[str, Any]) -> dict[str, Any]:
+        """``result`` with the optional ``scoring`` field (all or partial) read into it."""
+        if "scoring" in raw:
+            scoring = reader.read_choice(raw["scoring"], join_path(path, "scoring"), SCORING_CHOICES)
+            if scoring is not None:
+                result["scoring"] = scoring
+        return result
+
     def validate(self, reader: FieldReader, raw: Mapping[str, Any], path: str) -> dict[str, Any]:
         options_path = join_path(path, "options")
         items = reader.read_list(raw.get("options"), options_path, minimum=2, what="option") if "options" in raw else None
@@ -96,12 +105,7 @@ class MultipleChoice(ChoiceType):
     fields = ("options", "scoring")
 
     def validate(self, reader: FieldReader, raw: Mapping[str, Any], path: str) -> dict[str, Any]:
-        result = super().validate(reader, raw, path)
-        if "scoring" in raw:
-            scoring = reader.read_choice(raw["scoring"], join_path(path, "scoring"), SCORING_CHOICES)
-            if scoring is not None:
-                result["scoring"] = scoring
-        return result
+        return self.read_scoring(reader, raw, path, super().validate(reader, raw, path))
 
     def check_options(self, reader: FieldReader, options: list[Option], path: str) -> None:
         if not any(option.correct for option in options):

@@ -43,12 +43,7 @@ class Ordering(ChoiceType):
     shuffles_options = True
 
     def validate(self, reader: FieldReader, raw: Mapping[str, Any], path: str) -> dict[str, Any]:
-        result = super().validate(reader, raw, path)
-        if "scoring" in raw:
-            scoring = reader.read_choice(raw["scoring"], join_path(path, "scoring"), SCORING_CHOICES)
-            if scoring is not None:
-                result["scoring"] = scoring
-        return result
+        return self.read_scoring(reader, raw, path, super().validate(reader, raw, path))
 
     def read_option(self, reader: FieldReader, item: Any, path: str) -> Option | None:
         if isinstance(item, dict) and "correct" in item:
