@@ -391,6 +391,14 @@ class ItemReport:
     wrong_answers: dict[str, list[WrongAnswer]] = field(default_factory=dict)  # short_text and numeric questions
 
 
+def _counted_questions(quiz: Quiz) -> tuple[dict[str, object], dict[str, QuestionType]]:
+    """The questions whose type counts something in a response (options chosen, places given), and those with
+    typed answers whose common wrong answers are listed, by question id."""
+    known = [q for q in quiz.questions if q.type in QUESTION_TYPES]
+    return ({q.id: q for q in known if QUESTION_TYPES[q.type].tallied},
+            {q.id: QUESTION_TYPES[q.type] for q in known if QUESTION_TYPES[q.type].typed_answers})
+
+
 def item_report(module: CourseModule, all_attempts: bool = False) -> ItemReport:
     """Item analysis of one quiz version: by default each person's first submitted attempt at exactly this module
     row (retakes are practice on known questions); ``all_attempts`` takes every submitted attempt.
@@ -400,10 +408,7 @@ def item_report(module: CourseModule, all_attempts: bool = False) -> ItemReport:
     same report from the attempts themselves (the tests compare the two).
     """
     quiz = Quiz.from_dict(module.quiz, module.course_version.language)
-    # Responses are counted where the question's type counts something in them (options chosen, places given).
-    choice_questions = {q.id: q for q in quiz.questions if q.type in QUESTION_TYPES and QUESTION_TYPES[q.type].tallied}
-    typed_questions = {q.id: QUESTION_TYPES[q.type] for q in quiz.questions
-                       if q.type in QUESTION_TYPES and QUESTION_TYPES[q.type].typed_answers}
+    choice_questions, typed_questions = _counted_questions(quiz)
     sums = itemsums.read_sums(module.id, "all" if all_attempts else "first", choice_questions)
     stats = {key: item_stats_from_sums(item) for key, item in sums.items.items()}
     wrong: dict[str, list[WrongAnswer]] = {}
@@ -425,9 +430,7 @@ def item_report_from_attempts(module: CourseModule, all_attempts: bool = False) 
     """`item_report` computed from every attempt's answers (time grows with the attempts): the reference the
     running sums are checked against."""
     quiz = Quiz.from_dict(module.quiz, module.course_version.language)
-    choice_questions = {q.id: q for q in quiz.questions if q.type in QUESTION_TYPES and QUESTION_TYPES[q.type].tallied}
-    typed_questions = {q.id: QUESTION_TYPES[q.type] for q in quiz.questions
-                       if q.type in QUESTION_TYPES and QUESTION_TYPES[q.type].typed_answers}
+    choice_questions, typed_questions = _counted_questions(quiz)
     attempt_filter = [QuizAttempt.module_id == module.id, QuizAttempt.submitted_at.is_not(None)]
     if not all_attempts:
         first = (select(func.min(QuizAttempt.id)).where(*attempt_filter).group_by(QuizAttempt.user_id)
