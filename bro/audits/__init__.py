@@ -10,6 +10,7 @@ def init_app(app: Flask) -> None:
 
     from bro.audits import calibration_routes, routes
     from bro.audits.demo import seed_audits
+    from bro.database import reads_first
     from bro.demo import register_demo_step
     from bro.home.sections import register_section
     from bro.models.people import Role
@@ -17,6 +18,7 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(routes.bp)
     app.register_blueprint(calibration_routes.bp)
+    reads_first("audits.new")  # reads and checks first; begin_writes takes the write lock for the writes only
     register_nav(app, "calibration.index", _l("Calibration"), Role.supervisor)
     register_nav(app, "audits.index", _l("Audits"), Role.staff, Role.supervisor)
     register_section(app, "my-audits", "audits/_home_my_audits.html", {Role.staff}, routes._my_audits, order=20)

@@ -72,7 +72,7 @@ from bro.audits.outcomes_import import (
 from bro.authoring.text import curriculum_text
 from bro.clock import utcnow
 from bro.csvout import stream_csv
-from bro.database import begin_writes, reads_first
+from bro.database import begin_writes
 from bro.extensions import db
 from bro.interactions.queries import interaction_with_transcript
 from bro.models.audits import Audit
@@ -209,7 +209,6 @@ def new():
     return _render_new(form, context), status
 
 
-reads_first("audits.new")
 
 
 def _staff_choices(form, staff: list[User]) -> None:

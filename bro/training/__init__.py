@@ -11,6 +11,7 @@ def init_app(app: Flask) -> None:
     """Training pages: blueprint, navigation, home sections, demo data."""
     from flask_babel import lazy_gettext as _l
 
+    from bro.database import reads_first
     from bro.demo import register_demo_step
     from bro.home.sections import register_section
     from bro.models.people import Role
@@ -20,6 +21,7 @@ def init_app(app: Flask) -> None:
     from bro.training.routes import bp
 
     app.register_blueprint(bp)
+    reads_first("training.submit")  # reads and checks first; begin_writes takes the write lock for the writes only
     register_nav(app, "training.my_learning", _l("My learning"), Role.staff)
     register_nav(app, "training.teams", _l("Team learning"), Role.supervisor)
     register_nav(app, "training.items", _l("Quiz analysis"), Role.trainer)

@@ -13,7 +13,7 @@ from bro import clock
 from bro.access import can_see_staff, can_see_team, roles_required, visible_team_ids
 from bro.curricula import Quiz, credit
 from bro.curricula.questions import is_blank, problem
-from bro.database import begin_writes, commit_side_write, commit_when_unlocked, reads_first
+from bro.database import begin_writes, commit_side_write, commit_when_unlocked
 from bro.i18n import translate_message
 from bro.extensions import db
 from bro.models.curricula import Course, CourseModule, CourseVersion
@@ -190,7 +190,6 @@ def _responses(attempt: QuizAttempt) -> dict:
     return responses
 
 
-reads_first("training.submit")
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["POST"])
