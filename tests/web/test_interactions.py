@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from bro.extensions import db
 from bro.interactions.operations import import_interactions
 from bro.interactions.parsing import InteractionFileError, read_interactions
-from bro.models.interactions import Interaction, InteractionMessage
+from bro.models.interactions import Interaction
 
 
 @pytest.fixture
@@ -107,8 +107,8 @@ def test_json_lines_import_reads_message_lists_and_reports_line_numbers(client, 
     assert "Line 3:" in page and "robot" in page and "Line 4:" in page
     assert count(Interaction) == 0
     assert upload(client, json.dumps(good) + "\n", name="tickets.jsonl").status_code == 302
-    messages = db.session.execute(select(InteractionMessage).order_by(InteractionMessage.position)).scalars().all()
-    assert [(m.speaker, m.sent_at.isoformat()) for m in messages] == [
+    interaction = db.session.execute(select(Interaction)).scalar_one()
+    assert [(m.speaker, m.sent_at.isoformat()) for m in interaction.messages] == [
         ("customer", "2026-11-03T08:00:05"), ("staff", "2026-11-03T08:00:20")]
 
 

@@ -13,7 +13,7 @@ from bro.extensions import db
 from bro.interactions import operations
 from bro.interactions.operations import import_interactions
 from bro.interactions.parsing import InteractionFileError, parse_record, read_interactions
-from bro.models.interactions import Interaction, InteractionMessage
+from bro.models.interactions import Interaction
 
 TRANSCRIPTS = [
     "customer: Hello\nagent: Hi there",  # the quick path
@@ -25,6 +25,13 @@ TRANSCRIPTS = [
     "staff: hello\nRe: not a speaker, so it continues the message",
     "",
     "bot:   spaced text  \nrequester:x",
+    "[10:02] customer: timed\nstaff: untimed\n[10:04:30] agent: seconds",  # some lines with times
+    "[2026-11-02T09:05:00+01:00] customer: an offset time\nSTAFF :  a space before the colon",
+    'customer: "quotes", a back\\slash, a\ttab and <b>markup</b>\nagent: zażółć gęślą jaźń, 日本語 ✓',
+    '[{"speaker": "customer", "at": "2026-11-02T09:00:00Z", "text": "JSON with a time"}, '
+    '{"speaker": "staff", "text": "and without"}]',
+    "[]",  # a JSON list without messages
+    "[ 09:01 ] customer: a spaced time",
 ]
 ROWS = [
     ("T-1", "{email}", "chat", "2026-11-02T10:00:00Z", "C-1", "", ""),
@@ -73,7 +80,7 @@ def test_batches_get_their_own_ids_and_each_interaction_keeps_its_own_transcript
     factory.staff(team=factory.team("Other"))
     rows = read_interactions(export(staff.email), "csv")
     summary = import_interactions(rows, by=None, team_ids=None)
-    assert summary.created == len(rows) and summary.messages == sum(len(row.messages) for row in rows)
+    assert summary.created == len(rows) and summary.messages == sum(len(row.messages) for row in rows) > 0
     stored = db.session.execute(select(Interaction).order_by(Interaction.id)).scalars().all()
     assert [(i.customer_ref, i.started_at, i.message_count) for i in stored] == [
         (row.customer_ref, row.started_at, len(row.messages)) for row in rows]
@@ -96,5 +103,4 @@ def test_an_import_with_a_refused_row_writes_nothing(factory):
     with pytest.raises(InteractionFileError) as error:
         import_interactions(rows, by=None, team_ids=None)
     assert str(error.value.problems[0]).startswith(f"Row {len(rows) + 1}: no active user")
-    assert db.session.execute(select(func.count()).select_from(InteractionMessage)).scalar() == 0
     assert db.session.execute(select(func.count()).select_from(Interaction)).scalar() == 0

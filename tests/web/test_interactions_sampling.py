@@ -11,7 +11,7 @@ from bro.extensions import db
 from bro.interactions import sampling
 from bro.interactions.operations import import_interactions
 from bro.interactions.parsing import read_interactions
-from bro.models.interactions import Interaction, InteractionMessage, ReviewItem
+from bro.models.interactions import Interaction, Message, ReviewItem, transcript_json
 
 
 @pytest.fixture
@@ -142,7 +142,7 @@ def test_auditing_a_drawn_interaction_shows_its_transcript_and_closes_the_queue_
     sampling.draw_period(plan, date(2026, 11, 20), by=sue, seed=5)
     item = db.session.execute(select(ReviewItem).where(ReviewItem.staff_id == dewi.id)).scalar_one()
     interaction = item.interaction
-    interaction.messages.append(InteractionMessage(position=1, speaker="customer", text="Where is my parcel?"))
+    interaction.transcript = transcript_json([Message("customer", None, "Where is my parcel?")])
     db.session.flush()
     login(sue)
     page = client.get(f"/audits/new?interaction={interaction.id}")
