@@ -373,12 +373,13 @@ def _parse_clean_records(names: list[str], records: list[tuple[int, list[str]]],
     parse_record to check one by one (it words the problems, and accepts what the quick checks leave to it, such
     as channel names in capitals). Same results, a fraction of the time on a file of 100,000 rows."""
     place = {name: index for index, name in enumerate(names) if name != IGNORE}
+    cells_by_column = list(zip(*[cells for _number, cells in records])) or [()] * len(names)
 
     def column(name: str) -> list[str]:
         index = place.get(name)
         if index is None:
             return [""] * len(records)
-        return [cells[index].strip() for _number, cells in records]
+        return list(map(str.strip, cells_by_column[index]))
 
     emails, refs, externals, urls = column("staff_email"), column("customer_ref"), column("external_id"), \
         column("source_url")
@@ -457,23 +458,22 @@ def _csv_records(reader, width: int, records: list[tuple[int, list[str]]], probl
     """Append each data row to ``records`` as (row number, its ``width`` cells), or a problem to ``problems``;
     the header is row 1, blank rows are left out. Stops after MAX_ROWS + 1 rows; returns the last row number."""
     row_number = 1
-    while len(records) + len(problems) <= MAX_ROWS:
-        row_number += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return row_number - 1
-        except csv.Error as error:
-            problems.append(RowProblem(row_number, _("the row cannot be read (%(error)s).", error=error)))
-            return row_number
-        if not (cells and cells[0] and not cells[0].isspace()) and not any(cell.strip() for cell in cells):
-            continue  # a blank row
-        if len(cells) != width:
-            if len(cells) > width:
+    try:
+        for cells in reader:
+            row_number += 1
+            if not (cells and cells[0] and not cells[0].isspace()) and not any(cell.strip() for cell in cells):
+                continue  # a blank row
+            if len(cells) == width:
+                records.append((row_number, cells))
+            elif len(cells) < width:
+                records.append((row_number, cells + [""] * (width - len(cells))))
+            else:
                 problems.append(RowProblem(row_number, _("the row has more cells than the header has columns.")))
-                continue
-            cells += [""] * (width - len(cells))
-        records.append((row_number, cells))
+            if len(records) + len(problems) > MAX_ROWS:
+                break
+    except csv.Error as error:
+        row_number += 1
+        problems.append(RowProblem(row_number, _("the row cannot be read (%(error)s).", error=error)))
     return row_number
 
 

@@ -104,3 +104,17 @@ def test_an_import_with_a_refused_row_writes_nothing(factory):
         import_interactions(rows, by=None, team_ids=None)
     assert str(error.value.problems[0]).startswith(f"Row {len(rows) + 1}: no active user")
     assert db.session.execute(select(func.count()).select_from(Interaction)).scalar() == 0
+
+
+def test_a_file_over_the_row_limit_is_refused_at_the_row_where_it_goes_over(factory, monkeypatch):
+    from bro.interactions import parsing
+
+    monkeypatch.setattr(parsing, "MAX_ROWS", 3)
+    staff = factory.staff(team=factory.team("Desk"))
+    lines = ["staff_email,channel,started_at,customer_ref"] + [
+        f"{staff.email},chat,2026-11-02T10:00:00Z,C-{n}" for n in range(5)]
+    assert len(read_interactions("\n".join(lines[:4]) + "\n\n", "csv")) == 3  # at the limit (a blank row is no row)
+    with pytest.raises(InteractionFileError) as error:
+        read_interactions("\n".join(lines) + "\n", "csv")
+    assert [str(problem) for problem in error.value.problems] == [
+        "Row 5: too many interactions: import at most 3 at a time."]
