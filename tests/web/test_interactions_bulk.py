@@ -1,5 +1,5 @@
-"""The fast import path (column-wise checks, one regular expression per transcript, ids reserved up front and
-one bulk insert per table and batch) gives exactly what the careful row-by-row path gives."""
+"""The fast import path (column-wise checks, one regular expression over all transcripts writing their stored
+form directly, one bulk insert per batch) gives exactly what the careful row-by-row path gives."""
 from __future__ import annotations
 
 import csv
@@ -74,8 +74,8 @@ def test_a_bad_row_is_still_named_with_its_row_number_when_the_others_are_clean(
     assert gc.isenabled()
 
 
-def test_batches_get_their_own_ids_and_each_interaction_keeps_its_own_transcript(factory, monkeypatch):
-    monkeypatch.setattr(operations, "BATCH", 4)  # several batches, and several id reservations
+def test_every_batch_is_written_and_each_interaction_keeps_its_own_transcript(factory, monkeypatch):
+    monkeypatch.setattr(operations, "BATCH", 4)  # several batches
     staff = factory.staff(team=factory.team("Desk"))
     factory.staff(team=factory.team("Other"))
     rows = read_interactions(export(staff.email), "csv")
@@ -87,7 +87,7 @@ def test_batches_get_their_own_ids_and_each_interaction_keeps_its_own_transcript
     for interaction, row in zip(stored, rows):
         assert [(m.speaker, m.sent_at, m.text) for m in interaction.messages] == [
             (m.speaker, m.sent_at, m.text) for m in row.messages]
-    # A new interaction made the ordinary way afterwards gets a fresh id (the reservation left none taken).
+    # A later import numbers its interactions after these.
     again = import_interactions(read_interactions(
         f"staff_email,channel,started_at,customer_ref\n{staff.email},chat,2026-11-03T10:00:00Z,C-new\n", "csv"),
         by=None, team_ids=None)
