@@ -349,13 +349,14 @@ def _messages_json(found: list[tuple[str, str, str]], started_at: datetime, spea
     """The stored form of one transcript's lines (time, word, text), some with times; None when a line starts
     no message or a time cannot be read."""
     elements = []
+    day = started_at.date()
     for at, word, text in found:
         speaker = speaker_of.get(word)
         if speaker is None:
             return None
         sent_at = "null"
         if at:
-            key = (at, started_at.date())  # "[10:02]" is read once per day, not once per message
+            key = (at, day)  # "[10:02]" is read once per day, not once per message
             sent_at = times.get(key)
             if sent_at is None:
                 try:
