@@ -297,28 +297,6 @@ def run_once_across_servers(session, job: str) -> bool:
     return True
 
 
-def reserve_ids(table, count: int, insert_first) -> list[int]:
-    """``count`` primary keys for new rows of ``table``, known before the rows are written, so parents and
-    children can be inserted in bulk without reading ids back row by row.
-
-    PostgreSQL hands them out from the table's sequence (safe under concurrent writers). SQLite has no
-    sequence: ``insert_first()`` inserts the first row and returns its id, which also takes the write lock;
-    while this transaction holds it nobody else can insert, so the next ``count - 1`` ids are free."""
-    from sqlalchemy import text
-
-    from bro.extensions import db
-
-    if count <= 0:
-        return []
-    if db.session.get_bind().dialect.name == "postgresql":
-        column = next(iter(table.primary_key.columns)).name
-        return list(db.session.execute(
-            text("SELECT nextval(pg_get_serial_sequence(:table, :column)) FROM generate_series(1, :n)"),
-            {"table": table.name, "column": column, "n": count}).scalars())
-    first = insert_first()
-    return [first, *range(first + 1, first + count)]
-
-
 BULK_CACHE_KIB = 32 * 1024
 
 
@@ -350,18 +328,13 @@ def bulk_insert(table, columns: list[str], rows: list[tuple]) -> None:
     dated = [index for index, name in enumerate(columns) if isinstance(table.c[name].type, (DateTime, Date))
              and any(row[index] is not None for row in rows)]
     if dated:
-        texts: dict = {}  # many rows share a time (imported_at): format each once
-
-        def stored(value):
-            text = texts.get(value)
-            if text is None:
-                text = texts[value] = (value.isoformat(" ", "microseconds") if isinstance(value, datetime)
-                                       else value.isoformat())
-            return text
-
         columns_of_rows = list(zip(*rows))
         for index in dated:
-            columns_of_rows[index] = [None if value is None else stored(value) for value in columns_of_rows[index]]
+            values = columns_of_rows[index]
+            # Many rows share a time (imported_at, a minute of the day): each distinct value is formatted once.
+            texts = {value: None if value is None else value.isoformat(" ", "microseconds")
+                     if isinstance(value, datetime) else value.isoformat() for value in set(values)}
+            columns_of_rows[index] = map(texts.__getitem__, values)
         rows = list(zip(*columns_of_rows))
     placeholders = ", ".join("?" for _ in columns)
     cursor = driver.cursor()

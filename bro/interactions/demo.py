@@ -14,7 +14,7 @@ from bro.demo import DemoContext
 from bro.extensions import db
 from bro.interactions import sampling
 from bro.interactions.operations import import_interactions
-from bro.interactions.parsing import Message, parse_record
+from bro.interactions.parsing import parse_record
 from bro.models.interactions import Interaction, ReviewItem
 
 # (customer, staff, customer, staff) lines of a short chat, per language.
@@ -85,7 +85,8 @@ def seed_interactions(ctx: DemoContext) -> None:
                 started = now - timedelta(hours=rng.randint(1, 6))
             lines = rng.choice(CONVERSATIONS[person.language])
             messages = [
-                Message("customer" if i % 2 == 0 else "staff", started + timedelta(minutes=i), text)
+                {"speaker": "customer" if i % 2 == 0 else "staff",
+                 "at": (started + timedelta(minutes=i)).isoformat(), "text": text}
                 for i, text in enumerate(lines)
             ]
             row = parse_record(
@@ -99,8 +100,8 @@ def seed_interactions(ctx: DemoContext) -> None:
                     "source_url": f"https://helpdesk.example.com/tickets/{number}",
                 },
                 number,
+                messages,
             )
-            row.messages = messages
             rows.append(row)
     import_interactions(rows, by=users["admin"], team_ids=None)
     b2c = next(iter(standards_in_force("b2c")), None)

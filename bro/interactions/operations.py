@@ -7,15 +7,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import String, any_, bindparam, func, insert, select
+from sqlalchemy import String, any_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import ARRAY
 
 from bro import clock
 from bro.audits.text import _
-from bro.database import bulk_insert, reserve_ids
+from bro.database import bulk_insert
 from bro.extensions import db
 from bro.interactions.parsing import InteractionFileError, InteractionRow, RowProblem, without_gc_pauses
-from bro.models.interactions import Interaction, InteractionMessage
+from bro.models.interactions import Interaction
 from bro.models.people import User
 
 CHUNK = 5000  # ids per lookup query: under the databases' bound-parameter limits (SQLite 32766, PostgreSQL 65535)
@@ -73,61 +73,49 @@ def import_interactions(rows: list[InteractionRow], *, by: User | None, team_ids
 def _import_interactions(rows: list[InteractionRow], *, by: User | None, team_ids: set[int] | None,
                          kind: str, progress) -> ImportSummary:
     # The work of import_interactions (its docstring says what it does).
-    staff = _staff_by_email({row.staff_email for row in rows})
+    emails = {row.staff_email for row in rows}
+    staff = _staff_by_email(emails)
+    # Each staff member is judged once: (id, team) to write, or the problem every row naming them has.
+    verdicts = {email: _staff_verdict(staff.get(email), email, team_ids) for email in emails}
     existing = _existing_external_ids({row.external_id for row in rows if row.external_id})
     problems: list[RowProblem] = []
-    new_rows: list[tuple[InteractionRow, User]] = []
+    new_rows: list[tuple[InteractionRow, tuple[int, int]]] = []
     skipped = 0
     for row in rows:
-        person = staff.get(row.staff_email)
-        if person is None or not person.active:
-            problems.append(RowProblem(row.row, _("no active user has the email “%(email)s”.", email=row.staff_email),
-                                       kind))
-        elif person.team_id is None:
-            problems.append(RowProblem(row.row, _("%(email)s belongs to no team; give them a team first.",
-                                                  email=row.staff_email), kind))
-        elif team_ids is not None and person.team_id not in team_ids:
-            problems.append(RowProblem(row.row, _("%(email)s is not in a team you supervise.", email=row.staff_email),
-                                       kind))
-        elif row.external_id and row.external_id in existing:
+        verdict = verdicts[row.staff_email]
+        if isinstance(verdict, str):
+            problems.append(RowProblem(row.row, verdict, kind))
+        elif existing and row.external_id in existing:
             skipped += 1
         else:
-            new_rows.append((row, person))
+            new_rows.append((row, verdict))
     if problems:
         raise InteractionFileError(problems[:200], more=max(0, len(problems) - 200))
 
     now = clock.utcnow()
     importer = by.id if by is not None else None
-    interactions = Interaction.__table__
-    message_count = 0
     for part in _chunks(new_rows, BATCH):
-        # Ids are reserved up front, so each batch is one bulk write per table (no id read back per row).
-        first_row, first_person = part[0]
-        ids = reserve_ids(interactions, len(part), lambda: db.session.execute(
-            insert(interactions).values(dict(zip(INTERACTION_COLUMNS[1:], _values(first_row, first_person, now,
-                                                                                 importer)))).returning(interactions.c.id)
-        ).scalar_one())
-        rows = [(interaction_id, *_values(row, person, now, importer))
-                for interaction_id, (row, person) in zip(ids, part)]
-        if db.session.get_bind().dialect.name != "postgresql":
-            rows = rows[1:]  # SQLite: the first row is in (it gave the first id)
-        bulk_insert(interactions, INTERACTION_COLUMNS, rows)
-        messages = [(interaction_id, position, message.speaker, message.sent_at, message.text)
-                    for interaction_id, (row, _person) in zip(ids, part)
-                    for position, message in enumerate(row.messages, start=1)]
-        bulk_insert(InteractionMessage.__table__, MESSAGE_COLUMNS, messages)
-        message_count += len(messages)
+        # One bulk write per batch; the database numbers the rows (nothing refers to their ids yet).
+        bulk_insert(Interaction.__table__, INTERACTION_COLUMNS, [
+            (row.external_id, row.source_url, staff_id, team_id, row.channel, row.relationship, row.started_at,
+             row.customer_ref, row.message_count, row.transcript, now, importer)
+            for row, (staff_id, team_id) in part])
         if progress is not None:
             progress(len(part))
-    return ImportSummary(created=len(new_rows), already_imported=skipped, messages=message_count)
+    return ImportSummary(created=len(new_rows), already_imported=skipped,
+                         messages=sum(row.message_count for row, _staff in new_rows))
 
 
-INTERACTION_COLUMNS = ["id", "external_id", "source_url", "staff_id", "team_id", "channel", "relationship",
-                       "started_at", "customer_ref", "message_count", "imported_at", "imported_by_id"]
-MESSAGE_COLUMNS = ["interaction_id", "position", "speaker", "sent_at", "text"]
+def _staff_verdict(person: User | None, email: str, team_ids: set[int] | None) -> tuple[int, int] | str:
+    """(user id, team id) of the staff member a row names, or why rows cannot name them."""
+    if person is None or not person.active:
+        return _("no active user has the email “%(email)s”.", email=email)
+    if person.team_id is None:
+        return _("%(email)s belongs to no team; give them a team first.", email=email)
+    if team_ids is not None and person.team_id not in team_ids:
+        return _("%(email)s is not in a team you supervise.", email=email)
+    return person.id, person.team_id
 
 
-def _values(row: InteractionRow, person: User, now, importer: int | None) -> tuple:
-    """An interaction's column values in INTERACTION_COLUMNS order, without the id."""
-    return (row.external_id, row.source_url, person.id, person.team_id, row.channel, row.relationship,
-            row.started_at, row.customer_ref, len(row.messages), now, importer)
+INTERACTION_COLUMNS = ["external_id", "source_url", "staff_id", "team_id", "channel", "relationship",
+                       "started_at", "customer_ref", "message_count", "transcript", "imported_at", "imported_by_id"]

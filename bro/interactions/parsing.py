@@ -13,13 +13,15 @@ import io
 import json
 import re
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time, timezone
-from typing import Any, Iterator, NamedTuple
+from json.encoder import encode_basestring
+from operator import attrgetter
+from typing import Any
 
 from bro.audits.text import _, n_
 from bro.models.audits import CHANNELS, RELATIONSHIPS
-from bro.models.interactions import SPEAKERS
+from bro.models.interactions import SPEAKERS, Message, transcript_json, transcript_messages
 
 COLUMNS = ("external_id", "staff_email", "channel", "started_at", "customer_ref", "relationship", "source_url",
            "transcript")
@@ -55,14 +57,6 @@ _URL = re.compile(r"https?://[^\s]+$")
 _LINE = re.compile(r"^\s*(?:\[(?P<at>[^\]]{1,40})\]\s*)?(?P<speaker>[A-Za-z][A-Za-z \-]{0,19}?)\s*:\s?(?P<text>.*)$")
 
 
-class Message(NamedTuple):
-    """One transcript message (a tuple: 200,000 of them are made in a large import)."""
-
-    speaker: str
-    sent_at: datetime | None
-    text: str
-
-
 @dataclass(slots=True)
 class InteractionRow:
     """One interaction as read from a file, with the row (or line) it came from."""
@@ -75,7 +69,13 @@ class InteractionRow:
     relationship: str = "b2c"
     external_id: str | None = None
     source_url: str | None = None
-    messages: list[Message] = field(default_factory=list)
+    # The messages in the form stored (bro.models.interactions.transcript_json), and how many there are.
+    transcript: str | None = None
+    message_count: int = 0
+
+    @property
+    def messages(self) -> list[Message]:
+        return transcript_messages(self.transcript)
 
 
 @dataclass(frozen=True)
@@ -273,73 +273,114 @@ def parse_record(values: dict[str, Any], row: int, messages: Any = None) -> Inte
         raise ValueError(" ".join(problems))
     return InteractionRow(row=row, staff_email=email, channel=channel, started_at=started_at,
                           customer_ref=customer_ref, relationship=relationship, external_id=external_id,
-                          source_url=source_url, messages=parsed_messages)
+                          source_url=source_url, transcript=transcript_json(parsed_messages),
+                          message_count=len(parsed_messages))
 
 
-# The quick path of a CSV import. A transcript whose lines all start a message ("speaker: text", time
-# optional) is read with one regular expression for all its lines; "whitespace" excludes the line break, and
-# transcripts with other line separators (which str.splitlines also splits on) take the careful path.
-_LINES = re.compile(r"^[^\S\n]*(?:\[([^\]\n]{1,40})\][^\S\n]*)?([A-Za-z][A-Za-z \-]{0,19}?)[^\S\n]*:[^\S\n]?(.*)$",
-                    re.MULTILINE)
+# The quick path of a CSV import. The transcripts of the rows are read together, with one regular expression
+# over all their lines: a line is (time, speaker word, text), the time optional, or has an empty word when it
+# starts no message ("whitespace" here excludes the line break; transcripts with other line separators, which
+# str.splitlines also splits on, take the careful path). A transcript whose every line starts a message with a
+# known speaker is written straight into its stored JSON form (transcript_json), without Message tuples.
+_LINES = re.compile(r"^[^\S\n]*(?:\[([^\]\n]{1,40})\][^\S\n]*)?([A-Za-z][A-Za-z \-]{0,19})[^\S\n]*:[^\S\n]?(.*)$"
+                    r"|^.*$", re.MULTILINE)
 _OTHER_BREAKS = re.compile("[\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+_NO_TRANSCRIPT = (None, 0)
 
 
 def _quick_time(value: str) -> datetime | None:
-    if not value:
-        return None
+    """parse_time's answer, or None when parse_time must decide (and word the problem)."""
     try:
-        return parse_time(value)
+        moment = datetime.fromisoformat(value)
     except ValueError:
         return None
+    return utc_naive(moment) if moment.tzinfo is not None or moment.microsecond else moment
 
 
-def _quick_transcript(text: str, started_at: datetime, times: dict) -> list[Message] | None:
-    """The transcript's messages when every line starts one with a known speaker word; None when the careful
-    parse_transcript_text must decide (continuation lines, JSON lists, unknown words, bad times, limits)."""
-    if not text:
-        return []
-    if text[0] == "[":
-        try:
-            json.loads(text)
-        except ValueError:
-            pass
+def _quick_transcripts(transcripts: list[str], starts: list[datetime | None], candidates: list[int]
+                       ) -> list[tuple[str | None, int] | None]:
+    """Per transcript (of the rows ``candidates``, whose start is known): its stored form and message count, or
+    None when the careful parse_transcript_text must decide (continuation lines, JSON lists, unknown words, bad
+    times, limits)."""
+    parsed: list[tuple[str | None, int] | None] = [None] * len(transcripts)
+    lined = []
+    for index in candidates:
+        if transcripts[index]:
+            lined.append(index)
         else:
-            return None
-    if _OTHER_BREAKS.search(text):
-        return None
-    found = _LINES.findall(text)
-    if len(found) != text.count("\n") + 1 or len(found) > MAX_MESSAGES:
-        return None
-    messages = []
-    aliases = SPEAKER_ALIASES
-    for at, word, body in found:
-        speaker = aliases.get(word) or aliases.get(word.strip().casefold())
+            parsed[index] = _NO_TRANSCRIPT
+    joined = "\n".join([transcripts[index] for index in lined])
+    if _OTHER_BREAKS.search(joined):
+        lined = [index for index in lined if not _OTHER_BREAKS.search(transcripts[index])]
+        joined = "\n".join([transcripts[index] for index in lined])
+    counts = [transcripts[index].count("\n") + 1 for index in lined]
+    found = _LINES.findall(joined)
+    if len(found) != sum(counts):  # pragma: no cover - one match a line, always
+        return parsed
+    speaker_of = {word: SPEAKER_ALIASES.get(word) or SPEAKER_ALIASES.get(word.strip().casefold())
+                  for word in {word for _at, word, _text in found if word}}
+    untimed = {word: f'["{speaker}",null,' for word, speaker in speaker_of.items() if speaker}
+    # A message's JSON element; None for one with a time or without a known speaker, read by _messages_json.
+    elements = [None if at or word not in untimed else untimed[word] + encode_basestring(text.strip()) + "]"
+                for at, word, text in found]
+    times: dict = {}
+    position = 0
+    for index, count in zip(lined, counts):
+        start, position = position, position + count
+        part = elements[start:position]
+        if None in part:
+            stored = _messages_json(found[start:position], starts[index], speaker_of, times)
+            if stored is None:
+                continue
+        else:
+            stored = "[" + ",".join(part) + "]"
+        text = transcripts[index]
+        if count > MAX_MESSAGES or (len(text) > MAX_MESSAGE_CHARS and any(
+                len(message.strip()) > MAX_MESSAGE_CHARS for _at, _word, message in found[start:position])):
+            continue
+        if text[0] == "[" and any(mark in found[start][0] for mark in '"[{'):
+            continue  # it may be a JSON list of messages
+        parsed[index] = (stored, count)
+    return parsed
+
+
+def _messages_json(found: list[tuple[str, str, str]], started_at: datetime, speaker_of: dict[str, str | None],
+                   times: dict) -> str | None:
+    """The stored form of one transcript's lines (time, word, text), some with times; None when a line starts
+    no message or a time cannot be read."""
+    elements = []
+    day = started_at.date()
+    for at, word, text in found:
+        speaker = speaker_of.get(word)
         if speaker is None:
             return None
-        sent_at = None
+        sent_at = "null"
         if at:
-            key = (at, started_at.date())  # "[10:02]" is read once per day, not once per message
+            key = (at, day)  # "[10:02]" is read once per day, not once per message
             sent_at = times.get(key)
             if sent_at is None:
                 try:
-                    sent_at = times[key] = _message_time(at, started_at)
+                    sent_at = times[key] = f'"{_message_time(at, started_at).isoformat()}"'
                 except ValueError:
                     return None
-        body = body.strip()
-        if len(body) > MAX_MESSAGE_CHARS:
-            return None
-        messages.append(Message(speaker, sent_at, body))
-    return messages
+        elements.append(f'["{speaker}",{sent_at},{encode_basestring(text.strip())}]')
+    return "[" + ",".join(elements) + "]"
 
 
-def _parse_clean_records(records: list[tuple[int, dict[str, str]]], rows: list[InteractionRow]
+def _parse_clean_records(names: list[str], records: list[tuple[int, list[str]]], rows: list[InteractionRow]
                          ) -> list[tuple[int, dict[str, str]]]:
-    """Check CSV records column by column and append the clean ones to ``rows`` as InteractionRows; return the
-    records a quick check doubts, for parse_record to check one by one (it words the problems, and accepts
-    what the quick checks leave to it, such as channel names in capitals). Same results, a fraction of the
-    time on a file of 100,000 rows."""
+    """Check CSV records (row number, cells under the header ``names``) column by column and append the clean
+    ones to ``rows`` as InteractionRows; return the records a quick check doubts, as values by column, for
+    parse_record to check one by one (it words the problems, and accepts what the quick checks leave to it, such
+    as channel names in capitals). Same results, a fraction of the time on a file of 100,000 rows."""
+    place = {name: index for index, name in enumerate(names) if name != IGNORE}
+    cells_by_column = list(zip(*[cells for _number, cells in records])) or [()] * len(names)
+
     def column(name: str) -> list[str]:
-        return [(values.get(name) or "").strip() for _number, values in records]
+        index = place.get(name)
+        if index is None:
+            return [""] * len(records)
+        return list(map(str.strip, cells_by_column[index]))
 
     emails, refs, externals, urls = column("staff_email"), column("customer_ref"), column("external_id"), \
         column("source_url")
@@ -347,24 +388,22 @@ def _parse_clean_records(records: list[tuple[int, dict[str, str]]], rows: list[I
     channel_of = {text: CHANNEL_ALIASES.get(text) or CHANNEL_ALIASES.get(text.casefold())
                   for text in set(channel_texts)}  # a few distinct values in 100,000 rows
     channels = [channel_of[text] for text in channel_texts]
-    starts = [_quick_time(value) for value in column("started_at")]
+    starts = [_quick_time(value) if value else None for value in column("started_at")]
     relationships = [value.casefold() or "b2c" for value in column("relationship")]
-    transcripts = column("transcript")
+    candidates = [index for index in range(len(records))
+                  if starts[index] is not None and channels[index] is not None and emails[index] and refs[index]
+                  and len(refs[index]) <= 120 and len(externals[index]) <= 120
+                  and relationships[index] in RELATIONSHIPS
+                  and (not urls[index] or (len(urls[index]) <= 500 and _URL.match(urls[index])))]
+    transcripts = _quick_transcripts(column("transcript"), starts, candidates)
     doubtful = []
-    times: dict = {}
-    for index, (number, values) in enumerate(records):
-        started_at, channel, ref, external, url = starts[index], channels[index], refs[index], externals[index], \
-            urls[index]
-        messages = None
-        if started_at is not None and channel is not None and emails[index] and ref and len(ref) <= 120 \
-                and len(external) <= 120 and relationships[index] in RELATIONSHIPS \
-                and (not url or (len(url) <= 500 and _URL.match(url))):
-            messages = _quick_transcript(transcripts[index], started_at, times)
-        if messages is None:
-            doubtful.append((number, values))
+    for index, (number, cells) in enumerate(records):
+        transcript = transcripts[index]
+        if transcript is None:
+            doubtful.append((number, {name: cell for name, cell in zip(names, cells) if name != IGNORE}))
             continue
-        rows.append(InteractionRow(number, emails[index].casefold(), channel, started_at, ref, relationships[index],
-                                   external or None, url or None, messages))
+        rows.append(InteractionRow(number, emails[index].casefold(), channels[index], starts[index], refs[index],
+                                   relationships[index], externals[index] or None, urls[index] or None, *transcript))
     return doubtful
 
 
@@ -392,9 +431,8 @@ def _long_fields():
         csv.field_size_limit(previous)
 
 
-def _csv_rows(text: str, mapping: dict[str, str]) -> Iterator[tuple[int, dict[str, str] | None, str | None]]:
-    """(row number, values, problem) per data row; the header is row 1."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)  # an unclosed quote is an error, not a merge
+def _csv_header(reader, mapping: dict[str, str]) -> list[str]:
+    """bro's column for each column of the file (the header, row 1, read through ``mapping``)."""
     try:
         header = next(reader)
     except StopIteration:
@@ -414,22 +452,45 @@ def _csv_rows(text: str, mapping: dict[str, str]) -> Iterator[tuple[int, dict[st
                                             "or remove them; expected columns: %(expected)s.",
                                             columns=", ".join(unknown), expected=", ".join(COLUMNS))))
         raise InteractionFileError(problems)
+    return names
+
+
+def _csv_records(reader, width: int, records: list[tuple[int, list[str]]], problems: list[RowProblem]) -> int:
+    """Append each data row to ``records`` as (row number, its ``width`` cells), or a problem to ``problems``;
+    the header is row 1, blank rows are left out. Stops after MAX_ROWS + 1 rows; returns the last row number."""
     row_number = 1
-    while True:
+    try:
+        for cells in reader:
+            row_number += 1
+            if not (cells and cells[0] and not cells[0].isspace()) and not any(cell.strip() for cell in cells):
+                continue  # a blank row
+            if len(cells) == width:
+                records.append((row_number, cells))
+            elif len(cells) < width:
+                records.append((row_number, cells + [""] * (width - len(cells))))
+            else:
+                problems.append(RowProblem(row_number, _("the row has more cells than the header has columns.")))
+            if len(records) + len(problems) > MAX_ROWS:
+                break
+    except csv.Error as error:
         row_number += 1
-        try:
-            cells = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as error:
-            yield row_number, None, _("the row cannot be read (%(error)s).", error=error)
-            return
-        if not any(cell.strip() for cell in cells):
+        problems.append(RowProblem(row_number, _("the row cannot be read (%(error)s).", error=error)))
+    return row_number
+
+
+def _repeated_external_ids(rows: list[InteractionRow], kind: str) -> list[RowProblem]:
+    """A problem for each row whose external_id an earlier row has."""
+    problems = []
+    seen: dict[str, int] = {}
+    for row in rows:
+        if row.external_id is None:
             continue
-        if len(cells) > len(names):
-            yield row_number, None, _("the row has more cells than the header has columns.")
-            continue
-        yield row_number, {name: cell for name, cell in zip(names, cells) if name != IGNORE}, None
+        if row.external_id in seen:
+            problems.append(RowProblem(row.row, _("external_id “%(id)s” repeats row %(first)d.",
+                                                  id=row.external_id, first=seen[row.external_id]), kind))
+        else:
+            seen[row.external_id] = row.row
+    return problems
 
 
 def read_interactions(text: str, fmt: str, mapping: dict[str, str] | None = None) -> list[InteractionRow]:
@@ -449,8 +510,6 @@ def _read_interactions(text: str, fmt: str, mapping: dict[str, str] | None) -> l
     last_row = 0
 
     def add(row: int, values: dict | None, problem: str | None, messages: Any = None) -> None:
-        nonlocal last_row
-        last_row = row
         if problem is not None:
             problems.append(RowProblem(row, problem, kind))
             return
@@ -461,6 +520,7 @@ def _read_interactions(text: str, fmt: str, mapping: dict[str, str] | None) -> l
 
     if fmt == "jsonl":
         for number, line in enumerate(text.splitlines(), start=1):
+            last_row = number
             if not line.strip():
                 continue
             try:
@@ -480,31 +540,23 @@ def _read_interactions(text: str, fmt: str, mapping: dict[str, str] | None) -> l
             if len(rows) + len(problems) > MAX_ROWS:
                 break
     else:
-        records: list[tuple[int, dict[str, str]]] = []
+        records: list[tuple[int, list[str]]] = []
         with _long_fields():
-            for number, values, problem in _csv_rows(text, mapping):
-                last_row = number
-                if problem is not None:
-                    problems.append(RowProblem(number, problem, kind))
-                else:
-                    records.append((number, values))
-                if len(records) + len(problems) > MAX_ROWS:
-                    break
-        for number, values in _parse_clean_records(records, rows):
+            # strict: an unclosed quote is an error, not a merge
+            reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+            names = _csv_header(reader, mapping)
+            last_row = _csv_records(reader, len(names), records, problems)
+        doubtful = _parse_clean_records(names, records, rows)
+        for number, values in doubtful:
             add(number, values, None)
-        rows.sort(key=lambda row: row.row)
+        if doubtful:
+            rows.sort(key=attrgetter("row"))
     if len(rows) + len(problems) > MAX_ROWS:
         problems.append(RowProblem(last_row, _("too many interactions: import at most %(n)d at a time.",
                                                n=MAX_ROWS), kind))
-    seen: dict[str, int] = {}
-    for row in rows:
-        if row.external_id is None:
-            continue
-        if row.external_id in seen:
-            problems.append(RowProblem(row.row, _("external_id “%(id)s” repeats row %(first)d.",
-                                                  id=row.external_id, first=seen[row.external_id]), kind))
-        else:
-            seen[row.external_id] = row.row
+    external_ids = [row.external_id for row in rows if row.external_id is not None]
+    if len(set(external_ids)) < len(external_ids):
+        problems.extend(_repeated_external_ids(rows, kind))
     if problems:
         problems.sort(key=lambda p: p.row)
         raise InteractionFileError(problems[:MAX_ERRORS_LISTED], more=max(0, len(problems) - MAX_ERRORS_LISTED))

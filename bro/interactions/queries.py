@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import Select, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, undefer
 
 from bro.access import visible_team_ids
 from bro.extensions import db
@@ -76,7 +76,7 @@ def interactions_query(user: User, filters: InteractionFilters) -> Select:
 def interaction_with_transcript(interaction_id: int) -> Interaction | None:
     return db.session.execute(
         select(Interaction).where(Interaction.id == interaction_id)
-        .options(joinedload(Interaction.staff), joinedload(Interaction.team), selectinload(Interaction.messages))
+        .options(joinedload(Interaction.staff), joinedload(Interaction.team), undefer(Interaction.transcript))
     ).scalar_one_or_none()
 
 

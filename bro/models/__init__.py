@@ -11,7 +11,7 @@ from bro.models.curricula import (
 )
 from bro.models.improvement import CorrectiveAction, CorrectiveActionEvent
 from bro.models.interactions import (
-    Interaction, InteractionMessage, ReviewItem, SamplingDraw, SamplingPlan, StaffLeave,
+    Interaction, ReviewItem, SamplingDraw, SamplingPlan, StaffLeave,
 )
 from bro.models.notifications import Notification, NotificationSetting
 from bro.models.people import (
@@ -30,7 +30,7 @@ __all__ = [
     "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute", "DisputeStep",
     "Base", "CoachingAction", "CoachingSession", "RetrainingDecision", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard",
     "StandardStep", "StandardVersion",
-    "CorrectiveAction", "CorrectiveActionEvent", "Interaction", "InteractionMessage",
+    "CorrectiveAction", "CorrectiveActionEvent", "Interaction",
     "ReviewItem", "SamplingDraw", "SamplingPlan", "StaffLeave", "Notification", "NotificationSetting",
     "FormSubmission", "LoginAttempt", "LoginOutcome", "PasswordResetLink", "Role", "Team", "User", "UserRole",
     "team_supervisors",

@@ -4,12 +4,21 @@ An Interaction is the record an audit can be made from: who served, on which cha
 customer, with an optional link back to the source system and an optional transcript (ordered messages).
 Imported rows are evidence of what happened: never edited after import. ``external_id`` (the source
 system's id) makes imports idempotent: importing the same export twice adds nothing.
+
+The transcript is stored in one column of the interaction, as JSON text: a list of ``[speaker, sent_at,
+text]`` (sent_at in ISO 8601, UTC, or null), in order. An interaction is read whole and never edited, so one
+value is written and read instead of a row per message (an import of 100,000 interactions writes 100,000 rows,
+not 450,000).
 """
 from __future__ import annotations
 
+import json
 from datetime import date, datetime
+from typing import NamedTuple
 
-from sqlalchemy import BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    BigInteger, Boolean, Date, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from bro import clock
@@ -19,12 +28,39 @@ from bro.models.people import Team, User
 SPEAKERS = ("staff", "customer", "system")
 
 
+class Message(NamedTuple):
+    """One transcript message (a tuple: a large import reads hundreds of thousands of them)."""
+
+    speaker: str  # SPEAKERS
+    sent_at: datetime | None  # UTC
+    text: str
+
+
+def transcript_json(messages: list[Message]) -> str | None:
+    """The stored form of a transcript (None when it has no message). bro.interactions.parsing writes the same
+    text without making Message tuples first: the two must stay alike (tests/web/test_interactions_bulk.py)."""
+    if not messages:
+        return None
+    return json.dumps([[message.speaker, message.sent_at.isoformat() if message.sent_at else None, message.text]
+                       for message in messages], ensure_ascii=False, separators=(",", ":"))
+
+
+def transcript_messages(stored: str | None) -> list[Message]:
+    """The messages of a stored transcript (transcript_json), in order."""
+    if not stored:
+        return []
+    return [Message(speaker, datetime.fromisoformat(sent_at) if sent_at else None, said)
+            for speaker, sent_at, said in json.loads(stored)]
+
+
 class Interaction(Base):
     __tablename__ = "interactions"
     __table_args__ = (
         Index("ix_interactions_team_started", "team_id", "started_at"),
         Index("ix_interactions_staff_started", "staff_id", "started_at"),
-        Index("ix_interactions_audit", "audit_id"),
+        # Partial: most interactions are never audited, and an import then writes no entry of this index.
+        Index("ix_interactions_audit", "audit_id", sqlite_where=text("audit_id IS NOT NULL"),
+              postgresql_where=text("audit_id IS NOT NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +75,9 @@ class Interaction(Base):
     started_at: Mapped[datetime] = mapped_column(DateTime)  # UTC
     customer_ref: Mapped[str] = mapped_column(String(120))
     message_count: Mapped[int] = mapped_column(Integer, default=0)
+    # The messages as JSON text (transcript_json); None without a transcript. Deferred: lists of interactions
+    # do not load it, interaction_with_transcript does.
+    transcript: Mapped[str | None] = mapped_column(Text, deferred=True)
     imported_at: Mapped[datetime] = mapped_column(DateTime, default=clock.utcnow)
     imported_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # The audit made of this interaction, once audited.
@@ -47,22 +86,11 @@ class Interaction(Base):
     staff: Mapped[User] = relationship(foreign_keys=[staff_id])
     team: Mapped[Team] = relationship(foreign_keys=[team_id])
     imported_by: Mapped[User | None] = relationship(foreign_keys=[imported_by_id])
-    messages: Mapped[list[InteractionMessage]] = relationship(
-        back_populates="interaction", order_by="InteractionMessage.position")
 
-
-class InteractionMessage(Base):
-    """One message of an interaction's transcript, in order."""
-
-    __tablename__ = "interaction_messages"
-
-    interaction_id: Mapped[int] = mapped_column(ForeignKey("interactions.id", ondelete="CASCADE"), primary_key=True)
-    position: Mapped[int] = mapped_column(Integer, primary_key=True)
-    speaker: Mapped[str] = mapped_column(String(10))  # SPEAKERS
-    sent_at: Mapped[datetime | None] = mapped_column(DateTime)  # UTC
-    text: Mapped[str] = mapped_column(Text)
-
-    interaction: Mapped[Interaction] = relationship(back_populates="messages")
+    @property
+    def messages(self) -> list[Message]:
+        """The transcript's messages, in order (read from the transcript column each time it is asked)."""
+        return transcript_messages(self.transcript)
 
 
 PLAN_PERIODS = ("week", "month")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -10,7 +11,7 @@ from sqlalchemy import func, select
 from bro.extensions import db
 from bro.interactions.operations import import_interactions
 from bro.interactions.parsing import InteractionFileError, read_interactions
-from bro.models.interactions import Interaction, InteractionMessage
+from bro.models.interactions import Interaction
 
 
 @pytest.fixture
@@ -107,8 +108,8 @@ def test_json_lines_import_reads_message_lists_and_reports_line_numbers(client, 
     assert "Line 3:" in page and "robot" in page and "Line 4:" in page
     assert count(Interaction) == 0
     assert upload(client, json.dumps(good) + "\n", name="tickets.jsonl").status_code == 302
-    messages = db.session.execute(select(InteractionMessage).order_by(InteractionMessage.position)).scalars().all()
-    assert [(m.speaker, m.sent_at.isoformat()) for m in messages] == [
+    interaction = db.session.execute(select(Interaction)).scalar_one()
+    assert [(m.speaker, m.sent_at.isoformat()) for m in interaction.messages] == [
         ("customer", "2026-11-03T08:00:05"), ("staff", "2026-11-03T08:00:20")]
 
 
@@ -204,3 +205,29 @@ def test_cli_imports_with_mapped_columns_and_skips_repeats(app, team_setup, tmp_
     bad.write_text("staff_email,channel,started_at,customer_ref\nnobody@x.example,phone,2026-11-02,C\n")
     result = runner.invoke(args=["bro", "interactions", "import", str(bad)])
     assert result.exit_code != 0 and "Row 2" in result.output
+
+
+def test_the_transcript_shows_each_message_in_order_as_text_never_as_markup(client, login, team_setup):
+    _team, staff, _other, supervisor = team_setup
+    login(supervisor)
+    text = ("external_id,staff_email,channel,started_at,customer_ref,transcript\n"
+            f"X-1,{staff.email},chat,2026-11-02T10:00:00Z,C-1,\"[10:01] customer: <script>alert('x')</script>\n"
+            "agent: <img src=x onerror=alert(1)> & \"\"quotes\"\"\n"
+            "[10:03] bot: Ticket closed\"\n")
+    assert upload(client, text).status_code == 302
+    interaction = db.session.execute(select(Interaction)).scalar_one()
+    page = client.get(f"/interactions/{interaction.id}").get_data(as_text=True)
+    assert "<script>alert" not in page and "<img src=x" not in page
+    assert transcript_parts(page) == [
+        ("Customer", "2026-11-02T10:01:00Z", "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+        ("Staff", None, "&lt;img src=x onerror=alert(1)&gt; &amp; &#34;quotes&#34;"),
+        ("System", "2026-11-02T10:03:00Z", "Ticket closed")]
+
+
+def transcript_parts(page: str) -> list[tuple[str, str | None, str]]:
+    """(speaker, time, text as in the HTML) of each message of the transcript on ``page``, in order."""
+    start = page.index('<ol class="messages">')
+    transcript = page[start:page.index("</ol>", start)]
+    return [(speaker, at or None, said) for speaker, at, said in re.findall(
+        r'<span class="message-speaker">([^<]*)</span>(?: · <time datetime="([^"]*)">[^<]*</time>)?</p>\s*'
+        r'<p class="message-text" dir="auto">([^<]*)</p>', transcript)]

@@ -1,5 +1,5 @@
-"""The fast import path (column-wise checks, one regular expression per transcript, ids reserved up front and
-one bulk insert per table and batch) gives exactly what the careful row-by-row path gives."""
+"""The fast import path (column-wise checks, one regular expression over all transcripts writing their stored
+form directly, one bulk insert per batch) gives exactly what the careful row-by-row path gives."""
 from __future__ import annotations
 
 import csv
@@ -13,7 +13,7 @@ from bro.extensions import db
 from bro.interactions import operations
 from bro.interactions.operations import import_interactions
 from bro.interactions.parsing import InteractionFileError, parse_record, read_interactions
-from bro.models.interactions import Interaction, InteractionMessage
+from bro.models.interactions import Interaction
 
 TRANSCRIPTS = [
     "customer: Hello\nagent: Hi there",  # the quick path
@@ -25,6 +25,13 @@ TRANSCRIPTS = [
     "staff: hello\nRe: not a speaker, so it continues the message",
     "",
     "bot:   spaced text  \nrequester:x",
+    "[10:02] customer: timed\nstaff: untimed\n[10:04:30] agent: seconds",  # some lines with times
+    "[2026-11-02T09:05:00+01:00] customer: an offset time\nSTAFF :  a space before the colon",
+    'customer: "quotes", a back\\slash, a\ttab and <b>markup</b>\nagent: zażółć gęślą jaźń, 日本語 ✓',
+    '[{"speaker": "customer", "at": "2026-11-02T09:00:00Z", "text": "JSON with a time"}, '
+    '{"speaker": "staff", "text": "and without"}]',
+    "[]",  # a JSON list without messages
+    "[ 09:01 ] customer: a spaced time",
 ]
 ROWS = [
     ("T-1", "{email}", "chat", "2026-11-02T10:00:00Z", "C-1", "", ""),
@@ -67,20 +74,20 @@ def test_a_bad_row_is_still_named_with_its_row_number_when_the_others_are_clean(
     assert gc.isenabled()
 
 
-def test_batches_get_their_own_ids_and_each_interaction_keeps_its_own_transcript(factory, monkeypatch):
-    monkeypatch.setattr(operations, "BATCH", 4)  # several batches, and several id reservations
+def test_every_batch_is_written_and_each_interaction_keeps_its_own_transcript(factory, monkeypatch):
+    monkeypatch.setattr(operations, "BATCH", 4)  # several batches
     staff = factory.staff(team=factory.team("Desk"))
     factory.staff(team=factory.team("Other"))
     rows = read_interactions(export(staff.email), "csv")
     summary = import_interactions(rows, by=None, team_ids=None)
-    assert summary.created == len(rows) and summary.messages == sum(len(row.messages) for row in rows)
+    assert summary.created == len(rows) and summary.messages == sum(len(row.messages) for row in rows) > 0
     stored = db.session.execute(select(Interaction).order_by(Interaction.id)).scalars().all()
     assert [(i.customer_ref, i.started_at, i.message_count) for i in stored] == [
         (row.customer_ref, row.started_at, len(row.messages)) for row in rows]
     for interaction, row in zip(stored, rows):
         assert [(m.speaker, m.sent_at, m.text) for m in interaction.messages] == [
             (m.speaker, m.sent_at, m.text) for m in row.messages]
-    # A new interaction made the ordinary way afterwards gets a fresh id (the reservation left none taken).
+    # A later import numbers its interactions after these.
     again = import_interactions(read_interactions(
         f"staff_email,channel,started_at,customer_ref\n{staff.email},chat,2026-11-03T10:00:00Z,C-new\n", "csv"),
         by=None, team_ids=None)
@@ -96,5 +103,18 @@ def test_an_import_with_a_refused_row_writes_nothing(factory):
     with pytest.raises(InteractionFileError) as error:
         import_interactions(rows, by=None, team_ids=None)
     assert str(error.value.problems[0]).startswith(f"Row {len(rows) + 1}: no active user")
-    assert db.session.execute(select(func.count()).select_from(InteractionMessage)).scalar() == 0
     assert db.session.execute(select(func.count()).select_from(Interaction)).scalar() == 0
+
+
+def test_a_file_over_the_row_limit_is_refused_at_the_row_where_it_goes_over(factory, monkeypatch):
+    from bro.interactions import parsing
+
+    monkeypatch.setattr(parsing, "MAX_ROWS", 3)
+    staff = factory.staff(team=factory.team("Desk"))
+    lines = ["staff_email,channel,started_at,customer_ref"] + [
+        f"{staff.email},chat,2026-11-02T10:00:00Z,C-{n}" for n in range(5)]
+    assert len(read_interactions("\n".join(lines[:4]) + "\n\n", "csv")) == 3  # at the limit (a blank row is no row)
+    with pytest.raises(InteractionFileError) as error:
+        read_interactions("\n".join(lines) + "\n", "csv")
+    assert [str(problem) for problem in error.value.problems] == [
+        "Row 5: too many interactions: import at most 3 at a time."]

@@ -1,7 +1,7 @@
 """Sampling plans draw imported interactions at random into review queues; leave and audits are respected."""
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -11,7 +11,8 @@ from bro.extensions import db
 from bro.interactions import sampling
 from bro.interactions.operations import import_interactions
 from bro.interactions.parsing import read_interactions
-from bro.models.interactions import Interaction, InteractionMessage, ReviewItem
+from bro.models.interactions import Interaction, Message, ReviewItem, transcript_json
+from tests.web.test_interactions import transcript_parts
 
 
 @pytest.fixture
@@ -142,12 +143,16 @@ def test_auditing_a_drawn_interaction_shows_its_transcript_and_closes_the_queue_
     sampling.draw_period(plan, date(2026, 11, 20), by=sue, seed=5)
     item = db.session.execute(select(ReviewItem).where(ReviewItem.staff_id == dewi.id)).scalar_one()
     interaction = item.interaction
-    interaction.messages.append(InteractionMessage(position=1, speaker="customer", text="Where is my parcel?"))
+    interaction.transcript = transcript_json([
+        Message("customer", datetime(2026, 11, 20, 9, 1), "Where is my parcel?"),
+        Message("staff", None, "<b>On its way</b>")])
     db.session.flush()
     login(sue)
     page = client.get(f"/audits/new?interaction={interaction.id}")
     text = page.get_data(as_text=True)
-    assert page.status_code == 200 and "Where is my parcel?" in text and "audit-with-transcript" in text
+    assert page.status_code == 200 and "audit-with-transcript" in text
+    assert transcript_parts(text) == [("Customer", "2026-11-20T09:01:00Z", "Where is my parcel?"),
+                                      ("Staff", None, "&lt;b&gt;On its way&lt;/b&gt;")]
     assert f'value="{interaction.customer_ref}"' in text
     data = {"staff_id": dewi.id, "interacted_on": interaction.started_at.date().isoformat(),
             "channel": interaction.channel, "customer_ref": interaction.customer_ref, "relationship": "b2c",
