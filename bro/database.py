@@ -237,6 +237,9 @@ def insert_new_rows(model, rows: list[dict], unique: list[str], batch: int = 500
     return added
 
 
+_ADD_COUNTS_STATEMENTS: dict[tuple, object] = {}  # (model, dialect, keys, counters): a handful of summary tables
+
+
 def add_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tuple[str, ...]) -> None:
     """Add ``rows``' counters to the summary rows with the same keys (insert when missing), in one statement
     that is safe under concurrent writers (INSERT ... ON CONFLICT DO UPDATE on SQLite and PostgreSQL).
@@ -260,13 +263,16 @@ def add_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tupl
                     setattr(existing, name, getattr(existing, name) + row[name])
         db.session.flush()
         return
-    table = model.__table__
-    statement = dialect_insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: table.c[name] + statement.excluded[name] for name in counters},
-    )
-    # One cached statement, executed for every row (a multi-row VALUES is compiled anew per row count).
+    # One statement per summary table, built once per process and executed for every row (a multi-row VALUES
+    # would be compiled anew per row count; building the upsert costs more than running it).
+    statement = _ADD_COUNTS_STATEMENTS.get(key := (model, dialect, tuple(keys), tuple(counters)))
+    if statement is None:
+        table = model.__table__
+        statement = dialect_insert(table)
+        statement = _ADD_COUNTS_STATEMENTS[key] = statement.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={name: table.c[name] + statement.excluded[name] for name in counters},
+        )
     db.session.execute(statement, rows)
     # The ORM may hold summary objects loaded earlier: let it reread them.
     for obj in [o for o in db.session.identity_map.values() if isinstance(o, model)]:
