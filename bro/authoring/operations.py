@@ -374,8 +374,8 @@ def _import_courses(documents: list[Course], imported_by: User | None,
     modules, teaches = [], []
     for document, course, _, version in added:
         standard = standards[document.standard] if document.standard is not None else None
-        for position, module in enumerate(document.modules, start=1):
-            data = module.to_dict()
+        # The modules' dicts of the version's document (made once, by _version_fields): the same values.
+        for position, (module, data) in enumerate(zip(document.modules, version.document["modules"]), start=1):
             modules.append({"course_version_id": version.id, "course_id": course.id, "key": module.id,
                             "position": position, "title": data["title"], "required": module.required,
                             "lessons": data["lessons"], "quiz": data["quiz"]})
