@@ -527,7 +527,7 @@ def measure_import(settings: Settings, details: dict) -> Figure:
                 started = time.perf_counter()
                 result = check_paths([str(Path(folder) / "courses")], known_standards=known_standards())
                 result.raise_for_errors()
-                report = import_documents(result, sources=document_sources(result.files))
+                report = import_documents(result, sources=document_sources(result))
                 db.session.commit()
                 full.append(time.perf_counter() - started)
                 assert report.created == settings.import_courses, report.summary()

@@ -8,6 +8,7 @@ instead of failing. Reads stay concurrent (WAL).
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 from contextlib import contextmanager
@@ -46,10 +47,10 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    # Writers of this process queue on a lock of their own before BEGIN IMMEDIATE: SQLite's busy handler
-    # sleeps in growing steps (up to 100 ms) while it waits, so threads of one worker polling for the write lock
-    # leave it idle long after it is free; a queue hands it on at once. Only the workers (processes) then poll.
-    writers = threading.Lock()
+    # Writers queue before BEGIN IMMEDIATE (threads of this process, then processes): SQLite's busy handler
+    # sleeps in growing steps (up to 100 ms) while it waits, so writers polling for the write lock leave it idle
+    # long after it is free; a queue hands it on at once.
+    writers = WriterQueue(_writer_queue_file(engine))
 
     @event.listens_for(engine, "begin")
     def _sqlite_begin(connection):
@@ -78,6 +79,75 @@ def configure_engine(engine: Engine) -> None:
 
 
 WRITER_QUEUE_SECONDS = 10  # as long as SQLite's busy timeout; afterwards the writer goes on without the queue
+
+
+def _writer_queue_file(engine: Engine) -> str | None:
+    """The file the processes writing to this SQLite database queue on (beside it, like its -wal file); None for
+    a database in memory."""
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return f"{database}-writers"
+
+
+class WriterQueue:
+    """Writers to one SQLite file wait here for their turn: threads of this process on a lock, then processes
+    (gunicorn workers, a CLI import) on an exclusive flock of ``path``, which the kernel hands on the moment its
+    holder lets go. Where the file cannot be opened (no fcntl, a read-only folder) the threads' lock alone."""
+
+    def __init__(self, path: str | None):
+        self.threads = threading.Lock()
+        self.path = path
+        self._file = None
+        self._pid = None
+
+    def acquire(self, timeout: float) -> bool:
+        deadline = time.monotonic() + timeout
+        if not self.threads.acquire(timeout=timeout):
+            return False
+        handle = self._handle()
+        if handle is None:
+            return True
+        import fcntl
+
+        wait = 0.0001
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return True
+            except BlockingIOError:
+                if time.monotonic() + wait > deadline:
+                    self.threads.release()
+                    return False
+                time.sleep(wait)  # a short poll: no blocking call in the standard library takes a timeout
+                wait = min(wait * 2, 0.002)
+            except OSError:
+                return True
+
+    def release(self) -> None:
+        handle = self._file if self._pid == os.getpid() else None
+        if handle is not None:
+            import fcntl
+
+            try:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+            except OSError:  # pragma: no cover - the lock goes with the file anyway
+                pass
+        self.threads.release()
+
+    def _handle(self):
+        """This process's open file (opened again after a fork: a forked copy would share the parent's lock)."""
+        if self.path is None:
+            return None
+        if self._pid != os.getpid():
+            try:
+                import fcntl  # noqa: F401 - POSIX only
+
+                self._file = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+            except (ImportError, OSError):
+                self._file = None
+            self._pid = os.getpid()
+        return self._file
 _HOLDS_WRITERS = "bro_holds_writer_queue"
 
 
@@ -237,6 +307,9 @@ def insert_new_rows(model, rows: list[dict], unique: list[str], batch: int = 500
     return added
 
 
+_ADD_COUNTS_STATEMENTS: dict[tuple, object] = {}  # (model, dialect, keys, counters): a handful of summary tables
+
+
 def add_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tuple[str, ...]) -> None:
     """Add ``rows``' counters to the summary rows with the same keys (insert when missing), in one statement
     that is safe under concurrent writers (INSERT ... ON CONFLICT DO UPDATE on SQLite and PostgreSQL).
@@ -260,13 +333,16 @@ def add_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tupl
                     setattr(existing, name, getattr(existing, name) + row[name])
         db.session.flush()
         return
-    table = model.__table__
-    statement = dialect_insert(table)
-    statement = statement.on_conflict_do_update(
-        index_elements=list(keys),
-        set_={name: table.c[name] + statement.excluded[name] for name in counters},
-    )
-    # One cached statement, executed for every row (a multi-row VALUES is compiled anew per row count).
+    # One statement per summary table, built once per process and executed for every row (a multi-row VALUES
+    # would be compiled anew per row count; building the upsert costs more than running it).
+    statement = _ADD_COUNTS_STATEMENTS.get(key := (model, dialect, tuple(keys), tuple(counters)))
+    if statement is None:
+        table = model.__table__
+        statement = dialect_insert(table)
+        statement = _ADD_COUNTS_STATEMENTS[key] = statement.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={name: table.c[name] + statement.excluded[name] for name in counters},
+        )
     db.session.execute(statement, rows)
     # The ORM may hold summary objects loaded earlier: let it reread them.
     for obj in [o for o in db.session.identity_map.values() if isinstance(o, model)]:

@@ -304,20 +304,21 @@ def record_audit(*, auditor: User, staff: User, version: StandardVersion, relati
               "retained_90d": None, "order_value": None, "outcomes_recorded_at": None,
               "outcomes_recorded_by_id": None}
     audits = Audit.__table__
-    audit_id = db.session.execute(audits.insert().values(
-        {("relationship" if key == "relationship_kind" else key): value for key, value in values.items()})
+    # Each insert is the table's plain INSERT with the row as parameters: built and compiled once, not per audit.
+    audit_id = db.session.execute(audits.insert(), {
+        ("relationship" if key == "relationship_kind" else key): value for key, value in values.items()}
     ).inserted_primary_key[0]
     audit = Audit(id=audit_id, **values)
     make_transient_to_detached(audit)  # persistent without a SELECT; its collections load only if read
     db.session.add(audit)
-    revision_id = db.session.execute(AuditRevision.__table__.insert().values(
+    revision_id = db.session.execute(AuditRevision.__table__.insert(), dict(
         audit_id=audit_id, number=1, kind="original", created_by_id=auditor.id, created_at=now, reason=None,
         **_score_columns(result), passed=result.passed, note=values["note"])).inserted_primary_key[0]
     ratings_rows = [{"revision_id": revision_id, "step_key": step.key, "rating": str(ratings[step.key]),
                      "note": ((step_notes or {}).get(step.key) or "").strip() or None} for step in version.steps]
     if ratings_rows:
         db.session.execute(AuditRating.__table__.insert(), ratings_rows)
-    db.session.execute(AuditEvent.__table__.insert().values(
+    db.session.execute(AuditEvent.__table__.insert(), dict(
         audit_id=audit_id, number=1, kind="recorded", actor_id=auditor.id, at=now, reason=None, revision_number=1,
         dispute_id=None))
     recorded = _RecordedRevision(id=revision_id, number=1,
@@ -455,13 +456,19 @@ def _mark_data_version(audit: Audit, revision: AuditRevision) -> None:
         db.session.merge(AuditDataVersion(**row))
         db.session.flush()
         return
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    statement = dialect_insert(AuditDataVersion.__table__).values(**row)
-    db.session.execute(statement.on_conflict_do_update(index_elements=["standard_id", "team_id"],
-                                                       set_={"revision_id": statement.excluded.revision_id}))
+    statement = _DATA_VERSION_UPSERTS.get(dialect)
+    if statement is None:  # built once per dialect: the row is passed as parameters
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        statement = dialect_insert(AuditDataVersion.__table__)
+        statement = _DATA_VERSION_UPSERTS[dialect] = statement.on_conflict_do_update(
+            index_elements=["standard_id", "team_id"], set_={"revision_id": statement.excluded.revision_id})
+    db.session.execute(statement, row)
+
+
+_DATA_VERSION_UPSERTS: dict[str, object] = {}
 
 
 def _upsert_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tuple[str, ...]) -> None:

@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 
 from bro.curricula import (
     MAX_DOCUMENTS_PER_FILE, MAX_ERRORS, CheckResult, Course, CurriculumCheckError, CurriculumError, Document, Standard,
@@ -191,9 +191,7 @@ def import_documents(
         for standard in result.standards:
             report.documents.append(_import_standard(standard, imported_by, _source(sources, standard),
                                                      _text(texts, standard), force, restored_from))
-        for course in result.courses:
-            report.documents.append(_import_course(course, imported_by, _source(sources, course),
-                                                   _text(texts, course), force, restored_from))
+        report.documents.extend(_import_courses(result.courses, imported_by, sources, texts, force, restored_from))
     return report
 
 
@@ -327,43 +325,75 @@ def _import_standard(document: Standard, imported_by: User | None, source_file: 
     return place.imported(version)
 
 
-def _import_course(document: Course, imported_by: User | None, source_file: str | None,
-                   source_text: str | None = None, force: bool = False,
-                   restored_from: int | None = None) -> ImportedDocument:
-    course = db.session.execute(select(models.Course).where(models.Course.key == document.id)).scalar_one_or_none()
-    if course is None:
-        course = models.Course(key=document.id)
-        db.session.add(course)
-        db.session.flush()
-    place = _place(document, models.CourseVersion, models.CourseVersion.course_id, course.id, force, restored_from)
-    if place.done is not None:
-        return place.done
-    standard = None
-    if document.standard is not None:
-        standard = db.session.execute(
-            select(models.Standard).where(models.Standard.key == document.standard)).scalar_one()
-    version = models.CourseVersion(
-        **_version_fields(document, place, source_file, source_text, imported_by),
-        course_id=course.id,
-        summary=None if document.summary is None else document.summary.to_dict(),
-        standard_id=None if standard is None else standard.id,
-        standard_version_id=None if standard is None else standard.current_version_id,
-        certification_title=None if document.certification is None else document.certification.title.to_dict(),
-        certification_valid_days=None if document.certification is None else document.certification.valid_days,
-    )
-    for position, module in enumerate(document.modules, start=1):
-        data = module.to_dict()
-        version.modules.append(models.CourseModule(
-            course_id=course.id, key=module.id, position=position, title=data["title"],
-            required=module.required, lessons=data["lessons"], quiz=data["quiz"],
-            teaches=[models.ModuleStep(step_key=key, standard_id=standard.id) for key in module.teaches]
-            if standard is not None else [],
-        ))
-    db.session.add(version)
+def _import_courses(documents: list[Course], imported_by: User | None,
+                    sources: Mapping[tuple[str, str], str] | str | None,
+                    texts: Mapping[tuple[str, str], str] | str | None, force: bool,
+                    restored_from: int | None) -> list[ImportedDocument]:
+    """Import courses (ids unique, as the check ensures), in a few statements for all of them rather than a few
+    per course: the courses and standards they name are read at once, new courses and their versions written
+    in one flush each, and modules and the steps they teach as one Core insert each (no ORM objects)."""
+    if not documents:
+        return []
+    courses = {course.key: course for course in db.session.execute(
+        select(models.Course).where(models.Course.key.in_([document.id for document in documents]))).scalars()}
+    new_keys = {document.id for document in documents if document.id not in courses}
+    for key in new_keys:
+        courses[key] = models.Course(key=key)
+        db.session.add(courses[key])
     db.session.flush()
-    course.current_version = version
+    named = {document.standard for document in documents if document.standard is not None}
+    standards = {standard.key: standard for standard in db.session.execute(
+        select(models.Standard).where(models.Standard.key.in_(named))).scalars()} if named else {}
+
+    outcomes: list[ImportedDocument | None] = []
+    added: list[tuple[Course, models.Course, _Placement, models.CourseVersion]] = []
+    for document in documents:
+        course = courses[document.id]
+        place = _Placement(document.kind, document.id, None, 1, restored_from) if document.id in new_keys else \
+            _place(document, models.CourseVersion, models.CourseVersion.course_id, course.id, force, restored_from)
+        if place.done is not None:
+            outcomes.append(place.done)
+            continue
+        standard = standards[document.standard] if document.standard is not None else None
+        version = models.CourseVersion(
+            **_version_fields(document, place, _source(sources, document), _text(texts, document), imported_by),
+            course_id=course.id,
+            summary=None if document.summary is None else document.summary.to_dict(),
+            standard_id=None if standard is None else standard.id,
+            standard_version_id=None if standard is None else standard.current_version_id,
+            certification_title=None if document.certification is None else document.certification.title.to_dict(),
+            certification_valid_days=None if document.certification is None else document.certification.valid_days,
+        )
+        db.session.add(version)
+        added.append((document, course, place, version))
+        outcomes.append(None)
+    if not added:
+        return outcomes
     db.session.flush()
-    return place.imported(version)
+
+    modules, teaches = [], []
+    for document, course, _, version in added:
+        standard = standards[document.standard] if document.standard is not None else None
+        # The modules' dicts of the version's document (made once, by _version_fields): the same values.
+        for position, (module, data) in enumerate(zip(document.modules, version.document["modules"]), start=1):
+            modules.append({"course_version_id": version.id, "course_id": course.id, "key": module.id,
+                            "position": position, "title": data["title"], "required": module.required,
+                            "lessons": data["lessons"], "quiz": data["quiz"]})
+            teaches.append([] if standard is None else
+                           [{"step_key": key, "standard_id": standard.id} for key in module.teaches])
+    if modules:
+        module_ids = db.session.execute(
+            insert(models.CourseModule.__table__).returning(models.CourseModule.id, sort_by_parameter_order=True),
+            modules).scalars().all()
+        steps = [dict(step, module_id=module_id) for module_id, module_steps in zip(module_ids, teaches)
+                 for step in module_steps]
+        if steps:
+            db.session.execute(insert(models.ModuleStep.__table__), steps)
+    for document, course, place, version in added:
+        course.current_version = version
+    db.session.flush()
+    found = iter(place.imported(version) for _, _, place, version in added)
+    return [outcome if outcome is not None else next(found) for outcome in outcomes]
 
 
 # --- versions made current again, downloads, retiring ------------------------------------------------------

@@ -40,6 +40,7 @@ _TIMESTAMP_TAG = f"{_CORE}timestamp"
 _MERGE_TAG = f"{_CORE}merge"
 _SEQUENCE_TAG = f"{_CORE}seq"
 _MAPPING_TAG = f"{_CORE}map"
+_STR_TAG = f"{_CORE}str"
 _CONSTRUCTOR = SafeConstructor()
 
 try:  # libyaml, when PyYAML was built with it
@@ -146,12 +147,19 @@ class _Walker:
 
     def node(self, node: Node, path: str, document: LoadedDocument, active: set[int], depth: int) -> Any:
         self.count(node, path)
+        if depth > MAX_NESTING_DEPTH and id(node) not in active:
+            raise _Refused(node, path, msg("values are nested more than %(depth)s levels deep", depth=MAX_NESTING_DEPTH))
+        if node.__class__ is ScalarNode:  # most nodes: no alias can contain itself through a scalar
+            if path not in document.value_positions:
+                mark = node.start_mark
+                document.value_positions[path] = (mark.line + 1, mark.column + 1)
+            if node.tag == _STR_TAG:  # what SafeConstructor's str constructor returns, without its calls
+                return node.value
+            return self.scalar(node, path)
         if id(node) in active:
             raise _Refused(node, path, msg("an alias refers to the value that contains it; remove the recursive alias"))
-        if depth > MAX_NESTING_DEPTH:
-            raise _Refused(node, path, msg("values are nested more than %(depth)s levels deep", depth=MAX_NESTING_DEPTH))
         document.value_positions.setdefault(path, _position(node))
-        if isinstance(node, ScalarNode):
+        if isinstance(node, ScalarNode):  # a subclass of ScalarNode
             return self.scalar(node, path)
         active.add(id(node))
         try:
@@ -195,7 +203,7 @@ class _Walker:
                 raise _Refused(key_node, path, msg("a field name must be plain text, not a list or mapping"))
             self.count(key_node, path)
             key = str(key_node.value)
-            key_path = join_path(path, key)
+            key_path = f"{path}.{key}" if path else key  # join_path
             if key in first_seen:
                 line, column = first_seen[key]
                 self.errors.append(
@@ -206,8 +214,7 @@ class _Walker:
                     )
                 )
                 continue
-            first_seen[key] = _position(key_node)
-            document.key_positions[key_path] = _position(key_node)
+            first_seen[key] = document.key_positions[key_path] = _position(key_node)
             result[key] = self.node(value_node, key_path, document, active, depth + 1)
         return result
 

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, select, update
 
 from bro import clock
 from bro.extensions import db
@@ -55,6 +55,8 @@ def decide_retraining(audit: Audit, revision_number: int, step_keys: Sequence[st
                                            queries.settings_from(config), threshold, step_keys=list(step_keys))
     retrain = set()
     taught = {step.key for step in standard.steps if step.taught} if not always and standard is not None else None
+    decisions = []
+    now = clock.utcnow()
     for key in step_keys:
         if taught is not None and key not in taught:
             retrain.add(key)  # no module teaches it: nothing to decide (and nothing to assign)
@@ -62,13 +64,15 @@ def decide_retraining(audit: Audit, revision_number: int, step_keys: Sequence[st
         found = standings.get((audit.staff_id, key))
         coach = not always and found is not None and found.cell == KNOWS_NOT_DOING
         reason = STANDARD_ALWAYS if always else (found.cell if found is not None else "not_enough")
-        db.session.add(RetrainingDecision(
-            audit_id=audit.id, revision_number=revision_number, staff_id=audit.staff_id, team_id=audit.team_id,
-            standard_id=audit.standard_id, step_key=key, action=DECISION_COACHING if coach else DECISION_RETRAINING,
-            reason=reason, evidence=_evidence(found), created_at=clock.utcnow()))
+        decisions.append({
+            "audit_id": audit.id, "revision_number": revision_number, "staff_id": audit.staff_id,
+            "team_id": audit.team_id, "standard_id": audit.standard_id, "step_key": key,
+            "action": DECISION_COACHING if coach else DECISION_RETRAINING, "reason": reason,
+            "evidence": _evidence(found), "created_at": now, "coaching_session_id": None})
         if not coach:
             retrain.add(key)
-    db.session.flush()
+    if decisions:  # one Core statement (an audit is recorded in one short write transaction)
+        db.session.execute(insert(RetrainingDecision.__table__), decisions)
     return retrain
 
 

@@ -10,8 +10,9 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import cache
 
-from sqlalchemy import Float, Integer, String, case, column, func, select, type_coerce, values
+from sqlalchemy import Float, Integer, String, bindparam, case, column, func, select, tuple_, type_coerce, values
 
 from bro.extensions import db
 from bro.models.audits import AuditStepResult
@@ -88,12 +89,12 @@ def standards_info(standard_ids: Collection[int]) -> list[StandardInfo]:
     return [StandardInfo(standard_id, *found[standard_id], tuple(steps[standard_id])) for standard_id in found]
 
 
-def _question_points(standard_id: int, step_keys: Collection[str] | None = None):
-    """A VALUES table (module_id, question_key, possible) of every question of the modules (any version)
-    teaching the standard's steps, or None when they have no quiz. Points live in the module's quiz document."""
+def _question_points(standard_id: int):
+    """Rows (module_id, question_key, possible) of every question of the modules (any version) teaching the
+    standard's steps, or None when they have no quiz. Points live in the module's quiz document. The same rows
+    for every query on the standard (filtering by step happens in the queries' joins), so each query is
+    compiled once per standard and curriculum, not once per set of steps."""
     teaching = select(ModuleStep.module_id).where(ModuleStep.standard_id == standard_id)
-    if step_keys is not None:
-        teaching = teaching.where(ModuleStep.step_key.in_(step_keys))
     # No DISTINCT over the quiz document: PostgreSQL has no equality for json.
     query = select(CourseModule.id, CourseModule.quiz).where(CourseModule.id.in_(teaching),
                                                              CourseModule.quiz.is_not(None))
@@ -105,8 +106,13 @@ def _question_points(standard_id: int, step_keys: Collection[str] | None = None)
                 rows.append((module_id, str(question["id"]), points))
     if not rows:
         return None
+    return tuple(rows)
+
+
+def _points_table(rows: tuple):
+    """The rows of `_question_points` as a VALUES table to join."""
     return values(column("module_id", Integer), column("question_key", String), column("possible", Float),
-                  name="question_points").data(rows).cte("question_points")  # SQLite: VALUES as a CTE
+                  name="question_points").data(list(rows)).cte("question_points")  # SQLite: VALUES as a CTE
 
 
 def _day_start(day: date) -> datetime:
@@ -117,34 +123,51 @@ def knowledge_counts(standard_id: int, staff_ids: Collection[int], today: date, 
                      step_keys: Collection[str] | None = None) -> dict[tuple[int, str], tuple[float, int]]:
     """{(staff id, step key): (sum of points earned / possible, questions)} over each person's latest answer
     to each question (course, module key, question key: the same across versions) submitted within ``days``
-    before ``today``, in modules teaching the step. One query, aggregated in SQL."""
+    before ``today``, in modules teaching the step. One query picks the latest answers in SQL; their shares are
+    added up here, with the questions' possible points (which live in the quiz documents)."""
     if not staff_ids:
         return {}
-    points = _question_points(standard_id, step_keys)
+    points = _question_points(standard_id)
     if points is None:
         return {}
-    since, until = _day_start(today - timedelta(days=days)), _day_start(today + timedelta(days=1))
+    possible = {(module_id, question_key): value for module_id, question_key, value in points}
+    parameters = {"standard_id": standard_id, "staff_ids": list(staff_ids), "questions": list(possible),
+                  "since": _day_start(today - timedelta(days=days)), "until": _day_start(today + timedelta(days=1))}
+    if step_keys is not None:
+        parameters["step_keys"] = list(step_keys)
+    totals: dict[tuple[int, str], list] = {}
+    for user_id, step_key, module_id, question_key, earned in db.session.execute(
+            _latest_answers_query(step_keys is not None), parameters):
+        total = totals.setdefault((user_id, step_key), [0.0, 0])
+        total[0] += (earned or 0.0) / possible[(module_id, question_key)]
+        total[1] += 1
+    return {key: (share, n) for key, (share, n) in totals.items()}
+
+
+@cache
+def _latest_answers_query(by_step: bool):
+    """The statement of `knowledge_counts`, built once and compiled once (everything that varies is bound, the
+    questions as an expanding IN of (module, question) pairs): each person's latest answer per question."""
     ranked = (
         select(QuizAttempt.user_id.label("user_id"), ModuleStep.step_key.label("step_key"),
-               (type_coerce(AttemptAnswer.points, Float) / points.c.possible).label("share"),
+               QuizAttempt.module_id.label("module_id"), AttemptAnswer.question_key.label("question_key"),
+               type_coerce(AttemptAnswer.points, Float).label("earned"),
                func.row_number().over(
                    partition_by=(QuizAttempt.user_id, ModuleStep.step_key, QuizAttempt.course_id,
                                  QuizAttempt.module_key, AttemptAnswer.question_key),
                    order_by=(QuizAttempt.submitted_at.desc(), QuizAttempt.id.desc())).label("latest"))
         .join(AttemptAnswer, AttemptAnswer.attempt_id == QuizAttempt.id)
         .join(ModuleStep, ModuleStep.module_id == QuizAttempt.module_id)
-        .join(points, (points.c.module_id == QuizAttempt.module_id)
-              & (points.c.question_key == AttemptAnswer.question_key))
-        .where(ModuleStep.standard_id == standard_id, QuizAttempt.user_id.in_(staff_ids),
-               QuizAttempt.submitted_at >= since, QuizAttempt.submitted_at < until)
+        .where(ModuleStep.standard_id == bindparam("standard_id"),
+               QuizAttempt.user_id.in_(bindparam("staff_ids", expanding=True)),
+               tuple_(QuizAttempt.module_id, AttemptAnswer.question_key).in_(bindparam("questions", expanding=True)),
+               QuizAttempt.submitted_at >= bindparam("since"), QuizAttempt.submitted_at < bindparam("until"))
     )
-    if step_keys is not None:
-        ranked = ranked.where(ModuleStep.step_key.in_(step_keys))
+    if by_step:
+        ranked = ranked.where(ModuleStep.step_key.in_(bindparam("step_keys", expanding=True)))
     ranked = ranked.subquery()
-    rows = db.session.execute(
-        select(ranked.c.user_id, ranked.c.step_key, func.sum(ranked.c.share), func.count())
-        .where(ranked.c.latest == 1).group_by(ranked.c.user_id, ranked.c.step_key))
-    return {(user_id, step_key): (float(share or 0), int(n)) for user_id, step_key, share, n in rows}
+    return (select(ranked.c.user_id, ranked.c.step_key, ranked.c.module_id, ranked.c.question_key, ranked.c.earned)
+            .where(ranked.c.latest == 1))
 
 
 def conformance_counts(standard_id: int, staff_ids: Collection[int], today: date, days: int,
@@ -267,9 +290,10 @@ class EvidenceReport:
 def _answers(standard_id: int, staff_ids: Collection[int], since: date) -> dict[tuple[int, str], list[Answer]]:
     """Every submitted answer since ``since`` to questions of modules teaching the standard's steps, per
     (person, step): plain rows for the as-of computations (one query)."""
-    points = _question_points(standard_id)
-    if points is None or not staff_ids:
+    rows = _question_points(standard_id)
+    if rows is None or not staff_ids:
         return {}
+    points = _points_table(rows)
     rows = db.session.execute(
         select(QuizAttempt.user_id, ModuleStep.step_key, QuizAttempt.course_id, QuizAttempt.module_key,
                AttemptAnswer.question_key, QuizAttempt.submitted_at, type_coerce(AttemptAnswer.points, Float),

@@ -73,9 +73,14 @@ def current_module(course_id: int, module_key: str) -> CourseModule | None:
 
 
 def module_quiz(module: CourseModule) -> Quiz | None:
+    """The module's quiz, read from its document once per loaded module (a submission checks, scores and
+    words its outcome with it); read again if the module's quiz was loaded again."""
     if module.quiz is None:
         return None
-    return Quiz.from_dict(module.quiz, module.course_version.language)
+    read = module.__dict__.get("_bro_quiz")  # a plain attribute on the instance, not a mapped column
+    if read is None or read[0] is not module.quiz:
+        read = module.__dict__["_bro_quiz"] = (module.quiz, Quiz.from_dict(module.quiz, module.course_version.language))
+    return read[1]
 
 
 def open_attempt(user_id: int, course_id: int, module_key: str) -> QuizAttempt | None:

@@ -203,9 +203,12 @@ def submit(attempt_id: int):
         if check.unreadable or (check.unanswered and request.form.get("confirm_blank") != "1"):
             return _quiz_page(attempt, responses, check, 400 if check.unreadable else 200)
 
+    unread = [attempt]  # the first try uses the attempt read above (the same read transaction)
+
     def record():
-        # Read the attempt again on each try: another tab may have submitted it meanwhile.
-        attempt = _own_attempt_or_404(attempt_id)
+        # A retry (after a rollback) reads the attempt again: another tab may have submitted it meanwhile. Either
+        # way the conditional UPDATE of record_submission lets exactly one submission through.
+        attempt = unread.pop() if unread else _own_attempt_or_404(attempt_id)
         responses = _responses(attempt)
         begin_writes(db.session)  # the checks above only read: now take the write lock (SQLite) and write
         # The message is read before the commit: afterwards every object is expired, and reading it again

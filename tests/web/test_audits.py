@@ -309,9 +309,12 @@ def test_recording_an_audit_writes_one_statement_per_table_and_reads_nothing_aft
     assert response.status_code == 302
     inserts = [re.match(r"\s*INSERT INTO (\w+)", s).group(1) for s in queries.statements
                if re.match(r"\s*INSERT", s)]
-    for table in ("audits", "audit_revisions", "audit_ratings", "audit_events", "audit_step_results"):
+    for table in ("audits", "audit_revisions", "audit_ratings", "audit_events", "audit_step_results", "audit_weeks",
+                  "audit_step_weeks", "audit_data_versions"):
         assert inserts.count(table) == 1, (table, inserts)
+    assert len(inserts) == len(set(inserts)), inserts  # retraining decisions and assignments too, when any
     first_write = next(i for i, s in enumerate(queries.statements) if re.match(r"\s*(INSERT|UPDATE|DELETE)", s))
     # The user, the standard and the staff member are read before the writes, never again after them.
     assert not any(re.search(r"FROM (users|standard_versions|standard_steps)\b", s)
                    for s in queries.statements[first_write:]), queries.statements[first_write:]
+    assert queries.count <= 40, "\n".join(q[:150] for q in queries.statements)

@@ -85,6 +85,24 @@ def test_staff_takes_fails_retakes_and_passes_through_the_pages(client, login, s
     assert "100.0%" in review and "Passed" in review
 
 
+def test_submitting_a_quiz_reads_the_attempt_once_and_writes_one_statement_per_table(client, login, staff,
+                                                                                    course):
+    attempt = start_attempt(staff, module_of(course, "basics"))
+    login(staff)
+    client.get(f"/learning/attempts/{attempt.id}")
+    with count_queries() as queries:
+        response = client.post(f"/learning/attempts/{attempt.id}/submit",
+                               data={"q-q-single": "a", "confirm_blank": "1"})
+    assert response.headers["Location"].endswith(f"/learning/attempts/{attempt.id}/review")
+    reads = [s for s in queries.statements
+             if re.match(r"\s*SELECT\b.*\sFROM quiz_attempts\b.*\sWHERE quiz_attempts\.id = ", s, re.S)]
+    assert len(reads) == 1, reads  # read once, before the checks; the conditional UPDATE settles double clicks
+    writes = [re.match(r"\s*(?:INSERT INTO|UPDATE|DELETE FROM) (\w+)", s).group(1) for s in queries.statements
+              if re.match(r"\s*(INSERT|UPDATE|DELETE)", s)]
+    assert len(writes) == len(set(writes)), writes
+    assert queries.count <= 18, "\n".join(q[:150] for q in queries.statements)
+
+
 def test_double_submission_through_the_form_records_one_result(client, login, staff, course):
     attempt = start_attempt(staff, module_of(course, "basics"))
     login(staff)

@@ -1,0 +1,48 @@
+"""bro.database.WriterQueue: writers of several processes take turns on SQLite's write lock through a file lock,
+handed on as soon as it is free (SQLite's own busy handler would sleep up to 100 ms between looks)."""
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+
+from bro.database import WriterQueue
+
+pytest.importorskip("fcntl")
+pytestmark = pytest.mark.no_db
+
+
+def test_a_second_process_waits_for_the_first_and_goes_on_as_soon_as_it_lets_go(tmp_path):
+    path = str(tmp_path / "bro.sqlite3-writers")
+    first, second = WriterQueue(path), WriterQueue(path)  # two open files: as two worker processes have
+    assert first.acquire(timeout=1)
+    assert not second.acquire(timeout=0.05)  # the other process holds it
+    released_at = []
+
+    def let_go():
+        time.sleep(0.2)
+        released_at.append(time.monotonic())
+        first.release()
+
+    threading.Thread(target=let_go).start()
+    assert second.acquire(timeout=5)
+    waited_after_release = time.monotonic() - released_at[0]
+    second.release()
+    assert waited_after_release < 0.05
+
+
+def test_threads_of_one_process_queue_before_the_file_lock(tmp_path):
+    queue = WriterQueue(str(tmp_path / "db-writers"))
+    assert queue.acquire(timeout=1)
+    assert not queue.acquire(timeout=0.05)
+    queue.release()
+    assert queue.acquire(timeout=1)
+    queue.release()
+
+
+def test_a_database_in_memory_queues_threads_only():
+    queue = WriterQueue(None)
+    assert queue.acquire(timeout=1)
+    assert not queue.acquire(timeout=0.01)
+    queue.release()
