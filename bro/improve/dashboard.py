@@ -243,14 +243,15 @@ def control_chart(key: str, title: str, periods: list[str], counts: Mapping[str,
     nonconforming = sum(point.nonconforming for point in points)
     result = ControlChart(key=key, title=title, chart=chart, signals=signals, figure=None, n=total,
                           nonconforming=nonconforming, critical=critical, phases=phase_results,
-                          chance=_chance_series(history, phase_results, shown_periods),
+                          chance=_chance_series(key, history, phase_results, shown_periods),
                           verdicts={period: tuple(sorted(found)) for period, found in verdicts.items()})
     if draw:
         draw_chart(result, labels, compact, breaks)
     return result
 
 
-def _chance_series(history: PhasedChart, phases: list[PhaseResult], shown: set[str]) -> list[ChanceSeries]:
+def _chance_series(key: str, history: PhasedChart, phases: list[PhaseResult], shown: set[str]) -> list[ChanceSeries]:
+    """The chance figure's input: each phase shown, whole (its simulation does not depend on the range)."""
     series = []
     for result in phases:
         if result.baseline.centre is None:
@@ -259,7 +260,8 @@ def _chance_series(history: PhasedChart, phases: list[PhaseResult], shown: set[s
         candidates = set(result.baseline.candidates)
         series.append(ChanceSeries(result.baseline.centre, tuple(point.n for point in rated),
                                    tuple(point.period in candidates for point in rated),
-                                   tuple(point.period in shown for point in rated)))
+                                   tuple(point.period in shown for point in rated),
+                                   stream=f"{key}/{result.phase.start}"))
     return series
 
 
