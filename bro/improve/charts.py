@@ -112,6 +112,15 @@ class Break:
 
 
 @dataclass(frozen=True)
+class Gap:
+    """A period without audits, at its x, with its mark's title."""
+
+    position: float
+    label: str
+    title: str
+
+
+@dataclass(frozen=True)
 class Band:
     """Shading behind the baseline periods of a phase."""
 
@@ -131,7 +140,7 @@ class PChartFigure:
     ucl_paths: tuple[str, ...]
     lcl_paths: tuple[str, ...]
     points: tuple[PointMark, ...]
-    gaps: tuple[Tick, ...]        # periods without audits, at their x
+    gaps: tuple[Gap, ...]         # periods without audits, at their x
     y_max: float
     centre_paths: tuple[str, ...] = ()  # the centre of each phase, as steps
     breaks: tuple[Break, ...] = ()
@@ -160,7 +169,8 @@ def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640,
                   max_x_labels: int = 10,
                   point_title: Callable[[object, tuple[int, ...]], str] = _plain_point_title,
                   compact: bool = False, breaks: Sequence[tuple[Hashable, str, str]] = (),
-                  baseline: Mapping[Hashable, str] | None = None, band_title: str = "") -> PChartFigure:
+                  baseline: Mapping[Hashable, str] | None = None, band_title: str = "",
+                  gap_title: Callable[[str], str] = "{}: no audits".format) -> PChartFigure:
     """``point_title(point, rules)`` labels each point (the caller formats it for the reader). A compact chart
     (small multiples) is drawn as a line with markers only where a point signals or has no neighbour.
 
@@ -241,7 +251,10 @@ def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640,
     x_ticks = tuple(Tick(x(i), str(point.period)) for i, point in enumerate(points) if i % step == 0)
     y_ticks = tuple(Tick(y(value), f"{round(value * 100):d}%")
                     for value in (y_max * k / 4 for k in range(5)))
-    gaps = tuple(Tick(x(i), str(point.period)) for i, point in enumerate(points) if point.is_gap)
+    # Titled here, not in the template: a range reaching far before the first audit has many gaps, and a
+    # translation looked up per gap cost more than the rest of the mark.
+    gaps = tuple(Gap(x(i), str(point.period), gap_title(str(point.period)))
+                 for i, point in enumerate(points) if point.is_gap)
     return PChartFigure(
         box=box, y_ticks=y_ticks, x_ticks=x_ticks, centre=chart.centre,
         centre_y=y(chart.centre) if chart.centre is not None else None,

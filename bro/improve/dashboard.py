@@ -164,6 +164,7 @@ class Labels:
         self.of = _("%(nc)d of %(n)d")
         self.signal = _("signal, rule %(rules)s")
         self.no_audits = _("no audits")
+        self.gap = _("%(period)s: no audits")
         self._audits: dict[int, str] = {}
 
     def count_of(self, nonconforming: int, n: int) -> str:
@@ -172,6 +173,9 @@ class Labels:
     def point(self, point, rules: tuple[int, ...]) -> str:
         title = f"{point.period}: {self.fmt.percent(point.p)} ({self.count_of(point.nonconforming, point.n)})"
         return title + " — " + self.signal % {"rules": ", ".join(map(str, rules))} if rules else title
+
+    def gap_title(self, period: str) -> str:
+        return self.gap % {"period": period}
 
     def audits(self, count: int) -> str:
         if count not in self._audits:
@@ -273,6 +277,7 @@ def draw_chart(chart: ControlChart, labels: Labels | None, compact: bool, breaks
     options = dict(compact=compact, breaks=breaks, baseline=roles, band_title=_("baseline period"))
     if labels:
         options["point_title"] = labels.point
+        options["gap_title"] = labels.gap_title
     chart.figure = charts.pchart_figure(chart.chart, chart.signals, **options)
 
 
