@@ -28,6 +28,7 @@ import hashlib
 import zlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from bro.quality.pchart import SIDE_TOLERANCE, zone_alpha
 from bro.quality.signals import count_signals, period_signal_counts, signals_in_range
@@ -75,17 +76,54 @@ def _lower_tail(draws, ns, centre):
     return bdtr(draws, ns, centre)
 
 
-def _zones(draws, ns, centre):
-    """Exact zones and sides of every simulated count at each simulation's centre (a column), as
-    bro.quality.pchart.chart_point judges a real count: only the tail on the count's side can be rare (the
+SMALL_N = 100  # up to this nᵢ zones are looked up in critical-rate tables (all of them: about 0.5 MB)
+
+
+@lru_cache(maxsize=SMALL_N + 1)
+def _critical_rates(n: int):
+    """For every count x = 0..n: the centres at which x is beyond kσ (k = 1, 2, 3), as two arrays (n + 1) × 3.
+
+    x is beyond kσ above at p̄ exactly when p̄ ≤ ``above[x, k−1]`` (P(X ≥ x) grows with p̄), and beyond kσ
+    below when p̄ ≥ ``below[x, k−1]``; from ``scipy.special.bdtri``, the inverse of the binomial distribution
+    function in p. For a small n the table is cheaper than a tail per simulated count; for a large one it
+    costs more to build than the tails it saves, and the tails are evaluated instead."""
+    import numpy as np
+    from scipy.special import bdtri
+
+    above = np.full((n + 1, 3), -np.inf)
+    below = np.full((n + 1, 3), np.inf)
+    for column, k in enumerate((1, 2, 3)):
+        alpha = zone_alpha(k)
+        if n:
+            above[1:, column] = bdtri(np.arange(0, n), n, 1 - alpha)   # P(X ≤ x−1) = 1 − α
+            below[:n, column] = bdtri(np.arange(0, n), n, alpha)       # P(X ≤ x) = α
+    return above, below
+
+
+def _table_zones(draws, ns, centre):
+    """Zones of simulated counts of small nᵢ, from the critical-rate tables."""
+    import numpy as np
+
+    tables = [_critical_rates(int(n)) for n in ns]
+    above = np.concatenate([table[0] for table in tables])
+    below = np.concatenate([table[1] for table in tables])
+    index = np.concatenate([[0], np.cumsum(ns + 1)[:-1]]) + draws
+    above, below = above[index], below[index]  # simulations × periods × 3 (k = 1, 2, 3)
+    zones = np.zeros(draws.shape, dtype=np.int8)
+    for k in (1, 2, 3):  # ascending: the largest k reached wins
+        zones[centre <= above[..., k - 1]] = k
+        zones[centre >= below[..., k - 1]] = -k
+    return zones
+
+
+def _tail_zones(draws, ns, centre):
+    """Zones of simulated counts from their binomial tails: only the tail on the count's side can be rare (the
     two tails of one count add up to more than 1), so one tail is evaluated per count."""
     import numpy as np
 
-    difference = draws - ns * centre
-    sides = (difference > SIDE_TOLERANCE).astype(np.int8) - (difference < -SIDE_TOLERANCE)
+    high = draws - ns * centre > 0
     centre = np.broadcast_to(centre, draws.shape)
     ns = np.broadcast_to(ns, draws.shape)
-    high = difference > 0
     tail = np.ones(draws.shape)
     tail[high] = _upper_tail(draws[high], ns[high], centre[high])
     low = ~high
@@ -95,6 +133,22 @@ def _zones(draws, ns, centre):
     for k in (1, 2, 3):  # ascending: the largest k reached wins
         beyond = tail <= zone_alpha(k)
         zones[beyond] = k * direction[beyond]
+    return zones
+
+
+def _zones(draws, ns, centre):
+    """Exact zones and sides of every simulated count at each simulation's centre (a column), as
+    bro.quality.pchart.chart_point judges a real count."""
+    import numpy as np
+
+    difference = draws - ns * centre
+    sides = (difference > SIDE_TOLERANCE).astype(np.int8) - (difference < -SIDE_TOLERANCE)
+    small = ns <= SMALL_N
+    zones = np.zeros(draws.shape, dtype=np.int8)
+    if small.any():
+        zones[:, small] = _table_zones(draws[:, small], ns[small], centre)
+    if not small.all():
+        zones[:, ~small] = _tail_zones(draws[:, ~small], ns[~small], centre)
     return zones, sides
 
 
