@@ -192,12 +192,15 @@ def period_signal_counts(zones, sides):
     counts = np.zeros((length, LOOKBACK + 1), dtype=np.int64)
     if length == 0:
         return counts
+    by_lag = np.zeros(length * (LOOKBACK + 2), dtype=np.int64)  # [t, lag]: firings at t whose signal fired lag back
     for fired, lag in _firings(zones, sides):
-        if lag is None:
-            counts += fired.sum(axis=0)[:, None]
-            continue
-        for m in range(LOOKBACK + 1):
-            counts[:, m] += (fired & (lag > m)).sum(axis=0)
+        if lag is None:  # rule 1: every firing is a signal of its own
+            lag = np.full(fired.shape, LOOKBACK + 1)
+        at, back = np.nonzero(fired)[1], lag[fired]
+        by_lag += np.bincount(at * (LOOKBACK + 2) + back, minlength=by_lag.size)
+    by_lag = by_lag.reshape(length, LOOKBACK + 2)
+    # counts[t, m] = firings at t with lag > m: the sum of the columns after m
+    counts[:, :] = np.cumsum(by_lag[:, ::-1], axis=1)[:, ::-1][:, 1:]
     return counts
 
 
