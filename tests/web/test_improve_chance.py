@@ -127,3 +127,18 @@ def test_kept_simulations_are_bounded_in_bytes():
     for index in range(20):
         kept.put(f"key-{index}", np.zeros((104, 8), dtype=np.int32))  # 3,328 bytes each
     assert len(kept) == 3 and kept.get("key-19") is not None and kept.get("key-0") is None
+
+
+def test_another_worker_reads_the_simulations_one_kept_in_the_shared_cache(app, monkeypatch, tmp_path):
+    import numpy as np
+
+    from bro.improve import chance
+    from bro.quality import ChanceSeries
+
+    monkeypatch.setitem(app.config, "BRO_CACHE_URL", f"file://{tmp_path}")
+    series = ChanceSeries(0.1, (17,) * 20, (True,) * 12 + (False,) * 8, (True,) * 20, "needs/2026-W01")
+    with app.app_context():
+        kept = chance.period_counts(series)
+        chance.local_counts.clear()  # as another worker: nothing of its own
+        monkeypatch.setattr(chance, "period_signals", lambda one: pytest.fail("simulated again"))
+        assert np.array_equal(chance.period_counts(series), kept)
