@@ -136,6 +136,21 @@ def _tail_zones(draws, ns, centre):
     return zones
 
 
+def _zone_levels(draws, ns, centre):
+    """Exact zones of simulated counts (simulations × periods) at each simulation's centre (a column)."""
+    import numpy as np
+
+    small = ns <= SMALL_N
+    if small.all():
+        return _table_zones(draws, ns, centre)
+    if not small.any():
+        return _tail_zones(draws, ns, centre)
+    zones = np.zeros(draws.shape, dtype=np.int8)
+    zones[:, small] = _table_zones(draws[:, small], ns[small], centre)
+    zones[:, ~small] = _tail_zones(draws[:, ~small], ns[~small], centre)
+    return zones
+
+
 def _zones(draws, ns, centre):
     """Exact zones and sides of every simulated count at each simulation's centre (a column), as
     bro.quality.pchart.chart_point judges a real count."""
@@ -143,22 +158,7 @@ def _zones(draws, ns, centre):
 
     difference = draws - ns * centre
     sides = (difference > SIDE_TOLERANCE).astype(np.int8) - (difference < -SIDE_TOLERANCE)
-    small = ns <= SMALL_N
-    zones = np.zeros(draws.shape, dtype=np.int8)
-    if small.any():
-        zones[:, small] = _table_zones(draws[:, small], ns[small], centre)
-    if not small.all():
-        zones[:, ~small] = _tail_zones(draws[:, ~small], ns[~small], centre)
-    return zones, sides
-
-
-def _breaks_three_sigma(draws, ns, centre):
-    """Whether each simulated count is beyond the exact 3σ limits at each simulation's centre."""
-    import numpy as np
-
-    alpha = zone_alpha(3)
-    centre = np.broadcast_to(centre, draws.shape)
-    return (_upper_tail(draws, ns, centre) <= alpha) | (_lower_tail(draws, ns, centre) <= alpha)
+    return _zone_levels(draws, ns, centre), sides
 
 
 def _phase_one(draws, ns, candidates):
@@ -169,7 +169,7 @@ def _phase_one(draws, ns, candidates):
     kept = np.ones(draws.shape, dtype=bool)
     while True:
         centre = (draws * kept).sum(axis=1, keepdims=True) / (ns * kept).sum(axis=1, keepdims=True)
-        breaking = kept & _breaks_three_sigma(draws, ns, centre)
+        breaking = kept & (np.abs(_zone_levels(draws, ns, centre)) == 3)  # beyond the exact 3σ limits
         # a simulation whose every kept period breaks the limits keeps them (as phase_one does)
         breaking &= (breaking.sum(axis=1, keepdims=True) < kept.sum(axis=1, keepdims=True))
         if not breaking.any():
