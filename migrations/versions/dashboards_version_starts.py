@@ -2,12 +2,12 @@
 so that first day is one index seek per version rather than a scan of the standard's audits.
 
 Revision ID: dashboards_version_starts
-Revises: dashboards_data_versions
+Revises: interaction_transcripts
 Create Date: 2026-12-02 12:20:00
 """
 from alembic import op
 
-revision, down_revision = 'dashboards_version_starts', 'dashboards_data_versions'
+revision, down_revision = 'dashboards_version_starts', 'interaction_transcripts'
 branch_labels = depends_on = None
 INDEX = 'ix_audits_version_interacted'
 
