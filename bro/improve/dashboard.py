@@ -164,6 +164,7 @@ class Labels:
         self.of = _("%(nc)d of %(n)d")
         self.signal = _("signal, rule %(rules)s")
         self.no_audits = _("no audits")
+        self.gap = _("%(period)s: no audits")
         self._audits: dict[int, str] = {}
 
     def count_of(self, nonconforming: int, n: int) -> str:
@@ -172,6 +173,9 @@ class Labels:
     def point(self, point, rules: tuple[int, ...]) -> str:
         title = f"{point.period}: {self.fmt.percent(point.p)} ({self.count_of(point.nonconforming, point.n)})"
         return title + " — " + self.signal % {"rules": ", ".join(map(str, rules))} if rules else title
+
+    def gap_title(self, period: str) -> str:
+        return self.gap % {"period": period}
 
     def audits(self, count: int) -> str:
         if count not in self._audits:
@@ -243,14 +247,15 @@ def control_chart(key: str, title: str, periods: list[str], counts: Mapping[str,
     nonconforming = sum(point.nonconforming for point in points)
     result = ControlChart(key=key, title=title, chart=chart, signals=signals, figure=None, n=total,
                           nonconforming=nonconforming, critical=critical, phases=phase_results,
-                          chance=_chance_series(history, phase_results, shown_periods),
+                          chance=_chance_series(key, history, phase_results, shown_periods),
                           verdicts={period: tuple(sorted(found)) for period, found in verdicts.items()})
     if draw:
         draw_chart(result, labels, compact, breaks)
     return result
 
 
-def _chance_series(history: PhasedChart, phases: list[PhaseResult], shown: set[str]) -> list[ChanceSeries]:
+def _chance_series(key: str, history: PhasedChart, phases: list[PhaseResult], shown: set[str]) -> list[ChanceSeries]:
+    """The chance figure's input: each phase shown, whole (its simulation does not depend on the range)."""
     series = []
     for result in phases:
         if result.baseline.centre is None:
@@ -259,7 +264,8 @@ def _chance_series(history: PhasedChart, phases: list[PhaseResult], shown: set[s
         candidates = set(result.baseline.candidates)
         series.append(ChanceSeries(result.baseline.centre, tuple(point.n for point in rated),
                                    tuple(point.period in candidates for point in rated),
-                                   tuple(point.period in shown for point in rated)))
+                                   tuple(point.period in shown for point in rated),
+                                   stream=f"{key}/{result.phase.start}"))
     return series
 
 
@@ -271,6 +277,7 @@ def draw_chart(chart: ControlChart, labels: Labels | None, compact: bool, breaks
     options = dict(compact=compact, breaks=breaks, baseline=roles, band_title=_("baseline period"))
     if labels:
         options["point_title"] = labels.point
+        options["gap_title"] = labels.gap_title
     chart.figure = charts.pchart_figure(chart.chart, chart.signals, **options)
 
 

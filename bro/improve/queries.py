@@ -198,13 +198,17 @@ def version_starts(standard_id: int) -> list[tuple[int, date]]:
     version order. A version comes into force on the day of its first audit (a version imported but never
     audited against starts nothing); the days never go backwards (a late audit of an older version does not
     reopen it)."""
+    # One MIN per version, each answered from ix_audits_version_interacted (a seek, however many audits).
+    first_day = (select(func.min(Audit.interacted_on)).where(Audit.standard_version_id == StandardVersion.id)
+                 .scalar_subquery())
     rows = db.session.execute(
-        select(StandardVersion.number, func.min(Audit.interacted_on))
-        .join(Audit, Audit.standard_version_id == StandardVersion.id)
+        select(StandardVersion.number, first_day)
         .where(StandardVersion.standard_id == standard_id)
-        .group_by(StandardVersion.number).order_by(StandardVersion.number)).all()
+        .order_by(StandardVersion.number)).all()
     starts: list[tuple[int, date]] = []
     for number, first in rows:
+        if first is None:
+            continue
         first = _as_date(first)
         if starts and first < starts[-1][1]:
             first = starts[-1][1]

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from bro.improve import charts, exports
+from bro.improve.chance import period_counts
 from bro.improve import queries as q
 from bro.improve.dashboard import (
     FAILURE,
@@ -56,9 +57,10 @@ def _steps(ctx: Context, board: Dashboard) -> None:
             draw_chart(step, ctx.labels, compact, breaks)
         board.steps.append(step)
     if board.failure is not None:
-        # Signals chance alone would give over every chart and period shown.
+        # Signals chance alone would give over every chart and period shown: per chart and phase, a sum over
+        # the periods shown of counts simulated once per content (bro.improve.chance).
         board.expected = expected_signals([series for chart in [board.failure, *board.steps] if chart.n
-                                           for series in chart.chance])
+                                           for series in chart.chance], counts=period_counts)
 
 
 def _pareto(ctx: Context, board: Dashboard) -> None:

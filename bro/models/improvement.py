@@ -139,5 +139,9 @@ Index("ix_audit_step_results_team_standard_day_staff", AuditStepResult.team_id, 
 Index("ix_audits_team_standard_day_cover", Audit.team_id, Audit.standard_id, Audit.interacted_on, Audit.staff_id,
       Audit.score, Audit.passed)
 
+# The first day audited against each standard version (where a dashboard's phases start): one index seek per
+# version instead of a scan of every audit of the standard.
+Index("ix_audits_version_interacted", Audit.standard_version_id, Audit.interacted_on)
+
 __all__ = ["ACTION_SOURCES", "ACTION_STATUSES", "ControlBaseline", "CorrectiveAction", "CorrectiveActionEvent",
            "baseline_scope"]

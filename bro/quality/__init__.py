@@ -34,7 +34,7 @@ from bro.quality.outcomes import (
 )
 from bro.quality.pareto import ParetoBar, pareto
 from bro.quality.baseline import BASELINE_PERIODS, Baseline, Phase, PhasedChart, PhaseResult, phase_one, phased_p_chart
-from bro.quality.chance import ChanceSeries, expected_signals
+from bro.quality.chance import ChanceSeries, expected_signals, period_signals, series_digest
 from bro.quality.pchart import PChart, PChartPoint, PeriodCount, exact_limits, p_chart, zone_alpha
 from bro.quality.periods import DAY, MONTH, PERIOD_UNITS, WEEK, period_key, period_range, period_start
 from bro.quality.signals import RULE_NAMES, Signal, western_electric
@@ -48,6 +48,8 @@ __all__ = [
     "PhasedChart",
     "exact_limits",
     "expected_signals",
+    "period_signals",
+    "series_digest",
     "phase_one",
     "phased_p_chart",
     "zone_alpha",

@@ -30,7 +30,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["ExactLimits", "PChart", "PChartPoint", "PeriodCount", "critical_rates", "exact_limits", "p_chart", "tail_probability",
+__all__ = ["ExactLimits", "PChart", "PChartPoint", "PeriodCount", "exact_limits", "p_chart", "tail_probability",
            "zone_alpha"]
 
 SIGMAS = (1, 2, 3)
@@ -100,27 +100,6 @@ def exact_limits(n: int, centre: float) -> ExactLimits:
         upper[k] = int(rare_high[0]) if rare_high.size else None
         lower[k] = int(rare_low[-1]) if rare_low.size else None
     return ExactLimits(n, centre, upper, lower)
-
-
-@lru_cache(maxsize=2048)
-def critical_rates(n: int):
-    """For every count x = 0..n: the centres at which x is beyond kσ (k = 1, 2, 3), as two arrays (n + 1) × 3.
-
-    x is beyond kσ above at p̄ exactly when p̄ ≤ ``above[x, k−1]`` (P(X ≥ x) grows with p̄), and beyond kσ
-    below when p̄ ≥ ``below[x, k−1]``; from ``scipy.special.bdtri``, the inverse of the binomial distribution
-    function in p. Simulations that re-estimate p̄ look zones up here instead of evaluating a tail for every
-    simulated count (see :mod:`bro.quality.chance`)."""
-    import numpy as np
-    from scipy.special import bdtri
-
-    above = np.full((n + 1, 3), -np.inf)
-    below = np.full((n + 1, 3), np.inf)
-    for column, k in enumerate(SIGMAS):
-        alpha = zone_alpha(k)
-        if n:
-            above[1:, column] = bdtri(np.arange(0, n), n, 1 - alpha)   # P(X ≤ x−1) = 1 − α
-            below[:n, column] = bdtri(np.arange(0, n), n, alpha)       # P(X ≤ x) = α
-    return above, below
 
 
 def tail_probability(count: int, n: int, centre: float, side: int) -> float:

@@ -35,7 +35,8 @@ from typing import Protocol
 
 from bro.curricula.messages import msg
 
-__all__ = ["RULES", "RULE_NAMES", "Signal", "count_signals", "western_electric"]
+__all__ = ["LOOKBACK", "RULES", "RULE_NAMES", "Signal", "count_signals", "period_signal_counts", "signals_in_range",
+           "western_electric"]
 
 ABOVE = "above"
 BELOW = "below"
@@ -114,6 +115,42 @@ def western_electric(points: Sequence[ChartPoint]) -> list[Signal]:
     return [signal for _, _, signal in found]
 
 
+LOOKBACK = 7  # the longest rule looks at eight points: seven before the one it fires at
+
+
+def _firings(zones, sides):
+    """Per rule and side: ``fired`` (simulations × points, the rule fires there) and ``lag`` (how many points
+    back the same signal fired last; ``LOOKBACK + 1`` where the firing starts a new signal).
+
+    A firing continues the signal of the previous firing of the same rule and side when its window's first
+    qualifying point is not after that firing; the window reaches back at most LOOKBACK points, so neither
+    does a continuation."""
+    import numpy as np
+
+    simulations, length = zones.shape
+    index = np.arange(length)
+    new = LOOKBACK + 1
+    for rule, (window, needed, threshold) in RULES.items():
+        window_start = np.maximum(0, index - window + 1)
+        for direction in (1, -1):
+            hits = (sides == direction) if threshold == 0 else (zones * direction >= threshold)
+            if window == 1:  # rule 1: every point beyond is a signal of its own
+                yield hits, None
+                continue
+            running = np.concatenate([np.zeros((simulations, 1), dtype=np.int32), np.cumsum(hits, axis=1)], axis=1)
+            fired = hits & (running[:, index + 1] - running[:, window_start] >= needed)
+            if not fired.any():
+                continue
+            # first qualifying point of each window: the next hit at or after the window's start
+            next_hit = np.where(hits, index, length)
+            next_hit = np.minimum.accumulate(next_hit[:, ::-1], axis=1)[:, ::-1]
+            first = next_hit[:, window_start]
+            previous = np.maximum.accumulate(np.where(fired, index, -1), axis=1)
+            previous = np.concatenate([np.full((simulations, 1), -1), previous[:, :-1]], axis=1)
+            continues = fired & (first <= previous)
+            yield fired, np.where(continues, index - previous, new)
+
+
 def count_signals(zones, sides, counted):
     """Signals per simulated series, by the rules of :func:`western_electric`.
 
@@ -127,28 +164,52 @@ def count_signals(zones, sides, counted):
     total = np.zeros(simulations, dtype=np.int64)
     if length == 0:
         return total
-    index = np.arange(length)
     counted = np.asarray(counted, dtype=bool)
-    for rule, (window, needed, threshold) in RULES.items():
-        window_start = np.maximum(0, index - window + 1)
-        for direction in (1, -1):
-            hits = (sides == direction) if threshold == 0 else (zones * direction >= threshold)
-            if window == 1:  # rule 1: every point beyond is a signal of its own
-                total += (hits & counted).sum(axis=1)
-                continue
-            running = np.concatenate([np.zeros((simulations, 1), dtype=np.int32), np.cumsum(hits, axis=1)], axis=1)
-            fired = hits & (running[:, index + 1] - running[:, window_start] >= needed)
-            if not fired.any():
-                continue
-            # first qualifying point of each window: the next hit at or after the window's start
-            next_hit = np.where(hits, index, length)
-            next_hit = np.minimum.accumulate(next_hit[:, ::-1], axis=1)[:, ::-1]
-            first = next_hit[:, window_start]
-            previous = np.maximum.accumulate(np.where(fired, index, -1), axis=1)
-            previous = np.concatenate([np.full((simulations, 1), -1), previous[:, :-1]], axis=1)
-            signal_id = np.cumsum(fired & (first > previous), axis=1)
-            shown_ids = np.where(fired & counted, signal_id, 0)
-            before = np.maximum.accumulate(shown_ids, axis=1)
-            before = np.concatenate([np.zeros((simulations, 1), dtype=before.dtype), before[:, :-1]], axis=1)
-            total += (shown_ids > before).sum(axis=1)
+    for fired, lag in _firings(zones, sides):
+        if lag is None:
+            total += (fired & counted).sum(axis=1)
+            continue
+        signal_id = np.cumsum(fired & (lag > LOOKBACK), axis=1)
+        shown_ids = np.where(fired & counted, signal_id, 0)
+        before = np.maximum.accumulate(shown_ids, axis=1)
+        before = np.concatenate([np.zeros((simulations, 1), dtype=before.dtype), before[:, :-1]], axis=1)
+        total += (shown_ids > before).sum(axis=1)
     return total
+
+
+def period_signal_counts(zones, sides):
+    """What :func:`count_signals` adds up, per point, summed over the simulations: an integer array
+    points × (LOOKBACK + 1) whose ``[t, m]`` counts the firings at point t that are the first of their signal
+    in a range of points starting m points before t (m = LOOKBACK: any earlier start, i.e. the firings that
+    start a new signal).
+
+    A firing at t is the first of its signal in the range [a, b] when its signal fired last before a — or
+    never: its lag exceeds t − a. So the signals counted over [a, b], summed over the simulations, are
+    Σ_{t=a..b} counts[t, min(t − a, LOOKBACK)] (:func:`signals_in_range`), whatever the range: a sum."""
+    import numpy as np
+
+    simulations, length = zones.shape
+    counts = np.zeros((length, LOOKBACK + 1), dtype=np.int64)
+    if length == 0:
+        return counts
+    by_lag = np.zeros(length * (LOOKBACK + 2), dtype=np.int64)  # [t, lag]: firings at t whose signal fired lag back
+    for fired, lag in _firings(zones, sides):
+        if lag is None:  # rule 1: every firing is a signal of its own
+            lag = np.full(fired.shape, LOOKBACK + 1)
+        at, back = np.nonzero(fired)[1], lag[fired]
+        by_lag += np.bincount(at * (LOOKBACK + 2) + back, minlength=by_lag.size)
+    by_lag = by_lag.reshape(length, LOOKBACK + 2)
+    # counts[t, m] = firings at t with lag > m: the sum of the columns after m
+    counts[:, :] = np.cumsum(by_lag[:, ::-1], axis=1)[:, ::-1][:, 1:]
+    return counts
+
+
+def signals_in_range(counts, first: int, last: int) -> int:
+    """Σ_{t=first..last} counts[t, min(t − first, LOOKBACK)]: the signals of :func:`period_signal_counts`
+    that fire in the points first..last (inclusive), summed over the simulations."""
+    import numpy as np
+
+    if last < first:
+        return 0
+    offsets = np.minimum(np.arange(last - first + 1), LOOKBACK)
+    return int(counts[np.arange(first, last + 1), offsets].sum())
