@@ -7,9 +7,9 @@ role check. Ownership (which teams and staff a user may see) is answered by
 from __future__ import annotations
 
 from functools import wraps
-from typing import Callable
+from typing import Any, Callable
 
-from flask import abort, request
+from flask import Blueprint, abort, request
 from flask_login import current_user, login_required
 
 from bro.models.people import Role, User
@@ -31,6 +31,39 @@ def roles_required(*roles: Role | str) -> Callable:
         return wrapped
 
     return decorator
+
+
+class RecordViews:
+    """The pages of one kind of record under ``<prefix>/<int:<key>>`` of a blueprint.
+
+    Each view takes the record, not its id: ``load(id)`` finds the one the user may see (it aborts with 404
+    otherwise), after ``roles_required`` admitted the user.
+    """
+
+    def __init__(self, bp: Blueprint, key: str, load: Callable[[int], Any], prefix: str = "") -> None:
+        self.bp, self.key, self.load, self.prefix = bp, key, load, prefix
+
+    def route(self, rule: str, *roles: Role | str, **options: Any) -> Callable[[Callable], Callable]:
+        """Register a view at ``<prefix>/<int:<key>><rule>`` for ``roles``; it is called with the record."""
+
+        def decorator(view: Callable) -> Callable:
+            @wraps(view)
+            def with_record(**kwargs):
+                return view(self.load(kwargs.pop(self.key)), **kwargs)
+
+            self.bp.route(f"{self.prefix}/<int:{self.key}>{rule}", **options)(roles_required(*roles)(with_record))
+            return view
+
+        return decorator
+
+    def page(self, render: Callable[[Any], Any], *roles: Role | str, endpoint: str = "show") -> None:
+        """The record's own page, at ``<prefix>/<int:<key>>``: ``render(record)``."""
+
+        def show(record: Any):
+            return render(record)
+
+        show.__name__ = show.__qualname__ = endpoint
+        self.route("", *roles, endpoint=endpoint)(show)
 
 
 def may_enter(user: User, roles: set[Role]) -> bool:

@@ -13,16 +13,27 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
 
 
-def _messages() -> dict[int, str]:
+def _status_messages() -> dict[int, tuple[str | None, str | None]]:
+    """What a status tells a person: (on a page, in an API answer); None where the page's says it for both, or
+    where only the other one answers with that status."""
     return {
-        400: _("The request could not be understood."),
-        403: _("You do not have access to this page."),
-        404: _("This page does not exist."),
-        405: _("This action is not allowed here."),
-        413: _("The upload is too large."),
-        429: _("Too many requests. Please wait and try again."),
-        500: _("Something went wrong on our side. The error has been logged."),
+        400: (_("The request could not be understood."), None),
+        401: (None, _("Send a valid API token: Authorization: Bearer <token>.")),
+        403: (_("You do not have access to this page."), _("Your token may not do this.")),
+        404: (_("This page does not exist."), _("This resource does not exist.")),
+        405: (_("This action is not allowed here."), _("This method is not allowed here.")),
+        413: (_("The upload is too large."), _("The request body is too large.")),
+        415: (None, _("Send the body as application/json.")),
+        422: (None, _("Some values are not valid.")),
+        429: (_("Too many requests. Please wait and try again."), None),
+        500: (_("Something went wrong on our side. The error has been logged."), None),
     }
+
+
+def status_message(code: int, default: str | None = None, *, api: bool = False) -> str | None:
+    """The sentence bro answers ``code`` with on a page (or, with ``api``, in an API problem); else ``default``."""
+    page, in_api = _status_messages().get(code, (None, None))
+    return ((in_api or page) if api else page) or default
 
 
 def init_errors(app: Flask) -> None:
@@ -40,7 +51,7 @@ def init_errors(app: Flask) -> None:
 
             return problem_from_exception(error)
         code = error.code or 500
-        message = _messages().get(code, error.description)
+        message = status_message(code, error.description)
         if _wants_json():
             return jsonify(error=error.name, message=message), code
         return render_template("error.html", code=code, message=message), code
@@ -52,7 +63,7 @@ def init_errors(app: Flask) -> None:
             from bro.api.problems import problem_from_exception
 
             return problem_from_exception(error)
-        message = _messages()[500]
+        message = status_message(500)
         if _wants_json():
             return jsonify(error="Internal Server Error", message=message), 500
         try:

@@ -1,11 +1,11 @@
 """Admins manage users and teams. Nothing is deleted: users are deactivated."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
-from bro.access import roles_required
+from bro.access import RecordViews, roles_required
 from bro.admin.forms import TeamForm, UserForm
 from bro.auth.forms import ConfirmForm
 from bro.auth.resets import issue_reset_link
@@ -18,6 +18,8 @@ from bro.people import create_user, update_user
 from bro.submissions import first_submission, saved
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+user_pages = RecordViews(bp, "user_id", lambda user_id: db.get_or_404(User, user_id), prefix="/users")
+team_pages = RecordViews(bp, "team_id", lambda team_id: db.get_or_404(Team, team_id), prefix="/teams")
 
 
 @bp.route("/users")
@@ -34,10 +36,8 @@ def users():
                            confirm_form=ConfirmForm(prefix="confirm"))
 
 
-@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
-@roles_required(Role.admin)
-def unlock_user(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+@user_pages.route("/unlock", Role.admin, methods=["POST"])
+def unlock_user(user: User):
     if ConfirmForm(prefix="confirm").validate_on_submit():
         unlock(user.email, by=current_user)
         db.session.commit()
@@ -45,11 +45,9 @@ def unlock_user(user_id: int):
     return redirect(_back_to(url_for("admin.users")))
 
 
-@bp.route("/users/<int:user_id>/reset-link", methods=["POST"])
-@roles_required(Role.admin)
-def reset_link(user_id: int):
+@user_pages.route("/reset-link", Role.admin, methods=["POST"])
+def reset_link(user: User):
     """Issue a one-time password-reset link. It is shown on this answer only: bro keeps just its hash."""
-    user = db.session.get(User, user_id) or abort(404)
     if not ConfirmForm(prefix="confirm").validate_on_submit():
         return redirect(url_for("admin.edit_user", user_id=user.id))
     if not user.active:
@@ -84,10 +82,8 @@ def new_user():
     return render_template("admin/user_form.html", form=form, user=None), 400 if form.errors else 200
 
 
-@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
-@roles_required(Role.admin)
-def edit_user(user_id: int):
-    user = db.session.get(User, user_id) or abort(404)
+@user_pages.route("", Role.admin, methods=["GET", "POST"])
+def edit_user(user: User):
     form = UserForm(obj=user, editing=user)
     if request.method == "GET":
         form.roles.data = sorted(role.value for role in user.roles)
@@ -128,10 +124,8 @@ def new_team():
     return render_template("admin/team_form.html", form=form, team=None), 400 if form.errors else 200
 
 
-@bp.route("/teams/<int:team_id>", methods=["GET", "POST"])
-@roles_required(Role.admin)
-def edit_team(team_id: int):
-    team = db.session.get(Team, team_id) or abort(404)
+@team_pages.route("", Role.admin, methods=["GET", "POST"])
+def edit_team(team: Team):
     form = TeamForm(obj=team, editing=team)
     if form.validate_on_submit():
         team.name = form.name.data.strip()

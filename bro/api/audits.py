@@ -11,12 +11,10 @@ import io
 
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from bro.access import visible_team_ids
-from bro.api.auth import api_access
+from bro.api.blueprint import ApiBlueprint
 from bro.api.cursor import Keyset, paginate_keyset
-from bro.api.idempotency import idempotent
 from bro.api.problems import ApiProblem
 from bro.api.schemas import (
     AuditCreateSchema, AuditDetailSchema, AuditListArgs, AuditPage, OutcomeBatchResultSchema, OutcomeBatchSchema,
@@ -31,7 +29,7 @@ from bro.extensions import db
 from bro.models.audits import Audit
 from bro.models.people import Role
 
-bp = Blueprint("api_audits", __name__, url_prefix="/api/v1", description="Audits and customer outcomes")
+bp = ApiBlueprint("api_audits", __name__, "Audits and customer outcomes")
 
 AUDIT_ORDER = Keyset((Audit.interacted_on, Audit.id), ("date", "int"), lambda a: (a.interacted_on, a.id),
                      descending=True)
@@ -44,10 +42,7 @@ def refusal_problem(refusal: AuditRefused) -> ApiProblem:
     return ApiProblem(status, " ".join(e["message"] for e in errors), errors=errors)
 
 
-@bp.route("/audits")
-@api_access(Role.staff, Role.supervisor, scope="read")
-@bp.arguments(AuditListArgs, location="query")
-@bp.response(200, AuditPage)
+@bp.endpoint("/audits", Role.staff, Role.supervisor, query=AuditListArgs, answers=AuditPage)
 def list_audits(args):
     """Audits you may see, newest interaction first, filtered as on the audit list page."""
     filters = queries.AuditFilters(team_id=args.get("team"), staff_id=args.get("staff"),
@@ -64,19 +59,14 @@ def _visible_audit(audit_id: int) -> Audit:
     return audit
 
 
-@bp.route("/audits/<int:audit_id>")
-@api_access(Role.staff, Role.supervisor, scope="read")
-@bp.response(200, AuditDetailSchema)
+@bp.endpoint("/audits/<int:audit_id>", Role.staff, Role.supervisor, answers=AuditDetailSchema)
 def get_audit(audit_id: int):
     """One audit with the ratings of its current revision."""
     return _visible_audit(audit_id)
 
 
-@bp.route("/audits", methods=["POST"])
-@api_access(Role.supervisor, scope="write")
-@idempotent
-@bp.arguments(AuditCreateSchema)
-@bp.response(201, AuditDetailSchema)
+@bp.endpoint("/audits", Role.supervisor, scope="write", method="POST",
+             body=AuditCreateSchema, answers=AuditDetailSchema, status=201)
 def create_audit(data):
     """Record an audit of a staff member of a team you supervise, against the standard's version in force."""
     staff = queries.auditable_staff_member(current_user, data["staff_id"])
@@ -112,11 +102,8 @@ def create_audit(data):
     return queries.audit_with_history(audit.id)
 
 
-@bp.route("/audits/<int:audit_id>/outcomes", methods=["PUT"])
-@api_access(Role.supervisor, scope="write")
-@idempotent
-@bp.arguments(OutcomesSchema)
-@bp.response(200, AuditDetailSchema)
+@bp.endpoint("/audits/<int:audit_id>/outcomes", Role.supervisor, scope="write", method="PUT",
+             body=OutcomesSchema, answers=AuditDetailSchema)
 def put_outcomes(data, audit_id: int):
     """Set customer outcomes of one audit. Only the fields sent change; null clears one."""
     audit = _visible_audit(audit_id)
@@ -161,11 +148,8 @@ def _as_csv(items: list[dict]) -> str:
     return out.getvalue()
 
 
-@bp.route("/outcomes", methods=["POST"])
-@api_access(Role.supervisor, scope="write")
-@idempotent
-@bp.arguments(OutcomeBatchSchema)
-@bp.response(200, OutcomeBatchResultSchema)
+@bp.endpoint("/outcomes", Role.supervisor, scope="write", method="POST",
+             body=OutcomeBatchSchema, answers=OutcomeBatchResultSchema)
 def push_outcomes(data):
     """Outcomes matched to audits by customer reference and interaction date, all or nothing (up to 5,000 a
     call). A field left out (or null) leaves the audit's value as it is. Refused items are named

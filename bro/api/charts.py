@@ -7,11 +7,10 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import NotFound
 
-from bro.api.auth import api_access
+from bro.api.blueprint import ApiBlueprint
 from bro.api.chart_numbers import chart_names, chart_numbers
 from bro.api.problems import ApiProblem
 from bro.api.schemas import ChartArgs, ChartNumbersSchema
@@ -21,13 +20,11 @@ from bro.improve.filters import NotVisible
 from bro.limits import RETRY_AFTER_BUSY, RETRY_AFTER_TIMEOUT, AllSlotsTaken, user_slot
 from bro.models.people import Role
 
-bp = Blueprint("api_charts", __name__, url_prefix="/api/v1", description="Quality chart numbers")
+bp = ApiBlueprint("api_charts", __name__, "Quality chart numbers")
 
 
-@bp.route("/charts/<any(" + ", ".join(chart_names()) + "):chart>")
-@api_access(Role.supervisor, scope="read")
-@bp.arguments(ChartArgs, location="query")
-@bp.response(200, ChartNumbersSchema)
+@bp.endpoint("/charts/<any(" + ", ".join(chart_names()) + "):chart>", Role.supervisor,
+             query=ChartArgs, answers=ChartNumbersSchema)
 def chart(args, chart: str):
     """The rows of one dashboard chart (failure, step, pareto, heatmap, staff) for the standard, team or
     staff member, period and dates given, as in the dashboard's CSV; rates are 0–1 with four decimals."""

@@ -2,11 +2,10 @@
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import defer, joinedload, selectinload
 
-from bro.api.auth import api_access
+from bro.api.blueprint import ApiBlueprint
 from bro.api.cursor import PageArgs, by_id, paginate_keyset
 from bro.api.problems import ApiProblem
 from bro.api.schemas import CoursePage, CourseSchema, StandardPage, StandardSchema, StandardVersionSchema
@@ -14,7 +13,7 @@ from bro.extensions import db
 from bro.models.curricula import Course, CourseVersion, Standard, StandardVersion
 from bro.models.people import Role
 
-bp = Blueprint("api_curricula", __name__, url_prefix="/api/v1", description="Standards and courses")
+bp = ApiBlueprint("api_curricula", __name__, "Standards and courses")
 ALL = (Role.staff, Role.supervisor, Role.trainer)
 
 _STANDARD = (joinedload(Standard.current_version).options(defer(StandardVersion.document),
@@ -25,10 +24,7 @@ _COURSE = (joinedload(Course.current_version).options(defer(CourseVersion.docume
                                                       selectinload(CourseVersion.modules)),)
 
 
-@bp.route("/standards")
-@api_access(*ALL, scope="read")
-@bp.arguments(PageArgs, location="query")
-@bp.response(200, StandardPage)
+@bp.endpoint("/standards", *ALL, query=PageArgs, answers=StandardPage)
 def list_standards(args):
     """Service standards with the version in force and its steps."""
     query = select(Standard).options(*_STANDARD).order_by(Standard.id)
@@ -42,16 +38,12 @@ def _standard(standard_id: int) -> Standard:
     return standard
 
 
-@bp.route("/standards/<int:standard_id>")
-@api_access(*ALL, scope="read")
-@bp.response(200, StandardSchema)
+@bp.endpoint("/standards/<int:standard_id>", *ALL, answers=StandardSchema)
 def get_standard(standard_id: int):
     return _standard(standard_id)
 
 
-@bp.route("/standards/<int:standard_id>/versions")
-@api_access(*ALL, scope="read")
-@bp.response(200, StandardVersionSchema(many=True))
+@bp.endpoint("/standards/<int:standard_id>/versions", *ALL, answers=StandardVersionSchema(many=True))
 def standard_versions(standard_id: int):
     """Every version of the standard, oldest first (audits point at the version they were scored against)."""
     _standard(standard_id)
@@ -61,19 +53,14 @@ def standard_versions(standard_id: int):
                  selectinload(StandardVersion.steps)).order_by(StandardVersion.number)).scalars().all()
 
 
-@bp.route("/courses")
-@api_access(*ALL, scope="read")
-@bp.arguments(PageArgs, location="query")
-@bp.response(200, CoursePage)
+@bp.endpoint("/courses", *ALL, query=PageArgs, answers=CoursePage)
 def list_courses(args):
     """Courses with the version in force and its modules."""
     query = select(Course).options(*_COURSE).order_by(Course.id)
     return paginate_keyset(db.session, query, by_id(Course), args)
 
 
-@bp.route("/courses/<int:course_id>")
-@api_access(*ALL, scope="read")
-@bp.response(200, CourseSchema)
+@bp.endpoint("/courses/<int:course_id>", *ALL, answers=CourseSchema)
 def get_course(course_id: int):
     course = db.session.get(Course, course_id, options=_COURSE)
     if course is None:

@@ -5,18 +5,16 @@ from __future__ import annotations
 from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 
 from bro.access import visible_team_ids
-from bro.api.auth import api_access
-from bro.api.idempotency import idempotent
+from bro.api.blueprint import ApiBlueprint
 from bro.api.problems import ApiProblem
 from bro.api.schemas import ImportSummarySchema, InteractionCreateSchema
 from bro.interactions.operations import import_interactions
 from bro.interactions.parsing import InteractionFileError, parse_record, read_interactions
 from bro.models.people import Role
 
-bp = Blueprint("api_interactions", __name__, url_prefix="/api/v1", description="Service interactions")
+bp = ApiBlueprint("api_interactions", __name__, "Service interactions")
 JSON_LINES = "application/x-ndjson"
 
 
@@ -34,11 +32,8 @@ def _summary(summary) -> dict:
     return {"created": summary.created, "already_imported": summary.already_imported, "messages": summary.messages}
 
 
-@bp.route("/interactions", methods=["POST"])
-@api_access(Role.supervisor, scope="write")
-@idempotent
-@bp.arguments(InteractionCreateSchema)
-@bp.response(201, ImportSummarySchema)
+@bp.endpoint("/interactions", Role.supervisor, scope="write", method="POST",
+             body=InteractionCreateSchema, answers=ImportSummarySchema, status=201)
 def create_interaction(data):
     """Store one interaction of a staff member of a team you supervise (an external_id imported before is
     skipped and counted)."""
@@ -55,12 +50,10 @@ def create_interaction(data):
     return _summary(summary)
 
 
-@bp.route("/interactions/bulk", methods=["POST"])
-@api_access(Role.supervisor, scope="write")
-@idempotent
-@bp.doc(requestBody={"required": True, "content": {JSON_LINES: {"schema": {"type": "string"}}},
-                     "description": "JSON Lines: one interaction object a line, the fields of POST /interactions."})
-@bp.response(201, ImportSummarySchema)
+@bp.endpoint("/interactions/bulk", Role.supervisor, scope="write", method="POST",
+             answers=ImportSummarySchema, status=201, doc={"requestBody": {
+                 "required": True, "content": {JSON_LINES: {"schema": {"type": "string"}}},
+                 "description": "JSON Lines: one interaction object a line, the fields of POST /interactions."}})
 def bulk_interactions():
     """Store many interactions sent as JSON Lines: every line checked, all or nothing; refused lines are
     named “line N” (from 1)."""

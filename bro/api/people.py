@@ -7,14 +7,12 @@ import secrets
 from flask import current_app
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_smorest import Blueprint
 from sqlalchemy import false, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from bro.access import can_see_staff, visible_team_ids
-from bro.api.auth import api_access
+from bro.api.blueprint import ApiBlueprint
 from bro.api.cursor import PageArgs, by_id, paginate_keyset
-from bro.api.idempotency import idempotent
 from bro.api.problems import ApiProblem
 from bro.api.schemas import (
     TeamCreateSchema, TeamPage, TeamSchema, UserChangeSchema, UserCreateSchema, UserListArgs, UserPage, UserSchema,
@@ -23,7 +21,7 @@ from bro.extensions import db
 from bro.models.people import Role, Team, User
 from bro.people import create_user, is_last_active_admin, update_user
 
-bp = Blueprint("api_people", __name__, url_prefix="/api/v1", description="Users and teams")
+bp = ApiBlueprint("api_people", __name__, "Users and teams")
 ALL = (Role.staff, Role.supervisor, Role.trainer)
 
 
@@ -50,18 +48,13 @@ def visible_user(user_id: int, field: str = "user_id") -> User:
     return user
 
 
-@bp.route("/me")
-@api_access(*ALL, scope="read")
-@bp.response(200, UserSchema)
+@bp.endpoint("/me", *ALL, answers=UserSchema)
 def me():
     """The token's user."""
     return current_user
 
 
-@bp.route("/users")
-@api_access(*ALL, scope="read")
-@bp.arguments(UserListArgs, location="query")
-@bp.response(200, UserPage)
+@bp.endpoint("/users", *ALL, query=UserListArgs, answers=UserPage)
 def list_users(args):
     """Users you may see (admins: everyone; supervisors: their teams' members), by id."""
     query = only_visible_people(select(User).order_by(User.id))
@@ -72,9 +65,7 @@ def list_users(args):
     return paginate_keyset(db.session, query, by_id(User), args)
 
 
-@bp.route("/users/<int:user_id>")
-@api_access(*ALL, scope="read")
-@bp.response(200, UserSchema)
+@bp.endpoint("/users/<int:user_id>", *ALL, answers=UserSchema)
 def get_user(user_id: int):
     return visible_user(user_id)
 
@@ -86,11 +77,7 @@ def _teams(ids: list[int], field: str) -> list[Team]:
     return teams
 
 
-@bp.route("/users", methods=["POST"])
-@api_access(Role.admin, scope="admin")
-@idempotent
-@bp.arguments(UserCreateSchema)
-@bp.response(201, UserSchema)
+@bp.endpoint("/users", Role.admin, scope="admin", method="POST", body=UserCreateSchema, answers=UserSchema, status=201)
 def create(data):
     """Create a user (admins). Staff need a team; supervisors at least one supervised team."""
     email = data["email"].strip().lower()
@@ -108,11 +95,8 @@ def create(data):
                        language=data["language"], team=team, supervises=supervises)
 
 
-@bp.route("/users/<int:user_id>", methods=["PATCH"])
-@api_access(Role.admin, scope="admin")
-@idempotent
-@bp.arguments(UserChangeSchema)
-@bp.response(200, UserSchema)
+@bp.endpoint("/users/<int:user_id>", Role.admin, scope="admin", method="PATCH",
+             body=UserChangeSchema, answers=UserSchema)
 def change(data, user_id: int):
     """Deactivate or reactivate a user, or change their team (admins)."""
     user = db.session.get(User, user_id)
@@ -132,10 +116,7 @@ def change(data, user_id: int):
     return user
 
 
-@bp.route("/teams")
-@api_access(*ALL, scope="read")
-@bp.arguments(PageArgs, location="query")
-@bp.response(200, TeamPage)
+@bp.endpoint("/teams", *ALL, query=PageArgs, answers=TeamPage)
 def list_teams(args):
     """Teams you may see: admins all; supervisors those they supervise; everyone their own."""
     query = select(Team).order_by(Team.id)
@@ -146,11 +127,7 @@ def list_teams(args):
     return paginate_keyset(db.session, query, by_id(Team), args)
 
 
-@bp.route("/teams", methods=["POST"])
-@api_access(Role.admin, scope="admin")
-@idempotent
-@bp.arguments(TeamCreateSchema)
-@bp.response(201, TeamSchema)
+@bp.endpoint("/teams", Role.admin, scope="admin", method="POST", body=TeamCreateSchema, answers=TeamSchema, status=201)
 def create_team(data):
     name = data["name"].strip()
     if not name:

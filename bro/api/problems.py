@@ -11,6 +11,8 @@ from flask import Response, json
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
+from bro.errors import status_message
+
 PROBLEM_TYPE = "about:blank"
 CONTENT_TYPE = "application/problem+json"
 
@@ -83,21 +85,6 @@ def field_errors(messages, prefix: str = "") -> list[dict]:
     return found
 
 
-def _messages() -> dict[int, str]:
-    return {
-        400: _("The request could not be understood."),
-        401: _("Send a valid API token: Authorization: Bearer <token>."),
-        403: _("Your token may not do this."),
-        404: _("This resource does not exist."),
-        405: _("This method is not allowed here."),
-        413: _("The request body is too large."),
-        415: _("Send the body as application/json."),
-        422: _("Some values are not valid."),
-        429: _("Too many requests. Please wait and try again."),
-        500: _("Something went wrong on our side. The error has been logged."),
-    }
-
-
 def _path_exists(methods: list[str]) -> bool:
     """Whether the path answers any of ``methods``. Werkzeug says 405 when another method's rule has the same
     shape even if its converter refuses the value (/users/<huge id> sent PATCH): that path exists for nobody."""
@@ -118,10 +105,10 @@ def problem_from_exception(error: Exception) -> Response:
         return problem_response(error.code, error.detail, field=error.field, errors=error.errors,
                                 headers=error.extra_headers, **error.extra)
     if not isinstance(error, HTTPException):
-        return problem_response(500, _messages()[500])
+        return problem_response(500, status_message(500, api=True))
     code = error.code or 500
     if code == 405 and not _path_exists(getattr(error, "valid_methods", None) or []):
-        return problem_response(404, _messages()[404])
+        return problem_response(404, status_message(404, api=True))
     data = getattr(error, "data", None) or {}
     headers = dict(data.get("headers") or {})
     limit = getattr(error, "limit", None)  # Flask-Limiter's RateLimitExceeded: wait at most its window
@@ -135,6 +122,6 @@ def problem_from_exception(error: Exception) -> Response:
         errors = field_errors(messages)
         if code == 400 and any(e["field"] == "body" for e in errors):
             return problem_response(400, _("The body is not valid JSON."), field="body", headers=headers)
-        return problem_response(code, _messages()[422] + " " + errors[0]["field"] + ": " + errors[0]["message"],
-                                errors=errors, headers=headers)
-    return problem_response(code, _messages().get(code, error.description or ""), headers=headers)
+        detail = f'{status_message(422, api=True)} {errors[0]["field"]}: {errors[0]["message"]}'
+        return problem_response(code, detail, errors=errors, headers=headers)
+    return problem_response(code, status_message(code, error.description or "", api=True), headers=headers)

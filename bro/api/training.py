@@ -2,11 +2,10 @@
 their teams' members; admins everyone) — the rule of the learning pages (bro.access)."""
 from __future__ import annotations
 
-from flask_smorest import Blueprint
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from bro.api.auth import api_access
+from bro.api.blueprint import ApiBlueprint
 from bro.api.cursor import by_id, paginate_keyset
 from bro.api.people import only_visible_people, visible_user
 from bro.api.schemas import AssignmentPage, CertificatePage, PeopleListArgs
@@ -15,7 +14,7 @@ from bro.models.curricula import CourseVersion
 from bro.models.people import Role, User
 from bro.models.training import Assignment, Certificate
 
-bp = Blueprint("api_training", __name__, url_prefix="/api/v1", description="Assignments and certificates")
+bp = ApiBlueprint("api_training", __name__, "Assignments and certificates")
 ALL = (Role.staff, Role.supervisor, Role.trainer)
 
 
@@ -26,20 +25,14 @@ def _people_query(model, args):
     return query
 
 
-@bp.route("/assignments")
-@api_access(*ALL, scope="read")
-@bp.arguments(PeopleListArgs, location="query")
-@bp.response(200, AssignmentPage)
+@bp.endpoint("/assignments", *ALL, query=PeopleListArgs, answers=AssignmentPage)
 def list_assignments(args):
     """Courses and modules people must complete (retraining, recertification or by hand), by id."""
     return paginate_keyset(db.session, _people_query(Assignment, args),
                            by_id(Assignment), args)
 
 
-@bp.route("/certificates")
-@api_access(*ALL, scope="read")
-@bp.arguments(PeopleListArgs, location="query")
-@bp.response(200, CertificatePage)
+@bp.endpoint("/certificates", *ALL, query=PeopleListArgs, answers=CertificatePage)
 def list_certificates(args):
     """Certificates earned, with the first day each is no longer valid, by id."""
     query = _people_query(Certificate, args).options(

@@ -8,7 +8,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from bro.access import roles_required
+from bro.access import RecordViews, roles_required
 from bro.audits import calibration as ops
 from bro.audits.forms import (
     RATING_LABELS, RELATIONSHIP_LABELS, CalibrationRatingForm, CalibrationSessionForm, CloseSessionForm,
@@ -62,6 +62,9 @@ def _visible_session(session_id: int) -> CalibrationSession:
     if session is None or not ops.may_view(session, current_user):
         abort(404)
     return session
+
+
+session_pages = RecordViews(bp, "session_id", _visible_session)
 
 
 @bp.route("/")
@@ -130,16 +133,11 @@ def _render_session(session: CalibrationSession, form=None, problems=(), status:
         raters={p.user_id: p.user for p in session.participants}), status
 
 
-@bp.route("/<int:session_id>")
-@roles_required(Role.supervisor)
-def show(session_id: int):
-    return _render_session(_visible_session(session_id))
+session_pages.page(_render_session, Role.supervisor)
 
 
-@bp.route("/<int:session_id>/rate", methods=["POST"])
-@roles_required(Role.supervisor)
-def rate(session_id: int):
-    session = _visible_session(session_id)
+@session_pages.route("/rate", Role.supervisor, methods=["POST"])
+def rate(session: CalibrationSession):
     if ops.participant(session, current_user) is None:  # an owner or admin who does not rate
         flash(_("You are not invited to rate in this session."), "error")
         return redirect(url_for("calibration.show", session_id=session.id))
@@ -157,10 +155,8 @@ def rate(session_id: int):
     return _render_session(session, form, (), 400)
 
 
-@bp.route("/<int:session_id>/close", methods=["POST"])
-@roles_required(Role.supervisor)
-def close(session_id: int):
-    session = _visible_session(session_id)
+@session_pages.route("/close", Role.supervisor, methods=["POST"])
+def close(session: CalibrationSession):
     if not CloseSessionForm().validate_on_submit():
         abort(400)
     try:

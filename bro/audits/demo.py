@@ -33,6 +33,7 @@ from bro.demo import DemoContext
 from bro.extensions import db
 from bro.models.audits import Audit
 from bro.models.curricula import StandardVersion
+from bro.models.people import User
 from bro.models.training import Assignment
 
 WEEKS = 20  # 12 weeks of baseline (Phase I), four steady weeks, four drifting ones
@@ -332,59 +333,41 @@ def _demo_reopen(ctx: DemoContext, recorded, today: date) -> None:
         return
 
 
-def _calibration_session(opened: datetime, **fields):
+def _calibration_session(opened: datetime, ratings: list[tuple[User, dict[str, str], int]], **fields) -> None:
+    """Open a session at ``opened``; each (rater, ratings, hours) submits that many hours later."""
     with clock.moved_to(opened):
-        return calibration_ops.open_session(**fields)
+        session = calibration_ops.open_session(**fields)
+    for user, user_ratings, hours in ratings:
+        with clock.moved_to(opened + timedelta(hours=hours)):
+            calibration_ops.submit_ratings(session, user, user_ratings)
 
 
 def _demo_calibration(ctx: DemoContext, b2c: StandardVersion, b2b: StandardVersion, today: date) -> None:
     users = ctx.users
     raters = [users["sup_front"], users["sup_key"], users["sup_both"]]
     # An earlier session where nearly every rating is "met": kappa near zero, AC1 high (the kappa paradox).
-    opened = datetime.combine(today - timedelta(days=41), time(10))
-    routine = _calibration_session(
-        opened, owner=users["sup_front"], reference="CAL-B2C-00", version=b2c, participants=raters,
-        benchmark=users["sup_front"],
-        description="Phone call, 4 minutes. A customer asks to move a delivery to Saturday. The agent greets, "
-                    "checks the order, offers two time slots, confirms by text message and thanks the "
-                    "customer.")
-    routine_ratings = {step.key: "met" for step in b2c.steps}
+    routine = []
     for offset, user in enumerate(raters):
-        ratings = dict(routine_ratings)
+        ratings = {step.key: "met" for step in b2c.steps}
         if offset == 2:
             critical = {step.key for step in b2c.steps if step.critical}
             split = next(step.key for step in reversed(b2c.steps) if step.key not in critical)
             ratings[split] = "partial"
-        with clock.moved_to(opened + timedelta(hours=1 + offset * 3)):
-            calibration_ops.submit_ratings(routine, user, ratings)
+        routine.append((user, ratings, 1 + offset * 3))
 
-    opened = datetime.combine(today - timedelta(days=20), time(9))
-    complete = _calibration_session(
-        opened, owner=users["sup_front"], reference="CAL-B2C-01", version=b2c, participants=raters,
-        benchmark=users["sup_front"],
-        description="Phone call, 6 minutes. The customer asks about upgrading their mobile plan. The agent "
-                    "greets by name, asks how many people share the plan, recommends the family plan without "
-                    "asking about budget, explains the price clearly but not the contract length, and "
-                    "closes with a summary. No follow-up is agreed.")
-    base = {step.key: "met" for step in b2c.steps}
+    complete = []
     variations = [{}, {"recommend": "partial"}, {"recommend": "partial", "close": "partial"}]
     for offset, (user, change) in enumerate(zip(raters, variations)):
-        ratings = dict(base)
+        ratings = {step.key: "met" for step in b2c.steps}
         ratings.update({k: v for k, v in change.items() if k in ratings})
         for key in ("follow-up", "support"):
             if key in ratings:
                 ratings[key] = "not_met" if offset == 2 and key == "follow-up" else "na"
         if "needs" in ratings and offset == 1:
             ratings["needs"] = "not_met"
-        with clock.moved_to(opened + timedelta(hours=2 + offset * 5)):
-            calibration_ops.submit_ratings(complete, user, ratings)
+        complete.append((user, ratings, 2 + offset * 5))
 
-    opened = datetime.combine(today - timedelta(days=3), time(14))
-    waiting = _calibration_session(
-        opened, owner=users["sup_key"], reference="CAL-B2B-02", version=b2b, participants=raters,
-        description="Quarterly review meeting with a distribution partner. The account manager prepared "
-                    "figures, agreed next quarter's targets, but gave a discount without asking for "
-                    "anything in return and did not send a written summary.")
+    waiting = []
     for offset, user in enumerate([users["sup_key"], users["sup_front"]]):
         ratings = {step.key: "met" for step in b2b.steps}
         for key, value in (("negotiate", "not_met" if offset == 0 else "partial"), ("review", "partial"),
@@ -392,6 +375,24 @@ def _demo_calibration(ctx: DemoContext, b2c: StandardVersion, b2b: StandardVersi
             if key in ratings:
                 critical = next(s.critical for s in b2b.steps if s.key == key)
                 ratings[key] = "not_met" if critical and value == "partial" else value
-        with clock.moved_to(opened + timedelta(hours=3 + offset * 20)):
-            calibration_ops.submit_ratings(waiting, user, ratings)
+        waiting.append((user, ratings, 3 + offset * 20))
+
+    # (days ago, hour opened, owner, reference, version, ratings, benchmark, description)
+    sessions = [
+        (41, 10, "sup_front", "CAL-B2C-00", b2c, routine, "sup_front",
+         "Phone call, 4 minutes. A customer asks to move a delivery to Saturday. The agent greets, checks the "
+         "order, offers two time slots, confirms by text message and thanks the customer."),
+        (20, 9, "sup_front", "CAL-B2C-01", b2c, complete, "sup_front",
+         "Phone call, 6 minutes. The customer asks about upgrading their mobile plan. The agent greets by name, "
+         "asks how many people share the plan, recommends the family plan without asking about budget, explains "
+         "the price clearly but not the contract length, and closes with a summary. No follow-up is agreed."),
+        (3, 14, "sup_key", "CAL-B2B-02", b2b, waiting, None,
+         "Quarterly review meeting with a distribution partner. The account manager prepared figures, agreed "
+         "next quarter's targets, but gave a discount without asking for anything in return and did not send a "
+         "written summary."),
+    ]
+    for days_ago, hour, owner, reference, version, ratings, benchmark, description in sessions:
+        _calibration_session(datetime.combine(today - timedelta(days=days_ago), time(hour)), ratings,
+                             owner=users[owner], reference=reference, version=version, participants=raters,
+                             benchmark=users[benchmark] if benchmark else None, description=description)
 

@@ -1,23 +1,13 @@
 """Audit pages: record, list, export, read with history, acknowledge, dispute, resolve, correct, outcomes."""
 from __future__ import annotations
 
-from flask import (
-    Blueprint,
-    Response,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    stream_with_context,
-    url_for,
-)
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, \
+    stream_with_context, url_for
 from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bro.access import can_see_team, roles_required, visible_team_ids
+from bro.access import RecordViews, can_see_team, roles_required, visible_team_ids
 from bro.audits import queries
 from bro.audits.forms import (
     CHANNEL_LABELS,
@@ -111,6 +101,9 @@ def _visible_audit(audit_id: int) -> Audit:
     if audit is None or not queries.can_see_audit(current_user, audit):
         abort(404)
     return audit
+
+
+audit_pages = RecordViews(bp, "audit_id", _visible_audit)
 
 
 # List and export ------------------------------------------------------------------------------------------------
@@ -251,16 +244,11 @@ def _render_audit(audit: Audit, outcomes_form: OutcomesForm | None = None, statu
         outcomes_form=outcomes_form if may_record_outcomes else None), status
 
 
-@bp.route("/<int:audit_id>")
-@roles_required(Role.staff, Role.supervisor)
-def show(audit_id: int):
-    return _render_audit(_visible_audit(audit_id))
+audit_pages.page(_render_audit, Role.staff, Role.supervisor)
 
 
-@bp.route("/<int:audit_id>/acknowledge", methods=["POST"])
-@roles_required(Role.staff)
-def acknowledge(audit_id: int):
-    audit = _visible_audit(audit_id)
+@audit_pages.route("/acknowledge", Role.staff, methods=["POST"])
+def acknowledge(audit: Audit):
     if not AcknowledgeForm().validate_on_submit():
         abort(400)
     try:
@@ -273,10 +261,8 @@ def acknowledge(audit_id: int):
     return redirect(url_for("audits.show", audit_id=audit.id))
 
 
-@bp.route("/<int:audit_id>/dispute", methods=["GET", "POST"])
-@roles_required(Role.staff)
-def dispute(audit_id: int):
-    audit = _visible_audit(audit_id)
+@audit_pages.route("/dispute", Role.staff, methods=["GET", "POST"])
+def dispute(audit: Audit):
     if audit.staff_id != current_user.id:  # an admin looking at someone's audit
         flash(_("Only the audited staff member may dispute an audit."), "error")
         return redirect(url_for("audits.show", audit_id=audit.id))
@@ -311,10 +297,8 @@ def dispute(audit_id: int):
         400 if request.method == "POST" else 200
 
 
-@bp.route("/<int:audit_id>/correct", methods=["GET", "POST"])
-@roles_required(Role.supervisor)
-def correct(audit_id: int):
-    audit = _visible_audit(audit_id)
+@audit_pages.route("/correct", Role.supervisor, methods=["GET", "POST"])
+def correct(audit: Audit):
     if not is_auditor_or_admin(current_user, audit):
         abort(403)
     refusal = correction_refusal(current_user, audit)
@@ -341,11 +325,9 @@ def correct(audit_id: int):
         400 if request.method == "POST" else 200
 
 
-@bp.route("/<int:audit_id>/reopen", methods=["GET", "POST"])
-@roles_required(Role.admin)
-def reopen(audit_id: int):
+@audit_pages.route("/reopen", Role.admin, methods=["GET", "POST"])
+def reopen(audit: Audit):
     """An admin reopens a final audit, with a reason kept in its history."""
-    audit = _visible_audit(audit_id)
     refusal = reopen_refusal(current_user, audit)
     if refusal:
         flash(refusal, "error")
@@ -366,10 +348,8 @@ def reopen(audit_id: int):
         400 if request.method == "POST" else 200
 
 
-@bp.route("/<int:audit_id>/resolve", methods=["GET", "POST"])
-@roles_required(Role.supervisor)
-def resolve(audit_id: int):
-    audit = _visible_audit(audit_id)
+@audit_pages.route("/resolve", Role.supervisor, methods=["GET", "POST"])
+def resolve(audit: Audit):
     dispute = audit.open_dispute
     if dispute is None:
         flash(_("This audit has no open dispute."), "info")
@@ -400,10 +380,8 @@ def resolve(audit_id: int):
         400 if request.method == "POST" else 200
 
 
-@bp.route("/<int:audit_id>/outcomes", methods=["POST"])
-@roles_required(Role.supervisor)
-def outcomes(audit_id: int):
-    audit = _visible_audit(audit_id)
+@audit_pages.route("/outcomes", Role.supervisor, methods=["POST"])
+def outcomes(audit: Audit):
     if audit.staff_id == current_user.id:
         abort(403)
     form = OutcomesForm()

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from bro import clock
-from bro.access import roles_required, visible_team_ids
+from bro.access import RecordViews, roles_required, visible_team_ids
 from bro.audits.forms import RATING_LABELS
 from bro.coaching import operations as ops
 from bro.coaching.forms import AcknowledgeSessionForm, PlanSessionForm, RecordSessionForm
@@ -82,6 +82,9 @@ def _session_or_404(session_id: int) -> CoachingSession:
     return session
 
 
+session_pages = RecordViews(bp, "session_id", _session_or_404)
+
+
 def _render(session: CoachingSession, record_form=None, acknowledge_form=None, status: int = 200):
     is_coach = current_user.id == session.supervisor_id or current_user.is_admin
     return render_template(
@@ -91,16 +94,11 @@ def _render(session: CoachingSession, record_form=None, acknowledge_form=None, s
         is_staff=current_user.id == session.staff_id, today=clock.today()), status
 
 
-@bp.route("/<int:session_id>")
-@roles_required(Role.staff, Role.supervisor)
-def show(session_id: int):
-    return _render(_session_or_404(session_id))
+session_pages.page(_render, Role.staff, Role.supervisor)
 
 
-@bp.route("/<int:session_id>/record", methods=["POST"])
-@roles_required(Role.supervisor)
-def record(session_id: int):
-    session = _session_or_404(session_id)
+@session_pages.route("/record", Role.supervisor, methods=["POST"])
+def record(session: CoachingSession):
     form = RecordSessionForm()
     if form.validate_on_submit():
         actions = []
@@ -122,10 +120,8 @@ def record(session_id: int):
     return _render(session, record_form=form, status=400)
 
 
-@bp.route("/<int:session_id>/acknowledge", methods=["POST"])
-@roles_required(Role.staff)
-def acknowledge(session_id: int):
-    session = _session_or_404(session_id)
+@session_pages.route("/acknowledge", Role.staff, methods=["POST"])
+def acknowledge(session: CoachingSession):
     form = AcknowledgeSessionForm()
     if form.validate_on_submit():
         try:

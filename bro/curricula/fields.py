@@ -10,7 +10,7 @@ import difflib
 import math
 import re
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from .errors import CurriculumError
 from .messages import Message, msg, msg_plural
@@ -139,6 +139,18 @@ class FieldReader:
                 self.error(path, msg_plural("needs at least %(count)s item", "needs at least %(count)s items", minimum))
         return value
 
+    def read_record(self, value: Any, path: str, allowed: Sequence[str], required: Sequence[str], owner: str) -> dict[str, Any] | None:
+        """``value`` as a mapping of ``owner``'s fields, unknown and missing ones reported; None if not a mapping."""
+        data = self.read_mapping(value, path, ", ".join(allowed))
+        if data is not None:
+            self.check_fields(data, path, allowed, required, owner)
+        return data
+
+    def read_fields(self, data: Mapping[str, Any], path: str, reads: Mapping[str, Callable[[Any, str], Any]]) -> dict[str, Any]:
+        """The fields of ``reads`` that ``data`` has, each read by its reader in that order (None where it is
+        wrong); those it leaves out are left out, so the dataclass they fill keeps its defaults."""
+        return {key: read(data[key], join_path(path, key)) for key, read in reads.items() if key in data}
+
     def check_fields(self, mapping: Mapping[str, Any], path: str, allowed: Sequence[str], required: Sequence[str], owner: str) -> None:
         """Refuse unknown fields (with a did-you-mean hint) and report missing ones."""
         for key in mapping:
@@ -211,13 +223,7 @@ class FieldReader:
     def read_positive(self, value: Any, path: str, maximum: Number | None = None, decimals: int | None = None) -> Number | None:
         """A number above 0, optionally bounded and with limited decimal places."""
         number = self.read_number(value, path)
-        if number is None:
-            return None
-        if number <= 0:
-            self.error(path, msg("must be greater than 0"))
-            return None
-        if maximum is not None and number > maximum:
-            self.error(path, msg("must be at most %(maximum)s", maximum=maximum))
+        if number is None or not self._within(number, path, maximum):
             return None
         if decimals is not None and Decimal(repr(number)).as_tuple().exponent < -decimals:
             self.error(path, msg_plural("use at most %(count)s decimal place", "use at most %(count)s decimal places",
@@ -239,13 +245,17 @@ class FieldReader:
         if not isinstance(value, int) or isinstance(value, bool):
             self.error(path, msg("must be a whole number, not %(kind)s", kind=describe(value)))
             return None
-        if value <= 0:
+        return value if self._within(value, path, maximum) else None
+
+    def _within(self, number: Number, path: str, maximum: Number | None) -> bool:
+        """Whether ``number`` is above 0 and at most ``maximum``; if not, the error is reported."""
+        if number <= 0:
             self.error(path, msg("must be greater than 0"))
-            return None
-        if maximum is not None and value > maximum:
+            return False
+        if maximum is not None and number > maximum:
             self.error(path, msg("must be at most %(maximum)s", maximum=maximum))
-            return None
-        return value
+            return False
+        return True
 
     def read_valid_days(self, value: Any, path: str) -> int | None:
         return self.read_positive_int(value, path, maximum=MAX_VALID_DAYS)

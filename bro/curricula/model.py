@@ -133,14 +133,39 @@ class Step:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Standard:
-    """A versioned list of service steps that audits rate."""
+class _Document:
+    """What a Standard and a Course share: a kind, an id, a language, a title, and the hash of their content."""
 
-    kind: ClassVar[str] = "standard"
+    kind: ClassVar[str]
 
     id: str
     language: str
     title: LocalizedText
+
+    def _head(self) -> dict[str, Any]:
+        """The first keys of ``to_dict``."""
+        return {"kind": self.kind, "id": self.id, "language": self.language, "title": self.title.to_dict()}
+
+    @staticmethod
+    def _head_from_dict(data: Mapping[str, Any]) -> dict[str, Any]:
+        """``id``, ``language`` and ``title`` for ``from_dict``."""
+        language = data.get("language", "en")
+        return {"id": data["id"], "language": language, "title": LocalizedText.from_dict(data["title"], language)}
+
+    def to_dict(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    @cached_property
+    def content_hash(self) -> str:
+        return _sha256(self.to_dict())
+
+
+@dataclass(frozen=True, kw_only=True)
+class Standard(_Document):
+    """A versioned list of service steps that audits rate."""
+
+    kind: ClassVar[str] = "standard"
+
     relationship: str
     pass_score: Number
     steps: tuple[Step, ...]
@@ -157,10 +182,7 @@ class Standard:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind,
-            "id": self.id,
-            "language": self.language,
-            "title": self.title.to_dict(),
+            **self._head(),
             "relationship": self.relationship,
             "pass_score": plain_number(self.pass_score),
             "steps": [step.to_dict() for step in self.steps],
@@ -170,20 +192,14 @@ class Standard:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Standard:
-        language = data.get("language", "en")
+        head = cls._head_from_dict(data)
         return cls(
-            id=data["id"],
-            language=language,
-            title=LocalizedText.from_dict(data["title"], language),
+            **head,
             relationship=data["relationship"],
             pass_score=data["pass_score"],
-            steps=tuple(Step.from_dict(step, language) for step in data["steps"]),
+            steps=tuple(Step.from_dict(step, head["language"]) for step in data["steps"]),
             retraining=data.get("retraining", "by_knowledge"),
         )
-
-    @cached_property
-    def content_hash(self) -> str:
-        return _sha256(self.to_dict())
 
 
 # --- course -----------------------------------------------------------------
@@ -411,14 +427,11 @@ class Certification:
 
 
 @dataclass(frozen=True, kw_only=True)
-class Course:
+class Course(_Document):
     """Modules of lessons and quizzes, optionally teaching a standard's steps."""
 
     kind: ClassVar[str] = "course"
 
-    id: str
-    language: str
-    title: LocalizedText
     summary: LocalizedText | None = None
     standard: str | None = None
     modules: tuple[Module, ...]
@@ -429,10 +442,7 @@ class Course:
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "kind": self.kind,
-            "id": self.id,
-            "language": self.language,
-            "title": self.title.to_dict(),
+            **self._head(),
             "summary": _text_or_none(self.summary),
             "standard": self.standard,
             "modules": [module.to_dict() for module in self.modules],
@@ -441,21 +451,16 @@ class Course:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Course:
-        language = data.get("language", "en")
+        head = cls._head_from_dict(data)
+        language = head["language"]
         certification = data.get("certification")
         return cls(
-            id=data["id"],
-            language=language,
-            title=LocalizedText.from_dict(data["title"], language),
+            **head,
             modules=tuple(Module.from_dict(module, language) for module in data["modules"]),
             summary=_optional_text(data.get("summary"), language),
             standard=data.get("standard"),
             certification=None if certification is None else Certification.from_dict(certification, language),
         )
-
-    @cached_property
-    def content_hash(self) -> str:
-        return _sha256(self.to_dict())
 
 
 Document = Union[Standard, Course]

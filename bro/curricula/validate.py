@@ -6,7 +6,7 @@ returns a Standard or Course only when the document has none.
 from __future__ import annotations
 
 from dataclasses import fields as dataclass_fields
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 from .errors import CurriculumError
 from .fields import FieldReader, describe, did_you_mean
@@ -37,6 +37,7 @@ QUESTION_REQUIRED = ("id", "type", "prompt")
 CERTIFICATION_FIELDS = ("title", "valid_days")
 
 StepsByStandard = Mapping[str, Sequence[str]]
+T = TypeVar("T")
 
 
 def document_kind(data: Any) -> str | None:
@@ -97,21 +98,28 @@ def _read_language(reader: FieldReader, data: Mapping[str, Any]) -> str:
     return reader.language
 
 
-def _optional(data: Mapping[str, Any], path: str, key: str, read: Any, default: Any = None) -> Any:
-    """``read`` the field ``key`` if present, else ``default``."""
-    return read(data[key], join_path(path, key)) if key in data else default
+def _complete(values: Mapping[str, Any], data: Mapping[str, Any], required: Sequence[str]) -> bool:
+    """Whether every field given was read and none required is missing (their errors are reported)."""
+    return None not in values.values() and all(key in data for key in required)
 
 
-def _items(reader: FieldReader, data: Mapping[str, Any], path: str, key: str, what: str, scope: str) -> list[Any]:
-    """The list field ``key`` (at least one item, unique ids) or [] if unusable."""
+def _choice(reader: FieldReader, choices: Sequence[str]) -> Callable[[Any, str], str | None]:
+    return lambda value, path: reader.read_choice(value, path, choices)
+
+
+def _read_items(reader: FieldReader, data: Mapping[str, Any], path: str, key: str, what: str, scope: str,
+                read: Callable[[FieldReader, Any, str], T | None]) -> tuple[T, ...] | None:
+    """The list field ``key`` (at least one item, unique ids), each item ``read``; None if it is missing, unusable,
+    or an item is."""
     if key not in data:
-        return []
+        return None
     items_path = join_path(path, key)
     items = reader.read_list(data[key], items_path, minimum=1, what=what)
     if items is None:
-        return []
+        return None
     reader.read_unique_ids(items, items_path, what, scope)
-    return items
+    read_items = [read(reader, item, index_path(items_path, index)) for index, item in enumerate(items)]
+    return tuple(read_items) if read_items and None not in read_items else None
 
 
 # --- standard -----------------------------------------------------------------
@@ -120,33 +128,23 @@ def _items(reader: FieldReader, data: Mapping[str, Any], path: str, key: str, wh
 def _read_standard(reader: FieldReader, data: Mapping[str, Any]) -> Standard | None:
     reader.check_fields(data, "", STANDARD_FIELDS, STANDARD_REQUIRED, "standard")
     language = _read_language(reader, data)
-    standard_id = _optional(data, "", "id", reader.read_id)
-    title = _optional(data, "", "title", reader.read_text)
-    relationship = _optional(data, "", "relationship", lambda value, path: reader.read_choice(value, path, RELATIONSHIPS))
-    pass_score = _optional(data, "", "pass_score", reader.read_percent)
-    retraining = _optional(data, "", "retraining",
-                           lambda value, path: reader.read_choice(value, path, RETRAINING_CHOICES)) \
-        if "retraining" in data else "by_knowledge"
-    steps = [_read_step(reader, item, index_path("steps", index)) for index, item in enumerate(_items(reader, data, "", "steps", "step", "in this standard"))]
-    if None in (standard_id, title, relationship, pass_score, retraining) or not steps or None in steps:
+    values = reader.read_fields(data, "", {
+        "id": reader.read_id, "title": reader.read_text, "relationship": _choice(reader, RELATIONSHIPS),
+        "pass_score": reader.read_percent, "retraining": _choice(reader, RETRAINING_CHOICES),
+    })
+    steps = _read_items(reader, data, "", "steps", "step", "in this standard", _read_step)
+    if not _complete(values, data, STANDARD_REQUIRED) or steps is None:
         return None
-    return Standard(id=standard_id, language=language, title=title, relationship=relationship, pass_score=pass_score,
-                    steps=tuple(steps), retraining=retraining)
+    return Standard(language=language, steps=steps, **values)
 
 
 def _read_step(reader: FieldReader, item: Any, path: str) -> Step | None:
-    data = reader.read_mapping(item, path, "id, title, guidance, weight, critical")
+    data = reader.read_record(item, path, STEP_FIELDS, STEP_REQUIRED, "step")
     if data is None:
         return None
-    reader.check_fields(data, path, STEP_FIELDS, STEP_REQUIRED, "step")
-    step_id = _optional(data, path, "id", reader.read_id)
-    title = _optional(data, path, "title", reader.read_text)
-    guidance = _optional(data, path, "guidance", reader.read_text)
-    weight = _optional(data, path, "weight", reader.read_weight, 1)
-    critical = _optional(data, path, "critical", reader.read_bool, False)
-    if None in (step_id, title, weight, critical):
-        return None
-    return Step(id=step_id, title=title, guidance=guidance, weight=weight, critical=critical)
+    values = reader.read_fields(data, path, {"id": reader.read_id, "title": reader.read_text, "guidance": reader.read_text,
+                                             "weight": reader.read_weight, "critical": reader.read_bool})
+    return Step(**values) if _complete(values, data, STEP_REQUIRED) else None
 
 
 # --- course -------------------------------------------------------------------
@@ -155,10 +153,9 @@ def _read_step(reader: FieldReader, item: Any, path: str) -> Step | None:
 def _read_course(reader: FieldReader, data: Mapping[str, Any], standards: StepsByStandard) -> Course | None:
     reader.check_fields(data, "", COURSE_FIELDS, COURSE_REQUIRED, "course")
     language = _read_language(reader, data)
-    course_id = _optional(data, "", "id", reader.read_id)
-    title = _optional(data, "", "title", reader.read_text)
-    summary = _optional(data, "", "summary", reader.read_text)
-    standard_id = _optional(data, "", "standard", reader.read_id)
+    values = reader.read_fields(data, "", {"id": reader.read_id, "title": reader.read_text, "summary": reader.read_text,
+                                           "standard": reader.read_id})
+    standard_id = values.get("standard")
     step_ids: Sequence[str] | None = None
     if standard_id is not None:
         step_ids = standards.get(standard_id)
@@ -172,17 +169,12 @@ def _read_course(reader: FieldReader, data: Mapping[str, Any], standards: StepsB
                                              "before; import the standard first or together with this course",
                                              standard=standard_id))
     teaching = _Teaching(standard_id, step_ids, "standard" in data)
-    modules = [
-        _read_module(reader, item, index_path("modules", index), teaching)
-        for index, item in enumerate(_items(reader, data, "", "modules", "module", "in this course"))
-    ]
-    certification = _optional(data, "", "certification", lambda value, path: _read_certification(reader, value, path))
-    if None in (course_id, title) or not modules or None in modules:
+    modules = _read_items(reader, data, "", "modules", "module", "in this course",
+                          lambda reader, item, path: _read_module(reader, item, path, teaching))
+    values.update(reader.read_fields(data, "", {"certification": lambda value, path: _read_certification(reader, value, path)}))
+    if not _complete(values, data, COURSE_REQUIRED) or modules is None:
         return None
-    return Course(
-        id=course_id, language=language, title=title, modules=tuple(modules),
-        summary=summary, standard=standard_id, certification=certification,
-    )
+    return Course(language=language, modules=modules, **values)
 
 
 class _Teaching:
@@ -220,25 +212,21 @@ class _Teaching:
 
 
 def _read_module(reader: FieldReader, item: Any, path: str, teaching: _Teaching) -> Module | None:
-    data = reader.read_mapping(item, path, "id, title, teaches, required, lessons, quiz")
+    data = reader.read_record(item, path, MODULE_FIELDS, MODULE_REQUIRED, "module")
     if data is None:
         return None
-    reader.check_fields(data, path, MODULE_FIELDS, MODULE_REQUIRED, "module")
-    module_id = _optional(data, path, "id", reader.read_id)
-    title = _optional(data, path, "title", reader.read_text)
-    teaches = _optional(data, path, "teaches", lambda value, p: teaching.read(reader, value, p), ())
-    required = _optional(data, path, "required", reader.read_bool, True)
-    lessons_path = join_path(path, "lessons")
-    lessons = [
-        _read_lesson(reader, lesson, index_path(lessons_path, index))
-        for index, lesson in enumerate(_items(reader, data, path, "lessons", "lesson", "in this module"))
-    ]
-    quiz = _optional(data, path, "quiz", lambda value, p: _read_quiz(reader, value, p))
-    if quiz is not None and lessons and None not in lessons:
+    values = reader.read_fields(data, path, {
+        "id": reader.read_id, "title": reader.read_text, "teaches": lambda value, p: teaching.read(reader, value, p),
+        "required": reader.read_bool,
+    })
+    lessons = _read_items(reader, data, path, "lessons", "lesson", "in this module", _read_lesson)
+    values.update(reader.read_fields(data, path, {"quiz": lambda value, p: _read_quiz(reader, value, p)}))
+    quiz = values.get("quiz")
+    if quiz is not None and lessons is not None:
         _check_question_lessons(reader, quiz, [lesson.id for lesson in lessons], join_path(path, "quiz"))
-    if None in (module_id, title, teaches, required) or not lessons or None in lessons or ("quiz" in data and quiz is None):
+    if not _complete(values, data, MODULE_REQUIRED) or lessons is None:
         return None
-    return Module(id=module_id, title=title, lessons=tuple(lessons), teaches=teaches, required=required, quiz=quiz)
+    return Module(lessons=lessons, **values)
 
 
 def _check_question_lessons(reader: FieldReader, quiz: Quiz, lesson_ids: list[str], quiz_path: str) -> None:
@@ -256,38 +244,25 @@ def _check_question_lessons(reader: FieldReader, quiz: Quiz, lesson_ids: list[st
 
 
 def _read_lesson(reader: FieldReader, item: Any, path: str) -> Lesson | None:
-    data = reader.read_mapping(item, path, "id, title, body")
+    data = reader.read_record(item, path, LESSON_FIELDS, LESSON_FIELDS, "lesson")
     if data is None:
         return None
-    reader.check_fields(data, path, LESSON_FIELDS, LESSON_FIELDS, "lesson")
-    lesson_id = _optional(data, path, "id", reader.read_id)
-    title = _optional(data, path, "title", reader.read_text)
-    body = _optional(data, path, "body", reader.read_text)
-    if None in (lesson_id, title, body):
-        return None
-    return Lesson(id=lesson_id, title=title, body=body)
+    values = reader.read_fields(data, path, {"id": reader.read_id, "title": reader.read_text, "body": reader.read_text})
+    return Lesson(**values) if _complete(values, data, LESSON_FIELDS) else None
 
 
 def _read_quiz(reader: FieldReader, value: Any, path: str) -> Quiz | None:
-    data = reader.read_mapping(value, path, "pass_mark, max_attempts, shuffle, retry_after, restudy, questions")
+    data = reader.read_record(value, path, QUIZ_FIELDS, QUIZ_REQUIRED, "quiz")
     if data is None:
         return None
-    reader.check_fields(data, path, QUIZ_FIELDS, QUIZ_REQUIRED, "quiz")
-    pass_mark = _optional(data, path, "pass_mark", reader.read_percent)
-    max_attempts = _optional(data, path, "max_attempts", reader.read_positive_int)
-    shuffle = _optional(data, path, "shuffle", reader.read_bool, False)
-    retry_after = _optional(data, path, "retry_after", lambda value, p: _read_duration(reader, value, p))
-    restudy = _optional(data, path, "restudy", reader.read_bool, False)
-    questions_path = join_path(path, "questions")
-    questions = [
-        _read_question(reader, question, index_path(questions_path, index))
-        for index, question in enumerate(_items(reader, data, path, "questions", "question", "in this quiz"))
-    ]
-    if None in (pass_mark, shuffle, restudy) or ("max_attempts" in data and max_attempts is None) \
-            or ("retry_after" in data and retry_after is None) or not questions or None in questions:
+    values = reader.read_fields(data, path, {
+        "pass_mark": reader.read_percent, "max_attempts": reader.read_positive_int, "shuffle": reader.read_bool,
+        "retry_after": lambda value, p: _read_duration(reader, value, p), "restudy": reader.read_bool,
+    })
+    questions = _read_items(reader, data, path, "questions", "question", "in this quiz", _read_question)
+    if not _complete(values, data, QUIZ_REQUIRED) or questions is None:
         return None
-    return Quiz(pass_mark=pass_mark, questions=tuple(questions), max_attempts=max_attempts, shuffle=shuffle,
-                retry_after=retry_after, restudy=restudy)
+    return Quiz(questions=questions, **values)
 
 
 def _read_duration(reader: FieldReader, value: Any, path: str) -> str | None:
@@ -316,7 +291,7 @@ def _read_question(reader: FieldReader, item: Any, path: str) -> Question | None
     if data is None:
         return None
     before = reader.error_count
-    type_name = _optional(data, path, "type", lambda value, p: reader.read_choice(value, p, tuple(QUESTION_TYPES)))
+    type_name = reader.read_fields(data, path, {"type": _choice(reader, tuple(QUESTION_TYPES))}).get("type")
     question_type = QUESTION_TYPES.get(type_name) if type_name else None
     if question_type is None:
         # Without a known type, accept any type's fields rather than guess.
@@ -331,28 +306,20 @@ def _read_question(reader: FieldReader, item: Any, path: str) -> Question | None
                                                        field=key, type=question_type.name), at)
         own = {key: value for key, value in data.items() if key not in other_fields}
         reader.check_fields(own, path, QUESTION_FIELDS + question_type.fields, QUESTION_REQUIRED + question_type.required, "question")
-    question_id = _optional(data, path, "id", reader.read_id)
-    points = _optional(data, path, "points", reader.read_weight, 1)
-    prompt = _optional(data, path, "prompt", reader.read_text)
-    explanation = _optional(data, path, "explanation", reader.read_text)
-    lesson = _optional(data, path, "lesson", reader.read_id)
+    values = reader.read_fields(data, path, {"id": reader.read_id, "points": reader.read_weight, "prompt": reader.read_text,
+                                             "explanation": reader.read_text, "lesson": reader.read_id})
     answers = question_type.validate(reader, data, path) if question_type is not None else {}
-    if reader.error_count > before or question_type is None or None in (question_id, points, prompt):
+    if reader.error_count > before or question_type is None or not _complete(values, data, QUESTION_REQUIRED):
         return None
     # The type's own fields that are not shared fields of Question go to `extra` (plain JSON values).
     shared = {name: value for name, value in answers.items() if name in QUESTION_DATACLASS_FIELDS}
     extra = tuple(sorted((name, value) for name, value in answers.items() if name not in QUESTION_DATACLASS_FIELDS))
-    return Question(id=question_id, type=question_type.name, prompt=prompt, points=points, explanation=explanation,
-                    lesson=lesson, extra=extra, **shared)
+    return Question(type=question_type.name, extra=extra, **values, **shared)
 
 
 def _read_certification(reader: FieldReader, value: Any, path: str) -> Certification | None:
-    data = reader.read_mapping(value, path, "title, valid_days")
+    data = reader.read_record(value, path, CERTIFICATION_FIELDS, ("title",), "certification")
     if data is None:
         return None
-    reader.check_fields(data, path, CERTIFICATION_FIELDS, ("title",), "certification")
-    title = _optional(data, path, "title", reader.read_text)
-    valid_days = _optional(data, path, "valid_days", reader.read_valid_days)
-    if title is None or ("valid_days" in data and valid_days is None):
-        return None
-    return Certification(title=title, valid_days=valid_days)
+    values = reader.read_fields(data, path, {"title": reader.read_text, "valid_days": reader.read_valid_days})
+    return Certification(**values) if _complete(values, data, ("title",)) else None

@@ -19,7 +19,7 @@ from functools import lru_cache
 from datetime import date, datetime, timedelta
 from typing import NamedTuple
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from bro.extensions import db
@@ -82,37 +82,31 @@ def _team_filter(column, team_ids: frozenset[int] | None) -> list:
     return [] if team_ids is None else [column.in_(sorted(team_ids))]
 
 
-def _result_filters(scope: Scope) -> list:
-    conditions = [AuditStepResult.standard_id == scope.standard_id,
-                  AuditStepResult.interacted_on.between(scope.first_day, scope.last_day),
-                  *_team_filter(AuditStepResult.team_id, scope.team_ids)]
-    if scope.staff_id is not None:
-        conditions.append(AuditStepResult.staff_id == scope.staff_id)
-    if scope.step_keys:
-        conditions.append(AuditStepResult.step_key.in_(scope.step_keys))
-    if scope.sampled_only:
-        conditions.append(AuditStepResult.sampled.is_(True))
+def _scope_filters(scope: Scope, table, day, *, staff: bool = False, steps: bool = False,
+                   sampled: bool = False) -> list:
+    """The scope's conditions on ``table``: its standard, ``day`` in the range, its teams; and, where the table
+    has them (``staff``, ``steps``, ``sampled``), its staff member, its steps and the sampled audits only."""
+    conditions = [table.standard_id == scope.standard_id, day.between(scope.first_day, scope.last_day),
+                  *_team_filter(table.team_id, scope.team_ids)]
+    if staff and scope.staff_id is not None:
+        conditions.append(table.staff_id == scope.staff_id)
+    if steps and scope.step_keys:
+        conditions.append(table.step_key.in_(scope.step_keys))
+    if sampled and scope.sampled_only:
+        conditions.append(table.sampled.is_(True))
     return conditions
+
+
+def _result_filters(scope: Scope) -> list:
+    return _scope_filters(scope, AuditStepResult, AuditStepResult.interacted_on, staff=True, steps=True, sampled=True)
 
 
 def _week_filters(scope: Scope) -> list:
-    conditions = [AuditStepWeek.standard_id == scope.standard_id,
-                  AuditStepWeek.week_start.between(scope.first_day, scope.last_day),
-                  *_team_filter(AuditStepWeek.team_id, scope.team_ids)]
-    if scope.step_keys:
-        conditions.append(AuditStepWeek.step_key.in_(scope.step_keys))
-    return conditions
+    return _scope_filters(scope, AuditStepWeek, AuditStepWeek.week_start, steps=True)
 
 
 def _audit_filters(scope: Scope) -> list:
-    conditions = [Audit.standard_id == scope.standard_id,
-                  Audit.interacted_on.between(scope.first_day, scope.last_day),
-                  *_team_filter(Audit.team_id, scope.team_ids)]
-    if scope.staff_id is not None:
-        conditions.append(Audit.staff_id == scope.staff_id)
-    if scope.sampled_only:
-        conditions.append(Audit.sampled.is_(True))
-    return conditions
+    return _scope_filters(scope, Audit, Audit.interacted_on, staff=True, sampled=True)
 
 
 def _step_week_counts(scope: Scope) -> tuple:
@@ -120,6 +114,30 @@ def _step_week_counts(scope: Scope) -> tuple:
     if scope.sampled_only:
         return AuditStepWeek.sampled_rated, AuditStepWeek.sampled_nonconforming
     return AuditStepWeek.rated, AuditStepWeek.nonconforming
+
+
+def _step_result_counts(scope: Scope, column) -> Select:
+    """(step key, ``column``, rated, nonconforming) of the scope's step results, grouped by step and ``column``."""
+    return (select(AuditStepResult.step_key, column,
+                   _count_true(AuditStepResult.rated), _count_true(AuditStepResult.nonconforming))
+            .where(*_result_filters(scope))
+            .group_by(AuditStepResult.step_key, column))
+
+
+def _step_counts_by(scope: Scope, week_column, result_column) -> Select:
+    """(step key, group, rated, nonconforming) grouped by step and group: from the weekly step summary
+    (``week_column``) when the scope allows, else from the step results (``result_column``)."""
+    if not scope.uses_weekly_summaries:
+        return _step_result_counts(scope, result_column)
+    rated, nonconforming = _step_week_counts(scope)
+    return (select(AuditStepWeek.step_key, week_column, func.sum(rated), func.sum(nonconforming))
+            .where(*_week_filters(scope))
+            .group_by(AuditStepWeek.step_key, week_column))
+
+
+def _counts_by_step_and(query: Select) -> dict[tuple[str, int], Counts]:
+    """{(step key, group): (rated, nonconforming)} of a query's rows, the groups with ratings only."""
+    return {(step_key, group): Counts(int(n), int(nc)) for step_key, group, n, nc in db.session.execute(query) if n}
 
 
 def _as_date(value) -> date:
@@ -144,16 +162,7 @@ def _add(table: dict, key, n: int, nonconforming: int) -> None:
 
 def step_period_counts(scope: Scope) -> dict[str, dict[str, Counts]]:
     """{step key: {period label: (rated, nonconforming)}}; periods without audits are absent."""
-    if scope.uses_weekly_summaries:
-        rated, nonconforming = _step_week_counts(scope)
-        query = (select(AuditStepWeek.step_key, AuditStepWeek.week_start, func.sum(rated), func.sum(nonconforming))
-                 .where(*_week_filters(scope))
-                 .group_by(AuditStepWeek.step_key, AuditStepWeek.week_start))
-    else:
-        query = (select(AuditStepResult.step_key, AuditStepResult.interacted_on,
-                        _count_true(AuditStepResult.rated), _count_true(AuditStepResult.nonconforming))
-                 .where(*_result_filters(scope))
-                 .group_by(AuditStepResult.step_key, AuditStepResult.interacted_on))
+    query = _step_counts_by(scope, AuditStepWeek.week_start, AuditStepResult.interacted_on)
     counts: dict[str, dict[str, Counts]] = defaultdict(dict)
     for step_key, day, rated, nonconforming in db.session.execute(query):
         if rated:
@@ -167,9 +176,7 @@ def failure_period_counts(scope: Scope) -> dict[str, Counts]:
         audits, failed = ((AuditWeek.sampled_audits, AuditWeek.sampled_failed) if scope.sampled_only
                           else (AuditWeek.audits, AuditWeek.failed))
         query = (select(AuditWeek.week_start, func.sum(audits), func.sum(failed))
-                 .where(AuditWeek.standard_id == scope.standard_id,
-                        AuditWeek.week_start.between(scope.first_day, scope.last_day),
-                        *_team_filter(AuditWeek.team_id, scope.team_ids))
+                 .where(*_scope_filters(scope, AuditWeek, AuditWeek.week_start))
                  .group_by(AuditWeek.week_start))
     else:
         query = (select(Audit.interacted_on, func.count(Audit.id), _count_true(~Audit.passed))
@@ -237,28 +244,12 @@ def baselines_version() -> int:
 
 def step_team_counts(scope: Scope) -> dict[tuple[str, int], Counts]:
     """{(step key, team id): (rated, nonconforming)} over the scope's range."""
-    if scope.uses_weekly_summaries:
-        rated, nonconforming = _step_week_counts(scope)
-        query = (select(AuditStepWeek.step_key, AuditStepWeek.team_id, func.sum(rated), func.sum(nonconforming))
-                 .where(*_week_filters(scope))
-                 .group_by(AuditStepWeek.step_key, AuditStepWeek.team_id))
-    else:
-        query = (select(AuditStepResult.step_key, AuditStepResult.team_id,
-                        _count_true(AuditStepResult.rated), _count_true(AuditStepResult.nonconforming))
-                 .where(*_result_filters(scope))
-                 .group_by(AuditStepResult.step_key, AuditStepResult.team_id))
-    return {(step_key, team_id): Counts(int(n), int(nc))
-            for step_key, team_id, n, nc in db.session.execute(query) if n}
+    return _counts_by_step_and(_step_counts_by(scope, AuditStepWeek.team_id, AuditStepResult.team_id))
 
 
 def step_staff_counts(scope: Scope) -> dict[tuple[str, int], Counts]:
     """{(step key, staff id): (rated, nonconforming)} — heat map inside a team, most-missed steps."""
-    query = (select(AuditStepResult.step_key, AuditStepResult.staff_id,
-                    _count_true(AuditStepResult.rated), _count_true(AuditStepResult.nonconforming))
-             .where(*_result_filters(scope))
-             .group_by(AuditStepResult.step_key, AuditStepResult.staff_id))
-    return {(step_key, staff_id): Counts(int(n), int(nc))
-            for step_key, staff_id, n, nc in db.session.execute(query) if n}
+    return _counts_by_step_and(_step_result_counts(scope, AuditStepResult.staff_id))
 
 
 # -- staff ------------------------------------------------------------------------------------------

@@ -87,12 +87,18 @@ def filter_error(error: FilterError):
     return current_app.handle_http_exception(default_exceptions[error.status]())
 
 
-def _one_chart() -> tuple[Chart, DashboardFilters, Dashboard]:
-    """The chart named in ?chart=, the filters, and the dashboard reduced to that chart's part."""
+def _one_chart(as_table: bool) -> tuple[Chart, DashboardFilters, Dashboard, str | None, list]:
+    """The chart named in ?chart=, the filters, the dashboard reduced to that chart's part, ?key=, and the
+    chart's rows for them: its table's or its CSV's (404 when it has none)."""
     chart = chart_named(request.args.get("chart"))
     filters = read_filters(current_user, request.args, q.standards_with_steps())
     teams = q.team_names(filters.visible_teams)
-    return chart, filters, build_dashboard(filters, teams, parts=frozenset({chart.part}))
+    board = build_dashboard(filters, teams, parts=frozenset({chart.part}))
+    key = request.args.get("key")
+    rows = chart.table_rows(board, key) if as_table else chart.csv_rows(board, key)
+    if rows is None:
+        abort(404)
+    return chart, filters, board, key, rows
 
 
 @bp.route("/")
@@ -148,11 +154,7 @@ def _staff_choices(filters: DashboardFilters) -> list[tuple[int, str, int]]:
 @roles_required(Role.supervisor)
 @bounded_view
 def dashboard_csv():
-    chart, filters, board = _one_chart()
-    key = request.args.get("key")
-    rows = chart.csv_rows(board, key)
-    if rows is None:
-        abort(404)
+    chart, filters, _board, key, rows = _one_chart(as_table=False)
     return csv_download(rows, chart.file_name(filters, key))
 
 
@@ -161,11 +163,7 @@ def dashboard_csv():
 @bounded_view
 def chart_table():
     """The numbers behind one chart as an HTML table (the same rows as its CSV)."""
-    chart, filters, board = _one_chart()
-    key = request.args.get("key")
-    rows = chart.table_rows(board, key)
-    if rows is None:
-        abort(404)
+    chart, filters, board, key, rows = _one_chart(as_table=True)
     return render_template("improve/chart_table.html", rows=rows, title=chart.title(board, key), chart=chart.name,
                            filters=filters, key=key)
 

@@ -152,8 +152,29 @@ def comparison_case(
                           (before_first, before_last, after_first, after_last))
 
 
-@dataclass(frozen=True)
-class ModuleEffect:
+@dataclass(frozen=True, kw_only=True)
+class RatesBeforeAfter:
+    """Nonconforming audits before and after: counts, rates (None for no audits) and the change of rate."""
+
+    before_n: int
+    before_nc: int
+    before_rate: float | None
+    after_n: int
+    after_nc: int
+    after_rate: float | None
+    change: float | None
+
+    @staticmethod
+    def counted(before_n: int, before_nc: int, after_n: int, after_nc: int) -> dict[str, int | float | None]:
+        """The fields of the class for these counts."""
+        before_rate, after_rate = _rate(before_nc, before_n), _rate(after_nc, after_n)
+        return {"before_n": before_n, "before_nc": before_nc, "before_rate": before_rate,
+                "after_n": after_n, "after_nc": after_nc, "after_rate": after_rate,
+                "change": after_rate - before_rate if before_rate is not None and after_rate is not None else None}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ModuleEffect(RatesBeforeAfter):
     """Pooled result for one module.
 
     ``cases``: completed retrainings; ``compared``: those with before, after and a comparison group (the
@@ -167,13 +188,6 @@ class ModuleEffect:
     cases: int
     compared: int
     staff: int
-    before_n: int
-    before_nc: int
-    before_rate: float | None
-    after_n: int
-    after_nc: int
-    after_rate: float | None
-    change: float | None
     control_change: float | None
     effect: float | None
     ci_low: float | None
@@ -223,11 +237,8 @@ def retraining_effect(cases: Iterable[RetrainingCase], min_cases: int = MIN_CASE
         grouped.setdefault(case.module, []).append(case)
     results = []
     for module, group in grouped.items():
-        before_n = sum(len(c.before) for c in group)
-        before_nc = sum(sum(c.before) for c in group)
-        after_n = sum(len(c.after) for c in group)
-        after_nc = sum(sum(c.after) for c in group)
-        before_rate, after_rate = _rate(before_nc, before_n), _rate(after_nc, after_n)
+        rates = RatesBeforeAfter.counted(sum(len(c.before) for c in group), sum(sum(c.before) for c in group),
+                                         sum(len(c.after) for c in group), sum(sum(c.after) for c in group))
         compared = [c for c in group if c.effect is not None]
         effect = control = low = high = None
         verdict = TOO_FEW
@@ -238,26 +249,16 @@ def retraining_effect(cases: Iterable[RetrainingCase], min_cases: int = MIN_CASE
             low, high = pooled_interval([c.effect for c in compared], seed=seed)
             verdict = IMPROVED if high < 0 else WORSE if low > 0 else NO_CLEAR_CHANGE
         results.append(ModuleEffect(
-            module=module, cases=len(group), compared=len(compared), staff=len({c.staff for c in group}),
-            before_n=before_n, before_nc=before_nc, before_rate=before_rate,
-            after_n=after_n, after_nc=after_nc, after_rate=after_rate,
-            change=after_rate - before_rate if before_rate is not None and after_rate is not None else None,
+            module=module, cases=len(group), compared=len(compared), staff=len({c.staff for c in group}), **rates,
             control_change=control, effect=effect, ci_low=low, ci_high=high, verdict=verdict))
     return results
 
 
-@dataclass(frozen=True)
-class BeforeAfter:
+@dataclass(frozen=True, kw_only=True)
+class BeforeAfter(RatesBeforeAfter):
     """Nonconformity before vs from a date (a corrective action's check stage).
     ``p_value`` is Fisher's exact test on the counts (None if a side is empty)."""
 
-    before_n: int
-    before_nc: int
-    before_rate: float | None
-    after_n: int
-    after_nc: int
-    after_rate: float | None
-    change: float | None
     p_value: float | None
     test: str | None
 
@@ -280,21 +281,10 @@ def before_after_rate(
         else:
             after_n += 1
             after_nc += bool(nonconforming)
-    before_rate, after_rate = _rate(before_nc, before_n), _rate(after_nc, after_n)
     p_value = test = None
     if before_n and after_n:
         from bro.quality.outcomes import fisher_exact
 
         p_value = fisher_exact([[before_nc, before_n - before_nc], [after_nc, after_n - after_nc]])
         test = FISHER
-    return BeforeAfter(
-        before_n=before_n,
-        before_nc=before_nc,
-        before_rate=before_rate,
-        after_n=after_n,
-        after_nc=after_nc,
-        after_rate=after_rate,
-        change=after_rate - before_rate if before_rate is not None and after_rate is not None else None,
-        p_value=p_value,
-        test=test,
-    )
+    return BeforeAfter(**RatesBeforeAfter.counted(before_n, before_nc, after_n, after_nc), p_value=p_value, test=test)

@@ -51,18 +51,14 @@ class ChoiceType(QuestionType):
         return {"options": tuple(options)}
 
     def read_option(self, reader: FieldReader, item: Any, path: str) -> Option | None:
-        mapping = reader.read_mapping(item, path, ", ".join(self.option_fields))
+        before = reader.error_count
+        mapping = reader.read_record(item, path, self.option_fields, ("id", "text"), "option")
         if mapping is None:
             return None
-        before = reader.error_count
-        reader.check_fields(mapping, path, self.option_fields, ("id", "text"), "option")
-        option_id = reader.read_id(mapping["id"], join_path(path, "id")) if "id" in mapping else None
-        text = reader.read_text(mapping["text"], join_path(path, "text")) if "text" in mapping else None
-        correct = reader.read_bool(mapping["correct"], join_path(path, "correct")) if "correct" in mapping else False
-        feedback = reader.read_text(mapping["feedback"], join_path(path, "feedback")) if "feedback" in mapping else None
-        if reader.error_count > before or option_id is None or text is None or correct is None:
-            return None
-        return Option(id=option_id, text=text, correct=correct, feedback=feedback)
+        values = reader.read_fields(mapping, path, {"id": reader.read_id, "text": reader.read_text,
+                                                    "correct": reader.read_bool, "feedback": reader.read_text})
+        # A wrong or missing field is an error: without one, id and text are read.
+        return Option(**values) if reader.error_count == before else None
 
     def check_options(self, reader: FieldReader, options: list[Option], path: str) -> None:
         """Rules over all the options once each one is valid (how many are correct)."""

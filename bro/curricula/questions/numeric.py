@@ -91,14 +91,9 @@ class NumericAnswer(QuestionType):
     typed_answers = True
 
     def validate(self, reader: FieldReader, raw: Mapping[str, Any], path: str) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        if "value" in raw:
-            result["value"] = reader.read_number(raw["value"], join_path(path, "value"))
-        if "tolerance" in raw:
-            tolerance = reader.read_number(raw["tolerance"], join_path(path, "tolerance"))
-            if tolerance is not None and tolerance < 0:
-                reader.error(join_path(path, "tolerance"), msg("must not be negative"))
-            result["tolerance"] = tolerance
+        result = reader.read_fields(raw, path, {"value": reader.read_number, "tolerance": reader.read_number})
+        if result.get("tolerance") is not None and result["tolerance"] < 0:
+            reader.error(join_path(path, "tolerance"), msg("must not be negative"))
         return result
 
     def clean(self, question: Question, raw: Any) -> Any:

@@ -5,7 +5,6 @@ import random
 from typing import Any, Hashable, Mapping
 
 from ..fields import FieldReader
-from ..loader import join_path
 from ..messages import msg
 from ..model import Question
 from .base import QuestionType
@@ -22,9 +21,7 @@ class TrueFalse(QuestionType):
     tallied = True
 
     def validate(self, reader: FieldReader, raw: Mapping[str, Any], path: str) -> dict[str, Any]:
-        if "answer" not in raw:
-            return {}
-        return {"answer": reader.read_bool(raw["answer"], join_path(path, "answer"))}
+        return reader.read_fields(raw, path, {"answer": reader.read_bool})
 
     def clean(self, question: Question, raw: Any) -> Any:
         if isinstance(raw, bool):
