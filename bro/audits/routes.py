@@ -67,7 +67,7 @@ from bro.extensions import db
 from bro.interactions.queries import interaction_with_transcript
 from bro.models.audits import Audit
 from bro.models.people import Role, User
-from bro.pagination import paginate
+from bro.pagination import filtered_list_page, paginate
 from bro.submissions import first_submission, saved
 from bro.templating import format_score
 
@@ -112,10 +112,7 @@ audit_pages = RecordViews(bp, "audit_id", _visible_audit)
 @bp.route("/")
 @roles_required(Role.staff, Role.supervisor)
 def index():
-    filters = queries.AuditFilters.from_args(request.args)
-    page = paginate(queries.audit_query(current_user, filters))
-    return render_template("audits/index.html", page=page, filters=filters,
-                           choices=queries.filter_choices(current_user))
+    return filtered_list_page("audits/index.html", queries.AuditFilters, queries.audit_query, queries.filter_choices)
 
 
 @bp.route("/export.csv")

@@ -6,13 +6,14 @@ from wtforms import DateField, DateTimeLocalField, FieldList, FormField, SelectF
     TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from bro.formfields import RecordSelectField
 from bro.submissions import OneTimeSubmission
 
 ACTION_ROWS = 3
 
 
 class PlanSessionForm(OneTimeSubmission, FlaskForm):
-    staff = SelectField(_l("Staff member"), coerce=int)
+    staff = RecordSelectField(_l("Staff member"))
     scheduled_for = DateTimeLocalField(_l("When"), format="%Y-%m-%dT%H:%M",
                                        validators=[InputRequired(message=_l("Enter the date and time."))])
     submit = SubmitField(_l("Plan the session"))
