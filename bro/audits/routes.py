@@ -7,7 +7,7 @@ from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bro.access import RecordViews, can_see_team, roles_required, visible_team_ids
+from bro.access import RecordViews, roles_required, visible_or_404, visible_team_ids
 from bro.audits import queries
 from bro.audits.forms import (
     CHANNEL_LABELS,
@@ -133,9 +133,8 @@ def _interaction_to_audit():
     interaction_id = request.values.get("interaction", type=int)
     if interaction_id is None:
         return None
-    interaction = interaction_with_transcript(interaction_id) if 0 < interaction_id < 2**63 else None
-    if interaction is None or not can_see_team(current_user, interaction.team_id) \
-            or interaction.staff_id == current_user.id:
+    interaction = visible_or_404(interaction_with_transcript(interaction_id) if 0 < interaction_id < 2**63 else None)
+    if interaction.staff_id == current_user.id:
         abort(404)
     return interaction
 

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from bro import clock
-from bro.access import can_see_staff, can_see_team, roles_required, visible_team_ids
+from bro.access import can_see_staff, roles_required, visible_or_404, visible_team_ids
 from bro.authoring.text import curriculum_text
 from bro.audits.forms import CHANNEL_LABELS, RELATIONSHIP_LABELS
 from bro.extensions import db
@@ -117,10 +117,7 @@ def _visible_teams() -> list[Team]:
 
 
 def _plan_or_404(plan_id: int) -> SamplingPlan:
-    plan = db.session.get(SamplingPlan, plan_id)
-    if plan is None or not can_see_team(current_user, plan.team_id):
-        abort(404)
-    return plan
+    return visible_or_404(db.session.get(SamplingPlan, plan_id))
 
 
 @bp.route("/plans", methods=["GET", "POST"])
@@ -225,9 +222,7 @@ def queue():
 @bp.route("/queue/<int:item_id>/reassign", methods=["POST"])
 @roles_required(Role.supervisor)
 def reassign(item_id: int):
-    item = db.session.get(ReviewItem, item_id)
-    if item is None or not can_see_team(current_user, item.interaction.team_id):
-        abort(404)
+    item = visible_or_404(db.session.get(ReviewItem, item_id), lambda item: item.interaction.team_id)
     form = ReassignForm(prefix=f"item-{item.id}")
     form.assignee.offer(sampling.team_supervisors(item.interaction.team_id))
     if form.validate_on_submit():

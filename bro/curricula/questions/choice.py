@@ -22,7 +22,7 @@ class ChoiceType(QuestionType):
     """Options with ``correct`` flags; the learner picks."""
 
     fields = ("options",)
-    required = ("options",)
+    optional = ("scoring",)  # in the types that offer partial credit
     option_fields = ("id", "text", "correct", "feedback")
     tallied = True
 
