@@ -2,8 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, FieldList, FormField, SelectField, StringField, SubmitField, \
-    TextAreaField
+from wtforms import DateField, DateTimeLocalField, FieldList, FormField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from bro.formfields import RecordSelectField
