@@ -85,12 +85,15 @@ class QuestionType:
 
     # --- item analysis ------------------------------------------------------------------------------------
 
-    #: the item analysis reads stored responses to count the type's ``tallies`` (options chosen, places given)
-    tallied: ClassVar[bool] = False
-
     def tallies(self, question: Question, response: Any) -> list[Hashable]:
-        """What item analysis counts for a stored response: the options chosen, the (option, place) pairs..."""
+        """What item analysis counts for a stored response: the options chosen, the (option, place) pairs...
+        A type that counts nothing keeps this default."""
         return []
+
+    @property
+    def tallied(self) -> bool:
+        """Whether the item analysis reads stored responses to count ``tallies``: the type says what to count."""
+        return type(self).tallies is not QuestionType.tallies
 
     def wrong_answer_key(self, text: str) -> str:
         """For types with ``typed_answers``: a wrong answer as the scorer compares it (the item analysis groups

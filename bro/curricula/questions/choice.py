@@ -24,7 +24,6 @@ class ChoiceType(QuestionType):
     fields = ("options",)
     optional = ("scoring",)  # in the types that offer partial credit
     option_fields = ("id", "text", "correct", "feedback")
-    tallied = True
 
     @staticmethod
     def read_scoring(reader: FieldReader, raw: Mapping[str, Any], path: str, result: dict[str, Any]) -> dict[str, Any]:
