@@ -7,12 +7,15 @@ role check. Ownership (which teams and staff a user may see) is answered by
 from __future__ import annotations
 
 from functools import wraps
-from typing import Any, Callable
+from operator import attrgetter
+from typing import Any, Callable, TypeVar
 
 from flask import Blueprint, abort, request
 from flask_login import current_user, login_required
 
 from bro.models.people import Role, User
+
+T = TypeVar("T")
 
 
 def roles_required(*roles: Role | str) -> Callable:
@@ -81,6 +84,14 @@ def visible_team_ids(user: User) -> set[int] | None:
 def can_see_team(user: User, team_id: int | None) -> bool:
     teams = visible_team_ids(user)
     return teams is None or (team_id is not None and team_id in teams)
+
+
+def visible_or_404(record: T | None, team_id: Callable[[T], int | None] = attrgetter("team_id")) -> T:
+    """``record`` when it exists and its team (``team_id(record)``) is one the current user may see; 404
+    otherwise, so a record out of sight reads as one that does not exist."""
+    if record is None or not can_see_team(current_user, team_id(record)):
+        abort(404)
+    return record
 
 
 def can_see_staff(user: User, staff: User) -> bool:

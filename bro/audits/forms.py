@@ -37,15 +37,8 @@ STATUS_LABELS = {
     "dispute_rejected": _l("Dispute rejected"),
     "reopened": _l("Reopened by an admin"),
 }
-EVENT_LABELS = {
-    "recorded": _l("Recorded"),
-    "corrected": _l("Corrected by the auditor"),
-    "acknowledged": _l("Acknowledged"),
-    "disputed": _l("Disputed"),
-    "dispute_upheld": _l("Dispute upheld"),
-    "dispute_rejected": _l("Dispute rejected"),
-    "reopened": _l("Reopened by an admin"),
-}
+# An event that moves the audit to a status reads as that status, except the first and corrections.
+EVENT_LABELS = {**STATUS_LABELS, "recorded": _l("Recorded"), "corrected": _l("Corrected by the auditor")}
 REVISION_KIND_LABELS = {
     "original": _l("Original"),
     "correction": _l("Correction by the auditor"),

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import timedelta
+from typing import Any
 
 from sqlalchemy import Select, case, false, func, or_, select
 from sqlalchemy.orm import joinedload, lazyload, selectinload
@@ -11,10 +12,10 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 from bro import clock
 from bro.access import visible_team_ids
 from bro.extensions import db
-from bro.inputs import query_date
 from bro.models.audits import Audit, AuditEvent, AuditRevision, Dispute
 from bro.models.curricula import Standard, StandardVersion
 from bro.models.people import Role, Team, User
+from bro.pagination import ListFilters
 from bro.scoring import display_score
 
 
@@ -47,33 +48,20 @@ def can_see_audit(user: User, audit: Audit) -> bool:
     return teams is None or audit.staff_id == user.id or audit.team_id in teams
 
 
-@dataclass
-class AuditFilters:
-    team_id: int | None = None
-    staff_id: int | None = None
+@dataclass(frozen=True)
+class AuditFilters(ListFilters):
     standard_id: int | None = None
-    date_from: date | None = None
-    date_to: date | None = None
     result: str | None = None  # passed | failed
     status: str | None = None
 
     @classmethod
-    def from_args(cls, args) -> AuditFilters:
-        def day(name):
-            return query_date(args.get(name))
-
+    def own_from_args(cls, args) -> dict[str, Any]:
         result = args.get("result")
-        return cls(team_id=args.get("team", type=int), staff_id=args.get("staff", type=int),
-                   standard_id=args.get("standard", type=int), date_from=day("from"), date_to=day("to"),
-                   result=result if result in ("passed", "failed") else None,
-                   status=args.get("status") or None)
+        return {"standard_id": args.get("standard", type=int),
+                "result": result if result in ("passed", "failed") else None, "status": args.get("status") or None}
 
-    def as_args(self) -> dict:
-        values = {"team": self.team_id, "staff": self.staff_id, "standard": self.standard_id,
-                  "from": self.date_from.isoformat() if self.date_from else None,
-                  "to": self.date_to.isoformat() if self.date_to else None,
-                  "result": self.result, "status": self.status}
-        return {key: value for key, value in values.items() if value}
+    def own_args(self) -> dict[str, Any]:
+        return {"standard": self.standard_id, "result": self.result, "status": self.status}
 
 
 def audit_query(user: User, filters: AuditFilters) -> Select:

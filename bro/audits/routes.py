@@ -7,7 +7,7 @@ from flask_babel import format_percent
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from bro.access import RecordViews, can_see_team, roles_required, visible_team_ids
+from bro.access import RecordViews, roles_required, visible_or_404, visible_team_ids
 from bro.audits import queries
 from bro.audits.forms import (
     CHANNEL_LABELS,
@@ -67,7 +67,7 @@ from bro.extensions import db
 from bro.interactions.queries import interaction_with_transcript
 from bro.models.audits import Audit
 from bro.models.people import Role, User
-from bro.pagination import paginate
+from bro.pagination import filtered_list_page, paginate
 from bro.submissions import first_submission, saved
 from bro.templating import format_score
 
@@ -112,10 +112,7 @@ audit_pages = RecordViews(bp, "audit_id", _visible_audit)
 @bp.route("/")
 @roles_required(Role.staff, Role.supervisor)
 def index():
-    filters = queries.AuditFilters.from_args(request.args)
-    page = paginate(queries.audit_query(current_user, filters))
-    return render_template("audits/index.html", page=page, filters=filters,
-                           choices=queries.filter_choices(current_user))
+    return filtered_list_page("audits/index.html", queries.AuditFilters, queries.audit_query, queries.filter_choices)
 
 
 @bp.route("/export.csv")
@@ -136,9 +133,8 @@ def _interaction_to_audit():
     interaction_id = request.values.get("interaction", type=int)
     if interaction_id is None:
         return None
-    interaction = interaction_with_transcript(interaction_id) if 0 < interaction_id < 2**63 else None
-    if interaction is None or not can_see_team(current_user, interaction.team_id) \
-            or interaction.staff_id == current_user.id:
+    interaction = visible_or_404(interaction_with_transcript(interaction_id) if 0 < interaction_id < 2**63 else None)
+    if interaction.staff_id == current_user.id:
         abort(404)
     return interaction
 

@@ -2,17 +2,17 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, DateTimeLocalField, FieldList, FormField, SelectField, StringField, SubmitField, \
-    TextAreaField
+from wtforms import DateField, DateTimeLocalField, FieldList, FormField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
+from bro.formfields import RecordSelectField
 from bro.submissions import OneTimeSubmission
 
 ACTION_ROWS = 3
 
 
 class PlanSessionForm(OneTimeSubmission, FlaskForm):
-    staff = SelectField(_l("Staff member"), coerce=int)
+    staff = RecordSelectField(_l("Staff member"))
     scheduled_for = DateTimeLocalField(_l("When"), format="%Y-%m-%dT%H:%M",
                                        validators=[InputRequired(message=_l("Enter the date and time."))])
     submit = SubmitField(_l("Plan the session"))

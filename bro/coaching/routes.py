@@ -48,12 +48,11 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.supervisor)
 def new():
-    staff = _coachable_staff()
     form = PlanSessionForm()
-    form.staff.choices = [(user.id, user.name) for user in staff]
+    form.staff.offer(_coachable_staff())
     if request.method == "GET" and request.args.get("staff", "").isdigit():
         form.staff.data = int(request.args["staff"][:12])
-    chosen = next((user for user in staff if user.id == form.staff.data), None)
+    chosen = form.staff.record
     if form.validate_on_submit():
         if chosen is None:
             abort(404)

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence, TypeVar
+from typing import Callable, NamedTuple, Sequence, TypeVar
 
 from .messages import Message, msg, msg_plural
 from .model import Course, LocalizedText, Module, Question, Standard
@@ -39,44 +39,47 @@ def _by_id(items: Sequence[T]) -> dict[str, T]:
     return {item.id: item for item in items}  # type: ignore[attr-defined]
 
 
-# One whole sentence per element, so translators never assemble "Step" + "added".
-_ADDED = {
-    "step": msg("Step '%(id)s' added: %(label)s"),
-    "module": msg("Module '%(id)s' added: %(label)s"),
-    "lesson": msg("Lesson '%(id)s' added: %(label)s"),
-    "question": msg("Question '%(id)s' added: %(label)s"),
+class _Sentences(NamedTuple):
+    """One whole sentence per change of an element, so translators never assemble "Step" + "added"."""
+
+    added: Message
+    removed: Message
+    reordered: Message
+
+
+_SENTENCES = {
+    "step": _Sentences(msg("Step '%(id)s' added: %(label)s"), msg("Step '%(id)s' removed: %(label)s"),
+                       msg("Steps reordered: %(order)s")),
+    "module": _Sentences(msg("Module '%(id)s' added: %(label)s"), msg("Module '%(id)s' removed: %(label)s"),
+                         msg("Modules reordered: %(order)s")),
+    "lesson": _Sentences(msg("Lesson '%(id)s' added: %(label)s"), msg("Lesson '%(id)s' removed: %(label)s"),
+                         msg("Lessons in '%(where)s' reordered: %(order)s")),
+    "question": _Sentences(msg("Question '%(id)s' added: %(label)s"), msg("Question '%(id)s' removed: %(label)s"),
+                           msg("Questions in '%(where)s' reordered: %(order)s")),
 }
-_REMOVED = {
-    "step": msg("Step '%(id)s' removed: %(label)s"),
-    "module": msg("Module '%(id)s' removed: %(label)s"),
-    "lesson": msg("Lesson '%(id)s' removed: %(label)s"),
-    "question": msg("Question '%(id)s' removed: %(label)s"),
-}
-_REORDERED = {
-    "step": msg("Steps reordered: %(order)s"),
-    "module": msg("Modules reordered: %(order)s"),
-    "lesson": msg("Lessons in '%(where)s' reordered: %(order)s"),
-    "question": msg("Questions in '%(where)s' reordered: %(order)s"),
-}
+
+
+def _summary(element: str, kind: str, **params: object) -> Message:
+    """The sentence for ``kind`` (ADDED, REMOVED or REORDERED) of ``element``, filled in."""
+    return msg(getattr(_SENTENCES[element], kind).template, **params)
 
 
 def _added_removed(old: Sequence[T], new: Sequence[T], element: str, prefix: str, label: Callable[[T], str]) -> list[Change]:
     old_ids, new_ids = _by_id(old), _by_id(new)
     changes = [
-        Change(ADDED, element, prefix + item_id, msg(_ADDED[element].template, id=prefix + item_id, label=label(item)))
+        Change(ADDED, element, prefix + item_id, _summary(element, ADDED, id=prefix + item_id, label=label(item)))
         for item_id, item in new_ids.items() if item_id not in old_ids
     ]
     changes += [
-        Change(REMOVED, element, prefix + item_id, msg(_REMOVED[element].template, id=prefix + item_id, label=label(item)))
+        Change(REMOVED, element, prefix + item_id, _summary(element, REMOVED, id=prefix + item_id, label=label(item)))
         for item_id, item in old_ids.items() if item_id not in new_ids
     ]
     kept_old = [item_id for item_id in old_ids if item_id in new_ids]
     kept_new = [item_id for item_id in new_ids if item_id in old_ids]
     if kept_old != kept_new:
         order = ", ".join(kept_new)
-        summary = msg(_REORDERED[element].template, where=prefix[:-1], order=order) if prefix else \
-            msg(_REORDERED[element].template, order=order)
-        changes.append(Change(REORDERED, element, prefix[:-1], summary))
+        where = {"where": prefix[:-1]} if prefix else {}
+        changes.append(Change(REORDERED, element, prefix[:-1], _summary(element, REORDERED, order=order, **where)))
     return changes
 
 

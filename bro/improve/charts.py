@@ -122,11 +122,9 @@ class Break:
 
 
 @dataclass(frozen=True)
-class Gap:
-    """A period without audits, at its x, with its mark's title."""
+class Gap(Tick):
+    """A period without audits: a tick at its x, with its mark's title."""
 
-    position: float
-    label: str
     title: str
 
 

@@ -92,10 +92,16 @@ def retraining_rows(team_ids: frozenset[int] | None, n: int, restricted: bool = 
 
 @dataclass(frozen=True)
 class OutcomeRow:
-    outcome: str
-    label: object
     estimate: OutcomeEstimate
     hidden: bool = False
+
+    @property
+    def outcome(self) -> str:
+        return self.estimate.outcome
+
+    @property
+    def label(self) -> object:
+        return OUTCOME_LABELS[self.estimate.outcome]
 
     @property
     def is_rate(self) -> bool:
@@ -124,7 +130,7 @@ class OutcomeSection:
 def _row(estimate: OutcomeEstimate, restricted: bool) -> OutcomeRow:
     hidden = (too_few_to_show(estimate.staff_a, estimate.n_a, restricted)
               or too_few_to_show(estimate.staff_b, estimate.n_b, restricted))
-    return OutcomeRow(estimate.outcome, OUTCOME_LABELS[estimate.outcome], estimate, hidden)
+    return OutcomeRow(estimate, hidden)
 
 
 def outcome_section(standard: q.StandardInfo, team_ids, first: date, last: date, correction: str = HOLM,

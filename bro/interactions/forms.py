@@ -6,6 +6,7 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, DateField, IntegerField, SelectField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from bro.formfields import RecordSelectField
 from bro.submissions import OneTimeSubmission
 
 FORMAT_LABELS = {"auto": _l("From the file name (.csv or .jsonl)"), "csv": _l("CSV"), "jsonl": _l("JSON Lines")}
@@ -27,7 +28,7 @@ PERIOD_LABELS = {"month": _l("Month"), "week": _l("Week")}
 
 
 class PlanForm(OneTimeSubmission, FlaskForm):
-    team = SelectField(_l("Team"), coerce=int)
+    team = RecordSelectField(_l("Team"))
     standard = SelectField(_l("Standard"), coerce=int)
     per_staff = IntegerField(_l("Audits per staff member"), validators=[
         InputRequired(message=_l("Enter how many audits per staff member.")),
@@ -42,12 +43,12 @@ class DrawForm(FlaskForm):
 
 
 class ReassignForm(FlaskForm):
-    assignee = SelectField(_l("Reassign to"), coerce=int)
+    assignee = RecordSelectField(_l("Reassign to"))
     submit = SubmitField(_l("Reassign"))
 
 
 class LeaveForm(FlaskForm):
-    staff = SelectField(_l("Staff member"), coerce=int)
+    staff = RecordSelectField(_l("Staff member"))
     starts_on = DateField(_l("First day"), validators=[InputRequired(message=_l("Enter the first day."))])
     ends_on = DateField(_l("Last day"), validators=[InputRequired(message=_l("Enter the last day."))])
     submit = SubmitField(_l("Record leave"))

@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, undefer
@@ -12,39 +13,21 @@ from bro.extensions import db
 from bro.models.audits import CHANNELS
 from bro.models.interactions import Interaction
 from bro.models.people import Role, Team, User
+from bro.pagination import ListFilters
 
 
 @dataclass(frozen=True)
-class InteractionFilters:
-    team_id: int | None = None
-    staff_id: int | None = None
+class InteractionFilters(ListFilters):
     channel: str | None = None
     audited: str | None = None  # "yes" | "no"
-    date_from: date | None = None
-    date_to: date | None = None
 
     @classmethod
-    def from_args(cls, args) -> InteractionFilters:
-        def integer(name):
-            value = args.get(name, "")
-            return int(value) if value.isdigit() and len(value) < 12 else None
+    def own_from_args(cls, args) -> dict[str, Any]:
+        return {"channel": args.get("channel") if args.get("channel") in CHANNELS else None,
+                "audited": args.get("audited") if args.get("audited") in ("yes", "no") else None}
 
-        def day(name):
-            try:
-                value = date.fromisoformat(args.get(name, ""))
-            except ValueError:
-                return None
-            return value if date(1900, 1, 1) <= value <= date(2999, 12, 31) else None
-
-        channel = args.get("channel") if args.get("channel") in CHANNELS else None
-        audited = args.get("audited") if args.get("audited") in ("yes", "no") else None
-        return cls(integer("team"), integer("staff"), channel, audited, day("from"), day("to"))
-
-    def as_args(self) -> dict[str, str]:
-        values = {"team": self.team_id, "staff": self.staff_id, "channel": self.channel, "audited": self.audited,
-                  "from": self.date_from.isoformat() if self.date_from else None,
-                  "to": self.date_to.isoformat() if self.date_to else None}
-        return {key: str(value) for key, value in values.items() if value}
+    def own_args(self) -> dict[str, Any]:
+        return {"channel": self.channel, "audited": self.audited}
 
 
 def interactions_query(user: User, filters: InteractionFilters) -> Select:

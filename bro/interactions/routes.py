@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from bro import clock
-from bro.access import can_see_staff, can_see_team, roles_required, visible_team_ids
+from bro.access import can_see_staff, roles_required, visible_or_404, visible_team_ids
 from bro.authoring.text import curriculum_text
 from bro.audits.forms import CHANNEL_LABELS, RELATIONSHIP_LABELS
 from bro.extensions import db
@@ -23,8 +23,8 @@ from bro.interactions.operations import import_interactions
 from bro.interactions.parsing import COLUMNS, InteractionFileError, file_format, parse_mapping, read_interactions
 from bro.models.curricula import Standard, StandardVersion
 from bro.models.interactions import ReviewItem, SamplingDraw, SamplingPlan
-from bro.models.people import Role, Team, User
-from bro.pagination import paginate
+from bro.models.people import Role, Team
+from bro.pagination import filtered_list_page
 from bro.submissions import first_submission, saved
 
 bp = Blueprint("interactions", __name__, url_prefix="/interactions", template_folder="templates")
@@ -47,10 +47,8 @@ def transcript_helpers():
 @bp.route("/")
 @roles_required(Role.staff, Role.supervisor)
 def index():
-    filters = queries.InteractionFilters.from_args(request.args)
-    page = paginate(queries.interactions_query(current_user, filters))
-    return render_template("interactions/index.html", page=page, filters=filters,
-                           choices=queries.filter_choices(current_user))
+    return filtered_list_page("interactions/index.html", queries.InteractionFilters, queries.interactions_query,
+                              queries.filter_choices)
 
 
 @bp.route("/<int:interaction_id>")
@@ -119,21 +117,17 @@ def _visible_teams() -> list[Team]:
 
 
 def _plan_or_404(plan_id: int) -> SamplingPlan:
-    plan = db.session.get(SamplingPlan, plan_id)
-    if plan is None or not can_see_team(current_user, plan.team_id):
-        abort(404)
-    return plan
+    return visible_or_404(db.session.get(SamplingPlan, plan_id))
 
 
 @bp.route("/plans", methods=["GET", "POST"])
 @roles_required(Role.supervisor)
 def plans():
-    teams = _visible_teams()
     form = PlanForm()
-    form.team.choices = [(team.id, team.name) for team in teams]
+    form.team.offer(_visible_teams())
     form.standard.choices = _standards()
     if form.validate_on_submit():
-        team = next((t for t in teams if t.id == form.team.data), None)
+        team = form.team.record
         if team is None:
             abort(404)
         if (earlier := first_submission(form)) is not None:
@@ -145,7 +139,7 @@ def plans():
             form.per_staff.errors = [str(refusal)]
         else:
             return saved(form, url_for("interactions.plan", plan_id=plan.id), _("The sampling plan is saved."))
-    team_ids = [team.id for team in teams]
+    team_ids = [team.id for team in form.team.records]
     active = db.session.execute(
         select(SamplingPlan).where(SamplingPlan.team_id.in_(team_ids or [-1]), SamplingPlan.retired_at.is_(None))
         .options(joinedload(SamplingPlan.team)).order_by(SamplingPlan.team_id, SamplingPlan.standard_id)
@@ -159,10 +153,9 @@ def plans():
 def plan(plan_id: int):
     plan = _plan_or_404(plan_id)
     leave_form = LeaveForm(prefix="leave")
-    staff = [user for user in sampling.team_staff(plan.team_id) if user.has_role(Role.staff)]
-    leave_form.staff.choices = [(user.id, user.name) for user in staff]
+    leave_form.staff.offer(user for user in sampling.team_staff(plan.team_id) if user.has_role(Role.staff))
     if leave_form.validate_on_submit():
-        person = next((user for user in staff if user.id == leave_form.staff.data), None)
+        person = leave_form.staff.record
         if person is None:
             abort(404)
         try:
@@ -214,8 +207,8 @@ def queue():
     forms = {}
     for item in items:
         form = ReassignForm(prefix=f"item-{item.id}")
-        form.assignee.choices = [(user.id, user.name) for user in sampling.team_supervisors(item.interaction.team_id)
-                                 if user.id != current_user.id]
+        form.assignee.offer(user for user in sampling.team_supervisors(item.interaction.team_id)
+                            if user.id != current_user.id)
         forms[item.id] = form
     plans_shown = db.session.execute(
         select(SamplingPlan).where(SamplingPlan.team_id.in_({item.interaction.team_id for item in items} or {-1}),
@@ -229,13 +222,11 @@ def queue():
 @bp.route("/queue/<int:item_id>/reassign", methods=["POST"])
 @roles_required(Role.supervisor)
 def reassign(item_id: int):
-    item = db.session.get(ReviewItem, item_id)
-    if item is None or not can_see_team(current_user, item.interaction.team_id):
-        abort(404)
+    item = visible_or_404(db.session.get(ReviewItem, item_id), lambda item: item.interaction.team_id)
     form = ReassignForm(prefix=f"item-{item.id}")
-    form.assignee.choices = [(user.id, user.name) for user in sampling.team_supervisors(item.interaction.team_id)]
+    form.assignee.offer(sampling.team_supervisors(item.interaction.team_id))
     if form.validate_on_submit():
-        to = db.session.get(User, form.assignee.data)
+        to = form.assignee.record
         try:
             sampling.reassign(item, to, by=current_user)
         except sampling.SamplingRefused as refusal:

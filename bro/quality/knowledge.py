@@ -181,18 +181,21 @@ def standing(knowledge: Rate, conformance: Rate, conformance_threshold: float,
     return Standing(knowledge, conformance, settings.knowledge_threshold, conformance_threshold, knows, does, cell)
 
 
-@dataclass(frozen=True)
-class Transitions:
-    """How many of ``cases`` (people and steps in the starting state) reached the target state afterwards."""
+class Transitions(Rate):
+    """How many of ``cases`` (people and steps in the starting state) ``moved``: reached the target state
+    afterwards. A rate with its Wilson interval, in the words of the evidence table."""
 
-    cases: int
-    moved: int
-    low: float
-    high: float
+    @property
+    def cases(self) -> int:
+        return self.n
+
+    @property
+    def moved(self) -> int:
+        return round(self.successes)
 
     @property
     def share(self) -> float | None:
-        return self.moved / self.cases if self.cases else None
+        return self.rate if self.n else None
 
 
 def transitions(pairs: Sequence[tuple[bool | None, bool | None]]) -> Transitions:
@@ -204,5 +207,4 @@ def transitions(pairs: Sequence[tuple[bool | None, bool | None]]) -> Transitions
     """
     decided = [after for before, after in pairs if before is True and after is not None]
     moved = sum(1 for after in decided if after)
-    low, high = wilson_interval(moved, len(decided))
-    return Transitions(len(decided), moved, low, high)
+    return Transitions(float(moved), len(decided), *wilson_interval(moved, len(decided)))

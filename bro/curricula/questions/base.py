@@ -31,11 +31,18 @@ class QuestionType:
     description: ClassVar[str]
     #: the question fields this type adds to the common ones (id, type, points, prompt, explanation, lesson)
     fields: ClassVar[tuple[str, ...]] = ()
+    #: those of ``fields`` a question may leave out
+    optional: ClassVar[tuple[str, ...]] = ()
+    #: the others, which every question of the type has (set for each subclass from the two above)
     required: ClassVar[tuple[str, ...]] = ()
     #: the quiz shows this type's options in a fresh random order for every attempt, even without ``shuffle``
     shuffles_options: ClassVar[bool] = False
     #: learners type the answer (the item analysis lists the most common wrong ones, by ``wrong_answer_key``)
     typed_answers: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.required = tuple(field for field in cls.fields if field not in cls.optional)
 
     # --- the curriculum file ------------------------------------------------------------------------------
 
@@ -78,12 +85,15 @@ class QuestionType:
 
     # --- item analysis ------------------------------------------------------------------------------------
 
-    #: the item analysis reads stored responses to count the type's ``tallies`` (options chosen, places given)
-    tallied: ClassVar[bool] = False
-
     def tallies(self, question: Question, response: Any) -> list[Hashable]:
-        """What item analysis counts for a stored response: the options chosen, the (option, place) pairs..."""
+        """What item analysis counts for a stored response: the options chosen, the (option, place) pairs...
+        A type that counts nothing keeps this default."""
         return []
+
+    @property
+    def tallied(self) -> bool:
+        """Whether the item analysis reads stored responses to count ``tallies``: the type says what to count."""
+        return type(self).tallies is not QuestionType.tallies
 
     def wrong_answer_key(self, text: str) -> str:
         """For types with ``typed_answers``: a wrong answer as the scorer compares it (the item analysis groups

@@ -22,9 +22,8 @@ class ChoiceType(QuestionType):
     """Options with ``correct`` flags; the learner picks."""
 
     fields = ("options",)
-    required = ("options",)
+    optional = ("scoring",)  # in the types that offer partial credit
     option_fields = ("id", "text", "correct", "feedback")
-    tallied = True
 
     @staticmethod
     def read_scoring(reader: FieldReader, raw: Mapping[str, Any], path: str, result: dict[str, Any]) -> dict[str, Any]:

@@ -87,7 +87,7 @@ class NumericAnswer(QuestionType):
     label = msg("number")
     description = "A number, correct when within tolerance of the value."
     fields = ("value", "tolerance")
-    required = ("value",)
+    optional = ("tolerance",)
     typed_answers = True
 
     def validate(self, reader: FieldReader, raw: Mapping[str, Any], path: str) -> dict[str, Any]:

@@ -23,7 +23,6 @@ class ShortText(QuestionType):
     label = msg("short answer")
     description = "A typed answer compared, ignoring case and extra spaces, with the accepted answers."
     fields = ("accept",)
-    required = ("accept",)
     typed_answers = True
 
     def validate(self, reader: FieldReader, raw: Mapping[str, Any], path: str) -> dict[str, Any]:

@@ -17,8 +17,6 @@ class TrueFalse(QuestionType):
     label = msg("true or false")
     description = "A statement that is true or false."
     fields = ("answer",)
-    required = ("answer",)
-    tallied = True
 
     def validate(self, reader: FieldReader, raw: Mapping[str, Any], path: str) -> dict[str, Any]:
         return reader.read_fields(raw, path, {"answer": reader.read_bool})
