@@ -54,6 +54,8 @@ class Audit(Base):
         Index("ix_audits_customer_ref_interacted", "customer_ref", "interacted_on"),
         Index("ix_audits_status", "status"),
         Index("ix_audits_interacted", "interacted_on", "id"),  # the all-teams list, newest first
+        # The first day audited against each standard version (the control charts' phases).
+        Index("ix_audits_standard_version_interacted", "standard_version_id", "interacted_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
