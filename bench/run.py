@@ -49,6 +49,7 @@ TARGETS = {
     "api_read": Target(3),
     "interaction_import": Target(5),
 }
+WARM_UP_TIMEOUT = 300.0  # seconds, gunicorn's own --timeout (bench.server)
 PAGE_STEP = "step-07"  # the step that drifts in the generated data
 GROUPS = ("pages", "api", "growth", "submissions", "extras", "import", "interactions")
 EXTRA_GROUPS = ("scale",)  # only when asked for (--only): the scale comparison generates a database 5x as large
@@ -422,6 +423,11 @@ def alternating_dashboards(supervisor: Client, admin: Client, other: str, urls: 
     with GunicornServer(other, settings.workers, settings.threads) as server:
         other_supervisor = logged_in(server.base_url, gen.user_email("sup", other_team))
         other_admin = logged_in(server.base_url, gen.ADMIN_EMAIL)
+        for client in (supervisor, admin, other_supervisor, other_admin):
+            # A worker's first chart at 5x can take a minute (per-process tables of the p-chart limits):
+            # a warm-up request, not a failure.
+            client.timeout = WARM_UP_TIMEOUT
+            client.close()
         pairs = {
             "one team": ((supervisor, {"team": team_id}), (other_supervisor, {"team": other_team})),
             "all teams": ((admin, {}), (other_admin, {})),
