@@ -9,9 +9,12 @@ audits (2.4 million step ratings) over two years ending at ``--end``, and 500,00
 can keep the organisation and shrink only the history (the quarter-size comparison).
 
 Speed comes from bulk inserts: plain DB-API ``executemany`` in one transaction with
-``PRAGMA synchronous=OFF`` on SQLite, ``COPY`` on PostgreSQL. Scores come from ``bro.scoring``, quiz
-judgements from ``bro.curricula.is_correct``; the derived audit tables (step results and weekly summaries)
-are filled with the rows ``bro.audits.operations`` would write for the same audits.
+``PRAGMA synchronous=OFF`` and no write-ahead log while loading on SQLite, ``COPY`` on PostgreSQL; the
+indexes of the big tables (and on PostgreSQL their keys and foreign keys) are dropped first and rebuilt from
+the database's own definitions afterwards; values are converted once per distinct value, quiz answers judged
+once per distinct response. Scores come from ``bro.scoring``, quiz judgements from
+``bro.curricula.is_correct``; the derived audit tables (step results and weekly summaries) are filled with the
+rows ``bro.audits.operations`` would write for the same audits.
 """
 from __future__ import annotations
 
@@ -179,40 +182,42 @@ class BulkWriter:
     def _plan(self, table: Table, columns: Sequence[str]):
         key = (table.name, tuple(columns))
         if key not in self._plans:
-            processors = []
-            for name in columns:
+            converters: dict[int, Callable] = {}
+            for index, name in enumerate(columns):
                 column_type = table.c[name].type
+                affinity = column_type._type_affinity.__name__
                 if self.dialect.name == "postgresql":
-                    processors.append(_json_text if column_type._type_affinity.__name__ == "JSON" else None)
+                    processor = _json_text if affinity == "JSON" else None
                 else:
-                    processors.append(column_type._cached_bind_processor(self.dialect))
+                    processor = column_type._cached_bind_processor(self.dialect)
+                if processor is not None:
+                    # Few distinct values (days, scores, flags): convert each once. JSON values are lists and
+                    # dicts the generator shares between rows: convert each object once per batch.
+                    converters[index] = (ValueMemo(processor) if affinity in MEMO_BY_VALUE
+                                         else ObjectMemo(processor) if affinity == "JSON" else processor)
             quoted = ", ".join(self.dialect.identifier_preparer.quote(name) for name in columns)
             table_name = self.dialect.identifier_preparer.quote(table.name)
             if self.dialect.name == "postgresql":
                 sql = f"COPY {table_name} ({quoted}) FROM STDIN"
             else:
                 sql = f"INSERT INTO {table_name} ({quoted}) VALUES ({', '.join('?' * len(columns))})"
-            self._plans[key] = (sql, processors)
+            object_memos = [converter for converter in converters.values() if isinstance(converter, ObjectMemo)]
+            self._plans[key] = (sql, row_converter(len(columns), converters) if converters else None, object_memos)
         return self._plans[key]
 
     def insert(self, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
         if not rows:
             return
-        sql, processors = self._plan(table, columns)
-        active = [(index, processor) for index, processor in enumerate(processors) if processor is not None]
-        if active:
-            converted = []
-            for row in rows:
-                row = list(row)
-                for index, processor in active:
-                    if row[index] is not None:
-                        row[index] = processor(row[index])
-                converted.append(row)
-            rows = converted
+        sql, convert, object_memos = self._plan(table, columns)
+        if convert is not None:
+            rows = list(map(convert, rows))
+            for memo in object_memos:
+                memo.clear()
         if self.dialect.name == "postgresql":
             with self.driver.cursor() as cursor, cursor.copy(sql) as copy:
+                write_row = copy.write_row
                 for row in rows:
-                    copy.write_row(row)
+                    write_row(row)
         else:
             cursor = self.driver.cursor()
             cursor.executemany(sql, rows)
@@ -228,8 +233,128 @@ class BulkWriter:
                 f"COALESCE((SELECT MAX(id) FROM {table.name}), 0) + 1, false)"))
 
 
+MEMO_BY_VALUE = frozenset({"Date", "Numeric", "Boolean"})  # SQLite: str, float, int of a value: equal values, one result
+
+
+class ValueMemo(dict):
+    """A column type's bind processor, memoized by value (None stays NULL): ``memo[value]``."""
+
+    def __init__(self, processor: Callable):
+        super().__init__()
+        self.processor = processor
+
+    def __missing__(self, value):
+        converted = self[value] = None if value is None else self.processor(value)
+        return converted
+
+
+class ObjectMemo(dict):
+    """A column type's bind processor, memoized by object identity while one batch holds the objects:
+    ``memo(value)``; cleared after each batch."""
+
+    def __init__(self, processor: Callable):
+        super().__init__()
+        self.processor = processor
+
+    def __call__(self, value):
+        if value is None:
+            return None
+        converted = self.get(id(value), self)
+        if converted is self:
+            converted = self[id(value)] = self.processor(value)
+        return converted
+
+
+def row_converter(width: int, converters: dict[int, Callable]) -> Callable[[tuple], tuple]:
+    """One function that converts a row: each column with a converter through it (None left as NULL), the
+    others as they are. Compiled once per table and column list: the loader's inner loop."""
+    namespace: dict[str, Callable] = {}
+    cells = []
+    for index in range(width):
+        converter = converters.get(index)
+        if converter is None:
+            cells.append(f"row[{index}]")
+        elif isinstance(converter, ValueMemo):
+            namespace[f"c{index}"] = converter
+            cells.append(f"c{index}[row[{index}]]")
+        else:
+            namespace[f"c{index}"] = converter
+            cells.append(f"(None if row[{index}] is None else c{index}(row[{index}]))")
+    return eval(f"lambda row: ({', '.join(cells)},)", namespace)  # noqa: S307 (source built above from indexes)
+
+
+_compact_json = json.JSONEncoder(separators=(",", ":")).encode
+
+
 def _json_text(value) -> str:
-    return json.dumps(value, separators=(",", ":"))
+    return _compact_json(value)
+
+
+# PostgreSQL, for the loading transaction: no wait for the WAL flush at commit (a crash loses only this run), and
+# memory to sort while building the indexes and to aggregate the item-analysis sums.
+LOADING_SETTINGS = ("synchronous_commit = off", "maintenance_work_mem = '512MB'", "work_mem = '128MB'")
+# The tables filled row by row from Python: their indexes are built once, after loading.
+BULK_TABLES = ("audits", "audit_revisions", "audit_ratings", "audit_step_results", "audit_events", "audit_weeks",
+               "audit_step_weeks", "quiz_attempts", "attempt_answers")
+
+
+class DeferredIndexes:
+    """Drop the indexes of the bulk-loaded tables (on PostgreSQL also their keys and every foreign key to or from
+    them) before loading, and recreate them afterwards from the definitions the database itself reports
+    (``sqlite_master.sql``; ``pg_get_indexdef`` / ``pg_get_constraintdef``), so the schema ends exactly as the
+    migrations made it. Building an index once over sorted rows is much faster than keeping it up to date row by
+    row, and PostgreSQL then checks each foreign key with one join instead of a trigger per row. SQLite keeps the
+    keys declared in CREATE TABLE (they cannot be dropped; the rows arrive in their order anyway)."""
+
+    def __init__(self, connection: Connection, tables: Sequence[str]):
+        self.connection = connection
+        self.tables = list(tables)
+        self.statements: list[str] = []  # what recreates them, in order
+
+    def drop(self) -> None:
+        if self.connection.dialect.name == "postgresql":
+            self._drop_postgresql()
+        else:
+            self._drop_sqlite()
+
+    def _drop_sqlite(self) -> None:
+        names = ", ".join(f"'{name}'" for name in self.tables)
+        indexes = self.connection.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            f"AND tbl_name IN ({names}) ORDER BY rowid").all()
+        for name, sql in indexes:
+            self.connection.exec_driver_sql(f'DROP INDEX "{name}"')
+            self.statements.append(sql)
+
+    def _drop_postgresql(self) -> None:
+        tables = {"tables": self.tables}
+        constraints = self.connection.execute(text(
+            "SELECT c.contype, c.conrelid::regclass::text, quote_ident(c.conname), pg_get_constraintdef(c.oid) "
+            "FROM pg_constraint c WHERE c.connamespace = current_schema()::regnamespace "
+            "AND ((c.contype IN ('p', 'u') AND c.conrelid::regclass::text = ANY(:tables)) OR (c.contype = 'f' AND "
+            "(c.conrelid::regclass::text = ANY(:tables) OR c.confrelid::regclass::text = ANY(:tables)))) "
+            "ORDER BY c.conrelid::regclass::text, c.conname"), tables).all()
+        indexes = self.connection.execute(text(
+            "SELECT quote_ident(x.relname), pg_get_indexdef(i.indexrelid) FROM pg_index i "
+            "JOIN pg_class x ON x.oid = i.indexrelid WHERE i.indrelid::regclass::text = ANY(:tables) "
+            "AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid "
+            "AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')) ORDER BY x.relname"), tables).all()
+        keys = [row for row in constraints if row[0] != "f"]
+        foreign = [row for row in constraints if row[0] == "f"]
+        for _kind, table, name, _definition in foreign + keys:
+            self.connection.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        for name, _definition in indexes:
+            self.connection.exec_driver_sql(f"DROP INDEX {name}")
+        self.statements = ([f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
+                            for _kind, table, name, definition in keys]
+                           + [definition for _name, definition in indexes]
+                           + [f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}"
+                              for _kind, table, name, definition in foreign])
+
+    def restore(self) -> None:
+        for statement in self.statements:
+            self.connection.exec_driver_sql(statement)
+        self.statements = []
 
 
 def bulk_engine(url: str) -> Engine:
@@ -240,7 +365,9 @@ def bulk_engine(url: str) -> Engine:
         def _pragmas(dbapi_connection, _record):
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
-            cursor.execute("PRAGMA journal_mode=WAL")
+            # No write-ahead log while loading (every page would be written twice, and the log would grow as
+            # large as the database); generate() switches the finished file back to WAL, as the app uses it.
+            cursor.execute("PRAGMA journal_mode=MEMORY")
             cursor.execute("PRAGMA synchronous=OFF")
             cursor.execute("PRAGMA cache_size=-400000")
             cursor.execute("PRAGMA temp_store=MEMORY")
@@ -392,6 +519,7 @@ def import_curricula(app, course_count: int, imported_by_id: int | None) -> Curr
             modules.append(ModuleInfo(module.id, module.course_id, module.key, quiz))
         info = Curricula(version.standard_id, version.id, version.pass_score, steps, modules)
         db.session.remove()
+        db.engine.dispose()  # no connection left open: the loader changes the SQLite journal mode
     return info
 
 
@@ -580,8 +708,12 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
         tick(len(audits))
     writer.insert(tables["audit_weeks"], WEEK_COLUMNS, summaries.week_rows())
     writer.insert(tables["audit_step_weeks"], STEP_WEEK_COLUMNS, summaries.step_week_rows())
-    if "audit_data_versions" in tables:  # the newest revision per standard and team, as record_audit keeps it
-        writer.connection.execute(text(
+
+
+def write_data_versions(connection: Connection, tables) -> None:
+    """The newest revision per standard and team, as record_audit keeps it."""
+    if "audit_data_versions" in tables:
+        connection.execute(text(
             "INSERT INTO audit_data_versions (standard_id, team_id, revision_id) "
             "SELECT audits.standard_id, audits.team_id, MAX(audit_revisions.id) FROM audit_revisions "
             "JOIN audits ON audits.id = audit_revisions.audit_id GROUP BY audits.standard_id, audits.team_id"))
@@ -593,29 +725,68 @@ ATTEMPT_COLUMNS = ["id", "user_id", "course_id", "module_id", "module_key", "num
 ANSWER_COLUMNS = ["attempt_id", "question_key", "position", "response", "correct", "points"]
 
 
-def quiz_response(question, right: bool, rng: random.Random):
-    """A response a staff member could give: the right one, or a plausible wrong one."""
+NUMERIC_ERRORS = (-100, 5, 240)  # how far a wrong numeric answer is off
+
+
+def quiz_response(question, right: bool, draw=None):
+    """A response a staff member could give: the right one, or a plausible wrong one (``draw``: the random part,
+    see QuizAnswers.draw)."""
     kind = question.type
     if kind == "single":
-        correct = sorted(question.correct_option_ids)[0]
-        wrong = [option.id for option in question.options if option.id != correct]
-        return correct if right else rng.choice(wrong)
+        return sorted(question.correct_option_ids)[0] if right else draw
     if kind == "multiple":
         chosen = sorted(question.correct_option_ids)
         return chosen if right else chosen[:-1] or [question.options[-1].id]
     if kind == "true_false":
         return question.answer if right else (not question.answer)
     if kind == "short_text":
-        return (question.accept[0].upper() if rng.random() < 0.2 else question.accept[0]) if right else "no idea"
+        return (question.accept[0].upper() if draw else question.accept[0]) if right else "no idea"
     if kind == "numeric":
         value = question.value if question.value is not None else 0
-        return str(value) if right else str(value + rng.choice((-100, 5, 240)))
+        return str(value) if right else str(value + draw)
     return None
+
+
+class QuizAnswers:
+    """Answers to quiz questions, judged by ``bro.curricula.is_correct``, memoized: a question has a handful of
+    distinct responses, each built, judged and given its points once (and shared by the rows that give it)."""
+
+    def __init__(self):
+        from bro.curricula import is_correct
+
+        self.is_correct = is_correct
+        self._wrong: dict[int, list[str]] = {}
+        self._judged: dict[tuple, tuple] = {}
+
+    def draw(self, question, right: bool, rng: random.Random):
+        """The random part of a response: which wrong option, which spelling, which error (None: nothing drawn)."""
+        kind = question.type
+        if kind == "single" and not right:
+            wrong = self._wrong.get(id(question))
+            if wrong is None:
+                correct = sorted(question.correct_option_ids)[0]
+                wrong = self._wrong[id(question)] = [option.id for option in question.options if option.id != correct]
+            return rng.choice(wrong)
+        if kind == "short_text" and right:
+            return rng.random() < 0.2
+        if kind == "numeric" and not right:
+            return rng.choice(NUMERIC_ERRORS)
+        return None
+
+    def __call__(self, question, right: bool, rng: random.Random) -> tuple:
+        """(response, correct, points) of one answer."""
+        key = (id(question), right, self.draw(question, right, rng))
+        judged = self._judged.get(key)
+        if judged is None:
+            response = quiz_response(question, right, key[2])
+            correct = self.is_correct(question, response)
+            points = Decimal(repr(question.points)).quantize(POINT_PLACES) if correct else Decimal("0.000")
+            judged = self._judged[key] = (response, correct, points)
+        return judged
 
 
 def write_attempts(writer: BulkWriter, tables, org: Organisation, cur: Curricula, count: int, end: date,
                    rng: random.Random, tick: Callable[[int], None]) -> None:
-    from bro.curricula import is_correct
     from bro.scoring import score_quiz
 
     first_day = end - timedelta(days=HISTORY_DAYS - 1)
@@ -624,6 +795,9 @@ def write_attempts(writer: BulkWriter, tables, org: Organisation, cur: Curricula
     still_open: set[tuple[int, int]] = set()
     minutes = sorted(rng.randrange(HISTORY_DAYS * 24 * 60 - 30) for _ in range(count))  # submitted by the end day
     score_cache: dict[tuple, tuple] = {}
+    answer, random_ = QuizAnswers(), rng.random
+    orders: dict[tuple, list] = {}  # one list per question order (shared by the rows, converted once)
+    midnight = datetime.combine(first_day, datetime.min.time())
     attempt_t, answer_t = tables["quiz_attempts"], tables["attempt_answers"]
     for chunk_start in range(0, count, ATTEMPT_CHUNK):
         attempts, answers = [], []
@@ -633,10 +807,12 @@ def write_attempts(writer: BulkWriter, tables, org: Organisation, cur: Curricula
             quiz = module.quiz
             numbers[(user_id, module.id)] += 1
             number = numbers[(user_id, module.id)]
-            started_at = datetime.combine(first_day, datetime.min.time()) + timedelta(minutes=minutes[attempt_id - 1])
+            started_at = midnight + timedelta(minutes=minutes[attempt_id - 1])
             questions = list(quiz.questions)
             if quiz.shuffle:
                 rng.shuffle(questions)
+            order_key = tuple(question.id for question in questions)
+            question_order = orders.get(order_key) or orders.setdefault(order_key, list(order_key))
             option_order = {}
             for question in questions:
                 if question.options:
@@ -650,14 +826,12 @@ def write_attempts(writer: BulkWriter, tables, org: Organisation, cur: Curricula
             if not submitted:
                 still_open.add((user_id, module.id))
                 attempts.append((attempt_id, user_id, module.course_id, module.id, module.key, number, started_at,
-                                 None, [q.id for q in questions], option_order, None, None, None, None))
+                                 None, question_order, option_order, None, None, None, None))
                 continue
             p_right = min(0.99, ability[user_id] + 0.04 * (number - 1))
             judged = []
             for position, question in enumerate(questions):
-                response = quiz_response(question, rng.random() < p_right, rng)
-                correct = is_correct(question, response)
-                points = Decimal(repr(question.points)).quantize(POINT_PLACES) if correct else Decimal("0.000")
+                response, correct, points = answer(question, random_() < p_right, rng)
                 answers.append((attempt_id, question.id, position, response, correct, points))
                 judged.append((question.id, question.points, correct))
             key = (id(quiz), tuple(sorted(judged)))
@@ -669,7 +843,7 @@ def write_attempts(writer: BulkWriter, tables, org: Organisation, cur: Curricula
                                              quantize(scored.score, QUIZ_SCORE_PLACES), scored.passed)
             submitted_at = started_at + timedelta(minutes=rng.randrange(2, 25))  # still within the end day
             attempts.append((attempt_id, user_id, module.course_id, module.id, module.key, number, started_at,
-                             submitted_at, [q.id for q in questions], option_order, *result))
+                             submitted_at, question_order, option_order, *result))
         writer.insert(attempt_t, ATTEMPT_COLUMNS, attempts)
         writer.insert(answer_t, ANSWER_COLUMNS, answers)
         tick(len(attempts))
@@ -712,9 +886,16 @@ def generate(database_url: str, seed: int = 1, scale: float = 1.0, org_scale: fl
         engine = bulk_engine(database_url)
         with engine.connect() as connection:
             with connection.begin():
+                if connection.dialect.name == "postgresql":
+                    for setting in LOADING_SETTINGS:
+                        connection.exec_driver_sql(f"SET LOCAL {setting}")
                 writer_data = BulkWriter(connection)
+                deferred = DeferredIndexes(connection, [name for name in BULK_TABLES if name in tables])
+                deferred.drop()
                 write_audits(writer_data, tables, org, cur, sizes.audits, end, rng, seed, bar.update)
                 write_attempts(writer_data, tables, org, cur, sizes.attempts, end, rng, bar.update)
+                deferred.restore()
+                write_data_versions(connection, tables)
                 writer_data.reset_sequences([tables["audits"], tables["audit_revisions"], tables["quiz_attempts"]])
                 if "quiz_item_sums" in tables:
                     # The item-analysis running sums, as submissions keep them (bro.training.itemsums).
@@ -722,10 +903,11 @@ def generate(database_url: str, seed: int = 1, scale: float = 1.0, org_scale: fl
 
                     for table, count in rebuild(connection).items():
                         writer_data.rows[table] += count
-            if analyze and connection.dialect.name == "sqlite":
+            if connection.dialect.name == "sqlite":
                 driver = connection.connection.driver_connection  # autocommit: outside any transaction
-                driver.execute("ANALYZE")
-                driver.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+                if analyze:
+                    driver.execute("ANALYZE")
+                driver.execute("PRAGMA journal_mode=WAL")
         engine.dispose()
     if analyze and not database_url.startswith("sqlite"):
         engine = create_engine(database_url, isolation_level="AUTOCOMMIT")

@@ -5,6 +5,9 @@ issue 7 in one run, print one table and write bench/results.json (and bench/RESU
 
 With BENCH_DATABASE_URL set (a PostgreSQL URL) the whole run is repeated on PostgreSQL after SQLite; the
 quarter-size database there is the same server's database with "_quarter" appended to its name.
+
+``--only scale --compare-scale 5`` compares the dashboards of a database ``--compare-scale`` times as large
+(every size, the organisation too) with the ``--scale`` one: "_x5" appended to the name (``bench-x5.sqlite3``).
 """
 from __future__ import annotations
 
@@ -46,9 +49,12 @@ TARGETS = {
     "api_read": Target(3),
     "interaction_import": Target(5),
 }
+WARM_UP_TIMEOUT = 300.0  # seconds, gunicorn's own --timeout (bench.server)
 PAGE_STEP = "step-07"  # the step that drifts in the generated data
 GROUPS = ("pages", "api", "growth", "submissions", "extras", "import", "interactions")
-SERVED_GROUPS = frozenset({"pages", "api", "growth", "submissions", "extras"})  # need the generated organisation
+EXTRA_GROUPS = ("scale",)  # only when asked for (--only): the scale comparison generates a database 5x as large
+SERVED_GROUPS = frozenset({"pages", "api", "growth", "submissions", "extras", "scale"})  # need the organisation
+DATABASES = ("sqlite", "postgresql")
 
 
 @dataclass
@@ -66,6 +72,8 @@ class Settings:
     reuse: bool = False
     quarter: bool = True
     only: frozenset[str] = frozenset(GROUPS)
+    compare_scale: float = 5.0
+    databases: frozenset[str] = frozenset(DATABASES)
 
 
 # --------------------------------------------------------------------------------------------- helpers
@@ -82,17 +90,44 @@ def quarter_url_for(url: str) -> str:
     return f"{base}/{name}_quarter" + (f"?{query}" if query else "")
 
 
-def ensure_postgres_database(url: str) -> None:
-    """Create the PostgreSQL database named in ``url`` when it does not exist (same server and credentials)."""
+def scaled_url_for(url: str, factor: float) -> str:
+    """The database of the scale comparison: "-x5" after a SQLite file's name, "_x5" after a PostgreSQL one's."""
+    if url.startswith("sqlite"):
+        path = Path(url.split("///", 1)[1])
+        return f"sqlite:///{path.with_name(f'{path.stem}-x{factor:g}{path.suffix}')}"
+    base, _, name = url.rpartition("/")
+    name, _, query = name.partition("?")
+    suffix = f"x{factor:g}".replace(".", "_")
+    return f"{base}/{name}_{suffix}" + (f"?{query}" if query else "")
+
+
+def ensure_postgres_database(url: str) -> bool:
+    """Create the PostgreSQL database named in ``url`` when it does not exist (same server and credentials);
+    whether it existed."""
     from sqlalchemy import create_engine, text
 
     base, _, name = url.rpartition("/")
     name = name.split("?", 1)[0]
     engine = create_engine(f"{base}/postgres", isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
-        if not connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first():
+        existed = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name}).first()
+        if not existed:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
+    return bool(existed)
+
+
+def has_audits(url: str) -> bool:
+    """Whether the database holds generated audits (to --reuse it)."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return "audits" in inspect(connection).get_table_names() and bool(
+                connection.execute(text("SELECT 1 FROM audits LIMIT 1")).first())
+    finally:
+        engine.dispose()
 
 
 def generated(url: str, settings: Settings, scale: float, org_scale: float | None, end: date) -> dict:
@@ -100,7 +135,8 @@ def generated(url: str, settings: Settings, scale: float, org_scale: float | Non
     if settings.reuse and url.startswith("sqlite") and Path(url.split("///", 1)[1]).exists():
         return {"reused": True, "database_url": gen.redact(url)}
     if not url.startswith("sqlite"):
-        ensure_postgres_database(url)
+        if ensure_postgres_database(url) and settings.reuse and has_audits(url):
+            return {"reused": True, "database_url": gen.redact(url)}
     report = gen.generate(url, seed=settings.seed, scale=scale, org_scale=org_scale, end=end)
     click.echo(f"  generated {gen.redact(url)}: {report.total_rows:,} rows in {report.seconds:.1f} s "
                f"({report.rows_per_second:,.0f} rows/s); schema: {report.schema}", err=True)
@@ -248,8 +284,8 @@ def page_figure(name: str, client: Client, url: str | Callable[[int], str] | Non
 
 # --------------------------------------------------------------------------------------------- one database
 def measure_database(label: str, url: str, quarter: str | None, settings: Settings, end: date,
-                     details: dict) -> list[Figure]:
-    """Every HTTP figure on one database (and its quarter-size twin)."""
+                     details: dict, scaled: str | None = None) -> list[Figure]:
+    """Every HTTP figure on one database (and its quarter-size twin, and the larger one of the scale comparison)."""
     app = gen.make_app(url)
     urls = discover_urls(app)
     details["urls"] = {key: value for key, value in vars(urls).items() if key != "endpoints"}
@@ -343,8 +379,10 @@ def measure_database(label: str, url: str, quarter: str | None, settings: Settin
             figures.extend(measure_api_reads(app, base, urls, team_id, window, base_p95, settings))
         snapshot("page figures")
         if quarter and "growth" in settings.only:
-            figures.extend(measure_growth(server, supervisor, admin, quarter, urls, team_id, window, settings))
+            figures.extend(measure_growth(supervisor, admin, quarter, urls, team_id, window, settings))
         snapshot("growth figures")
+        if scaled and "scale" in settings.only:
+            figures.extend(measure_scale(supervisor, admin, scaled, urls, team_id, window, settings))
         if "submissions" in settings.only:
             figures.extend(measure_submissions(server, urls, catalogue, settings, details))
         snapshot("submissions (24 more logins)")
@@ -374,39 +412,51 @@ def measure_database(label: str, url: str, quarter: str | None, settings: Settin
     return figures
 
 
-def measure_growth(full_server: GunicornServer, supervisor: Client, admin: Client, quarter: str, urls: Urls,
-                   team_id: int, window: dict, settings: Settings) -> list[Figure]:
-    """Each dashboard at full and at quarter size, requests alternating between the two servers so that
-    whatever else the machine does weighs on both sides alike."""
-    if urls.dashboard is None:
-        return [Figure("dashboard at quarter size", note=f"not measured: {urls.missing.get('dashboard')}")]
-    quarter_catalogue = read_catalogue(quarter)
-    quarter_team = quarter_catalogue.team_ids[0]
-    with GunicornServer(quarter, settings.workers, settings.threads) as server:
-        quarter_supervisor = logged_in(server.base_url, gen.user_email("sup", quarter_team))
-        quarter_admin = logged_in(server.base_url, gen.ADMIN_EMAIL)
+def alternating_dashboards(supervisor: Client, admin: Client, other: str, urls: Urls, team_id: int, window: dict,
+                           settings: Settings, first_week: int) -> dict[tuple[str, int], Timing]:
+    """Each dashboard (one team, all teams) on this server (side 0) and on a server of the database ``other``
+    (side 1), requests alternating between the two so that whatever else the machine does weighs on both sides
+    alike. True misses on both sides: each round a range not shown before (see measure_database), the same on
+    both, starting ``first_week`` weeks before the two years (phases of one run must not reuse ranges)."""
+    other_catalogue = read_catalogue(other)
+    other_team = other_catalogue.team_ids[0]
+    with GunicornServer(other, settings.workers, settings.threads) as server:
+        other_supervisor = logged_in(server.base_url, gen.user_email("sup", other_team))
+        other_admin = logged_in(server.base_url, gen.ADMIN_EMAIL)
+        for client in (supervisor, admin, other_supervisor, other_admin):
+            # A worker's first chart at 5x can take a minute (per-process tables of the p-chart limits):
+            # a warm-up request, not a failure.
+            client.timeout = WARM_UP_TIMEOUT
+            client.close()
         pairs = {
-            "one team": ((supervisor, {"team": team_id}), (quarter_supervisor, {"team": quarter_team})),
-            "all teams": ((admin, {}), (quarter_admin, {})),
+            "one team": ((supervisor, {"team": team_id}), (other_supervisor, {"team": other_team})),
+            "all teams": ((admin, {}), (other_admin, {})),
         }
-        # True misses on both sides: each round a range not shown before (see measure_database), the same on both.
         day = date.fromisoformat(window["to"])
         samples = {(name, side): [] for name in pairs for side in (0, 1)}
         statuses = {key: {} for key in samples}
         for round_ in range(3 + settings.page_requests):
-            fresh = widened(day, 3 + settings.page_requests + 1 + round_)
+            fresh = widened(day, first_week + round_)
             for name, sides in pairs.items():
                 for side, (client, params) in enumerate(sides):
                     response = client.get(dashboard_url(urls, **params, **fresh))
                     if round_ >= 3:  # three warm-up rounds
                         samples[(name, side)].append(response.seconds)
                         statuses[(name, side)][response.status] = statuses[(name, side)].get(response.status, 0) + 1
+    return {key: Timing(samples[key], sum(samples[key]), sum(n for status, n in statuses[key].items() if status != 200),
+                        statuses[key]) for key in samples}
+
+
+def measure_growth(supervisor: Client, admin: Client, quarter: str, urls: Urls, team_id: int, window: dict,
+                   settings: Settings) -> list[Figure]:
+    """Each dashboard at full and at quarter size (true misses, alternating between the two servers)."""
+    if urls.dashboard is None:
+        return [Figure("dashboard at quarter size", note=f"not measured: {urls.missing.get('dashboard')}")]
+    timings = alternating_dashboards(supervisor, admin, quarter, urls, team_id, window, settings,
+                                     first_week=3 + settings.page_requests + 1)
     figures = []
-    for name in pairs:
-        full = Timing(samples[(name, 0)], sum(samples[(name, 0)]), sum(n for st, n in statuses[(name, 0)].items()
-                                                                        if st != 200), statuses[(name, 0)])
-        small = Timing(samples[(name, 1)], sum(samples[(name, 1)]), sum(n for st, n in statuses[(name, 1)].items()
-                                                                         if st != 200), statuses[(name, 1)])
+    for name in ("one team", "all teams"):
+        full, small = timings[(name, 0)], timings[(name, 1)]
         click.echo(f"  dashboard {name}: full p95 {full.p95 * 1000:.0f} ms, quarter p95 {small.p95 * 1000:.0f} ms",
                    err=True)
         figures.append(Figure.from_timing(f"dashboard, {name}, full size (true miss, alternating with quarter)", full,
@@ -414,6 +464,29 @@ def measure_growth(full_server: GunicornServer, supervisor: Client, admin: Clien
         figures.append(Figure.from_timing(f"dashboard, {name}, quarter size (true miss)", small,
                                           note=small.status_note())
                        .judge(ratio(full.p95, small.p95), TARGETS["growth"], "full p95 / quarter p95"))
+    return figures
+
+
+def measure_scale(supervisor: Client, admin: Client, scaled: str, urls: Urls, team_id: int, window: dict,
+                  settings: Settings) -> list[Figure]:
+    """Each dashboard on this database and on one ``settings.compare_scale`` times as large (true misses,
+    alternating between the two servers): the larger one's p95 / this one's (issue 16: <= 1.1 at 5x)."""
+    factor = f"{settings.compare_scale:g}x"
+    if urls.dashboard is None:
+        return [Figure(f"dashboard at {factor}", note=f"not measured: {urls.missing.get('dashboard')}")]
+    timings = alternating_dashboards(supervisor, admin, scaled, urls, team_id, window, settings,
+                                     first_week=2 * (3 + settings.page_requests) + 2)
+    figures = []
+    for name in ("one team", "all teams"):
+        base, large = timings[(name, 0)], timings[(name, 1)]
+        click.echo(f"  dashboard {name}: 1x p95 {base.p95 * 1000:.0f} ms, {factor} p95 {large.p95 * 1000:.0f} ms",
+                   err=True)
+        figures.append(Figure.from_timing(f"dashboard, {name}, 1x (scale {settings.scale:g}; true miss, alternating "
+                                          f"with {factor})", base, note=base.status_note()))
+        figures.append(Figure.from_timing(f"dashboard, {name}, {factor} (scale "
+                                          f"{settings.scale * settings.compare_scale:g}; true miss)", large,
+                                          note=large.status_note())
+                       .judge(ratio(large.p95, base.p95), TARGETS["growth"], f"{factor} p95 / 1x p95"))
     return figures
 
 
@@ -569,6 +642,7 @@ def run(settings: Settings, markdown: bool) -> dict:
     databases = [("sqlite", sqlite_url("bench.sqlite3"))]
     if os.environ.get("BENCH_DATABASE_URL"):
         databases.append(("postgresql", os.environ["BENCH_DATABASE_URL"]))
+    databases = [(label, url) for label, url in databases if label in settings.databases]
     results = {"started": datetime.now(timezone.utc).isoformat(timespec="seconds"),
                "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform(),
                            "load_average_at_start": os.getloadavg()},
@@ -582,10 +656,16 @@ def run(settings: Settings, markdown: bool) -> dict:
         click.echo(f"[{label}] generating scale {settings.scale} (and {settings.scale * 0.25:g} for the quarter)...",
                    err=True)
         quarter = quarter_url_for(url) if settings.quarter and "growth" in settings.only else None
+        scaled = scaled_url_for(url, settings.compare_scale) if "scale" in settings.only else None
         details: dict = {"generation": generated(url, settings, settings.scale, None, end)}
         if quarter:
             details["generation_quarter"] = generated(quarter, settings, settings.scale * 0.25, settings.scale, end)
-        figures = measure_database(label, url, quarter, settings, end, details)
+        if scaled:
+            click.echo(f"[{label}] generating scale {settings.scale * settings.compare_scale:g} for the scale "
+                       "comparison...", err=True)
+            details["generation_scaled"] = generated(scaled, settings, settings.scale * settings.compare_scale,
+                                                     None, end)
+        figures = measure_database(label, url, quarter, settings, end, details, scaled)
         if len(databases) > 1:
             for figure in figures:
                 figure.name = f"[{label}] {figure.name}"
@@ -613,7 +693,8 @@ def write_markdown(results: dict, figures: list[Figure]) -> None:
              f"{results['machine']['load_average_at_start'][0]:.1f} / {results['machine']['load_average_at_end'][0]:.1f} "
              "(other work on the machine skews every figure, the ratios less).", ""]
     for label, details in results["databases"].items():
-        for key, what in (("generation", "full size"), ("generation_quarter", "quarter size")):
+        for key, what in (("generation", "full size"), ("generation_quarter", "quarter size"),
+                          ("generation_scaled", f"{results['settings']['compare_scale']:g}x size")):
             report = details.get(key) or {}
             if report and not report.get("reused"):
                 lines.append(f"- Generated ({label}, {what}): {report['total_rows']:,} rows in {report['seconds']} s "
@@ -633,20 +714,32 @@ def write_markdown(results: dict, figures: list[Figure]) -> None:
 @click.option("--seed", default=1, show_default=True)
 @click.option("--page-requests", default=40, show_default=True, help="Sequential requests per page figure.")
 @click.option("--clients", default=8, show_default=True, help="Concurrent clients for the submission figures.")
-@click.option("--reuse", is_flag=True, help="Reuse bench/bench*.sqlite3 when present instead of generating.")
+@click.option("--reuse", is_flag=True, help="Reuse bench/bench*.sqlite3 (and PostgreSQL databases holding audits) "
+                                           "when present instead of generating.")
 @click.option("--no-quarter", is_flag=True, help="Skip the quarter-size comparison.")
 @click.option("--only", default=",".join(GROUPS), show_default=True,
-              help="Comma-separated groups of figures to measure (experiments).")
+              help="Comma-separated groups of figures to measure (experiments); 'scale' (the scale comparison) "
+                   "only when named.")
+@click.option("--compare-scale", default=5.0, show_default=True,
+              help="With --only ...,scale: compare the dashboards with a database this many times as large.")
+@click.option("--databases", default=",".join(DATABASES), show_default=True,
+              help="Which of them to measure (PostgreSQL only with BENCH_DATABASE_URL).")
 @click.option("--markdown", is_flag=True, help="Also write bench/RESULTS.md.")
-def main(scale, seed, page_requests, clients, reuse, no_quarter, only, markdown):
+def main(scale, seed, page_requests, clients, reuse, no_quarter, only, compare_scale, databases, markdown):
     """Measure bro at scale against the targets of issue 7."""
-    groups = frozenset(name.strip() for name in only.split(",") if name.strip())
-    unknown = groups - set(GROUPS)
-    if unknown:
-        raise click.BadParameter(f"unknown groups {', '.join(sorted(unknown))} (use {', '.join(GROUPS)})")
+    groups = _names(only, GROUPS + EXTRA_GROUPS, "groups")
     settings = Settings(seed=seed, scale=scale, page_requests=page_requests, clients=clients, reuse=reuse,
-                        quarter=not no_quarter, only=groups)
+                        quarter=not no_quarter, only=groups, compare_scale=compare_scale,
+                        databases=_names(databases, DATABASES, "databases"))
     run(settings, markdown)
+
+
+def _names(text: str, known: tuple[str, ...], what: str) -> frozenset[str]:
+    names = frozenset(name.strip() for name in text.split(",") if name.strip())
+    unknown = names - set(known)
+    if unknown:
+        raise click.BadParameter(f"unknown {what} {', '.join(sorted(unknown))} (use {', '.join(known)})")
+    return names
 
 
 if __name__ == "__main__":

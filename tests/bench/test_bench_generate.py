@@ -123,3 +123,44 @@ def test_every_generated_audit_has_a_lifecycle_whose_latest_event_gives_its_stat
     assert len(rows) == audits == recorded
     assert all(status == STATUS_AFTER[kind] for _id, status, kind, *_rest in rows)
     assert all(current == at_event for *_rest, current, at_event in rows)
+
+
+def _indexes(url: str) -> set[tuple]:
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        rows = connection.execute(text("SELECT name, tbl_name, sql FROM sqlite_master WHERE type = 'index'")).all()
+    engine.dispose()
+    return {tuple(row) for row in rows}
+
+
+def test_indexes_dropped_for_loading_are_recreated_as_the_migrations_made_them(tiny, tmp_path):
+    migrated = f"sqlite:///{tmp_path / 'migrated.sqlite3'}"
+    gen.create_schema(gen.make_app(migrated, FAST_HASH))
+    assert _indexes(tiny) == _indexes(migrated)
+    assert any(name == "ix_audit_step_results_team_day" for name, _table, _sql in _indexes(tiny))
+
+
+def test_the_generated_sqlite_file_is_left_in_wal_mode_as_the_app_uses_it(tiny):
+    engine = create_engine(tiny)
+    with engine.connect() as connection:
+        mode = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
+    engine.dispose()
+    assert mode == "wal"
+
+
+def test_memoized_quiz_answers_are_judged_by_the_curricula_rules_and_drawn_as_before():
+    import random
+
+    from bench import curricula as bench_curricula
+    from bro.curricula import document_from_dict, is_correct
+
+    course = document_from_dict(bench_curricula.course_document(1))
+    questions = [question for module in course.modules for question in module.quiz.questions]
+    answers, rng, again = gen.QuizAnswers(), random.Random(3), random.Random(3)
+    for question in questions * 20:
+        right = rng.random() < 0.6
+        response, correct, _points = answers(question, right, rng)
+        assert correct == is_correct(question, response)
+        again.random()
+        assert response == gen.quiz_response(question, right, answers.draw(question, right, again))
+    assert rng.random() == again.random()  # the memo draws exactly what building each response draws
