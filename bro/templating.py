@@ -125,7 +125,8 @@ def question_type_label(name: str) -> str:
 
 def question_partial(question) -> str:
     """The template partial of a question's type: its quiz input, review, preview and item-analysis macros."""
-    return f"training/questions/{question.type if question.type in QUESTION_TYPES else '_unknown'}.html"
+    kind = QUESTION_TYPES.get(question.type)
+    return f"training/questions/{kind.partial if kind is not None else '_unknown'}.html"
 
 
 def init_templating(app: Flask) -> None:

@@ -25,6 +25,13 @@ AGENDA_STEPS = 5
 AUDITS_PER_STEP = 10
 
 
+@dataclass(frozen=True)
+class FollowUp:
+    audit_id: int
+    interacted_on: date
+    ratings: dict[str, str]  # step key -> rating, for the coached steps the audit rated
+
+
 class CoachingRefused(ValueError):
     pass
 
@@ -122,12 +129,6 @@ def acknowledge_session(session: CoachingSession, *, by: User, comment: str | No
     db.session.flush()
     return session
 
-
-@dataclass(frozen=True)
-class FollowUp:
-    audit_id: int
-    interacted_on: date
-    ratings: dict[str, str]  # step key -> rating, for the coached steps the audit rated
 
 
 def follow_up(session: CoachingSession) -> list[FollowUp]:

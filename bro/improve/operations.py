@@ -21,6 +21,18 @@ from bro.quality import BeforeAfter, before_after_rate
 MIN_BEFORE_DAYS = 28  # compare at least four weeks before the start, even when "after" is still short
 
 
+@dataclass(frozen=True)
+class ActionEffect:
+    before_from: date
+    pivot: date
+    after_to: date
+    result: BeforeAfter
+
+    @property
+    def before_to(self) -> date:
+        return self.pivot - timedelta(days=1)
+
+
 class ActionRefused(ValueError):
     pass
 
@@ -105,17 +117,6 @@ def advance_action(record: CorrectiveAction, *, by: User, note: str | None = Non
     db.session.flush()
     return event
 
-
-@dataclass(frozen=True)
-class ActionEffect:
-    before_from: date
-    pivot: date
-    after_to: date
-    result: BeforeAfter
-
-    @property
-    def before_to(self) -> date:
-        return self.pivot - timedelta(days=1)
 
 
 def action_effect(record: CorrectiveAction, today: date | None = None) -> ActionEffect | None:

@@ -37,9 +37,9 @@ def test_every_registered_type_has_a_sample_here():
 def test_a_type_has_a_translatable_label_and_one_partial_with_every_view(name):
     kind = QUESTION_TYPES[name]
     assert isinstance(kind.label, Message) and kind.label
-    partial = (PARTIALS / f"{name}.html").read_text(encoding="utf-8")
+    partial = (PARTIALS / f"{kind.partial}.html").read_text(encoding="utf-8")
     for macro in ("answer", "review", "preview", "items"):
-        assert re.search(rf"{{% macro {macro}\(", partial), f"{name}.html has no {macro} macro"
+        assert re.search(rf"{{% macro {macro}\(", partial), f"{kind.partial}.html has no {macro} macro"
 
 
 @pytest.mark.parametrize("name", sorted(QUESTION_TYPES))

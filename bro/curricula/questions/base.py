@@ -31,6 +31,8 @@ class QuestionType:
     description: ClassVar[str]
     #: the question fields this type adds to the common ones (id, type, points, prompt, explanation, lesson)
     fields: ClassVar[tuple[str, ...]] = ()
+    #: the template partial ``training/questions/<partial>.html`` with the type's views (its name unless shared)
+    partial: ClassVar[str] = ""
     #: those of ``fields`` a question may leave out
     optional: ClassVar[tuple[str, ...]] = ()
     #: the others, which every question of the type has (set for each subclass from the two above)
@@ -42,6 +44,8 @@ class QuestionType:
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
+        if "partial" not in cls.__dict__ and "name" in cls.__dict__:
+            cls.partial = cls.name
         cls.required = tuple(field for field in cls.fields if field not in cls.optional)
 
     # --- the curriculum file ------------------------------------------------------------------------------

@@ -72,6 +72,7 @@ class ChoiceType(QuestionType):
 
 class SingleChoice(ChoiceType):
     name = "single"
+    partial = "choice"  # shared with multiple: radio buttons here, check boxes there
     label = msg("single choice")
     description = "Pick the one correct option."
 
@@ -95,6 +96,7 @@ class SingleChoice(ChoiceType):
 
 class MultipleChoice(ChoiceType):
     name = "multiple"
+    partial = "choice"
     label = msg("multiple choice")
     description = "Pick every correct option; credit only for the exact set, or per option with scoring: partial."
     fields = ("options", "scoring")
