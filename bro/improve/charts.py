@@ -48,7 +48,7 @@ def _label_step(count: int, room: int) -> int:
     return max(1, math.ceil(count / max(1, room)))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Box:
     width: int
     height: int
@@ -82,13 +82,13 @@ class Box:
         return self.top
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Tick:
     position: float
     label: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PointMark:
     x: float
     y: float
@@ -110,7 +110,7 @@ class PointMark:
         return bool(self.rules)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Break:
     """A vertical line where a new phase starts: a standard version ("version") or a baseline set by hand."""
 
@@ -121,14 +121,14 @@ class Break:
     anchor: str = "start"  # the label reads to the right of the line, or to its left near the right edge
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Gap(Tick):
     """A period without audits: a tick at its x, with its mark's title."""
 
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Band:
     """Shading behind the baseline periods of a phase."""
 
@@ -137,8 +137,11 @@ class Band:
     title: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PChartFigure:
+    """A p-chart laid out in its box: axes, baseline bands, centre and limit paths per phase, phase breaks,
+    the rate line and the point marks (gaps and points are written by ``gap_marks``/``point_marks``)."""
+
     box: Box
     y_ticks: tuple[Tick, ...]
     x_ticks: tuple[Tick, ...]
@@ -302,7 +305,7 @@ def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640,
         bands=tuple(bands))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class BarMark:
     x: float
     y: float
@@ -318,8 +321,10 @@ class BarMark:
     cumulative_y: float
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ParetoFigure:
+    """A Pareto chart laid out: bars largest first on the count axis, the cumulative percentage on the right."""
+
     box: Box
     bars: tuple[BarMark, ...]
     count_ticks: tuple[Tick, ...]
@@ -400,7 +405,7 @@ def _text_on(fill: str) -> str:
     return max(("#000000", "#ffffff"), key=lambda colour: contrast_ratio(fill, colour))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HeatCell:
     x: float
     y: float
@@ -417,7 +422,7 @@ class HeatCell:
     title: str = ""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class HeatMapFigure:
     width: int
     height: int
@@ -477,7 +482,7 @@ def heat_map_figure(rows: Sequence[tuple[Hashable, str]], columns: Sequence[tupl
 
 # -- small multiples of a 0–100 score -------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class TrendFigure:
     box: Box
     paths: tuple[str, ...]
