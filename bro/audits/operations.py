@@ -34,7 +34,7 @@ from bro.models.curricula import Course, CourseModule, ModuleStep, Standard, Sta
 from bro.models.interactions import Interaction
 from bro.models.people import Role, User
 from bro.scoring import NONCONFORMING, AuditScore, InvalidAudit, Rating, StepSpec, score_audit, score_key
-from bro.training.operations import assign_retraining_batch
+from bro.training.operations import assign_retraining_batch, module_quiz
 
 __all__ = [
     "ANSWERABLE", "AuditRefused", "ConcurrentChange", "FINAL", "NotAllowed", "acknowledge_audit", "can_audit",
@@ -376,6 +376,9 @@ def plan_retraining(staff: User, version: StandardVersion, interacted_on: date,
         return RetrainingPlan(key, tuple(decisions), ())
     if retrain != set(nonconforming):
         modules = modules_teaching(version.standard_id, [step for step in nonconforming if step in retrain])
+    for module, _step in modules:  # a quiz with an allowance is read now (kept on the module), not under the lock
+        if module.quiz is not None and module.quiz.get("max_attempts"):
+            module_quiz(module)
     return RetrainingPlan(key, tuple(decisions), tuple(modules))
 
 
