@@ -34,7 +34,7 @@ from bro.models.curricula import Course, CourseModule, ModuleStep, Standard, Sta
 from bro.models.interactions import Interaction
 from bro.models.people import Role, User
 from bro.scoring import NONCONFORMING, AuditScore, InvalidAudit, Rating, StepSpec, score_audit, score_key
-from bro.training.operations import assign_retraining_batch
+from bro.training.operations import assign_retraining_batch, module_quiz
 
 __all__ = [
     "ANSWERABLE", "AuditRefused", "ConcurrentChange", "FINAL", "NotAllowed", "acknowledge_audit", "can_audit",
@@ -267,10 +267,11 @@ def record_audit(*, auditor: User, staff: User, version: StandardVersion, relati
                  interacted_on: date, customer_ref: str, ratings: Mapping[str, str],
                  step_notes: Mapping[str, str | None] | None = None, note: str | None = None,
                  interacted_at: datetime | None = None, created_at: datetime | None = None,
-                 sampled: bool = False) -> Audit:
+                 sampled: bool = False, plan: RetrainingPlan | None = None) -> Audit:
     """Record an audit (revision 1), update the derived tables and assign retraining for failed steps.
 
-    ``sampled``: the audit rates an interaction a sampling plan drew at random (a review-queue item)."""
+    ``sampled``: the audit rates an interaction a sampling plan drew at random (a review-queue item).
+    ``plan``: `plan_retraining` for these ratings, read before the write lock was taken (else read here)."""
     if not can_audit(auditor, staff):
         raise NotAllowed(_("You may audit only staff members of the teams you supervise."))
     problems: dict[str, str] = {}
@@ -291,6 +292,8 @@ def record_audit(*, auditor: User, staff: User, version: StandardVersion, relati
     if problems:
         raise AuditRefused([], problems)
     result = _score(version, ratings)
+    if plan is None or plan.key != _plan_key(staff, version, interacted_on, ratings):
+        plan = plan_retraining(staff, version, interacted_on, ratings)
 
     now = created_at or clock.utcnow()
     # Core inserts, one statement per table (the ORM's unit of work costs more than the writes themselves);
@@ -325,8 +328,58 @@ def record_audit(*, auditor: User, staff: User, version: StandardVersion, relati
                                  ratings=[_RecordedRating(row["step_key"], row["rating"]) for row in ratings_rows],
                                  passed=result.passed, score=values["score"])
     _apply_current_revision(audit, recorded, previous=None)
-    assign_retraining_for(audit, recorded, assigned_by=auditor)
+    if plan.decisions or plan.modules:  # the retraining decided before the writes: only its inserts remain
+        from bro.knowledge.operations import write_decisions
+
+        write_decisions(plan.decisions, audit, 1)
+        assign_retraining_batch(staff, plan.modules, audit.id, assigned_by=auditor)
     return audit
+
+
+@dataclass(frozen=True)
+class RetrainingPlan:
+    """What recording an audit decides for its nonconforming steps (`assign_retraining_for` on revision 1),
+    worked out by reads alone, so that a view can read it before taking the write lock (bro.database
+    `begin_writes`) and the write transaction only inserts.
+
+    A race, and why it is accepted: two audits of the same person recorded at once each read the person's
+    conformance without the other (each adds its own ratings, not yet written, in Python). Before, on SQLite,
+    the second writer read inside the write lock and saw the first; on PostgreSQL (read committed) both
+    transactions already read before either committed, as now. Either decision is one a serial order gives (the
+    audit recorded as if just before the other), and it is recorded with the evidence it rested on. The open
+    assignments are still read inside the write transaction (`assign_retraining_batch`): that read is what keeps
+    one open retraining per module, so it must see the other audit's assignment."""
+
+    key: tuple
+    decisions: tuple[dict, ...]  # `bro.knowledge.operations.plan_decisions` rows, without the audit
+    modules: tuple[tuple[CourseModule, str], ...]  # the modules to assign, with the step each retrains
+
+
+def _plan_key(staff: User, version: StandardVersion, interacted_on: date, ratings: Mapping[str, str]) -> tuple:
+    return staff.id, version.id, interacted_on, tuple(sorted((key, str(value)) for key, value in ratings.items()))
+
+
+def plan_retraining(staff: User, version: StandardVersion, interacted_on: date,
+                    ratings: Mapping[str, str]) -> RetrainingPlan:
+    """The retraining an audit with these ratings will record (reads only; see RetrainingPlan). The audit
+    itself is not written yet: its ratings are added to the person's conformance as the written audit counts."""
+    from bro.knowledge.operations import plan_decisions
+
+    key = _plan_key(staff, version, interacted_on, ratings)
+    nonconforming = [step.key for step in sorted(version.steps, key=lambda step: step.position)
+                     if str(ratings.get(step.key)) in NONCONFORMING]
+    modules = modules_teaching(version.standard_id, nonconforming)
+    if not modules:
+        return RetrainingPlan(key, (), ())
+    decisions, retrain = plan_decisions(version, staff.id, nonconforming, unrecorded_on=interacted_on)
+    if not retrain:
+        return RetrainingPlan(key, tuple(decisions), ())
+    if retrain != set(nonconforming):
+        modules = modules_teaching(version.standard_id, [step for step in nonconforming if step in retrain])
+    for module, _step in modules:  # a quiz with an allowance is read now (kept on the module), not under the lock
+        if module.quiz is not None and module.quiz.get("max_attempts"):
+            module_quiz(module)
+    return RetrainingPlan(key, tuple(decisions), tuple(modules))
 
 
 @dataclass(frozen=True)

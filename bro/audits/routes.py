@@ -43,6 +43,7 @@ from bro.audits.operations import (
     correct_audit,
     correction_deadline,
     correction_refusal,
+    plan_retraining,
     dispute_audit,
     dispute_deadline,
     is_auditor_or_admin,
@@ -173,6 +174,8 @@ def new():
         return _render_new(form, context), 400
     if form.validate_on_submit():
         staff_member = chosen_staff or db.session.get(User, form.staff_id.data)
+        # The retraining this audit decides is read now, before the write lock (RetrainingPlan: the race).
+        plan = plan_retraining(staff_member, version, form.interacted_on.data, form.ratings())
         begin_writes(db.session)  # everything above only read: now take the write lock (SQLite) and write
         if (earlier := first_submission(form)) is not None:
             return redirect(earlier)
@@ -181,7 +184,7 @@ def new():
                 interaction, auditor=current_user, staff=staff_member,
                 version=version, relationship=target.relationship, channel=form.channel.data,
                 interacted_on=form.interacted_on.data, customer_ref=form.customer_ref.data,
-                ratings=form.ratings(), step_notes=form.step_notes(), note=form.note.data)
+                ratings=form.ratings(), step_notes=form.step_notes(), note=form.note.data, plan=plan)
         except NotAllowed:
             abort(403)
         except AuditRefused as refusal:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from flask import current_app
 from sqlalchemy import func, insert, select, update
@@ -19,6 +20,7 @@ from bro import clock
 from bro.extensions import db
 from bro.knowledge import queries
 from bro.models.audits import Audit
+from bro.models.curricula import StandardVersion
 from bro.models.people import User
 from bro.models.coaching import DECISION_COACHING, DECISION_RETRAINING, CoachingSession, RetrainingDecision
 from bro.quality.knowledge import KNOWS_NOT_DOING, Rate, Standing
@@ -40,40 +42,57 @@ def decide_retraining(audit: Audit, revision_number: int, step_keys: Sequence[st
 
     Steps where the person sits in "knows, doesn't do" (their conformance including this audit) get a coaching
     proposal for their supervisor instead, unless the standard says ``retraining: always``."""
+    decisions, retrain = plan_decisions(audit.standard_version, audit.staff_id, step_keys)
+    write_decisions(decisions, audit, revision_number)
+    return retrain
+
+
+def plan_decisions(version: StandardVersion, staff_id: int, step_keys: Sequence[str],
+                   unrecorded_on: date | None = None) -> tuple[list[dict], set[str]]:
+    """The decisions of `decide_retraining` (rows without their audit) and the steps to retrain, read only.
+
+    ``unrecorded_on``: the steps' ratings belong to an audit not written yet, of an interaction that day; its
+    (nonconforming) ratings are added to the conformance read, as the written audit would count in it."""
     if not step_keys:
-        return set()
-    version = audit.standard_version
+        return [], set()
     always = (version.document or {}).get("retraining") == "always"
     standings: dict[tuple[int, str], Standing] = {}
     standard = None
     if not always:
         config = current_app.config
-        standard = next(iter(queries.standards_info([audit.standard_id])), None)
+        standard = next(iter(queries.standards_info([version.standard_id])), None)
         if standard is not None:
             threshold = queries.conformance_threshold(config, standard.pass_score)
-            standings = queries._standings(standard, [audit.staff_id], clock.today(),
-                                           queries.settings_from(config), threshold, step_keys=list(step_keys))
+            unrecorded = [(staff_id, key, unrecorded_on, False) for key in step_keys] if unrecorded_on is not None else ()
+            standings = queries._standings(standard, [staff_id], clock.today(), queries.settings_from(config),
+                                           threshold, step_keys=list(step_keys), unrecorded=unrecorded)
     retrain = set()
     taught = {step.key for step in standard.steps if step.taught} if not always and standard is not None else None
     decisions = []
-    now = clock.utcnow()
     for key in step_keys:
         if taught is not None and key not in taught:
             retrain.add(key)  # no module teaches it: nothing to decide (and nothing to assign)
             continue
-        found = standings.get((audit.staff_id, key))
+        found = standings.get((staff_id, key))
         coach = not always and found is not None and found.cell == KNOWS_NOT_DOING
         reason = STANDARD_ALWAYS if always else (found.cell if found is not None else "not_enough")
-        decisions.append({
-            "audit_id": audit.id, "revision_number": revision_number, "staff_id": audit.staff_id,
-            "team_id": audit.team_id, "standard_id": audit.standard_id, "step_key": key,
-            "action": DECISION_COACHING if coach else DECISION_RETRAINING, "reason": reason,
-            "evidence": _evidence(found), "created_at": now, "coaching_session_id": None})
+        decisions.append({"step_key": key, "action": DECISION_COACHING if coach else DECISION_RETRAINING,
+                          "reason": reason, "evidence": _evidence(found)})
         if not coach:
             retrain.add(key)
-    if decisions:  # one Core statement (an audit is recorded in one short write transaction)
-        db.session.execute(insert(RetrainingDecision.__table__), decisions)
-    return retrain
+    return decisions, retrain
+
+
+def write_decisions(decisions: Sequence[dict], audit: Audit, revision_number: int) -> None:
+    """Insert the `plan_decisions` rows for ``audit`` (one Core statement: an audit is recorded in one short
+    write transaction)."""
+    if not decisions:
+        return
+    now = clock.utcnow()
+    db.session.execute(insert(RetrainingDecision.__table__), [{
+        "audit_id": audit.id, "revision_number": revision_number, "staff_id": audit.staff_id,
+        "team_id": audit.team_id, "standard_id": audit.standard_id, **decision, "created_at": now,
+        "coaching_session_id": None} for decision in decisions])
 
 
 def decisions_for_audit(audit: Audit) -> list[RetrainingDecision]:

@@ -226,9 +226,16 @@ class TeamReport:
 
 
 def _standings(standard: StandardInfo, staff_ids: Collection[int], today: date, settings: KnowledgeSettings,
-               threshold: float, step_keys: Collection[str] | None = None) -> dict[tuple[int, str], Standing]:
+               threshold: float, step_keys: Collection[str] | None = None,
+               unrecorded: Collection[tuple[int, str, date, bool]] = ()) -> dict[tuple[int, str], Standing]:
+    """``unrecorded``: ratings (staff id, step key, interacted on, met) of an audit not written yet, counted as
+    `conformance_counts` would count them once written (rated steps only)."""
     known = knowledge_counts(standard.id, staff_ids, today, settings.knowledge_days, step_keys)
     done = conformance_counts(standard.id, staff_ids, today, settings.conformance_days, step_keys)
+    for staff_id, key, interacted_on, met in unrecorded:
+        if today - timedelta(days=settings.conformance_days) <= interacted_on <= today:
+            counted = done.get((staff_id, key), (0, 0))
+            done[(staff_id, key)] = (counted[0] + int(met), counted[1] + 1)
     keys = [step.key for step in standard.steps if step_keys is None or step.key in step_keys]
     result = {}
     for staff_id in staff_ids:

@@ -1,0 +1,95 @@
+"""The retraining an audit decides is read before the write lock (RetrainingPlan): the write transaction of an
+audit POST only writes, the plan counts the audit being recorded, and a plan read before another audit of the same
+person still leaves one open retraining per module."""
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from sqlalchemy import event, select
+
+from bro.audits.operations import plan_retraining, record_audit
+from bro.extensions import db
+from bro.models.coaching import RetrainingDecision
+from bro.models.training import Assignment
+from tests.conftest import PASSWORD
+
+MISSED_GREET = {"greet": "not_met", "needs": "met", "confirm": "met"}
+ALL_MET = {"greet": "met", "needs": "met", "confirm": "met"}
+# What the plan reads: the standard, the modules teaching its steps, the person's answers and audits.
+PLAN_TABLES = ("audit_step_results", "module_steps", "standard_steps", "attempt_answers")
+
+
+def _greet_decisions(staff):
+    return db.session.execute(select(RetrainingDecision.audit_id, RetrainingDecision.evidence)
+                              .where(RetrainingDecision.staff_id == staff.id, RetrainingDecision.step_key == "greet")
+                              .order_by(RetrainingDecision.audit_id)).all()
+
+
+def _open_basics(staff):
+    return db.session.execute(select(Assignment.audit_id).where(
+        Assignment.user_id == staff.id, Assignment.module_key == "basics", Assignment.completed_at.is_(None))
+    ).scalars().all()
+
+
+@pytest.mark.no_db
+def test_an_audit_post_reads_its_retraining_before_the_write_transaction(committed_app):
+    from tests.factories import Factory
+    from tests.web.forms import audit_form
+
+    with committed_app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's write lock: PostgreSQL runs the request in one transaction")
+        factory = Factory()
+        team = factory.team()
+        version = factory.standard_version()
+        staff, supervisor = factory.staff(team=team), factory.supervisor(team)
+        db.session.commit()
+        form, email, engine = audit_form(version, staff, MISSED_GREET), supervisor.email, db.engine
+    transactions: list[list[str]] = []
+    event.listen(engine, "begin", begin := lambda conn: transactions.append([]))
+    event.listen(engine, "before_cursor_execute",
+                 statement := lambda conn, cursor, text, *args: transactions and transactions[-1].append(text))
+    try:
+        client = committed_app.test_client()
+        assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+        transactions.clear()
+        assert client.post("/audits/new", data=form).status_code == 302
+    finally:
+        event.remove(engine, "begin", begin)
+        event.remove(engine, "before_cursor_execute", statement)
+    writing = [t for t in transactions if any(s.lstrip().upper().startswith("INSERT") for s in t)]
+    assert len(writing) == 1
+    assert [s for s in writing[0] if any(table in s for table in PLAN_TABLES)
+            and s.lstrip().upper().startswith("SELECT")] == []
+    with committed_app.app_context():
+        staff = db.session.merge(staff)
+        [(audit_id, evidence)] = _greet_decisions(staff)
+        assert evidence["conformance"][:2] == [0, 1]  # the audit being recorded counts: 0 met of 1 rated
+        assert _open_basics(staff) == [audit_id]
+
+
+def test_a_plan_for_other_ratings_is_read_again(factory):
+    team = factory.team()
+    staff, supervisor, version = factory.staff(team=team), factory.supervisor(team), factory.standard_version()
+    stale = plan_retraining(staff, version, date.today(), ALL_MET)
+    assert stale.modules == () and stale.decisions == ()
+    audit = record_audit(auditor=supervisor, staff=staff, version=version, relationship="b2c", channel="phone",
+                         interacted_on=date.today(), customer_ref="C-1", ratings=MISSED_GREET, plan=stale)
+    assert [audit_id for audit_id, _evidence in _greet_decisions(staff)] == [audit.id]
+    assert _open_basics(staff) == [audit.id]
+
+
+def test_two_audits_planned_before_either_is_written_assign_the_module_once(factory):
+    """The race RetrainingPlan documents: each plan misses the other audit's ratings (it counts only its own),
+    and the open assignments, read in the write transaction, still keep one open retraining of the module."""
+    team = factory.team()
+    staff, supervisor, version = factory.staff(team=team), factory.supervisor(team), factory.standard_version()
+    plans = [plan_retraining(staff, version, date.today(), MISSED_GREET) for _ in range(2)]
+    audits = [record_audit(auditor=supervisor, staff=staff, version=version, relationship="b2c", channel="phone",
+                           interacted_on=date.today(), customer_ref=f"C-{i}", ratings=MISSED_GREET, plan=plan)
+              for i, plan in enumerate(plans)]
+    decisions = _greet_decisions(staff)
+    assert [audit_id for audit_id, _evidence in decisions] == [a.id for a in audits]
+    assert [evidence["conformance"][:2] for _id, evidence in decisions] == [[0, 1], [0, 1]]
+    assert _open_basics(staff) == [audits[0].id]
