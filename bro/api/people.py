@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import secrets
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import false, func, or_, select

@@ -10,7 +10,7 @@ from typing import Any, Mapping
 from ..fields import FieldReader
 from ..loader import join_path
 from ..messages import Message, msg
-from ..model import Number, Question, written_decimal
+from ..model import Question, written_decimal
 from .base import QuestionType
 
 MAX_NUMERIC_RESPONSE_LENGTH = 100
