@@ -363,23 +363,31 @@ def plan_retraining(staff: User, version: StandardVersion, interacted_on: date,
                     ratings: Mapping[str, str]) -> RetrainingPlan:
     """The retraining an audit with these ratings will record (reads only; see RetrainingPlan). The audit
     itself is not written yet: its ratings are added to the person's conformance as the written audit counts."""
-    from bro.knowledge.operations import plan_decisions
-
-    key = _plan_key(staff, version, interacted_on, ratings)
     nonconforming = [step.key for step in sorted(version.steps, key=lambda step: step.position)
                      if str(ratings.get(step.key)) in NONCONFORMING]
-    modules = modules_teaching(version.standard_id, nonconforming)
-    if not modules:
-        return RetrainingPlan(key, (), ())
-    decisions, retrain = plan_decisions(version, staff.id, nonconforming, unrecorded_on=interacted_on)
-    if not retrain:
-        return RetrainingPlan(key, tuple(decisions), ())
-    if retrain != set(nonconforming):
-        modules = modules_teaching(version.standard_id, [step for step in nonconforming if step in retrain])
+    decisions, modules = _decide_retraining(version, staff.id, nonconforming, unrecorded_on=interacted_on)
     for module, _step in modules:  # a quiz with an allowance is read now (kept on the module), not under the lock
         if module.quiz is not None and module.quiz.get("max_attempts"):
             module_quiz(module)
-    return RetrainingPlan(key, tuple(decisions), tuple(modules))
+    return RetrainingPlan(_plan_key(staff, version, interacted_on, ratings), decisions, modules)
+
+
+def _decide_retraining(version: StandardVersion, staff_id: int, nonconforming: list[str],
+                       unrecorded_on: date | None = None) -> tuple[tuple[dict, ...], tuple[tuple[CourseModule, str], ...]]:
+    """Reads only: the decisions for the ``nonconforming`` steps (none when no module teaches them) and the
+    modules to assign. A person who knows a step but does not do it gets coaching, not the module again
+    (bro.knowledge); ``unrecorded_on`` as in `bro.knowledge.operations.plan_decisions`."""
+    from bro.knowledge.operations import plan_decisions
+
+    modules = modules_teaching(version.standard_id, nonconforming)
+    if not modules:
+        return (), ()
+    decisions, retrain = plan_decisions(version, staff_id, nonconforming, unrecorded_on=unrecorded_on)
+    if not retrain:
+        return tuple(decisions), ()
+    if retrain != set(nonconforming):
+        modules = modules_teaching(version.standard_id, [step for step in nonconforming if step in retrain])
+    return tuple(decisions), tuple(modules)
 
 
 @dataclass(frozen=True)
@@ -477,7 +485,7 @@ def _apply_current_revision(audit: Audit, revision: AuditRevision, previous: Aud
     failed_delta = int(not revision.passed) - (int(not previous.passed) if previous is not None else 0)
     score_delta = revision.score - (previous.score if previous is not None else Decimal(0))
     sampled = int(bool(audit.sampled))  # sampled audits also count in the sampled_* columns
-    _upsert_counts(AuditWeek, [{"team_id": audit.team_id, "standard_id": audit.standard_id, "week_start": week,
+    add_counts(AuditWeek, [{"team_id": audit.team_id, "standard_id": audit.standard_id, "week_start": week,
                                 "audits": audits_delta, "failed": failed_delta, "score_sum": score_delta,
                                 "sampled_audits": audits_delta * sampled, "sampled_failed": failed_delta * sampled,
                                 "sampled_score_sum": score_delta * sampled}],
@@ -494,7 +502,7 @@ def _apply_current_revision(audit: Audit, revision: AuditRevision, previous: Aud
                               "week_start": week, "rated": rated, "nonconforming": nonconforming,
                               "sampled_rated": rated * sampled, "sampled_nonconforming": nonconforming * sampled})
     if step_rows:
-        _upsert_counts(AuditStepWeek, step_rows, keys=("team_id", "standard_id", "step_key", "week_start"),
+        add_counts(AuditStepWeek, step_rows, keys=("team_id", "standard_id", "step_key", "week_start"),
                        counters=("rated", "nonconforming", "sampled_rated", "sampled_nonconforming"))
     _mark_data_version(audit, revision)
 
@@ -522,11 +530,6 @@ def _mark_data_version(audit: Audit, revision: AuditRevision) -> None:
 
 
 _DATA_VERSION_UPSERTS: dict[str, object] = {}
-
-
-def _upsert_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tuple[str, ...]) -> None:
-    """Add ``rows``' counters to the summary rows with the same keys (bro.database.add_counts)."""
-    add_counts(model, rows, keys=keys, counters=counters)
 
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -561,17 +564,12 @@ def assign_retraining_for(audit: Audit, revision: AuditRevision, assigned_by: Us
     ``revision`` — once per module, and not when an assignment of that module is already open."""
     nonconforming = [r.step_key for r in sorted(revision.ratings, key=_step_position(audit))
                      if r.rating in NONCONFORMING]
-    modules = modules_teaching(audit.standard_id, nonconforming)
+    from bro.knowledge.operations import write_decisions
+
+    decisions, modules = _decide_retraining(audit.standard_version, audit.staff_id, nonconforming)
+    write_decisions(decisions, audit, revision.number)
     if not modules:
         return []
-    # A person who knows a step but does not do it gets coaching, not the module again (bro.knowledge).
-    from bro.knowledge.operations import decide_retraining
-
-    retrain = decide_retraining(audit, revision.number, nonconforming)
-    if not retrain:
-        return []
-    if retrain != set(nonconforming):
-        modules = modules_teaching(audit.standard_id, [step for step in nonconforming if step in retrain])
     # One query for the staff member's open assignments, then the inserts; open modules are skipped.
     return assign_retraining_batch(audit.staff, modules, audit.id, assigned_by=assigned_by)
 

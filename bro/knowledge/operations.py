@@ -37,19 +37,12 @@ def _evidence(found: Standing | None) -> dict:
             "knowledge_threshold": found.knowledge_threshold, "conformance_threshold": found.conformance_threshold}
 
 
-def decide_retraining(audit: Audit, revision_number: int, step_keys: Sequence[str]) -> set[str]:
-    """Record what each nonconforming step of ``audit`` leads to; return the steps to retrain.
-
-    Steps where the person sits in "knows, doesn't do" (their conformance including this audit) get a coaching
-    proposal for their supervisor instead, unless the standard says ``retraining: always``."""
-    decisions, retrain = plan_decisions(audit.standard_version, audit.staff_id, step_keys)
-    write_decisions(decisions, audit, revision_number)
-    return retrain
-
-
 def plan_decisions(version: StandardVersion, staff_id: int, step_keys: Sequence[str],
                    unrecorded_on: date | None = None) -> tuple[list[dict], set[str]]:
-    """The decisions of `decide_retraining` (rows without their audit) and the steps to retrain, read only.
+    """What each nonconforming step leads to, read only: the decision rows (without their audit; see
+    `write_decisions`) and the steps to retrain. Steps where the person sits in "knows, doesn't do" (their
+    conformance including this audit) get a coaching proposal for their supervisor instead, unless the standard
+    says ``retraining: always``.
 
     ``unrecorded_on``: the steps' ratings belong to an audit not written yet, of an interaction that day; its
     (nonconforming) ratings are added to the conformance read, as the written audit would count in it."""
