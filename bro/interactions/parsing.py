@@ -540,13 +540,20 @@ def _read_interactions(text: str, fmt: str, mapping: dict[str, str] | None) -> l
             if len(rows) + len(problems) > MAX_ROWS:
                 break
     else:
-        records: list[tuple[int, list[str]]] = []
+        from bro.interactions.columnar import read_clean_records
+
         with _long_fields():
             # strict: an unclosed quote is an error, not a merge
             reader = csv.reader(io.StringIO(text, newline=""), strict=True)
             names = _csv_header(reader, mapping)
-            last_row = _csv_records(reader, len(names), records, problems)
-        doubtful = _parse_clean_records(names, records, rows)
+            quick = read_clean_records(text, names)  # None: the file is read by the csv module
+            if quick is None:
+                records: list[tuple[int, list[str]]] = []
+                last_row = _csv_records(reader, len(names), records, problems)
+        if quick is None:
+            doubtful = _parse_clean_records(names, records, rows)
+        else:
+            rows, doubtful = quick
         for number, values in doubtful:
             add(number, values, None)
         if doubtful:

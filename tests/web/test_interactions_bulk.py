@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from bro.extensions import db
 from bro.interactions import operations
 from bro.interactions.operations import import_interactions
-from bro.interactions.parsing import InteractionFileError, parse_record, read_interactions
+from bro.interactions.columnar import read_clean_records
+from bro.interactions.parsing import COLUMNS, InteractionFileError, parse_record, read_interactions
 from bro.models.interactions import Interaction
 
 TRANSCRIPTS = [
@@ -53,14 +54,40 @@ def export(email: str) -> str:
     return out.getvalue()
 
 
+def careful_parse(text: str) -> list:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    return [parse_record(values, number) for number, values in enumerate(reader, start=2)]
+
+
 def test_the_quick_path_reads_every_row_as_the_careful_parse_does(factory):
     staff = factory.staff(team=factory.team("Desk"))
     text = export(staff.email)
+    assert read_clean_records(text, list(COLUMNS)) is not None  # polars reads this file
     quick = read_interactions(text, "csv")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    careful = [parse_record(values, number) for number, values in enumerate(reader, start=2)]
-    assert quick == careful
+    assert quick == careful_parse(text)
     assert len(quick) == len(TRANSCRIPTS) * len(ROWS)
+
+
+@pytest.mark.parametrize("oddity", [
+    'customer: she said "no"',  # a quote inside a cell left unquoted: polars might read it otherwise
+    "customer: a record separator\x1e inside",  # white space to Python, not to polars
+])
+def test_a_file_polars_could_read_otherwise_is_read_by_the_csv_module_with_the_same_result(factory, oddity):
+    staff = factory.staff(team=factory.team("Desk"))
+    text = export(staff.email) + f"T-odd,{staff.email},chat,2026-11-02T10:00:00Z,C-9,,,{oddity}\n"
+    assert read_clean_records(text, list(COLUMNS)) is None
+    assert read_interactions(text, "csv") == careful_parse(text)
+
+
+def test_blank_rows_keep_the_row_numbers_of_the_rows_after_them(factory):
+    staff = factory.staff(team=factory.team("Desk"))
+    text = (f"external_id,staff_email,channel,started_at,customer_ref,transcript\n\n"
+            f"T-1,{staff.email},chat,2026-11-02T10:00:00Z,C-1,customer: hi\n , ,\n"
+            f"T-2,{staff.email},fax,2026-11-02T10:00:00Z,C-2,customer: hi\n")
+    with pytest.raises(InteractionFileError) as error:
+        read_interactions(text, "csv")
+    assert [str(problem) for problem in error.value.problems] == [
+        "Row 5: channel must be one of phone, email, chat, in_person, meeting, not “fax”."]
 
 
 def test_a_bad_row_is_still_named_with_its_row_number_when_the_others_are_clean(factory):
