@@ -5,14 +5,17 @@ from __future__ import annotations
 import csv
 import gc
 import io
+from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from bro.extensions import db
 from bro.interactions import operations
-from bro.interactions.operations import import_interactions
+from bro.database import bulk_insert
 from bro.interactions.columnar import read_clean_records
+from bro.interactions.operations import INTERACTION_COLUMNS, import_interactions
 from bro.interactions.parsing import COLUMNS, InteractionFileError, parse_record, read_interactions
 from bro.models.interactions import Interaction
 
@@ -145,3 +148,27 @@ def test_a_file_over_the_row_limit_is_refused_at_the_row_where_it_goes_over(fact
         read_interactions("\n".join(lines) + "\n", "csv")
     assert [str(problem) for problem in error.value.problems] == [
         "Row 5: too many interactions: import at most 3 at a time."]
+
+
+def interaction_values(staff_id: int, team_id: int, number: int) -> tuple:
+    started = datetime(2026, 11, 2, 10)
+    return (f"FK-{number}", None, staff_id, team_id, "chat", "b2c", started, f"C-{number}", 0, None, started, None)
+
+
+def test_a_bulk_insert_naming_a_missing_staff_member_is_refused_by_the_database(factory):
+    staff = factory.staff(team=factory.team("Desk"))
+    driver_error = db.session.get_bind().dialect.dbapi.IntegrityError  # bulk_insert writes through the driver
+    with pytest.raises(driver_error), db.session.begin_nested():
+        bulk_insert(Interaction.__table__, INTERACTION_COLUMNS, [
+            interaction_values(staff.id, staff.team_id, 1), interaction_values(staff.id + 1000, staff.team_id, 2)])
+    assert db.session.execute(select(func.count()).select_from(Interaction)).scalar() == 0
+
+
+def test_a_bulk_insert_leaves_the_session_checking_foreign_keys_row_by_row_again(factory):
+    staff = factory.staff(team=factory.team("Desk"))
+    bulk_insert(Interaction.__table__, INTERACTION_COLUMNS, [interaction_values(staff.id, staff.team_id, 1)])
+    if db.session.get_bind().dialect.name == "postgresql":
+        assert db.session.execute(text("SHOW session_replication_role")).scalar() == "origin"
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.execute(Interaction.__table__.insert().values(dict(zip(
+            INTERACTION_COLUMNS, interaction_values(staff.id + 1000, staff.team_id, 2)))))
