@@ -373,7 +373,7 @@ def run_once_across_servers(session, job: str) -> bool:
     return True
 
 
-BULK_CACHE_KIB = 32 * 1024
+BULK_CACHE_KIB = 64 * 1024
 
 
 def bulk_insert(table, columns: list[str], rows: list[tuple]) -> None:

@@ -22,7 +22,8 @@ from bro.interactions.parsing import (
 from bro.models.audits import RELATIONSHIPS
 
 # Files polars might read otherwise than the csv module (strict): a quote inside an unquoted cell or after a
-# closing quote, and the separators \x1c-\x1f, which Python's str.strip removes and polars' does not.
+# closing quote, the separators \x1c-\x1f, which Python's str.strip removes and polars' does not, and line breaks
+# of a lone carriage return.
 _QUOTE_INSIDE_A_CELL = re.compile(r'"(?<=[^,\n"]")(?:"")*(?=[^",\r\n])')  # the quote first: a fast search
 _SEPARATORS = "\x1c\x1d\x1e\x1f"
 # One transcript line, as parsing._LINES reads it: (time, speaker word, text); no match: the line starts no
@@ -44,6 +45,9 @@ def read_clean_records(text: str, names: list[str]
         return None
     if text.count('"') % 2 or _QUOTE_INSIDE_A_CELL.search(text) or any(mark in text for mark in _SEPARATORS):
         return None
+    carriage_returns = text.count("\r")
+    if carriage_returns and carriage_returns != text.count("\r\n"):
+        return None  # lines ending in "\r" alone (old spreadsheets): the csv module reads them
     try:
         frame = pl.read_csv(text.encode(), has_header=False, infer_schema=False, quote_char='"',
                             new_columns=[f"c{index}" for index in range(len(names))])

@@ -431,6 +431,15 @@ def _long_fields():
         csv.field_size_limit(previous)
 
 
+_FILE_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str):
+    """The lines of ``text`` one by one, each with its line break ("\n", "\r\n" or "\r"), as a file opened
+    with newline="" gives them to csv.reader."""
+    return (match.group() for match in _FILE_LINE.finditer(text))
+
+
 def _csv_header(reader, mapping: dict[str, str]) -> list[str]:
     """bro's column for each column of the file (the header, row 1, read through ``mapping``)."""
     try:
@@ -543,11 +552,13 @@ def _read_interactions(text: str, fmt: str, mapping: dict[str, str] | None) -> l
         from bro.interactions.columnar import read_clean_records
 
         with _long_fields():
-            # strict: an unclosed quote is an error, not a merge
-            reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-            names = _csv_header(reader, mapping)
+            # strict: an unclosed quote is an error, not a merge. The header is read from the file's first lines
+            # (a StringIO of the whole file would copy it, four bytes a character).
+            names = _csv_header(csv.reader(_lines(text), strict=True), mapping)
             quick = read_clean_records(text, names)  # None: the file is read by the csv module
             if quick is None:
+                reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+                next(reader)  # the header, read above
                 records: list[tuple[int, list[str]]] = []
                 last_row = _csv_records(reader, len(names), records, problems)
         if quick is None:
