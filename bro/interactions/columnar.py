@@ -6,8 +6,8 @@ It gives exactly what the row-by-row checks of ``bro.interactions.parsing`` give
 a JSON list) is handed back for ``parse_record`` to check one by one, and a file whose reading by polars could
 differ from the csv module's (quotes inside an unquoted cell, an unclosed quote, separator characters that
 Python counts as white space and polars does not, more rows than an import takes) is declined whole, and read
-by the csv module. polars is imported here only, when a file is imported: a web worker that never imports does
-not load it.
+by the csv module, as are files under a million characters. polars is imported here only, when a large file is
+read: a web worker that never reads one does not load it.
 """
 from __future__ import annotations
 
@@ -21,13 +21,16 @@ from bro.interactions.parsing import (
 )
 from bro.models.audits import RELATIONSHIPS
 
+# Smaller files are read by the csv module, quick enough at their size: a web worker taking a small upload does not
+# load polars (some 70 MiB it would keep).
+MIN_CHARS = 1_000_000
 # Files polars might read otherwise than the csv module (strict): a quote inside an unquoted cell or after a
 # closing quote, the separators \x1c-\x1f, which Python's str.strip removes and polars' does not, and line breaks
 # of a lone carriage return.
 _QUOTE_INSIDE_A_CELL = re.compile(r'"(?<=[^,\n"]")(?:"")*(?=[^",\r\n])')  # the quote first: a fast search
 _SEPARATORS = "\x1c\x1d\x1e\x1f"
-# One transcript line, as parsing._LINES reads it: (time, speaker word, text); no match: the line starts no
-# message. A time the quick path writes itself: h:mm or h:mm:ss (anything else: parse_record decides).
+# A transcript line that starts a message, as parsing._LINES reads one: an optional [time], a speaker word, a
+# colon. A time the quick path writes itself: h:mm or h:mm:ss (anything else: parse_record decides).
 _STARTS_MESSAGE = r"^[^\S\n]*(?:\[[^\]\n]{1,40}\][^\S\n]*)?[A-Za-z][A-Za-z \-]{0,19}[^\S\n]*:"
 _CLOCK = r"^\s*([0-9]{1,2}):([0-9]{2})(?::([0-9]{2}))?\s*$"
 _OTHER_BREAKS = "[\r\x0b\x0c\x85\u2028\u2029]"  # line separators str.splitlines knows besides "\n"
@@ -39,6 +42,8 @@ def read_clean_records(text: str, names: list[str]
     """The rows of a CSV file (``names``: bro's column for each column of its header, row 1) that every check
     passes, and the others as (row number, values by column) for parse_record; blank rows are left out. None
     when the file should be read by the csv module instead."""
+    if len(text) < MIN_CHARS:
+        return None
     try:
         import polars as pl
     except ImportError:  # pragma: no cover - polars is a dependency; without it every file takes the csv module

@@ -12,7 +12,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import IntegrityError
 
 from bro.extensions import db
-from bro.interactions import operations
+from bro.interactions import columnar, operations
 from bro.database import bulk_insert
 from bro.interactions.columnar import read_clean_records
 from bro.interactions.operations import INTERACTION_COLUMNS, import_interactions
@@ -62,10 +62,19 @@ def careful_parse(text: str) -> list:
     return [parse_record(values, number) for number, values in enumerate(reader, start=2)]
 
 
-def test_the_quick_path_reads_every_row_as_the_careful_parse_does(factory):
+@pytest.fixture(autouse=True)
+def polars_for_any_size(monkeypatch):
+    """The columnar path (polars) for these small files too; it reads files of a million characters and more."""
+    monkeypatch.setattr(columnar, "MIN_CHARS", 0)
+
+
+@pytest.mark.parametrize("columns", [True, False], ids=["polars", "csv module"])
+def test_the_quick_path_reads_every_row_as_the_careful_parse_does(factory, monkeypatch, columns):
+    if not columns:
+        monkeypatch.setattr(columnar, "MIN_CHARS", 10**12)
     staff = factory.staff(team=factory.team("Desk"))
     text = export(staff.email)
-    assert read_clean_records(text, list(COLUMNS)) is not None  # polars reads this file
+    assert (read_clean_records(text, list(COLUMNS)) is not None) == columns
     quick = read_interactions(text, "csv")
     assert quick == careful_parse(text)
     assert len(quick) == len(TRANSCRIPTS) * len(ROWS)
@@ -87,6 +96,7 @@ def test_blank_rows_keep_the_row_numbers_of_the_rows_after_them(factory):
     text = (f"external_id,staff_email,channel,started_at,customer_ref,transcript\n\n"
             f"T-1,{staff.email},chat,2026-11-02T10:00:00Z,C-1,customer: hi\n , ,\n"
             f"T-2,{staff.email},fax,2026-11-02T10:00:00Z,C-2,customer: hi\n")
+    assert read_clean_records(text, text.partition("\n")[0].split(",")) is not None  # polars reads it
     with pytest.raises(InteractionFileError) as error:
         read_interactions(text, "csv")
     assert [str(problem) for problem in error.value.problems] == [
