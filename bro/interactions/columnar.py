@@ -54,7 +54,11 @@ def read_clean_records(text: str, names: list[str]
     if carriage_returns and carriage_returns != text.count("\r\n"):
         return None  # lines ending in "\r" alone (old spreadsheets): the csv module reads them
     try:
-        frame = pl.read_csv(text.encode(), has_header=False, infer_schema=False, quote_char='"',
+        data = text.encode()
+    except UnicodeEncodeError:
+        return None  # lone surrogates (a file decoded with errors="surrogateescape"): the csv module reads them
+    try:
+        frame = pl.read_csv(data, has_header=False, infer_schema=False, quote_char='"',
                             new_columns=[f"c{index}" for index in range(len(names))])
     except (pl.exceptions.PolarsError, ValueError):
         return None  # more cells than the header has columns, a quote the csv module would refuse, ...

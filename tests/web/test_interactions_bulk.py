@@ -83,6 +83,8 @@ def test_the_quick_path_reads_every_row_as_the_careful_parse_does(factory, monke
 @pytest.mark.parametrize("oddity", [
     'customer: she said "no"',  # a quote inside a cell left unquoted: polars might read it otherwise
     "customer: a record separator\x1e inside",  # white space to Python, not to polars
+    "customer: a lone surrogate \udc80",  # not UTF-8: polars reads bytes
+    'customer: "a quoted cell" with more after its closing quote',
 ])
 def test_a_file_polars_could_read_otherwise_is_read_by_the_csv_module_with_the_same_result(factory, oddity):
     staff = factory.staff(team=factory.team("Desk"))
