@@ -12,7 +12,7 @@ read: a web worker that never reads one does not load it.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from concurrent.futures import ThreadPoolExecutor
 
 from bro.interactions import parsing
 from bro.interactions.parsing import (
@@ -24,6 +24,7 @@ from bro.models.audits import RELATIONSHIPS
 # Smaller files are read by the csv module, quick enough at their size: a web worker taking a small upload does not
 # load polars (some 70 MiB it would keep).
 MIN_CHARS = 1_000_000
+BATCH_ROWS = 20_000  # rows read at a time by read_clean_batches
 # Files polars might read otherwise than the csv module (strict): a quote inside an unquoted cell or after a
 # closing quote, the separators \x1c-\x1f, which Python's str.strip removes and polars' does not, and line breaks
 # of a lone carriage return.
@@ -42,6 +43,32 @@ def read_clean_records(text: str, names: list[str]
     """The rows of a CSV file (``names``: bro's column for each column of its header, row 1) that every check
     passes, and the others as (row number, values by column) for parse_record; blank rows are left out. None
     when the file should be read by the csv module instead."""
+    frame = _frame(text, names)
+    return None if frame is None else _clean_records(frame, names)
+
+
+def read_clean_batches(text: str, names: list[str], size: int = BATCH_ROWS):
+    """read_clean_records in parts of ``size`` rows, in order, as (number of rows, iterator of parts); each part
+    is read in a thread while the caller handles the one before (stores it, say). None as read_clean_records."""
+    frame = _frame(text, names)
+    if frame is None:
+        return None
+    return frame.height, _parts(frame, names, size)
+
+
+def _parts(frame, names: list[str], size: int):
+    parts = [frame.slice(start, size) for start in range(0, frame.height, size)]
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="interaction-import") as reader:
+        pending = reader.submit(_clean_records, parts[0], names)
+        for part in parts[1:]:
+            ready = pending.result()
+            pending = reader.submit(_clean_records, part, names)
+            yield ready
+        yield pending.result()
+
+
+def _frame(text: str, names: list[str]):
+    """The file's data rows as a polars frame (row: its row number; c0, c1...: its cells), or None."""
     if len(text) < MIN_CHARS:
         return None
     try:
@@ -70,6 +97,12 @@ def read_clean_records(text: str, names: list[str]
     if frame.select(pl.max_horizontal([pl.col(cell).str.len_chars().max() for cell in cells])).item() \
             > MAX_FIELD_CHARS:
         return None  # the csv module refuses the cell
+    return frame
+
+
+def _clean_records(frame, names: list[str]):
+    """read_clean_records of the rows of ``frame``."""
+    import polars as pl
 
     place = {name: f"c{index}" for index, name in enumerate(names) if name != IGNORE}
 
