@@ -15,8 +15,10 @@ from bro.extensions import db
 from bro.interactions import columnar, operations
 from bro.database import bulk_insert
 from bro.interactions.columnar import read_clean_records
-from bro.interactions.operations import INTERACTION_COLUMNS, import_interactions
-from bro.interactions.parsing import COLUMNS, InteractionFileError, parse_record, read_interactions
+from bro.interactions.operations import INTERACTION_COLUMNS, import_interaction_batches, import_interactions
+from bro.interactions.parsing import (
+    COLUMNS, InteractionFileError, parse_record, read_interaction_batches, read_interactions,
+)
 from bro.models.interactions import Interaction
 
 TRANSCRIPTS = [
@@ -184,3 +186,44 @@ def test_a_bulk_insert_leaves_the_session_checking_foreign_keys_row_by_row_again
     with pytest.raises(IntegrityError), db.session.begin_nested():
         db.session.execute(Interaction.__table__.insert().values(dict(zip(
             INTERACTION_COLUMNS, interaction_values(staff.id + 1000, staff.team_id, 2)))))
+
+
+def test_a_file_read_in_parts_is_stored_as_when_read_whole(factory, monkeypatch):
+    monkeypatch.setattr(columnar, "BATCH_ROWS", 7)  # the export's 45 rows in 7 parts
+    staff = factory.staff(team=factory.team("Desk"))
+    text = export(staff.email)
+    total, batches = read_interaction_batches(text, "csv")
+    summary = import_interaction_batches(batches, by=None, team_ids=None)
+    rows = read_interactions(text, "csv")
+    assert total == summary.created == len(rows)
+    stored = db.session.execute(select(Interaction).order_by(Interaction.id)).scalars().all()
+    assert [(i.external_id, i.customer_ref, i.started_at, i.transcript) for i in stored] == [
+        (row.external_id, row.customer_ref, row.started_at, row.transcript) for row in rows]
+    assert gc.isenabled()
+
+
+def test_problems_of_a_file_read_in_parts_are_those_of_the_file_read_whole_and_nothing_stays(factory, monkeypatch):
+    monkeypatch.setattr(columnar, "BATCH_ROWS", 7)
+    staff = factory.staff(team=factory.team("Desk"))
+    header, _break, body = export(staff.email).partition("\r\n")
+    last = len(TRANSCRIPTS) * len(ROWS) + 2  # the export's rows and one more
+    # An unknown staff member in the first part (row 2); a row repeating an id and a wrong channel in the last.
+    text = (f"{header}\r\nX-0,nobody@example.com,chat,2026-11-02T10:00:00Z,C-0,,,customer: hi\r\n{body}"
+            f"T-1-1,{staff.email},chat,2026-11-02T10:00:00Z,C-8,,,customer: hi\r\n"
+            f"X-9,{staff.email},fax,2026-11-02T10:00:00Z,C-9,,,customer: hi\r\n")
+    with pytest.raises(InteractionFileError) as whole:
+        read_interactions(text, "csv")
+    with pytest.raises(InteractionFileError) as in_parts, db.session.begin_nested():
+        import_interaction_batches(read_interaction_batches(text, "csv")[1], by=None, team_ids=None)
+    assert [str(problem) for problem in in_parts.value.problems] == [
+        str(problem) for problem in whole.value.problems] == [
+        f"Row {last + 1}: external_id “T-1-1” repeats row 3.",
+        f"Row {last + 2}: channel must be one of phone, email, chat, in_person, meeting, not “fax”."]
+    assert db.session.execute(select(func.count()).select_from(Interaction)).scalar() == 0
+    # Without those two rows, the unknown staff member of the first part is named, and nothing stays either.
+    text = "".join(text.splitlines(keepends=True)[:-2])
+    with pytest.raises(InteractionFileError) as in_parts, db.session.begin_nested():
+        import_interaction_batches(read_interaction_batches(text, "csv")[1], by=None, team_ids=None)
+    assert [str(problem) for problem in in_parts.value.problems] == [
+        "Row 2: no active user has the email “nobody@example.com”."]
+    assert db.session.execute(select(func.count()).select_from(Interaction)).scalar() == 0
