@@ -1,6 +1,6 @@
 """The interaction import at scale (issue 14): 100,000 help-desk rows with transcripts, read and imported the
-way `flask bro interactions import` does (bro.interactions.parsing.read_interactions, then
-bro.interactions.operations.import_interactions and one commit), against reading the same file with the csv
+way `flask bro interactions import` does (bro.interactions.parsing.read_interaction_batches, then
+bro.interactions.operations.import_interaction_batches and one commit), against reading the same file with the csv
 module alone.
 
     python -m bench.interactions [--rows 100000] [--database-url postgresql+psycopg://...]
@@ -90,8 +90,8 @@ def _prepare(url: str):
 def measure(url: str, rows: int = 100_000, repetitions: int = 3) -> ImportTiming:
     """Median of ``repetitions`` imports, each into a fresh database, and of as many csv.reader passes."""
     from bro.extensions import db
-    from bro.interactions.operations import import_interactions
-    from bro.interactions.parsing import read_interactions
+    from bro.interactions.operations import import_interaction_batches
+    from bro.interactions.parsing import read_interaction_batches
 
     text = export_text(rows)
     plain, full, plain_cpu, full_cpu = [], [], [], []
@@ -105,7 +105,7 @@ def measure(url: str, rows: int = 100_000, repetitions: int = 3) -> ImportTiming
         app = _prepare(url)
         with app.app_context():
             started, cpu = time.perf_counter(), time.process_time()
-            summary = import_interactions(read_interactions(text, "csv"), by=None, team_ids=None)
+            summary = import_interaction_batches(read_interaction_batches(text, "csv")[1], by=None, team_ids=None)
             db.session.commit()
             full.append(time.perf_counter() - started)
             full_cpu.append(time.process_time() - cpu)

@@ -20,8 +20,8 @@ interactions_cli = AppGroup("interactions", help="Interactions from help desks, 
               help="A column of the file and the bro field it holds, e.g. --map 'Ticket ID=external_id'. Repeat.")
 def import_command(path: Path, fmt: str, mappings: tuple[str, ...]):
     """Import interactions from a CSV or JSON Lines file: all rows or none; rows imported before are skipped."""
-    from bro.interactions.operations import import_interactions
-    from bro.interactions.parsing import InteractionFileError, file_format, parse_mapping, read_interactions
+    from bro.interactions.operations import import_interaction_batches
+    from bro.interactions.parsing import InteractionFileError, file_format, parse_mapping, read_interaction_batches
 
     try:
         mapping = parse_mapping("\n".join(mappings))
@@ -33,11 +33,10 @@ def import_command(path: Path, fmt: str, mappings: tuple[str, ...]):
         raise click.ClickException(f"{path} is not UTF-8 text") from None
     fmt = file_format(fmt, path.name)
     try:
-        rows = read_interactions(text, fmt, mapping)
-        with click.progressbar(length=len(rows), label="Importing", file=sys.stderr,
-                               show_pos=True) as bar:
-            summary = import_interactions(rows, by=None, team_ids=None, kind="line" if fmt == "jsonl" else "row",
-                                          progress=bar.update)
+        total, batches = read_interaction_batches(text, fmt, mapping)
+        with click.progressbar(length=total, label="Importing", file=sys.stderr, show_pos=True) as bar:
+            summary = import_interaction_batches(batches, by=None, team_ids=None,
+                                                 kind="line" if fmt == "jsonl" else "row", progress=bar.update)
     except InteractionFileError as error:
         db.session.rollback()
         for problem in error.problems:

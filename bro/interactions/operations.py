@@ -5,6 +5,7 @@ Operations flush; the view or CLI command that called them commits once.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import String, any_, bindparam, func, select
@@ -66,44 +67,56 @@ def import_interactions(rows: list[InteractionRow], *, by: User | None, team_ids
     Rows whose ``external_id`` was imported before are skipped and counted. ``progress(n)`` is called as rows
     are written, for a CLI progress bar.
     """
+    return import_interaction_batches([rows], by=by, team_ids=team_ids, kind=kind, progress=progress)
+
+
+def import_interaction_batches(batches: Iterable[list[InteractionRow]], *, by: User | None,
+                               team_ids: set[int] | None, kind: str = "row", progress=None) -> ImportSummary:
+    """import_interactions of rows given in parts (parsing.read_interaction_batches): each part is written
+    as it comes, while the next is read. A problem of any part, or one the parts raise, raises
+    InteractionFileError after the last part: the caller rolls back what the parts before wrote."""
     with without_gc_pauses():
-        return _import_interactions(rows, by=by, team_ids=team_ids, kind=kind, progress=progress)
+        return _import_batches(batches, by=by, team_ids=team_ids, kind=kind, progress=progress)
 
 
-def _import_interactions(rows: list[InteractionRow], *, by: User | None, team_ids: set[int] | None,
-                         kind: str, progress) -> ImportSummary:
-    # The work of import_interactions (its docstring says what it does).
-    emails = {row.staff_email for row in rows}
-    staff = _staff_by_email(emails)
+def _import_batches(batches: Iterable[list[InteractionRow]], *, by: User | None, team_ids: set[int] | None,
+                    kind: str, progress) -> ImportSummary:
+    # The work of import_interaction_batches (its docstring says what it does).
     # Each staff member is judged once: (id, team) to write, or the problem every row naming them has.
-    verdicts = {email: _staff_verdict(staff.get(email), email, team_ids) for email in emails}
-    existing = _existing_external_ids({row.external_id for row in rows if row.external_id})
+    verdicts: dict[str, tuple[int, int] | str] = {}
     problems: list[RowProblem] = []
-    new_rows: list[tuple[InteractionRow, tuple[int, int]]] = []
-    skipped = 0
-    for row in rows:
-        verdict = verdicts[row.staff_email]
-        if isinstance(verdict, str):
-            problems.append(RowProblem(row.row, verdict, kind))
-        elif existing and row.external_id in existing:
-            skipped += 1
-        else:
-            new_rows.append((row, verdict))
-    if problems:
-        raise InteractionFileError(problems[:200], more=max(0, len(problems) - 200))
-
     now = clock.utcnow()
     importer = by.id if by is not None else None
-    for part in _chunks(new_rows, BATCH):
-        # One bulk write per batch; the database numbers the rows (nothing refers to their ids yet).
-        bulk_insert(Interaction.__table__, INTERACTION_COLUMNS, [
-            (row.external_id, row.source_url, staff_id, team_id, row.channel, row.relationship, row.started_at,
-             row.customer_ref, row.message_count, row.transcript, now, importer)
-            for row, (staff_id, team_id) in part])
-        if progress is not None:
-            progress(len(part))
-    return ImportSummary(created=len(new_rows), already_imported=skipped,
-                         messages=sum(row.message_count for row, _staff in new_rows))
+    created = skipped = messages = 0
+    for rows in batches:
+        emails = {row.staff_email for row in rows} - verdicts.keys()
+        staff = _staff_by_email(emails)
+        verdicts.update((email, _staff_verdict(staff.get(email), email, team_ids)) for email in emails)
+        existing = _existing_external_ids({row.external_id for row in rows if row.external_id})
+        new_rows: list[tuple[InteractionRow, tuple[int, int]]] = []
+        for row in rows:
+            verdict = verdicts[row.staff_email]
+            if isinstance(verdict, str):
+                problems.append(RowProblem(row.row, verdict, kind))
+            elif existing and row.external_id in existing:
+                skipped += 1
+            else:
+                new_rows.append((row, verdict))
+        if problems:
+            continue  # nothing more is written; the other parts are still read for their problems
+        for part in _chunks(new_rows, BATCH):
+            # One bulk write per batch; the database numbers the rows (nothing refers to their ids yet).
+            bulk_insert(Interaction.__table__, INTERACTION_COLUMNS, [
+                (row.external_id, row.source_url, staff_id, team_id, row.channel, row.relationship, row.started_at,
+                 row.customer_ref, row.message_count, row.transcript, now, importer)
+                for row, (staff_id, team_id) in part])
+            if progress is not None:
+                progress(len(part))
+        created += len(new_rows)
+        messages += sum(row.message_count for row, _staff in new_rows)
+    if problems:
+        raise InteractionFileError(problems[:200], more=max(0, len(problems) - 200))
+    return ImportSummary(created=created, already_imported=skipped, messages=messages)
 
 
 def _staff_verdict(person: User | None, email: str, team_ids: set[int] | None) -> tuple[int, int] | str:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timezone
 from json.encoder import encode_basestring
 from operator import attrgetter
-from typing import Any
+from typing import Any, Iterator
 
 from bro.audits.text import _, n_
 from bro.models.audits import CHANNELS, RELATIONSHIPS
@@ -431,6 +431,15 @@ def _long_fields():
         csv.field_size_limit(previous)
 
 
+_FILE_LINE = re.compile(r"[^\r\n]*(?:\r\n?|\n)|[^\r\n]+\Z")
+
+
+def _lines(text: str):
+    """The lines of ``text`` one by one, each with its line break ("\n", "\r\n" or "\r"), as a file opened
+    with newline="" gives them to csv.reader."""
+    return (match.group() for match in _FILE_LINE.finditer(text))
+
+
 def _csv_header(reader, mapping: dict[str, str]) -> list[str]:
     """bro's column for each column of the file (the header, row 1, read through ``mapping``)."""
     try:
@@ -478,10 +487,12 @@ def _csv_records(reader, width: int, records: list[tuple[int, list[str]]], probl
     return row_number
 
 
-def _repeated_external_ids(rows: list[InteractionRow], kind: str) -> list[RowProblem]:
-    """A problem for each row whose external_id an earlier row has."""
+def _repeated_external_ids(rows: list[InteractionRow], kind: str, seen: dict[str, int] | None = None
+                           ) -> list[RowProblem]:
+    """A problem for each row whose external_id an earlier row has (of ``rows``, or of the rows ``seen`` holds:
+    external id to its first row, updated)."""
     problems = []
-    seen: dict[str, int] = {}
+    seen = {} if seen is None else seen
     for row in rows:
         if row.external_id is None:
             continue
@@ -540,17 +551,23 @@ def _read_interactions(text: str, fmt: str, mapping: dict[str, str] | None) -> l
             if len(rows) + len(problems) > MAX_ROWS:
                 break
     else:
-        records: list[tuple[int, list[str]]] = []
+        from bro.interactions.columnar import read_clean_records
+
         with _long_fields():
-            # strict: an unclosed quote is an error, not a merge
-            reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-            names = _csv_header(reader, mapping)
-            last_row = _csv_records(reader, len(names), records, problems)
-        doubtful = _parse_clean_records(names, records, rows)
-        for number, values in doubtful:
-            add(number, values, None)
-        if doubtful:
-            rows.sort(key=attrgetter("row"))
+            # strict: an unclosed quote is an error, not a merge. The header is read from the file's first lines
+            # (a StringIO of the whole file would copy it, four bytes a character).
+            names = _csv_header(csv.reader(_lines(text), strict=True), mapping)
+            quick = read_clean_records(text, names)  # None: the file is read by the csv module
+            if quick is None:
+                reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+                next(reader)  # the header, read above
+                records: list[tuple[int, list[str]]] = []
+                last_row = _csv_records(reader, len(names), records, problems)
+        if quick is None:
+            doubtful = _parse_clean_records(names, records, rows)
+        else:
+            rows, doubtful = quick
+        _check_doubtful(doubtful, rows, problems)
     if len(rows) + len(problems) > MAX_ROWS:
         problems.append(RowProblem(last_row, _("too many interactions: import at most %(n)d at a time.",
                                                n=MAX_ROWS), kind))
@@ -558,6 +575,59 @@ def _read_interactions(text: str, fmt: str, mapping: dict[str, str] | None) -> l
     if len(set(external_ids)) < len(external_ids):
         problems.extend(_repeated_external_ids(rows, kind))
     if problems:
-        problems.sort(key=lambda p: p.row)
-        raise InteractionFileError(problems[:MAX_ERRORS_LISTED], more=max(0, len(problems) - MAX_ERRORS_LISTED))
+        _refuse(problems)
     return rows
+
+
+def _check_doubtful(doubtful: list[tuple[int, dict[str, str]]], rows: list[InteractionRow],
+                    problems: list[RowProblem]) -> None:
+    """parse_record for each CSV record the quick checks doubt: to ``rows`` (kept in row order) or ``problems``."""
+    for number, values in doubtful:
+        try:
+            rows.append(parse_record(values, number))
+        except ValueError as error:
+            problems.append(RowProblem(number, str(error)))
+    if doubtful:
+        rows.sort(key=attrgetter("row"))
+
+
+def _refuse(problems: list[RowProblem]):
+    problems.sort(key=attrgetter("row"))
+    raise InteractionFileError(problems[:MAX_ERRORS_LISTED], more=max(0, len(problems) - MAX_ERRORS_LISTED))
+
+
+def read_interaction_batches(text: str, fmt: str, mapping: dict[str, str] | None = None
+                             ) -> tuple[int, Iterator[list[InteractionRow]]]:
+    """read_interactions in parts, for import_interaction_batches: (number of rows, their parts in row order).
+
+    A large CSV file is read a part at a time, the next part while the caller stores this one. Its problems,
+    the same InteractionFileError as read_interactions's, are raised after its last part; the caller must then
+    undo what it stored of the parts before (one transaction). Other files are read whole first, in one part."""
+    if fmt != "jsonl":
+        from bro.interactions.columnar import read_clean_batches
+
+        text = text.lstrip("\ufeff")
+        with _long_fields():
+            names = _csv_header(csv.reader(_lines(text), strict=True), mapping or {})
+        with without_gc_pauses():
+            batches = read_clean_batches(text, names)
+        if batches is not None:
+            total, parts = batches
+            return total, _checked_parts(parts)
+    rows = read_interactions(text, fmt, mapping)
+    return len(rows), iter([rows])
+
+
+def _checked_parts(parts) -> Iterator[list[InteractionRow]]:
+    """The parts of columnar.read_clean_batches checked as read_interactions checks a file's rows; no part is
+    given once a problem is found, and every problem is raised after the last part."""
+    problems: list[RowProblem] = []
+    first_rows: dict[str, int] = {}  # external id: the row that has it first
+    with without_gc_pauses():
+        for rows, doubtful in parts:
+            _check_doubtful(doubtful, rows, problems)
+            problems.extend(_repeated_external_ids(rows, "row", first_rows))
+            if not problems:
+                yield rows
+    if problems:
+        _refuse(problems)

@@ -19,8 +19,10 @@ from bro.audits.forms import CHANNEL_LABELS, RELATIONSHIP_LABELS
 from bro.extensions import db
 from bro.interactions import queries, sampling
 from bro.interactions.forms import DrawForm, InteractionImportForm, LeaveForm, PlanForm, ReassignForm
-from bro.interactions.operations import import_interactions
-from bro.interactions.parsing import COLUMNS, InteractionFileError, file_format, parse_mapping, read_interactions
+from bro.interactions.operations import import_interaction_batches
+from bro.interactions.parsing import (
+    COLUMNS, InteractionFileError, file_format, parse_mapping, read_interaction_batches,
+)
 from bro.models.curricula import Standard, StandardVersion
 from bro.models.interactions import ReviewItem, SamplingDraw, SamplingPlan
 from bro.models.people import Role, Team
@@ -80,10 +82,11 @@ def import_file():
             else:
                 fmt = file_format(form.file_format.data, upload.filename or "")
                 try:
-                    rows = read_interactions(text, fmt, mapping)
-                    summary = import_interactions(rows, by=current_user, team_ids=visible_team_ids(current_user),
-                                                  kind="line" if fmt == "jsonl" else "row")
-                except InteractionFileError as error:  # raised before anything is written
+                    _total, batches = read_interaction_batches(text, fmt, mapping)
+                    summary = import_interaction_batches(batches, by=current_user,
+                                                         team_ids=visible_team_ids(current_user),
+                                                         kind="line" if fmt == "jsonl" else "row")
+                except InteractionFileError as error:  # nothing written stays: rolled back
                     db.session.rollback()
                     errors, more = [str(problem) for problem in error.problems], error.more
                 else:

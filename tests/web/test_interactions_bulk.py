@@ -5,14 +5,20 @@ from __future__ import annotations
 import csv
 import gc
 import io
+from datetime import datetime
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import IntegrityError
 
 from bro.extensions import db
-from bro.interactions import operations
-from bro.interactions.operations import import_interactions
-from bro.interactions.parsing import InteractionFileError, parse_record, read_interactions
+from bro.interactions import columnar, operations
+from bro.database import bulk_insert
+from bro.interactions.columnar import read_clean_records
+from bro.interactions.operations import INTERACTION_COLUMNS, import_interaction_batches, import_interactions
+from bro.interactions.parsing import (
+    COLUMNS, InteractionFileError, parse_record, read_interaction_batches, read_interactions,
+)
 from bro.models.interactions import Interaction
 
 TRANSCRIPTS = [
@@ -53,14 +59,52 @@ def export(email: str) -> str:
     return out.getvalue()
 
 
-def test_the_quick_path_reads_every_row_as_the_careful_parse_does(factory):
+def careful_parse(text: str) -> list:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    return [parse_record(values, number) for number, values in enumerate(reader, start=2)]
+
+
+@pytest.fixture(autouse=True)
+def polars_for_any_size(monkeypatch):
+    """The columnar path (polars) for these small files too; it reads files of a million characters and more."""
+    monkeypatch.setattr(columnar, "MIN_CHARS", 0)
+
+
+@pytest.mark.parametrize("columns", [True, False], ids=["polars", "csv module"])
+def test_the_quick_path_reads_every_row_as_the_careful_parse_does(factory, monkeypatch, columns):
+    if not columns:
+        monkeypatch.setattr(columnar, "MIN_CHARS", 10**12)
     staff = factory.staff(team=factory.team("Desk"))
     text = export(staff.email)
+    assert (read_clean_records(text, list(COLUMNS)) is not None) == columns
     quick = read_interactions(text, "csv")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    careful = [parse_record(values, number) for number, values in enumerate(reader, start=2)]
-    assert quick == careful
+    assert quick == careful_parse(text)
     assert len(quick) == len(TRANSCRIPTS) * len(ROWS)
+
+
+@pytest.mark.parametrize("oddity", [
+    'customer: she said "no"',  # a quote inside a cell left unquoted: polars might read it otherwise
+    "customer: a record separator\x1e inside",  # white space to Python, not to polars
+    "customer: a lone surrogate \udc80",  # not UTF-8: polars reads bytes
+    'customer: "a quoted cell" with more after its closing quote',
+])
+def test_a_file_polars_could_read_otherwise_is_read_by_the_csv_module_with_the_same_result(factory, oddity):
+    staff = factory.staff(team=factory.team("Desk"))
+    text = export(staff.email) + f"T-odd,{staff.email},chat,2026-11-02T10:00:00Z,C-9,,,{oddity}\n"
+    assert read_clean_records(text, list(COLUMNS)) is None
+    assert read_interactions(text, "csv") == careful_parse(text)
+
+
+def test_blank_rows_keep_the_row_numbers_of_the_rows_after_them(factory):
+    staff = factory.staff(team=factory.team("Desk"))
+    text = (f"external_id,staff_email,channel,started_at,customer_ref,transcript\n\n"
+            f"T-1,{staff.email},chat,2026-11-02T10:00:00Z,C-1,customer: hi\n , ,\n"
+            f"T-2,{staff.email},fax,2026-11-02T10:00:00Z,C-2,customer: hi\n")
+    assert read_clean_records(text, text.partition("\n")[0].split(",")) is not None  # polars reads it
+    with pytest.raises(InteractionFileError) as error:
+        read_interactions(text, "csv")
+    assert [str(problem) for problem in error.value.problems] == [
+        "Row 5: channel must be one of phone, email, chat, in_person, meeting, not “fax”."]
 
 
 def test_a_bad_row_is_still_named_with_its_row_number_when_the_others_are_clean(factory):
@@ -118,3 +162,68 @@ def test_a_file_over_the_row_limit_is_refused_at_the_row_where_it_goes_over(fact
         read_interactions("\n".join(lines) + "\n", "csv")
     assert [str(problem) for problem in error.value.problems] == [
         "Row 5: too many interactions: import at most 3 at a time."]
+
+
+def interaction_values(staff_id: int, team_id: int, number: int) -> tuple:
+    started = datetime(2026, 11, 2, 10)
+    return (f"FK-{number}", None, staff_id, team_id, "chat", "b2c", started, f"C-{number}", 0, None, started, None)
+
+
+def test_a_bulk_insert_naming_a_missing_staff_member_is_refused_by_the_database(factory):
+    staff = factory.staff(team=factory.team("Desk"))
+    driver_error = db.session.get_bind().dialect.dbapi.IntegrityError  # bulk_insert writes through the driver
+    with pytest.raises(driver_error), db.session.begin_nested():
+        bulk_insert(Interaction.__table__, INTERACTION_COLUMNS, [
+            interaction_values(staff.id, staff.team_id, 1), interaction_values(staff.id + 1000, staff.team_id, 2)])
+    assert db.session.execute(select(func.count()).select_from(Interaction)).scalar() == 0
+
+
+def test_a_bulk_insert_leaves_the_session_checking_foreign_keys_row_by_row_again(factory):
+    staff = factory.staff(team=factory.team("Desk"))
+    bulk_insert(Interaction.__table__, INTERACTION_COLUMNS, [interaction_values(staff.id, staff.team_id, 1)])
+    if db.session.get_bind().dialect.name == "postgresql":
+        assert db.session.execute(text("SHOW session_replication_role")).scalar() == "origin"
+    with pytest.raises(IntegrityError), db.session.begin_nested():
+        db.session.execute(Interaction.__table__.insert().values(dict(zip(
+            INTERACTION_COLUMNS, interaction_values(staff.id + 1000, staff.team_id, 2)))))
+
+
+def test_a_file_read_in_parts_is_stored_as_when_read_whole(factory, monkeypatch):
+    monkeypatch.setattr(columnar, "BATCH_ROWS", 7)  # the export's 45 rows in 7 parts
+    staff = factory.staff(team=factory.team("Desk"))
+    text = export(staff.email)
+    total, batches = read_interaction_batches(text, "csv")
+    summary = import_interaction_batches(batches, by=None, team_ids=None)
+    rows = read_interactions(text, "csv")
+    assert total == summary.created == len(rows)
+    stored = db.session.execute(select(Interaction).order_by(Interaction.id)).scalars().all()
+    assert [(i.external_id, i.customer_ref, i.started_at, i.transcript) for i in stored] == [
+        (row.external_id, row.customer_ref, row.started_at, row.transcript) for row in rows]
+    assert gc.isenabled()
+
+
+def test_problems_of_a_file_read_in_parts_are_those_of_the_file_read_whole_and_nothing_stays(factory, monkeypatch):
+    monkeypatch.setattr(columnar, "BATCH_ROWS", 7)
+    staff = factory.staff(team=factory.team("Desk"))
+    header, _break, body = export(staff.email).partition("\r\n")
+    last = len(TRANSCRIPTS) * len(ROWS) + 2  # the export's rows and one more
+    # An unknown staff member in the first part (row 2); a row repeating an id and a wrong channel in the last.
+    text = (f"{header}\r\nX-0,nobody@example.com,chat,2026-11-02T10:00:00Z,C-0,,,customer: hi\r\n{body}"
+            f"T-1-1,{staff.email},chat,2026-11-02T10:00:00Z,C-8,,,customer: hi\r\n"
+            f"X-9,{staff.email},fax,2026-11-02T10:00:00Z,C-9,,,customer: hi\r\n")
+    with pytest.raises(InteractionFileError) as whole:
+        read_interactions(text, "csv")
+    with pytest.raises(InteractionFileError) as in_parts, db.session.begin_nested():
+        import_interaction_batches(read_interaction_batches(text, "csv")[1], by=None, team_ids=None)
+    assert [str(problem) for problem in in_parts.value.problems] == [
+        str(problem) for problem in whole.value.problems] == [
+        f"Row {last + 1}: external_id “T-1-1” repeats row 3.",
+        f"Row {last + 2}: channel must be one of phone, email, chat, in_person, meeting, not “fax”."]
+    assert db.session.execute(select(func.count()).select_from(Interaction)).scalar() == 0
+    # Without those two rows, the unknown staff member of the first part is named, and nothing stays either.
+    text = "".join(text.splitlines(keepends=True)[:-2])
+    with pytest.raises(InteractionFileError) as in_parts, db.session.begin_nested():
+        import_interaction_batches(read_interaction_batches(text, "csv")[1], by=None, team_ids=None)
+    assert [str(problem) for problem in in_parts.value.problems] == [
+        "Row 2: no active user has the email “nobody@example.com”."]
+    assert db.session.execute(select(func.count()).select_from(Interaction)).scalar() == 0
