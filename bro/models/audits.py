@@ -9,7 +9,8 @@ Evidence and derived data are kept apart:
 * Derived (rebuilt from the current revision whenever it changes, by ``bro.audits.operations`` only):
   ``AuditStepResult`` (one row per step of the current revision, denormalized with team/staff/standard/date
   for dashboard filters) and the weekly summaries ``AuditWeek`` / ``AuditStepWeek`` (counts per team,
-  standard, [step] and ISO week, kept up to date on write so dashboards over years read a few thousand rows).
+  standard, [step] and ISO week, kept up to date on write so dashboards over years read a few thousand rows),
+  and the same per staff member too (``AuditStaffWeek`` / ``AuditStaffStepWeek``: the staff sections).
 """
 from __future__ import annotations
 
@@ -231,6 +232,44 @@ class AuditStepWeek(Base):
     rated: Mapped[int] = mapped_column(Integer, default=0)
     nonconforming: Mapped[int] = mapped_column(Integer, default=0)
     # The same counts for sampled audits only (Audit.sampled): part of the totals above.
+    sampled_rated: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sampled_nonconforming: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class AuditStaffWeek(Base):
+    """Derived: audits per team, standard, staff member and ISO week, updated on write like AuditWeek. The
+    dashboard's staff sections and a person's own charts read it instead of one row per audit."""
+
+    __tablename__ = "audit_staff_weeks"
+    __table_args__ = (Index("ix_audit_staff_weeks_staff_standard_week", "staff_id", "standard_id", "week_start"),)
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    audits: Mapped[int] = mapped_column(Integer, default=0)
+    failed: Mapped[int] = mapped_column(Integer, default=0)
+    score_sum: Mapped[Decimal] = mapped_column(Numeric(14, 3), default=0)  # sum of Audit.score (score keys)
+    sampled_audits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sampled_failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sampled_score_sum: Mapped[Decimal] = mapped_column(Numeric(14, 3), default=0, server_default="0")
+
+
+class AuditStaffStepWeek(Base):
+    """Derived: AuditStepWeek per staff member too (how many of their audits rated the step, how many of those
+    were nonconforming, per ISO week). Updated on write together with AuditStepResult."""
+
+    __tablename__ = "audit_staff_step_weeks"
+    __table_args__ = (Index("ix_audit_staff_step_weeks_staff_standard_week", "staff_id", "standard_id",
+                            "week_start"),)
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    step_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    rated: Mapped[int] = mapped_column(Integer, default=0)
+    nonconforming: Mapped[int] = mapped_column(Integer, default=0)
     sampled_rated: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     sampled_nonconforming: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 

@@ -1,0 +1,60 @@
+"""Migration dashboards_staff_weeks sums the existing audits and step results into the staff rollups, by ISO
+week (Monday to Sunday, the same weeks on SQLite and PostgreSQL)."""
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from tests.web.migration_db import app_at_revision, insert_team_and_standard, upgrade_to
+
+pytestmark = [
+    pytest.mark.no_db,
+    pytest.mark.skipif(os.environ.get("BRO_CHECK_MIGRATIONS") != "1", reason="set BRO_CHECK_MIGRATIONS=1"),
+]
+
+NOW = "2026-11-20 10:00:00"
+AUDIT = ("INSERT INTO audits (id, staff_id, team_id, auditor_id, standard_id, standard_version_id, relationship, "
+         "channel, interacted_on, customer_ref, created_at, revision_number, score_earned, score_possible, score, "
+         "passed, status, sampled) VALUES (:id, :staff, 1, 20, 1, 1, 'b2c', 'chat', :day, :ref, :now, 1, :score, "
+         "100, :score, :passed, 'recorded', :sampled)")
+STEP = ("INSERT INTO audit_step_results (audit_id, step_key, standard_id, team_id, staff_id, interacted_on, rating, "
+        "rated, nonconforming, sampled) VALUES (:audit, :step, 1, 1, :staff, :day, :rating, :rated, :nc, :sampled)")
+
+
+def test_existing_audits_are_summed_per_staff_member_and_iso_week(migration_url):
+    app, engine = app_at_revision(migration_url, "dashboards_version_starts")
+    with engine.begin() as db:
+        insert_team_and_standard(db, NOW)
+        db.execute(text("INSERT INTO users (id, name, email, password_hash, language, active, created_at, "
+                        "session_token) VALUES (:id, :name, :email, 'x', 'en', TRUE, :now, :token)"),
+                   [{"id": n, "name": f"User {n}", "email": f"u{n}@example.com", "now": NOW, "token": f"t{n}"}
+                    for n in (10, 11, 20)])
+        # Staff 10: Monday 16 and Sunday 22 November (one ISO week), Monday 23 (the next); staff 11: Wednesday 18.
+        audits = [(1, 10, "2026-11-16", 40, False, True), (2, 10, "2026-11-22", 90.5, True, False),
+                  (3, 10, "2026-11-23", 100, True, False), (4, 11, "2026-11-18", 70, False, False)]
+        db.execute(text(AUDIT), [{"id": i, "staff": s, "day": d, "ref": f"C-{i}", "now": NOW, "score": score,
+                                  "passed": passed, "sampled": sampled} for i, s, d, score, passed, sampled in audits])
+        steps = [(1, "greet", "not_met"), (1, "close", "met"), (2, "greet", "partial"), (2, "close", "na"),
+                 (3, "greet", "met"), (3, "close", "met"), (4, "greet", "met"), (4, "close", "partial")]
+        days = {i: (s, d, sampled) for i, s, d, _score, _passed, sampled in audits}
+        db.execute(text(STEP), [{"audit": a, "step": k, "staff": days[a][0], "day": days[a][1], "rating": r,
+                                 "rated": r != "na", "nc": r in ("partial", "not_met"), "sampled": days[a][2]}
+                                for a, k, r in steps])
+    upgrade_to(app, "dashboards_staff_weeks")
+    with engine.connect() as db:
+        weeks = sorted((str(w)[:10], *rest) for w, *rest in db.execute(text(
+            "SELECT week_start, staff_id, audits, failed, score_sum, sampled_audits, sampled_failed, "
+            "sampled_score_sum FROM audit_staff_weeks")))
+        step_weeks = sorted((str(w)[:10], *rest) for w, *rest in db.execute(text(
+            "SELECT week_start, staff_id, step_key, rated, nonconforming, sampled_rated, sampled_nonconforming "
+            "FROM audit_staff_step_weeks")))
+    engine.dispose()
+    assert [(w, s, a, f, float(score), sa, sf, float(ss)) for w, s, a, f, score, sa, sf, ss in weeks] == [
+        ("2026-11-16", 10, 2, 1, 130.5, 1, 1, 40.0), ("2026-11-16", 11, 1, 1, 70.0, 0, 0, 0.0),
+        ("2026-11-23", 10, 1, 0, 100.0, 0, 0, 0.0)]
+    assert step_weeks == [
+        ("2026-11-16", 10, "close", 1, 0, 1, 0), ("2026-11-16", 10, "greet", 2, 2, 1, 1),
+        ("2026-11-16", 11, "close", 1, 1, 0, 0), ("2026-11-16", 11, "greet", 1, 0, 0, 0),
+        ("2026-11-23", 10, "close", 1, 0, 0, 0), ("2026-11-23", 10, "greet", 1, 0, 0, 0)]
