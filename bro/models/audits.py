@@ -241,7 +241,9 @@ class AuditStaffWeek(Base):
     dashboard's staff sections and a person's own charts read it instead of one row per audit."""
 
     __tablename__ = "audit_staff_weeks"
-    __table_args__ = (Index("ix_audit_staff_weeks_staff_standard_week", "staff_id", "standard_id", "week_start"),)
+    # On SQLite the rows are stored in key order (WITHOUT ROWID): a team's weeks are one range of the table.
+    __table_args__ = (Index("ix_audit_staff_weeks_staff_standard_week", "staff_id", "standard_id", "week_start"),
+                      {"sqlite_with_rowid": False})
 
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
     standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
@@ -261,7 +263,7 @@ class AuditStaffStepWeek(Base):
 
     __tablename__ = "audit_staff_step_weeks"
     __table_args__ = (Index("ix_audit_staff_step_weeks_staff_standard_week", "staff_id", "standard_id",
-                            "week_start"),)
+                            "week_start"), {"sqlite_with_rowid": False})
 
     team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
     standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)

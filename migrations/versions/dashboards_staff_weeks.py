@@ -2,6 +2,7 @@
 standard, staff member, step and ISO week, kept on write like audit_weeks / audit_step_weeks, so that the
 dashboard's staff sections read summaries instead of one row per audit
 
+On SQLite both are WITHOUT ROWID tables: stored in key order, a team's range of weeks is read in one pass.
 Existing audits are summed into them here (the ISO week's Monday computed in SQL: SQLite's date modifiers,
 PostgreSQL's date_trunc).
 
@@ -48,7 +49,8 @@ def upgrade():
                     sa.Column('sampled_score_sum', sa.Numeric(precision=14, scale=3), server_default='0',
                               nullable=False),
                     sa.PrimaryKeyConstraint('team_id', 'standard_id', 'week_start', 'staff_id',
-                                            name=op.f('pk_audit_staff_weeks')))
+                                            name=op.f('pk_audit_staff_weeks')),
+                    sqlite_with_rowid=False)
     op.create_index('ix_audit_staff_weeks_staff_standard_week', 'audit_staff_weeks',
                     ['staff_id', 'standard_id', 'week_start'], unique=False)
     op.create_table('audit_staff_step_weeks', *_keys('audit_staff_step_weeks'),
@@ -58,7 +60,8 @@ def upgrade():
                     sa.Column('sampled_rated', sa.Integer(), server_default='0', nullable=False),
                     sa.Column('sampled_nonconforming', sa.Integer(), server_default='0', nullable=False),
                     sa.PrimaryKeyConstraint('team_id', 'standard_id', 'week_start', 'staff_id', 'step_key',
-                                            name=op.f('pk_audit_staff_step_weeks')))
+                                            name=op.f('pk_audit_staff_step_weeks')),
+                    sqlite_with_rowid=False)
     op.create_index('ix_audit_staff_step_weeks_staff_standard_week', 'audit_staff_step_weeks',
                     ['staff_id', 'standard_id', 'week_start'], unique=False)
 

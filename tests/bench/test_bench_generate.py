@@ -58,7 +58,7 @@ def test_the_consistency_check_notices_a_wrong_weekly_summary(tiny, tmp_path, ta
     engine = create_engine(f"sqlite:///{copy}")
     with engine.begin() as connection:
         connection.execute(text(f"UPDATE {table} SET {column} = {column} + 1 "
-                                f"WHERE rowid = (SELECT MIN(rowid) FROM {table})"))
+                                f"WHERE week_start = (SELECT MIN(week_start) FROM {table})"))
     engine.dispose()
     assert any(f"{table} " in problem for problem in gen.derived_table_problems(f"sqlite:///{copy}"))
 
