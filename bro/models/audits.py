@@ -200,15 +200,9 @@ class AuditStepResult(Base):
     sampled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # Audit.sampled
 
 
-class AuditWeek(Base):
-    """Derived: audits per team, standard and ISO week (``week_start`` = the Monday), updated on write."""
+class AuditCounts:
+    """The counters of a weekly audit summary (AuditWeek, AuditStaffWeek)."""
 
-    __tablename__ = "audit_weeks"
-    __table_args__ = (Index("ix_audit_weeks_standard_week", "standard_id", "week_start"),)
-
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
-    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
-    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
     audits: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     score_sum: Mapped[Decimal] = mapped_column(Numeric(14, 3), default=0)  # sum of Audit.score (score keys)
@@ -218,7 +212,29 @@ class AuditWeek(Base):
     sampled_score_sum: Mapped[Decimal] = mapped_column(Numeric(14, 3), default=0, server_default="0")
 
 
-class AuditStepWeek(Base):
+class StepCounts:
+    """The counters of a weekly step summary (AuditStepWeek, AuditStaffStepWeek): how many audits rated the step
+    (not na) and how many of those were nonconforming."""
+
+    rated: Mapped[int] = mapped_column(Integer, default=0)
+    nonconforming: Mapped[int] = mapped_column(Integer, default=0)
+    # The same counts for sampled audits only (Audit.sampled): part of the totals above.
+    sampled_rated: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sampled_nonconforming: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class AuditWeek(AuditCounts, Base):
+    """Derived: audits per team, standard and ISO week (``week_start`` = the Monday), updated on write."""
+
+    __tablename__ = "audit_weeks"
+    __table_args__ = (Index("ix_audit_weeks_standard_week", "standard_id", "week_start"),)
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class AuditStepWeek(StepCounts, Base):
     """Derived: per team, standard, step and ISO week, how many audits rated the step (not na) and how many
     of those were nonconforming. Updated on write together with AuditStepResult."""
 
@@ -229,14 +245,9 @@ class AuditStepWeek(Base):
     standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
     step_key: Mapped[str] = mapped_column(String(80), primary_key=True)
     week_start: Mapped[date] = mapped_column(Date, primary_key=True)
-    rated: Mapped[int] = mapped_column(Integer, default=0)
-    nonconforming: Mapped[int] = mapped_column(Integer, default=0)
-    # The same counts for sampled audits only (Audit.sampled): part of the totals above.
-    sampled_rated: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    sampled_nonconforming: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class AuditStaffWeek(Base):
+class AuditStaffWeek(AuditCounts, Base):
     """Derived: audits per team, standard, staff member and ISO week, updated on write like AuditWeek. The
     dashboard's staff sections and a person's own charts read it instead of one row per audit."""
 
@@ -249,17 +260,11 @@ class AuditStaffWeek(Base):
     standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
     week_start: Mapped[date] = mapped_column(Date, primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
-    audits: Mapped[int] = mapped_column(Integer, default=0)
-    failed: Mapped[int] = mapped_column(Integer, default=0)
-    score_sum: Mapped[Decimal] = mapped_column(Numeric(14, 3), default=0)  # sum of Audit.score (score keys)
-    sampled_audits: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    sampled_failed: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    sampled_score_sum: Mapped[Decimal] = mapped_column(Numeric(14, 3), default=0, server_default="0")
 
 
-class AuditStaffStepWeek(Base):
-    """Derived: AuditStepWeek per staff member too (how many of their audits rated the step, how many of those
-    were nonconforming, per ISO week). Updated on write together with AuditStepResult."""
+class AuditStaffStepWeek(StepCounts, Base):
+    """Derived: AuditStepWeek per staff member too, per ISO week. Updated on write together with
+    AuditStepResult."""
 
     __tablename__ = "audit_staff_step_weeks"
     __table_args__ = (Index("ix_audit_staff_step_weeks_staff_standard_week", "staff_id", "standard_id",
@@ -270,10 +275,6 @@ class AuditStaffStepWeek(Base):
     week_start: Mapped[date] = mapped_column(Date, primary_key=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
     step_key: Mapped[str] = mapped_column(String(80), primary_key=True)
-    rated: Mapped[int] = mapped_column(Integer, default=0)
-    nonconforming: Mapped[int] = mapped_column(Integer, default=0)
-    sampled_rated: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    sampled_nonconforming: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class AuditDataVersion(Base):

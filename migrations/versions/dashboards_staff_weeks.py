@@ -14,10 +14,8 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision = 'dashboards_staff_weeks'
-down_revision = 'dashboards_version_starts'
-branch_labels = None
-depends_on = None
+revision, down_revision = 'dashboards_staff_weeks', 'dashboards_version_starts'
+branch_labels = depends_on = None
 
 
 def _monday(column: str) -> str:

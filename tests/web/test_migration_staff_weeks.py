@@ -2,17 +2,13 @@
 week (Monday to Sunday, the same weeks on SQLite and PostgreSQL)."""
 from __future__ import annotations
 
-import os
-
-import pytest
 from sqlalchemy import text
 
-from tests.web.migration_db import app_at_revision, insert_team_and_standard, upgrade_to
+from tests.web.migration_db import (
+    MIGRATION_TEST_MARKS, app_at_revision, insert_team_and_standard, insert_users, upgrade_to,
+)
 
-pytestmark = [
-    pytest.mark.no_db,
-    pytest.mark.skipif(os.environ.get("BRO_CHECK_MIGRATIONS") != "1", reason="set BRO_CHECK_MIGRATIONS=1"),
-]
+pytestmark = MIGRATION_TEST_MARKS
 
 NOW = "2026-11-20 10:00:00"
 AUDIT = ("INSERT INTO audits (id, staff_id, team_id, auditor_id, standard_id, standard_version_id, relationship, "
@@ -27,10 +23,7 @@ def test_existing_audits_are_summed_per_staff_member_and_iso_week(migration_url)
     app, engine = app_at_revision(migration_url, "dashboards_version_starts")
     with engine.begin() as db:
         insert_team_and_standard(db, NOW)
-        db.execute(text("INSERT INTO users (id, name, email, password_hash, language, active, created_at, "
-                        "session_token) VALUES (:id, :name, :email, 'x', 'en', TRUE, :now, :token)"),
-                   [{"id": n, "name": f"User {n}", "email": f"u{n}@example.com", "now": NOW, "token": f"t{n}"}
-                    for n in (10, 11, 20)])
+        insert_users(db, (10, 11, 20), NOW)
         # Staff 10: Monday 16 and Sunday 22 November (one ISO week), Monday 23 (the next); staff 11: Wednesday 18.
         audits = [(1, 10, "2026-11-16", 40, False, True), (2, 10, "2026-11-22", 90.5, True, False),
                   (3, 10, "2026-11-23", 100, True, False), (4, 11, "2026-11-18", 70, False, False)]
