@@ -295,7 +295,7 @@ def _json_text(value) -> str:
 LOADING_SETTINGS = ("synchronous_commit = off", "maintenance_work_mem = '512MB'", "work_mem = '128MB'")
 # The tables filled row by row from Python: their indexes are built once, after loading.
 BULK_TABLES = ("audits", "audit_revisions", "audit_ratings", "audit_step_results", "audit_events", "audit_weeks",
-               "audit_step_weeks", "audit_staff_weeks", "audit_staff_step_weeks", "quiz_attempts", "attempt_answers")
+               "audit_step_weeks", "audit_staff_weeks", "audit_staff_step_weeks", "audit_org_step_weeks", "quiz_attempts", "attempt_answers")
 
 
 class DeferredIndexes:
@@ -561,14 +561,15 @@ def exact_places(value) -> Decimal:
 
 
 class WeeklySummaries:
-    """The weekly summary rows for a batch of audits: AuditWeek and AuditStepWeek, and the same per staff member
-    (AuditStaffWeek, AuditStaffStepWeek)."""
+    """The weekly summary rows for a batch of audits: AuditWeek and AuditStepWeek, the same per staff member
+    (AuditStaffWeek, AuditStaffStepWeek) and the step counts over every team (AuditOrgStepWeek)."""
 
     def __init__(self):
         self.weeks: dict[tuple[int, int, date], list] = {}
         self.step_weeks: dict[tuple[int, int, str, date], list] = {}
         self.staff_weeks: dict[tuple[int, int, date, int], list] = {}
         self.staff_step_weeks: dict[tuple[int, int, date, int, str], list] = {}
+        self.org_step_weeks: dict[tuple[int, date, str], list] = {}
 
     def add(self, team_id: int, standard_id: int, day: date, score: tuple, passed: bool,
             ratings: Sequence[tuple[str, str]], staff_id: int) -> None:
@@ -582,7 +583,8 @@ class WeeklySummaries:
             # A row for every step of a recorded audit, even when rated na (counts 0), as record_audit writes.
             rated, nonconforming = rating != "na", rating in ("partial", "not_met")
             for step in (self.step_weeks.setdefault((team_id, standard_id, step_key_, week), [0, 0]),
-                         self.staff_step_weeks.setdefault((team_id, standard_id, week, staff_id, step_key_), [0, 0])):
+                         self.staff_step_weeks.setdefault((team_id, standard_id, week, staff_id, step_key_), [0, 0]),
+                         self.org_step_weeks.setdefault((standard_id, week, step_key_), [0, 0])):
                 step[0] += rated
                 step[1] += nonconforming
 
@@ -597,6 +599,9 @@ class WeeklySummaries:
 
     def staff_step_week_rows(self) -> list[tuple]:
         return [(*key, *values) for key, values in sorted(self.staff_step_weeks.items())]
+
+    def org_step_week_rows(self) -> list[tuple]:
+        return [(*key, *values) for key, values in sorted(self.org_step_weeks.items())]
 
 
 AUDIT_COLUMNS = ["id", "staff_id", "team_id", "auditor_id", "standard_id", "standard_version_id", "relationship",
@@ -615,6 +620,7 @@ WEEK_COLUMNS = ["team_id", "standard_id", "week_start", "audits", "failed", "sco
 STEP_WEEK_COLUMNS = ["team_id", "standard_id", "step_key", "week_start", "rated", "nonconforming"]
 STAFF_WEEK_COLUMNS = ["team_id", "standard_id", "week_start", "staff_id", "audits", "failed", "score_sum"]
 STAFF_STEP_WEEK_COLUMNS = ["team_id", "standard_id", "week_start", "staff_id", "step_key", "rated", "nonconforming"]
+ORG_STEP_WEEK_COLUMNS = ["standard_id", "week_start", "step_key", "rated", "nonconforming"]
 
 
 def customer_ref(seed: int, number: int) -> str:
@@ -724,6 +730,7 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
     writer.insert(tables["audit_step_weeks"], STEP_WEEK_COLUMNS, summaries.step_week_rows())
     writer.insert(tables["audit_staff_weeks"], STAFF_WEEK_COLUMNS, summaries.staff_week_rows())
     writer.insert(tables["audit_staff_step_weeks"], STAFF_STEP_WEEK_COLUMNS, summaries.staff_step_week_rows())
+    writer.insert(tables["audit_org_step_weeks"], ORG_STEP_WEEK_COLUMNS, summaries.org_step_week_rows())
 
 
 def write_data_versions(connection: Connection, tables) -> None:
@@ -963,7 +970,8 @@ def derived_table_problems(database_url: str) -> list[str]:
     Also rescored: every audit's score and pass flag equal ``bro.scoring.score_audit`` of its current ratings.
     """
     from bro.models.audits import (
-        Audit, AuditRating, AuditRevision, AuditStaffStepWeek, AuditStaffWeek, AuditStepResult, AuditStepWeek, AuditWeek,
+        Audit, AuditOrgStepWeek, AuditRating, AuditRevision, AuditStaffStepWeek, AuditStaffWeek, AuditStepResult,
+        AuditStepWeek, AuditWeek,
     )
     from bro.models.curricula import StandardStep, StandardVersion
     from bro.scoring import StepSpec, exact_score, score_audit, score_key
@@ -992,6 +1000,7 @@ def derived_table_problems(database_url: str) -> list[str]:
         step_weeks: dict[tuple, list] = defaultdict(lambda: [0, 0])
         staff_weeks: dict[tuple, list] = defaultdict(lambda: [0, 0, Decimal(0)])
         staff_step_weeks: dict[tuple, list] = defaultdict(lambda: [0, 0])
+        org_step_weeks: dict[tuple, list] = defaultdict(lambda: [0, 0])
         for audit_id, audit in audits.items():
             specs, pass_score = versions[audit.standard_version_id]
             scored = score_audit(specs, current[audit_id], pass_score)
@@ -1009,7 +1018,8 @@ def derived_table_problems(database_url: str) -> list[str]:
                 expected_results.add((audit_id, step, audit.standard_id, audit.team_id, audit.staff_id,
                                       audit.interacted_on, rating, rating != "na", rating in ("partial", "not_met")))
                 for counts in (step_weeks[(audit.team_id, audit.standard_id, step, week)],
-                               staff_step_weeks[(audit.team_id, audit.standard_id, week, audit.staff_id, step)]):
+                               staff_step_weeks[(audit.team_id, audit.standard_id, week, audit.staff_id, step)],
+                               org_step_weeks[(audit.standard_id, week, step)]):
                     counts[0] += rating != "na"
                     counts[1] += rating in ("partial", "not_met")
         actual_results = {tuple(row) for row in connection.execute(select(*[
@@ -1037,6 +1047,11 @@ def derived_table_problems(database_url: str) -> list[str]:
         if actual_staff_step_weeks != dict(staff_step_weeks):
             problems.append(f"audit_staff_step_weeks differ ({len(actual_staff_step_weeks)} rows vs "
                             f"{len(staff_step_weeks)} expected)")
+        actual_org_step_weeks = {(r.standard_id, r.week_start, r.step_key): [r.rated, r.nonconforming]
+                                 for r in connection.execute(select(AuditOrgStepWeek))}
+        if actual_org_step_weeks != dict(org_step_weeks):
+            problems.append(f"audit_org_step_weeks differ ({len(actual_org_step_weeks)} rows vs "
+                            f"{len(org_step_weeks)} expected)")
     engine.dispose()
     return problems
 

@@ -3,7 +3,7 @@
 Every function adds and flushes; the caller (view, CLI, demo) commits once. Scoring is
 `bro.scoring.score_audit` — never re-implemented here. Ratings are evidence: a change of
 ratings always adds an AuditRevision; the previous revision and its AuditRating rows stay.
-The derived tables (AuditStepResult, AuditWeek, AuditStepWeek, AuditStaffWeek, AuditStaffStepWeek) are rewritten only by
+The derived tables (AuditStepResult and the weekly summaries of bro.models.audits) are rewritten only by
 `_apply_current_revision`, the one place that keeps them in step with the evidence.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from bro.database import add_counts
 from bro.extensions import db
 from bro.interactions.sampling import awaits_review, complete_review
 from bro.models.audits import (
-    AuditDataVersion, AuditStaffStepWeek, AuditStaffWeek,
+    AuditDataVersion, AuditOrgStepWeek, AuditStaffStepWeek, AuditStaffWeek,
     CHANNELS, RELATIONSHIPS, STATUS_AFTER, Audit, AuditEvent, AuditRating, AuditRevision, AuditStepResult,
     AuditStepWeek, AuditWeek, Dispute, DisputeStep,
 )
@@ -509,6 +509,9 @@ def _apply_current_revision(audit: Audit, revision: AuditRevision, previous: Aud
                    counters=step_counters)
         add_counts(AuditStaffStepWeek, [{**row, "staff_id": audit.staff_id} for row in step_rows],
                    keys=("team_id", "standard_id", "week_start", "staff_id", "step_key"), counters=step_counters)
+        add_counts(AuditOrgStepWeek, [{key: value for key, value in row.items() if key != "team_id"}
+                                      for row in step_rows],
+                   keys=("standard_id", "week_start", "step_key"), counters=step_counters)
     _mark_data_version(audit, revision)
 
 

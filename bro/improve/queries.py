@@ -6,8 +6,8 @@ teams the viewer may see or chose, an optional staff member) and returns counts 
 builds the Scope from what the user may see.
 
 Week periods read the weekly summaries, which are kept on every audit write: AuditWeek / AuditStepWeek
-(a few rows per team and week, however many audits there are) and, per staff member (a staff filter,
-the staff sections), AuditStaffWeek / AuditStaffStepWeek. Day and month periods group the per-audit rows
+(a few rows per team and week, however many audits there are), per staff member (a staff filter,
+the staff sections) AuditStaffWeek / AuditStaffStepWeek, and over every team AuditOrgStepWeek. Day and month periods group the per-audit rows
 by day in SQL and bucket the days in Python with ``period_key`` — portable between SQLite and
 PostgreSQL, and a day row per period-day is few rows.
 
@@ -27,7 +27,9 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from bro.extensions import db
-from bro.models.audits import Audit, AuditStaffStepWeek, AuditStaffWeek, AuditStepResult, AuditStepWeek, AuditWeek
+from bro.models.audits import (
+    Audit, AuditOrgStepWeek, AuditStaffStepWeek, AuditStaffWeek, AuditStepResult, AuditStepWeek, AuditWeek,
+)
 from bro.models.curricula import (
     Course, CourseModule, CourseVersion, ModuleStep, Standard, StandardStep, StandardVersion,
 )
@@ -90,8 +92,9 @@ def _scope_filters(scope: Scope, table, day, *, staff: bool = False, steps: bool
                    sampled: bool = False) -> list:
     """The scope's conditions on ``table``: its standard, ``day`` in the range, its teams; and, where the table
     has them (``staff``, ``steps``, ``sampled``), its staff member, its steps and the sampled audits only."""
-    conditions = [table.standard_id == scope.standard_id, day.between(scope.first_day, scope.last_day),
-                  *_team_filter(table.team_id, scope.team_ids)]
+    conditions = [table.standard_id == scope.standard_id, day.between(scope.first_day, scope.last_day)]
+    if scope.team_ids is not None:
+        conditions.append(table.team_id.in_(sorted(scope.team_ids)))
     if staff and scope.staff_id is not None:
         conditions.append(table.staff_id == scope.staff_id)
     if steps and scope.step_keys:
@@ -105,13 +108,19 @@ def _result_filters(scope: Scope) -> list:
     return _scope_filters(scope, AuditStepResult, AuditStepResult.interacted_on, staff=True, steps=True, sampled=True)
 
 
-def _step_week_table(scope: Scope, per_staff: bool = False):
-    """The weekly step summary that answers ``scope``: per staff member when it names one (or ``per_staff``)."""
-    return AuditStaffStepWeek if per_staff or scope.staff_id is not None else AuditStepWeek
+def _step_week_table(scope: Scope, group: str):
+    """The weekly step summary that answers ``scope`` grouped by ``group`` (a column of it): per staff member
+    when the scope names one or the groups are staff, per team when it names teams or the groups are teams,
+    else the sums over every team."""
+    if group == "staff_id" or scope.staff_id is not None:
+        return AuditStaffStepWeek
+    if group == "team_id" or scope.team_ids is not None:
+        return AuditStepWeek
+    return AuditOrgStepWeek
 
 
 def _week_filters(scope: Scope, table) -> list:
-    return _scope_filters(scope, table, table.week_start, staff=table is not AuditStepWeek, steps=True)
+    return _scope_filters(scope, table, table.week_start, staff=table is AuditStaffStepWeek, steps=True)
 
 
 def _audit_filters(scope: Scope) -> list:
@@ -126,12 +135,12 @@ def _step_result_counts(scope: Scope, column) -> Select:
             .group_by(AuditStepResult.step_key, column))
 
 
-def _step_counts_by(scope: Scope, week_column: str, result_column, per_staff: bool = False) -> Select:
+def _step_counts_by(scope: Scope, week_column: str, result_column) -> Select:
     """(step key, group, rated, nonconforming) grouped by step and group: from a weekly step summary (its column
     ``week_column``) when the scope allows, else from the step results (``result_column``)."""
     if not scope.uses_weekly_summaries:
         return _step_result_counts(scope, result_column)
-    table = _step_week_table(scope, per_staff)
+    table = _step_week_table(scope, week_column)
     rated, nonconforming = ((table.sampled_rated, table.sampled_nonconforming) if scope.sampled_only
                             else (table.rated, table.nonconforming))
     group = getattr(table, week_column)
@@ -262,7 +271,7 @@ def step_team_counts(scope: Scope) -> dict[tuple[str, int], Counts]:
 
 def step_staff_counts(scope: Scope) -> dict[tuple[str, int], Counts]:
     """{(step key, staff id): (rated, nonconforming)} — heat map inside a team, most-missed steps."""
-    return _counts_by_step_and(_step_counts_by(scope, "staff_id", AuditStepResult.staff_id, per_staff=True))
+    return _counts_by_step_and(_step_counts_by(scope, "staff_id", AuditStepResult.staff_id))
 
 
 # -- staff ------------------------------------------------------------------------------------------

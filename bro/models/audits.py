@@ -10,7 +10,8 @@ Evidence and derived data are kept apart:
   ``AuditStepResult`` (one row per step of the current revision, denormalized with team/staff/standard/date
   for dashboard filters) and the weekly summaries ``AuditWeek`` / ``AuditStepWeek`` (counts per team,
   standard, [step] and ISO week, kept up to date on write so dashboards over years read a few thousand rows),
-  and the same per staff member too (``AuditStaffWeek`` / ``AuditStaffStepWeek``: the staff sections).
+  and the same per staff member too (``AuditStaffWeek`` / ``AuditStaffStepWeek``: the staff sections) and
+  over every team (``AuditOrgStepWeek``: the all-teams charts).
 """
 from __future__ import annotations
 
@@ -245,6 +246,18 @@ class AuditStepWeek(StepCounts, Base):
     standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
     step_key: Mapped[str] = mapped_column(String(80), primary_key=True)
     week_start: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class AuditOrgStepWeek(StepCounts, Base):
+    """Derived: AuditStepWeek summed over every team (per standard, step and ISO week): the all-teams charts read
+    one row per step and week, however many teams there are. Updated on write together with AuditStepResult."""
+
+    __tablename__ = "audit_org_step_weeks"
+    __table_args__ = ({"sqlite_with_rowid": False},)  # on SQLite stored in key order: a range of weeks in one pass
+
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    step_key: Mapped[str] = mapped_column(String(80), primary_key=True)
 
 
 class AuditStaffWeek(AuditCounts, Base):

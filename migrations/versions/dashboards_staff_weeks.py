@@ -1,8 +1,9 @@
-"""dashboard staff rollups: audits per team, standard, staff member and ISO week, and step ratings per team,
+"""dashboard rollups: audits per team, standard, staff member and ISO week, and step ratings per team,
 standard, staff member, step and ISO week, kept on write like audit_weeks / audit_step_weeks, so that the
-dashboard's staff sections read summaries instead of one row per audit
+dashboard's staff sections read summaries instead of one row per audit; and step ratings per standard, step
+and ISO week over every team (the all-teams charts read one row per step and week)
 
-On SQLite both are WITHOUT ROWID tables: stored in key order, a team's range of weeks is read in one pass.
+On SQLite they are WITHOUT ROWID tables: stored in key order, a range of weeks is read in one pass.
 Existing audits are summed into them here (the ISO week's Monday computed in SQL: SQLite's date modifiers,
 PostgreSQL's date_trunc).
 
@@ -37,6 +38,13 @@ def _keys(table: str) -> list:
     ]
 
 
+def _step_counts() -> list:
+    return [sa.Column('rated', sa.Integer(), nullable=False),
+            sa.Column('nonconforming', sa.Integer(), nullable=False),
+            sa.Column('sampled_rated', sa.Integer(), server_default='0', nullable=False),
+            sa.Column('sampled_nonconforming', sa.Integer(), server_default='0', nullable=False)]
+
+
 def upgrade():
     op.create_table('audit_staff_weeks', *_keys('audit_staff_weeks'),
                     sa.Column('audits', sa.Integer(), nullable=False),
@@ -53,15 +61,23 @@ def upgrade():
                     ['staff_id', 'standard_id', 'week_start'], unique=False)
     op.create_table('audit_staff_step_weeks', *_keys('audit_staff_step_weeks'),
                     sa.Column('step_key', sa.String(length=80), nullable=False),
-                    sa.Column('rated', sa.Integer(), nullable=False),
-                    sa.Column('nonconforming', sa.Integer(), nullable=False),
-                    sa.Column('sampled_rated', sa.Integer(), server_default='0', nullable=False),
-                    sa.Column('sampled_nonconforming', sa.Integer(), server_default='0', nullable=False),
+                    *_step_counts(),
                     sa.PrimaryKeyConstraint('team_id', 'standard_id', 'week_start', 'staff_id', 'step_key',
                                             name=op.f('pk_audit_staff_step_weeks')),
                     sqlite_with_rowid=False)
     op.create_index('ix_audit_staff_step_weeks_staff_standard_week', 'audit_staff_step_weeks',
                     ['staff_id', 'standard_id', 'week_start'], unique=False)
+
+    op.create_table('audit_org_step_weeks',
+                    sa.Column('standard_id', sa.Integer(), nullable=False),
+                    sa.Column('week_start', sa.Date(), nullable=False),
+                    sa.Column('step_key', sa.String(length=80), nullable=False),
+                    *_step_counts(),
+                    sa.ForeignKeyConstraint(['standard_id'], ['standards.id'],
+                                            name=op.f('fk_audit_org_step_weeks_standard_id_standards')),
+                    sa.PrimaryKeyConstraint('standard_id', 'week_start', 'step_key',
+                                            name=op.f('pk_audit_org_step_weeks')),
+                    sqlite_with_rowid=False)
 
     week = _monday('interacted_on')
     op.execute(
@@ -78,9 +94,15 @@ def upgrade():
         "SUM(CASE WHEN nonconforming THEN 1 ELSE 0 END), SUM(CASE WHEN sampled AND rated THEN 1 ELSE 0 END), "
         "SUM(CASE WHEN sampled AND nonconforming THEN 1 ELSE 0 END) "
         f"FROM audit_step_results GROUP BY team_id, standard_id, {week}, staff_id, step_key")
+    op.execute(
+        "INSERT INTO audit_org_step_weeks (standard_id, week_start, step_key, rated, nonconforming, sampled_rated, "
+        "sampled_nonconforming) SELECT standard_id, week_start, step_key, SUM(rated), SUM(nonconforming), "
+        "SUM(sampled_rated), SUM(sampled_nonconforming) FROM audit_step_weeks GROUP BY standard_id, week_start, "
+        "step_key")
 
 
 def downgrade():
+    op.drop_table('audit_org_step_weeks')
     op.drop_index('ix_audit_staff_step_weeks_staff_standard_week', table_name='audit_staff_step_weeks')
     op.drop_table('audit_staff_step_weeks')
     op.drop_index('ix_audit_staff_weeks_staff_standard_week', table_name='audit_staff_weeks')

@@ -51,7 +51,7 @@ def test_derived_tables_and_scores_agree_with_the_ratings_and_bro_scoring(tiny):
 
 
 @pytest.mark.parametrize("table, column", [("audit_step_weeks", "nonconforming"), ("audit_staff_weeks", "failed"),
-                                           ("audit_staff_step_weeks", "rated")])
+                                           ("audit_staff_step_weeks", "rated"), ("audit_org_step_weeks", "rated")])
 def test_the_consistency_check_notices_a_wrong_weekly_summary(tiny, tmp_path, table, column):
     copy = tmp_path / "tampered.sqlite3"
     copy.write_bytes(open(tiny.split("///", 1)[1], "rb").read())

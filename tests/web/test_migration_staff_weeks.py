@@ -1,5 +1,6 @@
 """Migration dashboards_staff_weeks sums the existing audits and step results into the staff rollups, by ISO
-week (Monday to Sunday, the same weeks on SQLite and PostgreSQL)."""
+week (Monday to Sunday, the same weeks on SQLite and PostgreSQL), and the weekly step summaries into the
+all-teams one."""
 from __future__ import annotations
 
 from sqlalchemy import text
@@ -35,6 +36,9 @@ def test_existing_audits_are_summed_per_staff_member_and_iso_week(migration_url)
         db.execute(text(STEP), [{"audit": a, "step": k, "staff": days[a][0], "day": days[a][1], "rating": r,
                                  "rated": r != "na", "nc": r in ("partial", "not_met"), "sampled": days[a][2]}
                                 for a, k, r in steps])
+        db.execute(text("INSERT INTO audit_step_weeks (team_id, standard_id, step_key, week_start, rated, "
+                        "nonconforming, sampled_rated, sampled_nonconforming) VALUES "
+                        "(1, 1, 'greet', '2026-11-16', 3, 2, 1, 1), (1, 1, 'greet', '2026-11-23', 1, 0, 0, 0)"))
     upgrade_to(app, "dashboards_staff_weeks")
     with engine.connect() as db:
         weeks = sorted((str(w)[:10], *rest) for w, *rest in db.execute(text(
@@ -43,7 +47,11 @@ def test_existing_audits_are_summed_per_staff_member_and_iso_week(migration_url)
         step_weeks = sorted((str(w)[:10], *rest) for w, *rest in db.execute(text(
             "SELECT week_start, staff_id, step_key, rated, nonconforming, sampled_rated, sampled_nonconforming "
             "FROM audit_staff_step_weeks")))
+        org = sorted((str(w)[:10], *rest) for w, *rest in db.execute(text(
+            "SELECT week_start, step_key, rated, nonconforming, sampled_rated, sampled_nonconforming "
+            "FROM audit_org_step_weeks")))
     engine.dispose()
+    assert org == [("2026-11-16", "greet", 3, 2, 1, 1), ("2026-11-23", "greet", 1, 0, 0, 0)]
     assert [(w, s, a, f, float(score), sa, sf, float(ss)) for w, s, a, f, score, sa, sf, ss in weeks] == [
         ("2026-11-16", 10, 2, 1, 130.5, 1, 1, 40.0), ("2026-11-16", 11, 1, 1, 70.0, 0, 0, 0.0),
         ("2026-11-23", 10, 1, 0, 100.0, 0, 0, 0.0)]

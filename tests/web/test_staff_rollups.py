@@ -1,6 +1,6 @@
-"""The staff rollups (AuditStaffWeek, AuditStaffStepWeek) equal a fresh aggregation of the audits and their
-current step results after recordings, corrections and upheld disputes — the dashboard's staff sections and a
-person's charts read them instead of the audits."""
+"""The rollups (AuditStaffWeek, AuditStaffStepWeek per staff member, AuditOrgStepWeek over every team) equal a
+fresh aggregation of the audits and their current step results after recordings, corrections and upheld
+disputes — the dashboard's staff sections, a person's charts and the all-teams charts read them instead."""
 from __future__ import annotations
 
 from collections import defaultdict
@@ -12,7 +12,7 @@ from sqlalchemy import select
 from bro.audits.operations import correct_audit, dispute_audit, resolve_dispute, week_start
 from bro.extensions import db
 from bro.improve import queries as q
-from bro.models.audits import Audit, AuditStaffStepWeek, AuditStaffWeek, AuditStepResult
+from bro.models.audits import Audit, AuditOrgStepWeek, AuditStaffStepWeek, AuditStaffWeek, AuditStepResult
 
 STEPS = (("greet", 1, False), ("needs", 2, True), ("close", 1, False))
 MONDAY = date(2026, 3, 2)
@@ -40,6 +40,19 @@ def _raw_staff_step_weeks() -> dict:
     return {key: tuple(values) for key, values in found.items()}
 
 
+def _raw_org_step_weeks() -> dict:
+    found: dict = defaultdict(lambda: [0, 0, 0, 0])
+    for (_team, standard, week, _staff, step), counts in _raw_staff_step_weeks().items():
+        found[(standard, week, step)] = [a + b for a, b in zip(found[(standard, week, step)], counts)]
+    return {key: tuple(values) for key, values in found.items()}
+
+
+def _org_rollup() -> dict:
+    return {(r.standard_id, r.week_start, r.step_key): (r.rated, r.nonconforming, r.sampled_rated,
+                                                        r.sampled_nonconforming)
+            for r in db.session.execute(select(AuditOrgStepWeek)).scalars()}
+
+
 def _rollups() -> tuple[dict, dict]:
     db.session.flush()
     weeks = {(r.team_id, r.standard_id, r.week_start, r.staff_id):
@@ -54,7 +67,9 @@ def _rollups() -> tuple[dict, dict]:
 
 def _assert_rollups_equal_the_audits() -> None:
     weeks, steps = _rollups()
+    org = _org_rollup()
     db.session.expire_all()
+    assert org == _raw_org_step_weeks()
     assert weeks == {key: (a, f, s.quantize(Decimal("0.001")), sa, sf, ss.quantize(Decimal("0.001")))
                      for key, (a, f, s, sa, sf, ss) in _raw_staff_weeks().items()}
     assert steps == _raw_staff_step_weeks()
@@ -94,10 +109,13 @@ def test_staff_rollups_follow_recordings_corrections_and_upheld_disputes(factory
                     ratings={"greet": "met", "needs": "met", "close": "met"})
     _assert_rollups_equal_the_audits()
     assert _rollups()[0][(other.id, standard, MONDAY, cai.id)][:2] == (1, 0)
+    # greet that week: ana twice (the second, sampled, corrected to met), ben na, cai upheld to met
+    assert _org_rollup()[(standard, MONDAY, "greet")] == (3, 0, 1, 0)
 
 
-def test_staff_sections_read_the_rollups_and_agree_with_the_per_audit_rows(factory):
-    """The week path (rollups) and the day path (audits) of the staff queries give the same totals."""
+def test_charts_read_the_rollups_and_agree_with_the_per_audit_rows(factory):
+    """The week path (rollups) and the day path (audits) of the staff queries give the same totals, and the
+    all-teams step counts (AuditOrgStepWeek) those of the one team there is."""
     team = factory.team()
     ana, ben = factory.staff(team=team), factory.staff(team=team)
     auditor = factory.supervisor(team)
@@ -107,6 +125,10 @@ def test_staff_sections_read_the_rollups_and_agree_with_the_per_audit_rows(facto
                                     (9, ben, {"greet": "na", "needs": "met", "close": "not_met"})):
         factory.audit(person, auditor, version, ratings=ratings, interacted_on=MONDAY + timedelta(days=offset))
     first, last = MONDAY, MONDAY + timedelta(days=13)
+    every_team = q.Scope(version.standard_id, first, last, "week")
+    assert q.step_period_counts(every_team) == q.step_period_counts(q.Scope(version.standard_id, first, last, "week",
+                                                                            frozenset({team.id})))
+    assert q.step_period_counts(every_team)["close"] == {"2026-W10": q.Counts(1, 1), "2026-W11": q.Counts(1, 1)}
     by_week = q.Scope(version.standard_id, first, last, "week", frozenset({team.id}))
     by_day = q.Scope(version.standard_id, first, last, "day", frozenset({team.id}))
     assert q.step_staff_counts(by_week) == q.step_staff_counts(by_day)
