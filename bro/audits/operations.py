@@ -496,7 +496,8 @@ def _apply_current_revision(audit: Audit, revision: AuditRevision, previous: Aud
 
     old = {r.step_key: r.rating for r in previous.ratings} if previous is not None else {}
     step_rows = []
-    for r in revision.ratings:
+    # By step key: concurrent writers of the same week take the summary rows' locks in one order (no deadlock).
+    for r in sorted(revision.ratings, key=lambda rating: rating.step_key):
         rated = int(r.rating != Rating.NA.value) - int(r.step_key in old and old[r.step_key] != Rating.NA.value)
         nonconforming = int(r.rating in NONCONFORMING) - int(old.get(r.step_key) in NONCONFORMING)
         if previous is None or rated or nonconforming:
