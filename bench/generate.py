@@ -295,7 +295,7 @@ def _json_text(value) -> str:
 LOADING_SETTINGS = ("synchronous_commit = off", "maintenance_work_mem = '512MB'", "work_mem = '128MB'")
 # The tables filled row by row from Python: their indexes are built once, after loading.
 BULK_TABLES = ("audits", "audit_revisions", "audit_ratings", "audit_step_results", "audit_events", "audit_weeks",
-               "audit_step_weeks", "quiz_attempts", "attempt_answers")
+               "audit_step_weeks", "audit_staff_weeks", "audit_staff_step_weeks", "audit_org_step_weeks", "quiz_attempts", "attempt_answers")
 
 
 class DeferredIndexes:
@@ -561,30 +561,47 @@ def exact_places(value) -> Decimal:
 
 
 class WeeklySummaries:
-    """The weekly summary rows for a batch of audits: AuditWeek and AuditStepWeek."""
+    """The weekly summary rows for a batch of audits: AuditWeek and AuditStepWeek, the same per staff member
+    (AuditStaffWeek, AuditStaffStepWeek) and the step counts over every team (AuditOrgStepWeek)."""
 
     def __init__(self):
         self.weeks: dict[tuple[int, int, date], list] = {}
         self.step_weeks: dict[tuple[int, int, str, date], list] = {}
+        self.staff_weeks: dict[tuple[int, int, date, int], list] = {}
+        self.staff_step_weeks: dict[tuple[int, int, date, int, str], list] = {}
+        self.org_step_weeks: dict[tuple[int, date, str], list] = {}
 
     def add(self, team_id: int, standard_id: int, day: date, score: tuple, passed: bool,
-            ratings: Sequence[tuple[str, str]]) -> None:
+            ratings: Sequence[tuple[str, str]], staff_id: int) -> None:
         week = week_start(day)
-        counts = self.weeks.setdefault((team_id, standard_id, week), [0, 0, Decimal(0)])
-        counts[0] += 1
-        counts[1] += 0 if passed else 1
-        counts[2] += score[2]  # the score key, as the app sums it
+        for counts in (self.weeks.setdefault((team_id, standard_id, week), [0, 0, Decimal(0)]),
+                       self.staff_weeks.setdefault((team_id, standard_id, week, staff_id), [0, 0, Decimal(0)])):
+            counts[0] += 1
+            counts[1] += 0 if passed else 1
+            counts[2] += score[2]  # the score key, as the app sums it
         for step_key_, rating in ratings:
             # A row for every step of a recorded audit, even when rated na (counts 0), as record_audit writes.
-            step = self.step_weeks.setdefault((team_id, standard_id, step_key_, week), [0, 0])
-            step[0] += rating != "na"
-            step[1] += rating in ("partial", "not_met")
+            rated, nonconforming = rating != "na", rating in ("partial", "not_met")
+            for step in (self.step_weeks.setdefault((team_id, standard_id, step_key_, week), [0, 0]),
+                         self.staff_step_weeks.setdefault((team_id, standard_id, week, staff_id, step_key_), [0, 0]),
+                         self.org_step_weeks.setdefault((standard_id, week, step_key_), [0, 0])):
+                step[0] += rated
+                step[1] += nonconforming
 
     def week_rows(self) -> list[tuple]:
         return [(*key, *values) for key, values in sorted(self.weeks.items())]
 
     def step_week_rows(self) -> list[tuple]:
         return [(*key, *values) for key, values in sorted(self.step_weeks.items())]
+
+    def staff_week_rows(self) -> list[tuple]:
+        return [(*key, *values) for key, values in sorted(self.staff_weeks.items())]
+
+    def staff_step_week_rows(self) -> list[tuple]:
+        return [(*key, *values) for key, values in sorted(self.staff_step_weeks.items())]
+
+    def org_step_week_rows(self) -> list[tuple]:
+        return [(*key, *values) for key, values in sorted(self.org_step_weeks.items())]
 
 
 AUDIT_COLUMNS = ["id", "staff_id", "team_id", "auditor_id", "standard_id", "standard_version_id", "relationship",
@@ -601,6 +618,9 @@ STEP_RESULT_COLUMNS = ["audit_id", "step_key", "standard_id", "team_id", "staff_
                        "rated", "nonconforming"]
 WEEK_COLUMNS = ["team_id", "standard_id", "week_start", "audits", "failed", "score_sum"]
 STEP_WEEK_COLUMNS = ["team_id", "standard_id", "step_key", "week_start", "rated", "nonconforming"]
+STAFF_WEEK_COLUMNS = ["team_id", "standard_id", "week_start", "staff_id", "audits", "failed", "score_sum"]
+STAFF_STEP_WEEK_COLUMNS = ["team_id", "standard_id", "week_start", "staff_id", "step_key", "rated", "nonconforming"]
+ORG_STEP_WEEK_COLUMNS = ["standard_id", "week_start", "step_key", "rated", "nonconforming"]
 
 
 def customer_ref(seed: int, number: int) -> str:
@@ -699,7 +719,7 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
             pairs = [(step.key, rating) for step, rating in zip(steps, current)]
             results.extend((number, key, cur.standard_id, team_id, staff_id, day, rating, rating != "na",
                             rating in ("partial", "not_met")) for key, rating in pairs)
-            summaries.add(team_id, cur.standard_id, day, current_score, current_passed, pairs)
+            summaries.add(team_id, cur.standard_id, day, current_score, current_passed, pairs, staff_id)
         writer.insert(audit_t, AUDIT_COLUMNS, audits)
         writer.insert(revision_t, REVISION_COLUMNS, revisions)
         writer.insert(rating_t, RATING_COLUMNS, ratings_rows)
@@ -708,6 +728,9 @@ def write_audits(writer: BulkWriter, tables, org: Organisation, cur: Curricula, 
         tick(len(audits))
     writer.insert(tables["audit_weeks"], WEEK_COLUMNS, summaries.week_rows())
     writer.insert(tables["audit_step_weeks"], STEP_WEEK_COLUMNS, summaries.step_week_rows())
+    writer.insert(tables["audit_staff_weeks"], STAFF_WEEK_COLUMNS, summaries.staff_week_rows())
+    writer.insert(tables["audit_staff_step_weeks"], STAFF_STEP_WEEK_COLUMNS, summaries.staff_step_week_rows())
+    writer.insert(tables["audit_org_step_weeks"], ORG_STEP_WEEK_COLUMNS, summaries.org_step_week_rows())
 
 
 def write_data_versions(connection: Connection, tables) -> None:
@@ -946,7 +969,10 @@ def derived_table_problems(database_url: str) -> list[str]:
 
     Also rescored: every audit's score and pass flag equal ``bro.scoring.score_audit`` of its current ratings.
     """
-    from bro.models.audits import Audit, AuditRating, AuditRevision, AuditStepResult, AuditStepWeek, AuditWeek
+    from bro.models.audits import (
+        Audit, AuditOrgStepWeek, AuditRating, AuditRevision, AuditStaffStepWeek, AuditStaffWeek, AuditStepResult,
+        AuditStepWeek, AuditWeek,
+    )
     from bro.models.curricula import StandardStep, StandardVersion
     from bro.scoring import StepSpec, exact_score, score_audit, score_key
 
@@ -972,6 +998,9 @@ def derived_table_problems(database_url: str) -> list[str]:
         expected_results = set()
         weeks: dict[tuple, list] = defaultdict(lambda: [0, 0, Decimal(0)])
         step_weeks: dict[tuple, list] = defaultdict(lambda: [0, 0])
+        staff_weeks: dict[tuple, list] = defaultdict(lambda: [0, 0, Decimal(0)])
+        staff_step_weeks: dict[tuple, list] = defaultdict(lambda: [0, 0])
+        org_step_weeks: dict[tuple, list] = defaultdict(lambda: [0, 0])
         for audit_id, audit in audits.items():
             specs, pass_score = versions[audit.standard_version_id]
             scored = score_audit(specs, current[audit_id], pass_score)
@@ -980,16 +1009,19 @@ def derived_table_problems(database_url: str) -> list[str]:
                 problems.append(f"audit {audit_id}: stored {audit.score}/{audit.passed}, "
                                 f"bro.scoring gives {scored.score}/{scored.passed}")
             week = week_start(audit.interacted_on)
-            entry = weeks[(audit.team_id, audit.standard_id, week)]
-            entry[0] += 1
-            entry[1] += 0 if audit.passed else 1
-            entry[2] += Decimal(audit.score)
+            for entry in (weeks[(audit.team_id, audit.standard_id, week)],
+                          staff_weeks[(audit.team_id, audit.standard_id, week, audit.staff_id)]):
+                entry[0] += 1
+                entry[1] += 0 if audit.passed else 1
+                entry[2] += Decimal(audit.score)
             for step, rating in current[audit_id].items():
                 expected_results.add((audit_id, step, audit.standard_id, audit.team_id, audit.staff_id,
                                       audit.interacted_on, rating, rating != "na", rating in ("partial", "not_met")))
-                counts = step_weeks[(audit.team_id, audit.standard_id, step, week)]
-                counts[0] += rating != "na"
-                counts[1] += rating in ("partial", "not_met")
+                for counts in (step_weeks[(audit.team_id, audit.standard_id, step, week)],
+                               staff_step_weeks[(audit.team_id, audit.standard_id, week, audit.staff_id, step)],
+                               org_step_weeks[(audit.standard_id, week, step)]):
+                    counts[0] += rating != "na"
+                    counts[1] += rating in ("partial", "not_met")
         actual_results = {tuple(row) for row in connection.execute(select(*[
             AuditStepResult.__table__.c[name] for name in STEP_RESULT_COLUMNS]))}
         if actual_results != expected_results:
@@ -1003,6 +1035,23 @@ def derived_table_problems(database_url: str) -> list[str]:
                              for r in connection.execute(select(AuditStepWeek))}
         if actual_step_weeks != dict(step_weeks):
             problems.append(f"audit_step_weeks differ ({len(actual_step_weeks)} rows vs {len(step_weeks)} expected)")
+        actual_staff_weeks = {(r.team_id, r.standard_id, r.week_start, r.staff_id):
+                              [r.audits, r.failed, Decimal(r.score_sum).quantize(SCORE_PLACES)]
+                              for r in connection.execute(select(AuditStaffWeek))}
+        if actual_staff_weeks != {key: [a, f, Decimal(s).quantize(SCORE_PLACES)]
+                                  for key, (a, f, s) in staff_weeks.items()}:
+            problems.append(f"audit_staff_weeks differ ({len(actual_staff_weeks)} rows vs {len(staff_weeks)} "
+                            "expected)")
+        actual_staff_step_weeks = {(r.team_id, r.standard_id, r.week_start, r.staff_id, r.step_key):
+                                   [r.rated, r.nonconforming] for r in connection.execute(select(AuditStaffStepWeek))}
+        if actual_staff_step_weeks != dict(staff_step_weeks):
+            problems.append(f"audit_staff_step_weeks differ ({len(actual_staff_step_weeks)} rows vs "
+                            f"{len(staff_step_weeks)} expected)")
+        actual_org_step_weeks = {(r.standard_id, r.week_start, r.step_key): [r.rated, r.nonconforming]
+                                 for r in connection.execute(select(AuditOrgStepWeek))}
+        if actual_org_step_weeks != dict(org_step_weeks):
+            problems.append(f"audit_org_step_weeks differ ({len(actual_org_step_weeks)} rows vs "
+                            f"{len(org_step_weeks)} expected)")
     engine.dispose()
     return problems
 

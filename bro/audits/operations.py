@@ -3,7 +3,7 @@
 Every function adds and flushes; the caller (view, CLI, demo) commits once. Scoring is
 `bro.scoring.score_audit` — never re-implemented here. Ratings are evidence: a change of
 ratings always adds an AuditRevision; the previous revision and its AuditRating rows stay.
-The derived tables (AuditStepResult, AuditWeek, AuditStepWeek) are rewritten only by
+The derived tables (AuditStepResult and the weekly summaries of bro.models.audits) are rewritten only by
 `_apply_current_revision`, the one place that keeps them in step with the evidence.
 """
 from __future__ import annotations
@@ -26,7 +26,7 @@ from bro.database import add_counts
 from bro.extensions import db
 from bro.interactions.sampling import awaits_review, complete_review
 from bro.models.audits import (
-    AuditDataVersion,
+    AuditDataVersion, AuditOrgStepWeek, AuditStaffStepWeek, AuditStaffWeek,
     CHANNELS, RELATIONSHIPS, STATUS_AFTER, Audit, AuditEvent, AuditRating, AuditRevision, AuditStepResult,
     AuditStepWeek, AuditWeek, Dispute, DisputeStep,
 )
@@ -485,16 +485,19 @@ def _apply_current_revision(audit: Audit, revision: AuditRevision, previous: Aud
     failed_delta = int(not revision.passed) - (int(not previous.passed) if previous is not None else 0)
     score_delta = revision.score - (previous.score if previous is not None else Decimal(0))
     sampled = int(bool(audit.sampled))  # sampled audits also count in the sampled_* columns
-    add_counts(AuditWeek, [{"team_id": audit.team_id, "standard_id": audit.standard_id, "week_start": week,
-                                "audits": audits_delta, "failed": failed_delta, "score_sum": score_delta,
-                                "sampled_audits": audits_delta * sampled, "sampled_failed": failed_delta * sampled,
-                                "sampled_score_sum": score_delta * sampled}],
-                   keys=("team_id", "standard_id", "week_start"),
-                   counters=("audits", "failed", "score_sum", "sampled_audits", "sampled_failed", "sampled_score_sum"))
+    week_row = {"team_id": audit.team_id, "standard_id": audit.standard_id, "week_start": week,
+                "audits": audits_delta, "failed": failed_delta, "score_sum": score_delta,
+                "sampled_audits": audits_delta * sampled, "sampled_failed": failed_delta * sampled,
+                "sampled_score_sum": score_delta * sampled}
+    week_counters = ("audits", "failed", "score_sum", "sampled_audits", "sampled_failed", "sampled_score_sum")
+    add_counts(AuditWeek, [week_row], keys=("team_id", "standard_id", "week_start"), counters=week_counters)
+    add_counts(AuditStaffWeek, [{**week_row, "staff_id": audit.staff_id}],
+               keys=("team_id", "standard_id", "week_start", "staff_id"), counters=week_counters)
 
     old = {r.step_key: r.rating for r in previous.ratings} if previous is not None else {}
     step_rows = []
-    for r in revision.ratings:
+    # By step key: concurrent writers of the same week take the summary rows' locks in one order (no deadlock).
+    for r in sorted(revision.ratings, key=lambda rating: rating.step_key):
         rated = int(r.rating != Rating.NA.value) - int(r.step_key in old and old[r.step_key] != Rating.NA.value)
         nonconforming = int(r.rating in NONCONFORMING) - int(old.get(r.step_key) in NONCONFORMING)
         if previous is None or rated or nonconforming:
@@ -502,8 +505,14 @@ def _apply_current_revision(audit: Audit, revision: AuditRevision, previous: Aud
                               "week_start": week, "rated": rated, "nonconforming": nonconforming,
                               "sampled_rated": rated * sampled, "sampled_nonconforming": nonconforming * sampled})
     if step_rows:
+        step_counters = ("rated", "nonconforming", "sampled_rated", "sampled_nonconforming")
         add_counts(AuditStepWeek, step_rows, keys=("team_id", "standard_id", "step_key", "week_start"),
-                       counters=("rated", "nonconforming", "sampled_rated", "sampled_nonconforming"))
+                   counters=step_counters)
+        add_counts(AuditStaffStepWeek, [{**row, "staff_id": audit.staff_id} for row in step_rows],
+                   keys=("team_id", "standard_id", "week_start", "staff_id", "step_key"), counters=step_counters)
+        add_counts(AuditOrgStepWeek, [{key: value for key, value in row.items() if key != "team_id"}
+                                      for row in step_rows],
+                   keys=("standard_id", "week_start", "step_key"), counters=step_counters)
     _mark_data_version(audit, revision)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Hashable, Mapping, Sequence
+from numbers import Number
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -37,6 +38,19 @@ def _out(value) -> str:
     repeats hundreds of times are written here in one pass instead of one template expression each: the
     markup is the same, at a fraction of the cost."""
     return escape(isolate_invisible(value))
+
+
+def table_body_rows(rows: Sequence[Sequence]) -> Markup:
+    """The body rows of a chart's "numbers behind the chart" table (templates/improve/_charts.html,
+    ``data_table``): the first cell a row header, numbers marked ``num``. A two-year table has hundreds of
+    cells; written here in one pass, as the template would write them."""
+    return Markup("".join(
+        f'        <tr><th scope="row">{_out(row[0])}</th>'
+        + "".join(f'<td{NUMBER_CELL if isinstance(cell, Number) else ""}>{_out(cell)}</td>' for cell in row[1:])
+        + "</tr>\n" for row in rows))
+
+
+NUMBER_CELL = ' class="num"'
 
 
 def _nice_ceiling(value: float) -> float:
@@ -230,11 +244,14 @@ def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640,
                   + [point.centre for point in points if point.centre is not None] + [0.0])
     y_max = _nice_ceiling(highest)
 
+    x0, y0, half = box.x0, box.y0, slot / 2
+    xs = [x0 + slot * (i + 0.5) for i in range(len(points))]
+
     def x(i: int) -> float:
-        return box.x0 + slot * (i + 0.5)
+        return xs[i]
 
     def y(value: float) -> float:
-        return _rate_y(box, value, y_max)
+        return y0 - value / y_max * box.plot_height
 
     rules_by_period: dict[Hashable, set[int]] = {}
     worse_periods: set[Hashable] = set()
@@ -244,14 +261,21 @@ def pchart_figure(chart: PChart, signals: Sequence[Signal], *, width: int = 640,
             if signal.side == "above":
                 worse_periods.add(period)
 
+    levels: dict[float, str] = {}  # y of a centre or limit, formatted: a phase repeats the same few values
+
+    def level_of(value: float) -> str:
+        found = levels.get(value)
+        if found is None:
+            found = levels[value] = _fmt(y(value))
+        return found
+
     def steps(attribute: str, indexes: Sequence[int]) -> list[str]:
+        values = [getattr(points[i], attribute) for i in range(len(points))]
         paths = []
-        for run in _runs([i for i in indexes if getattr(points[i], attribute) is not None]):
-            parts = []
-            for k, i in enumerate(run):
-                level = _fmt(y(getattr(points[i], attribute)))
-                start, end = _fmt(x(i) - slot / 2), _fmt(x(i) + slot / 2)
-                parts.append(f"M{start},{level} H{end}" if k == 0 else f"V{level} H{end}")
+        for run in _runs([i for i in indexes if values[i] is not None]):
+            first = run[0]
+            parts = [f"M{_fmt(xs[first] - half)},{level_of(values[first])} H{_fmt(xs[first] + half)}"]
+            parts += [f"V{level_of(values[i])} H{_fmt(xs[i] + half)}" for i in run[1:]]
             paths.append(" ".join(parts))
         return paths
 

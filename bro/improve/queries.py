@@ -5,10 +5,14 @@ teams the viewer may see or chose, an optional staff member) and returns counts 
 (``bro.quality.period_key``), step key, team or staff id. Nothing here decides access: the caller
 builds the Scope from what the user may see.
 
-Week periods without a staff filter read the weekly summaries (AuditWeek / AuditStepWeek: a few rows
-per team and week, however many audits there are). Day and month periods, and anything per staff
-member, group the per-audit rows by day in SQL and bucket the days in Python with ``period_key`` —
-portable between SQLite and PostgreSQL, and a day row per period-day is few rows.
+Week periods read the weekly summaries, which are kept on every audit write: AuditWeek / AuditStepWeek
+(a few rows per team and week, however many audits there are), per staff member (a staff filter,
+the staff sections) AuditStaffWeek / AuditStaffStepWeek, and over every team AuditOrgStepWeek. Day and month periods group the per-audit rows
+by day in SQL and bucket the days in Python with ``period_key`` — portable between SQLite and
+PostgreSQL, and a day row per period-day is few rows.
+
+Queries of plain columns run on the session's connection (``_rows``): the ORM's per-row work buys nothing
+for tuples of numbers, and a dashboard reads thousands of them.
 """
 from __future__ import annotations
 
@@ -23,7 +27,9 @@ from sqlalchemy import Select, and_, case, func, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from bro.extensions import db
-from bro.models.audits import Audit, AuditStepResult, AuditStepWeek, AuditWeek
+from bro.models.audits import (
+    Audit, AuditOrgStepWeek, AuditStaffStepWeek, AuditStaffWeek, AuditStepResult, AuditStepWeek, AuditWeek,
+)
 from bro.models.curricula import (
     Course, CourseModule, CourseVersion, ModuleStep, Standard, StandardStep, StandardVersion,
 )
@@ -59,7 +65,7 @@ class Scope:
 
     @property
     def uses_weekly_summaries(self) -> bool:
-        return self.unit == WEEK and self.staff_id is None
+        return self.unit == WEEK
 
 
 def period_bounds(start: date, end: date, unit: str) -> tuple[date, date]:
@@ -86,8 +92,9 @@ def _scope_filters(scope: Scope, table, day, *, staff: bool = False, steps: bool
                    sampled: bool = False) -> list:
     """The scope's conditions on ``table``: its standard, ``day`` in the range, its teams; and, where the table
     has them (``staff``, ``steps``, ``sampled``), its staff member, its steps and the sampled audits only."""
-    conditions = [table.standard_id == scope.standard_id, day.between(scope.first_day, scope.last_day),
-                  *_team_filter(table.team_id, scope.team_ids)]
+    conditions = [table.standard_id == scope.standard_id, day.between(scope.first_day, scope.last_day)]
+    if scope.team_ids is not None:
+        conditions.append(table.team_id.in_(sorted(scope.team_ids)))
     if staff and scope.staff_id is not None:
         conditions.append(table.staff_id == scope.staff_id)
     if steps and scope.step_keys:
@@ -101,43 +108,57 @@ def _result_filters(scope: Scope) -> list:
     return _scope_filters(scope, AuditStepResult, AuditStepResult.interacted_on, staff=True, steps=True, sampled=True)
 
 
-def _week_filters(scope: Scope) -> list:
-    return _scope_filters(scope, AuditStepWeek, AuditStepWeek.week_start, steps=True)
+def _step_week_table(scope: Scope, group: str):
+    """The weekly step summary that answers ``scope`` grouped by ``group`` (a column of it): per staff member
+    when the scope names one or the groups are staff, per team when it names teams or the groups are teams,
+    else the sums over every team."""
+    if group == "staff_id" or scope.staff_id is not None:
+        return AuditStaffStepWeek
+    if group == "team_id" or scope.team_ids is not None:
+        return AuditStepWeek
+    return AuditOrgStepWeek
+
+
+def _week_filters(scope: Scope, table) -> list:
+    return _scope_filters(scope, table, table.week_start, staff=table is AuditStaffStepWeek, steps=True)
 
 
 def _audit_filters(scope: Scope) -> list:
     return _scope_filters(scope, Audit, Audit.interacted_on, staff=True, sampled=True)
 
 
-def _step_week_counts(scope: Scope) -> tuple:
-    """The weekly step summary's (rated, nonconforming) columns: all audits, or the sampled ones only."""
-    if scope.sampled_only:
-        return AuditStepWeek.sampled_rated, AuditStepWeek.sampled_nonconforming
-    return AuditStepWeek.rated, AuditStepWeek.nonconforming
-
-
 def _step_result_counts(scope: Scope, column) -> Select:
     """(step key, ``column``, rated, nonconforming) of the scope's step results, grouped by step and ``column``."""
     return (select(AuditStepResult.step_key, column,
-                   _count_true(AuditStepResult.rated), _count_true(AuditStepResult.nonconforming))
+                    _count_true(AuditStepResult.rated), _count_true(AuditStepResult.nonconforming))
             .where(*_result_filters(scope))
             .group_by(AuditStepResult.step_key, column))
 
 
-def _step_counts_by(scope: Scope, week_column, result_column) -> Select:
-    """(step key, group, rated, nonconforming) grouped by step and group: from the weekly step summary
-    (``week_column``) when the scope allows, else from the step results (``result_column``)."""
+def _step_counts_by(scope: Scope, week_column: str, result_column) -> Select:
+    """(step key, group, rated, nonconforming) grouped by step and group: from a weekly step summary (its column
+    ``week_column``) when the scope allows, else from the step results (``result_column``)."""
     if not scope.uses_weekly_summaries:
         return _step_result_counts(scope, result_column)
-    rated, nonconforming = _step_week_counts(scope)
-    return (select(AuditStepWeek.step_key, week_column, func.sum(rated), func.sum(nonconforming))
-            .where(*_week_filters(scope))
-            .group_by(AuditStepWeek.step_key, week_column))
+    table = _step_week_table(scope, week_column)
+    rated, nonconforming = ((table.sampled_rated, table.sampled_nonconforming) if scope.sampled_only
+                            else (table.rated, table.nonconforming))
+    group = getattr(table, week_column)
+    return (select(table.step_key, group, func.sum(rated), func.sum(nonconforming))
+            .where(*_week_filters(scope, table))
+            .group_by(table.step_key, group))
+
+
+def _rows(query: Select):
+    """The rows of a query of plain columns, on the session's connection (pending changes flushed first, as
+    Session.execute would)."""
+    db.session.flush()
+    return db.session.connection().execute(query)
 
 
 def _counts_by_step_and(query: Select) -> dict[tuple[str, int], Counts]:
     """{(step key, group): (rated, nonconforming)} of a query's rows, the groups with ratings only."""
-    return {(step_key, group): Counts(int(n), int(nc)) for step_key, group, n, nc in db.session.execute(query) if n}
+    return {(step_key, group): Counts(int(n), int(nc)) for step_key, group, n, nc in _rows(query) if n}
 
 
 def _as_date(value) -> date:
@@ -162,9 +183,9 @@ def _add(table: dict, key, n: int, nonconforming: int) -> None:
 
 def step_period_counts(scope: Scope) -> dict[str, dict[str, Counts]]:
     """{step key: {period label: (rated, nonconforming)}}; periods without audits are absent."""
-    query = _step_counts_by(scope, AuditStepWeek.week_start, AuditStepResult.interacted_on)
+    query = _step_counts_by(scope, "week_start", AuditStepResult.interacted_on)
     counts: dict[str, dict[str, Counts]] = defaultdict(dict)
-    for step_key, day, rated, nonconforming in db.session.execute(query):
+    for step_key, day, rated, nonconforming in _rows(query):
         if rated:
             _add(counts[step_key], _label(_as_date(day), scope.unit), rated, nonconforming)
     return dict(counts)
@@ -173,17 +194,18 @@ def step_period_counts(scope: Scope) -> dict[str, dict[str, Counts]]:
 def failure_period_counts(scope: Scope) -> dict[str, Counts]:
     """{period label: (audits, failed audits)} — the "audit failed" p-chart."""
     if scope.uses_weekly_summaries:
-        audits, failed = ((AuditWeek.sampled_audits, AuditWeek.sampled_failed) if scope.sampled_only
-                          else (AuditWeek.audits, AuditWeek.failed))
-        query = (select(AuditWeek.week_start, func.sum(audits), func.sum(failed))
-                 .where(*_scope_filters(scope, AuditWeek, AuditWeek.week_start))
-                 .group_by(AuditWeek.week_start))
+        table = AuditStaffWeek if scope.staff_id is not None else AuditWeek
+        audits, failed = ((table.sampled_audits, table.sampled_failed) if scope.sampled_only
+                          else (table.audits, table.failed))
+        query = (select(table.week_start, func.sum(audits), func.sum(failed))
+                 .where(*_scope_filters(scope, table, table.week_start, staff=table is AuditStaffWeek))
+                 .group_by(table.week_start))
     else:
         query = (select(Audit.interacted_on, func.count(Audit.id), _count_true(~Audit.passed))
                  .where(*_audit_filters(scope))
                  .group_by(Audit.interacted_on))
     counts: dict[str, Counts] = {}
-    for day, audits, failed in db.session.execute(query):
+    for day, audits, failed in _rows(query):
         if audits:
             _add(counts, _label(_as_date(day), scope.unit), audits, failed)
     return counts
@@ -244,26 +266,36 @@ def baselines_version() -> int:
 
 def step_team_counts(scope: Scope) -> dict[tuple[str, int], Counts]:
     """{(step key, team id): (rated, nonconforming)} over the scope's range."""
-    return _counts_by_step_and(_step_counts_by(scope, AuditStepWeek.team_id, AuditStepResult.team_id))
+    return _counts_by_step_and(_step_counts_by(scope, "team_id", AuditStepResult.team_id))
 
 
 def step_staff_counts(scope: Scope) -> dict[tuple[str, int], Counts]:
     """{(step key, staff id): (rated, nonconforming)} — heat map inside a team, most-missed steps."""
-    return _counts_by_step_and(_step_result_counts(scope, AuditStepResult.staff_id))
+    return _counts_by_step_and(_step_counts_by(scope, "staff_id", AuditStepResult.staff_id))
 
 
 # -- staff ------------------------------------------------------------------------------------------
 
 def staff_score_trend(scope: Scope) -> dict[int, dict[str, ScoreSum]]:
     """{staff id: {period label: (audits, sum of scores)}} — mean score per period = sum / audits."""
-    query = (select(Audit.staff_id, Audit.interacted_on, func.count(Audit.id), func.sum(Audit.score))
-             .where(*_audit_filters(scope))
-             .group_by(Audit.staff_id, Audit.interacted_on))
+    if scope.uses_weekly_summaries:
+        table = AuditStaffWeek
+        audits, scores = ((table.sampled_audits, table.sampled_score_sum) if scope.sampled_only
+                          else (table.audits, table.score_sum))
+        query = (select(table.staff_id, table.week_start, audits, scores)
+                 .where(*_scope_filters(scope, table, table.week_start, staff=True), audits > 0))
+    else:
+        query = (select(Audit.staff_id, Audit.interacted_on, func.count(Audit.id), func.sum(Audit.score))
+                 .where(*_audit_filters(scope))
+                 .group_by(Audit.staff_id, Audit.interacted_on))
     trend: dict[int, dict[str, ScoreSum]] = defaultdict(dict)
-    for staff_id, day, audits, score_sum in db.session.execute(query):
+    for staff_id, day, count, score_sum in _rows(query):
         label = _label(_as_date(day), scope.unit)
-        before = trend[staff_id].get(label, ScoreSum(0, 0.0))
-        trend[staff_id][label] = ScoreSum(before.audits + int(audits), before.score_sum + float(score_sum or 0))
+        before = trend[staff_id].get(label)
+        if before is None:
+            trend[staff_id][label] = ScoreSum(int(count), float(score_sum or 0))
+        else:
+            trend[staff_id][label] = ScoreSum(before.audits + int(count), before.score_sum + float(score_sum or 0))
     return dict(trend)
 
 

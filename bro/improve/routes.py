@@ -29,6 +29,7 @@ from bro.improve import evidence as ev
 from bro.improve import operations as ops
 from bro.improve import queries as q
 from bro.improve.cache import cached_body, install
+from bro.improve.charts import table_body_rows
 from bro.improve.dashboard import (
     FAILURE,
     PERIOD_LABELS,
@@ -60,6 +61,7 @@ from bro.submissions import first_submission, remember_submission
 
 bp = Blueprint("improve", __name__, url_prefix="/quality", template_folder="templates")
 bp.record_once(lambda state: install(state.app))
+bp.add_app_template_global(table_body_rows, "chart_table_rows")  # imported macros see globals, not the context
 
 STATUS_LABELS = {"plan": _l("Plan"), "do": _l("Do"), "check": _l("Check"), "act": _l("Act"), "closed": _l("Closed")}
 ADVANCE_LABELS = {"plan": _l("Start: move to Do"), "do": _l("Move to Check"), "check": _l("Move to Act"),

@@ -1,7 +1,8 @@
 """All models, imported here so Alembic and the app see every table."""
 from bro.models.api import ApiToken, IdempotentRequest
 from bro.models.audits import (
-    Audit, AuditRating, AuditRevision, AuditStepResult, AuditStepWeek, AuditWeek, CalibrationParticipant,
+    Audit, AuditOrgStepWeek, AuditRating, AuditRevision, AuditStaffStepWeek, AuditStaffWeek, AuditStepResult, AuditStepWeek, AuditWeek,
+    CalibrationParticipant,
     CalibrationRating, CalibrationSession, Dispute, DisputeStep,
 )
 from bro.models.base import Base
@@ -26,7 +27,7 @@ from bro.models.training import (
 
 __all__ = [
     "ApiToken", "IdempotentRequest",
-    "Audit", "AuditRating", "AuditRevision", "AuditStepResult", "AuditStepWeek", "AuditWeek",
+    "Audit", "AuditOrgStepWeek", "AuditRating", "AuditRevision", "AuditStaffStepWeek", "AuditStaffWeek", "AuditStepResult", "AuditStepWeek", "AuditWeek",
     "CalibrationParticipant", "CalibrationRating", "CalibrationSession", "Dispute", "DisputeStep",
     "Base", "CoachingAction", "CoachingSession", "RetrainingDecision", "Course", "CourseModule", "CourseVersion", "ModuleStep", "Standard",
     "StandardStep", "StandardVersion",

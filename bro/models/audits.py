@@ -9,7 +9,9 @@ Evidence and derived data are kept apart:
 * Derived (rebuilt from the current revision whenever it changes, by ``bro.audits.operations`` only):
   ``AuditStepResult`` (one row per step of the current revision, denormalized with team/staff/standard/date
   for dashboard filters) and the weekly summaries ``AuditWeek`` / ``AuditStepWeek`` (counts per team,
-  standard, [step] and ISO week, kept up to date on write so dashboards over years read a few thousand rows).
+  standard, [step] and ISO week, kept up to date on write so dashboards over years read a few thousand rows),
+  and the same per staff member too (``AuditStaffWeek`` / ``AuditStaffStepWeek``: the staff sections) and
+  over every team (``AuditOrgStepWeek``: the all-teams charts).
 """
 from __future__ import annotations
 
@@ -199,15 +201,9 @@ class AuditStepResult(Base):
     sampled: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())  # Audit.sampled
 
 
-class AuditWeek(Base):
-    """Derived: audits per team, standard and ISO week (``week_start`` = the Monday), updated on write."""
+class AuditCounts:
+    """The counters of a weekly audit summary (AuditWeek, AuditStaffWeek)."""
 
-    __tablename__ = "audit_weeks"
-    __table_args__ = (Index("ix_audit_weeks_standard_week", "standard_id", "week_start"),)
-
-    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
-    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
-    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
     audits: Mapped[int] = mapped_column(Integer, default=0)
     failed: Mapped[int] = mapped_column(Integer, default=0)
     score_sum: Mapped[Decimal] = mapped_column(Numeric(14, 3), default=0)  # sum of Audit.score (score keys)
@@ -217,7 +213,29 @@ class AuditWeek(Base):
     sampled_score_sum: Mapped[Decimal] = mapped_column(Numeric(14, 3), default=0, server_default="0")
 
 
-class AuditStepWeek(Base):
+class StepCounts:
+    """The counters of a weekly step summary (AuditStepWeek, AuditStaffStepWeek): how many audits rated the step
+    (not na) and how many of those were nonconforming."""
+
+    rated: Mapped[int] = mapped_column(Integer, default=0)
+    nonconforming: Mapped[int] = mapped_column(Integer, default=0)
+    # The same counts for sampled audits only (Audit.sampled): part of the totals above.
+    sampled_rated: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    sampled_nonconforming: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class AuditWeek(AuditCounts, Base):
+    """Derived: audits per team, standard and ISO week (``week_start`` = the Monday), updated on write."""
+
+    __tablename__ = "audit_weeks"
+    __table_args__ = (Index("ix_audit_weeks_standard_week", "standard_id", "week_start"),)
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
+
+
+class AuditStepWeek(StepCounts, Base):
     """Derived: per team, standard, step and ISO week, how many audits rated the step (not na) and how many
     of those were nonconforming. Updated on write together with AuditStepResult."""
 
@@ -228,11 +246,48 @@ class AuditStepWeek(Base):
     standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
     step_key: Mapped[str] = mapped_column(String(80), primary_key=True)
     week_start: Mapped[date] = mapped_column(Date, primary_key=True)
-    rated: Mapped[int] = mapped_column(Integer, default=0)
-    nonconforming: Mapped[int] = mapped_column(Integer, default=0)
-    # The same counts for sampled audits only (Audit.sampled): part of the totals above.
-    sampled_rated: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    sampled_nonconforming: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class AuditOrgStepWeek(StepCounts, Base):
+    """Derived: AuditStepWeek summed over every team (per standard, step and ISO week): the all-teams charts read
+    one row per step and week, however many teams there are. Updated on write together with AuditStepResult."""
+
+    __tablename__ = "audit_org_step_weeks"
+    __table_args__ = ({"sqlite_with_rowid": False},)  # on SQLite stored in key order: a range of weeks in one pass
+
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    step_key: Mapped[str] = mapped_column(String(80), primary_key=True)
+
+
+class AuditStaffWeek(AuditCounts, Base):
+    """Derived: audits per team, standard, staff member and ISO week, updated on write like AuditWeek. The
+    dashboard's staff sections and a person's own charts read it instead of one row per audit."""
+
+    __tablename__ = "audit_staff_weeks"
+    # On SQLite the rows are stored in key order (WITHOUT ROWID): a team's weeks are one range of the table.
+    __table_args__ = (Index("ix_audit_staff_weeks_staff_standard_week", "staff_id", "standard_id", "week_start"),
+                      {"sqlite_with_rowid": False})
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+
+
+class AuditStaffStepWeek(StepCounts, Base):
+    """Derived: AuditStepWeek per staff member too, per ISO week. Updated on write together with
+    AuditStepResult."""
+
+    __tablename__ = "audit_staff_step_weeks"
+    __table_args__ = (Index("ix_audit_staff_step_weeks_staff_standard_week", "staff_id", "standard_id",
+                            "week_start"), {"sqlite_with_rowid": False})
+
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), primary_key=True)
+    standard_id: Mapped[int] = mapped_column(ForeignKey("standards.id"), primary_key=True)
+    week_start: Mapped[date] = mapped_column(Date, primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("users.id"), primary_key=True)
+    step_key: Mapped[str] = mapped_column(String(80), primary_key=True)
 
 
 class AuditDataVersion(Base):

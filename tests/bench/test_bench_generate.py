@@ -50,15 +50,17 @@ def test_derived_tables_and_scores_agree_with_the_ratings_and_bro_scoring(tiny):
     assert gen.derived_table_problems(tiny) == []
 
 
-def test_the_consistency_check_notices_a_wrong_weekly_summary(tiny, tmp_path):
+@pytest.mark.parametrize("table, column", [("audit_step_weeks", "nonconforming"), ("audit_staff_weeks", "failed"),
+                                           ("audit_staff_step_weeks", "rated"), ("audit_org_step_weeks", "rated")])
+def test_the_consistency_check_notices_a_wrong_weekly_summary(tiny, tmp_path, table, column):
     copy = tmp_path / "tampered.sqlite3"
     copy.write_bytes(open(tiny.split("///", 1)[1], "rb").read())
     engine = create_engine(f"sqlite:///{copy}")
     with engine.begin() as connection:
-        connection.execute(text("UPDATE audit_step_weeks SET nonconforming = nonconforming + 1 "
-                                "WHERE rowid = (SELECT MIN(rowid) FROM audit_step_weeks)"))
+        connection.execute(text(f"UPDATE {table} SET {column} = {column} + 1 "
+                                f"WHERE week_start = (SELECT MIN(week_start) FROM {table})"))
     engine.dispose()
-    assert any("audit_step_weeks" in problem for problem in gen.derived_table_problems(f"sqlite:///{copy}"))
+    assert any(f"{table} " in problem for problem in gen.derived_table_problems(f"sqlite:///{copy}"))
 
 
 def test_every_audit_rates_every_step_and_sizes_match(tiny):

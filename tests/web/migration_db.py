@@ -55,3 +55,17 @@ def app_at_revision(url: str, revision: str):
     app = create_app(app_config(url))
     upgrade_to(app, revision)
     return app, create_engine(url)
+
+
+# The marks of a migration test: no per-test transaction, and run only when migrations are checked.
+MIGRATION_TEST_MARKS = [
+    pytest.mark.no_db,
+    pytest.mark.skipif(os.environ.get("BRO_CHECK_MIGRATIONS") != "1", reason="set BRO_CHECK_MIGRATIONS=1"),
+]
+
+
+def insert_users(db, ids, at: str) -> None:
+    """Users ``ids`` ("User <id>", u<id>@example.com), created ``at``."""
+    db.execute(text("INSERT INTO users (id, name, email, password_hash, language, active, created_at, session_token) "
+                    "VALUES (:id, :name, :email, 'x', 'en', TRUE, :now, :token)"),
+               [{"id": n, "name": f"User {n}", "email": f"u{n}@example.com", "now": at, "token": f"t{n}"} for n in ids])
