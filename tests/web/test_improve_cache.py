@@ -188,6 +188,43 @@ def test_a_write_warms_the_stale_views_of_its_scope_only(committed_app, monkeypa
         dashboard_bodies.clear()
 
 
+@pytest.mark.no_db
+def test_a_reader_right_after_a_write_renders_and_the_warmer_then_skips_that_view(committed_app, monkeypatch):
+    from bro.improve import routes
+    from bro.improve.cache import dashboard_bodies, warmer
+    from bro.models.curricula import StandardVersion
+    from bro.models.people import User
+    from tests.conftest import PASSWORD
+    from tests.factories import Factory
+
+    monkeypatch.setitem(committed_app.config, "BRO_QUALITY_CACHE_SECONDS", 60)
+    monkeypatch.setitem(committed_app.config, "BRO_DASHBOARD_WARMING", True)
+    dashboard_bodies.clear()
+    warmer.forget()
+    ids, emails = _two_audited_teams(committed_app, "cache-first-reader")
+    builds = []
+    original = routes.build_dashboard
+    monkeypatch.setattr(routes, "build_dashboard", lambda *a, **k: builds.append(1) or original(*a, **k))
+    client = committed_app.test_client()
+    assert client.post("/login", data={"email": emails["a"], "password": PASSWORD}).status_code == 302
+    url_a = f"/quality/?team={ids['a']}"
+    client.get(url_a)
+    rendered_before = warmer.rendered
+    try:
+        with committed_app.app_context():
+            Factory().audit(db.session.get(User, ids["staff_a"]), db.session.get(User, ids["sup_a"]),
+                            db.session.get(StandardVersion, ids["version"]), interacted_on=TODAY,
+                            ratings={"greet": "not_met", "needs": "met", "close": "met"})
+            db.session.commit()
+        client.get(url_a)  # within the quiet second after the write: the reader renders, as on any miss
+        assert len(builds) == 2
+        assert warmer.wait(30)
+        assert len(builds) == 2 and warmer.rendered == rendered_before  # the warmer found it stored
+    finally:
+        warmer.forget()
+        dashboard_bodies.clear()
+
+
 def test_a_reader_waits_for_the_view_being_warmed_instead_of_rendering_it_again():
     import threading
 
@@ -209,3 +246,65 @@ def test_a_reader_waits_for_the_view_being_warmed_instead_of_rendering_it_again(
     done.set()
     thread.join(10)
     assert not thread.is_alive()
+
+
+def _scheduling_warmer(monkeypatch, **timings):
+    """A Warmer with short waits whose renders are only counted (the scheduling alone), with one view of
+    standard 5 over team 1 shown just now: (warmer, times of its renders)."""
+    import time
+
+    from bro.improve.cache import Warmer
+
+    warmer = Warmer(**timings)
+    rendered: list[float] = []
+    monkeypatch.setattr(warmer, "_render", lambda view: rendered.append(time.monotonic()))
+    warmer.remember(None, ("en", (), (1,), 0), 5, frozenset({1}), warm=None, lifetime=60)
+    return warmer, rendered
+
+
+def test_a_burst_of_writes_warms_the_stale_view_once_after_the_burst(monkeypatch):
+    import time
+
+    warmer, rendered = _scheduling_warmer(monkeypatch, quiet=0.3, idle_wait=5, max_wait=30)
+    for _ in range(8):
+        warmer.written({(5, 1)})
+        time.sleep(0.05)
+    last_write = time.monotonic() - 0.05
+    assert rendered == []  # nothing rendered while the writes go on
+    assert warmer.wait(10)
+    assert len(rendered) == 1 and rendered[0] >= last_write + 0.3  # once, after a quiet spell
+    warmer.written({(6, 1), (5, 2)})  # another standard, another team: not this view's scope
+    assert warmer.wait(1) and len(rendered) == 1
+
+
+def test_warming_waits_until_the_process_serves_no_request(monkeypatch):
+    import time
+
+    warmer, rendered = _scheduling_warmer(monkeypatch, quiet=0.05, idle_wait=30, max_wait=60)
+    warmer.request_began()
+    warmer.written({(5, 1)})
+    time.sleep(0.5)
+    assert rendered == []  # quiet, but a request is being served
+    ended = time.monotonic()
+    warmer.request_ended()
+    assert warmer.wait(10) and len(rendered) == 1 and rendered[0] >= ended
+
+
+def test_a_busy_process_still_warms_after_the_idle_wait(monkeypatch):
+    warmer, rendered = _scheduling_warmer(monkeypatch, quiet=0.05, idle_wait=0.3, max_wait=60)
+    warmer.request_began()  # a request that never ends
+    warmer.written({(5, 1)})
+    assert warmer.wait(10) and len(rendered) == 1
+
+
+def test_a_scope_written_without_pause_is_warmed_at_most_once_per_max_wait(monkeypatch):
+    import time
+
+    warmer, rendered = _scheduling_warmer(monkeypatch, quiet=0.3, idle_wait=1, max_wait=0.5)
+    started = time.monotonic()
+    while time.monotonic() - started < 2.0:
+        warmer.written({(5, 1)})
+        time.sleep(0.02)
+    assert 1 <= len(rendered) <= 5  # about one per 0.5 s, though never quiet for 0.3 s
+    assert all(later - earlier >= 0.45 for earlier, later in zip(rendered, rendered[1:]))
+    warmer.forget()
