@@ -65,13 +65,25 @@ def configure_engine(engine: Engine) -> None:
         else:
             connection.exec_driver_sql("BEGIN")
 
-    @event.listens_for(engine, "commit")
-    def _sqlite_commit(connection):
-        _leave_writers(connection.info)
+    # The queue is left once SQLite has committed or rolled back, not at SQLAlchemy's "commit" and "rollback"
+    # events, which come before the driver's call: a writer let in then would find the write lock still held
+    # and sleep in SQLite's busy handler (1 ms at least, often more) while the lock is free again.
+    dialect = engine.dialect
+    driver_commit, driver_rollback = dialect.do_commit, dialect.do_rollback
 
-    @event.listens_for(engine, "rollback")
-    def _sqlite_rollback(connection):
-        _leave_writers(connection.info)
+    def _commit_then_leave(dbapi_connection):
+        try:
+            driver_commit(dbapi_connection)
+        finally:
+            _leave_writers(_pool_info(dbapi_connection))
+
+    def _rollback_then_leave(dbapi_connection):
+        try:
+            driver_rollback(dbapi_connection)
+        finally:
+            _leave_writers(_pool_info(dbapi_connection))
+
+    dialect.do_commit, dialect.do_rollback = _commit_then_leave, _rollback_then_leave
 
     @event.listens_for(engine, "checkin")
     def _sqlite_checkin(_dbapi_connection, record):
@@ -149,6 +161,15 @@ class WriterQueue:
             self._pid = os.getpid()
         return self._file
 _HOLDS_WRITERS = "bro_holds_writer_queue"
+
+
+def _pool_info(dbapi_connection) -> dict:
+    """The pool's info dict of a connection given to the dialect; empty for the driver's own connections (the
+    dialect's first look at a new one)."""
+    try:
+        return dbapi_connection.info
+    except (AttributeError, NotImplementedError):
+        return {}
 
 
 def _leave_writers(info: dict) -> None:

@@ -46,3 +46,44 @@ def test_a_database_in_memory_queues_threads_only():
     assert queue.acquire(timeout=1)
     assert not queue.acquire(timeout=0.01)
     queue.release()
+
+
+@pytest.mark.parametrize("ending", ["commit", "rollback"])
+def test_a_writer_leaves_the_queue_only_once_sqlite_has_let_go_of_the_write_lock(tmp_path, monkeypatch, ending):
+    """Else the next writer, let in by the queue, would find SQLite's lock still held and sleep in its busy
+    handler."""
+    import sqlite3
+
+    from sqlalchemy import create_engine, text
+
+    from bro.database import _writes_expected, configure_engine
+
+    path = tmp_path / "ends.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    configure_engine(engine)
+    lock_free_when_left = []
+    original = WriterQueue.release
+
+    def release(queue):
+        other = sqlite3.connect(path, timeout=0, isolation_level=None)
+        try:
+            other.execute("BEGIN IMMEDIATE")
+            other.execute("ROLLBACK")
+            lock_free_when_left.append(True)
+        except sqlite3.OperationalError:  # database is locked
+            lock_free_when_left.append(False)
+        finally:
+            other.close()
+        original(queue)
+
+    monkeypatch.setattr(WriterQueue, "release", release)
+    token = _writes_expected.set(True)
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("CREATE TABLE t (x INTEGER)"))
+            connection.execute(text("INSERT INTO t VALUES (1)"))
+            getattr(connection, ending)()
+    finally:
+        _writes_expected.reset(token)
+        engine.dispose()
+    assert lock_free_when_left == [True]
