@@ -87,3 +87,29 @@ def test_a_writer_leaves_the_queue_only_once_sqlite_has_let_go_of_the_write_lock
         _writes_expected.reset(token)
         engine.dispose()
     assert lock_free_when_left == [True]
+
+
+def test_the_wal_is_checkpointed_after_a_commit_at_most_once_a_second(tmp_path):
+    """Not inside the commit (SQLite's automatic checkpoint is off: it would run while the writer queue waits),
+    but right after it; a second commit within the second leaves its pages in the WAL for the next one."""
+    from sqlalchemy import create_engine, text
+
+    from bro.database import _writes_expected, configure_engine
+
+    path = tmp_path / "wal.sqlite3"
+    engine = create_engine(f"sqlite:///{path}")
+    configure_engine(engine)
+    token = _writes_expected.set(True)
+    try:
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
+            connection.execute(text("CREATE TABLE t (x BLOB)"))
+            connection.execute(text("INSERT INTO t VALUES (zeroblob(1000000))"))
+            connection.commit()  # checkpointed right after: the megabyte is in the database file
+            assert path.stat().st_size > 1_000_000
+            connection.execute(text("INSERT INTO t VALUES (zeroblob(1000000))"))
+            connection.commit()  # within the second: left in the WAL
+            assert path.stat().st_size < 2_000_000
+    finally:
+        _writes_expected.reset(token)
+        engine.dispose()
