@@ -340,23 +340,33 @@ def is_timeout(error: BaseException) -> bool:
     return getattr(original, "sqlstate", None) == TIMEOUT_SQLSTATE or str(original) == "interrupted"
 
 
-def insert_new_rows(model, rows: list[dict], unique: list[str], batch: int = 500) -> int:
-    """INSERT ... ON CONFLICT (unique) DO NOTHING in batches (under the databases' bound-parameter limits);
-    returns how many rows were new. Counted from RETURNING: on psycopg the rowcount of such an insert is -1."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
+def insert_new_rows(model, rows: list[dict], unique: list[str]) -> int:
+    """INSERT ... ON CONFLICT (unique) DO NOTHING of ``rows`` (keyed by attribute); returns how many rows were
+    new. Counted from RETURNING: on psycopg the rowcount of such an insert is -1. One statement per model and
+    database, built and compiled once and run for all the rows (SQLAlchemy batches them into multi-row VALUES
+    under the databases' bound-parameter limits); a statement with the rows in it would be compiled anew on
+    every call (a quiz submission makes one)."""
     from bro.extensions import db
 
     if not rows:
         return 0
-    insert = (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert
-    key = model.__mapper__.primary_key[0]
-    added = 0
-    for start in range(0, len(rows), batch):
-        statement = insert(model).values(rows[start:start + batch]).on_conflict_do_nothing(
-            index_elements=unique).returning(key)
-        added += len(db.session.execute(statement).all())
-    return added
+    dialect = db.session.get_bind().dialect.name
+    found = _NEW_ROWS_STATEMENTS.get(key := (model, dialect, tuple(unique)))
+    if found is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        mapper = model.__mapper__
+        statement = dialect_insert(model.__table__).on_conflict_do_nothing(
+            index_elements=[mapper.columns[name].name for name in unique]).returning(mapper.primary_key[0])
+        found = _NEW_ROWS_STATEMENTS[key] = (statement, {name: column.key for name, column in mapper.columns.items()})
+    statement, column_keys = found
+    return len(db.session.execute(statement, [{column_keys[name]: value for name, value in row.items()}
+                                              for row in rows]).all())
+
+
+_NEW_ROWS_STATEMENTS: dict[tuple, tuple] = {}  # (model, dialect, unique): the statement and attribute -> column key
 
 
 _ADD_COUNTS_STATEMENTS: dict[tuple, object] = {}  # (model, dialect, keys, counters): a handful of summary tables
