@@ -44,7 +44,12 @@ def configure_engine(engine: Engine) -> None:
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
+        # With WAL, NORMAL is durable against a crash of the app (a commit is in the WAL file when it returns);
+        # only a power cut can lose the last commits (the WAL is synced at checkpoints), never corrupt the file.
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # No checkpoint inside a commit: SQLite's automatic one runs in the committing call, while this process
+        # still holds the writer queue (below); `_checkpoint_after` runs it once the queue is left.
+        cursor.execute("PRAGMA wal_autocheckpoint=0")
         cursor.close()
 
     # Writers queue before BEGIN IMMEDIATE (threads of this process, then processes): SQLite's busy handler
@@ -65,13 +70,28 @@ def configure_engine(engine: Engine) -> None:
         else:
             connection.exec_driver_sql("BEGIN")
 
-    @event.listens_for(engine, "commit")
-    def _sqlite_commit(connection):
-        _leave_writers(connection.info)
+    # The queue is left once SQLite has committed or rolled back, not at SQLAlchemy's "commit" and "rollback"
+    # events, which come before the driver's call: a writer let in then would find the write lock still held
+    # and sleep in SQLite's busy handler (1 ms at least, often more) while the lock is free again.
+    dialect = engine.dialect
+    driver_commit, driver_rollback = dialect.do_commit, dialect.do_rollback
 
-    @event.listens_for(engine, "rollback")
-    def _sqlite_rollback(connection):
-        _leave_writers(connection.info)
+    checkpoints = _Checkpoints()
+
+    def _commit_then_leave(dbapi_connection):
+        try:
+            driver_commit(dbapi_connection)
+        finally:
+            _leave_writers(_pool_info(dbapi_connection))
+        checkpoints.after_commit(dbapi_connection)
+
+    def _rollback_then_leave(dbapi_connection):
+        try:
+            driver_rollback(dbapi_connection)
+        finally:
+            _leave_writers(_pool_info(dbapi_connection))
+
+    dialect.do_commit, dialect.do_rollback = _commit_then_leave, _rollback_then_leave
 
     @event.listens_for(engine, "checkin")
     def _sqlite_checkin(_dbapi_connection, record):
@@ -79,6 +99,29 @@ def configure_engine(engine: Engine) -> None:
 
 
 WRITER_QUEUE_SECONDS = 10  # as long as SQLite's busy timeout; afterwards the writer goes on without the queue
+CHECKPOINT_SECONDS = 1.0  # a process checkpoints the WAL after a commit at most this often
+
+
+class _Checkpoints:
+    """WAL checkpoints of one engine, run after a commit, outside the writer queue, at most once per
+    CHECKPOINT_SECONDS in this process (PASSIVE: it copies what no reader still needs and waits for nobody;
+    writers go on meanwhile; with nothing to copy it costs a look). SQLite's own runs inside the commit that
+    brings the WAL to a thousand pages, while the queue waits."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._last = 0.0
+
+    def after_commit(self, dbapi_connection) -> None:
+        if time.monotonic() - self._last < CHECKPOINT_SECONDS or not self._lock.acquire(blocking=False):
+            return
+        try:
+            self._last = time.monotonic()
+            dbapi_connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except Exception:  # noqa: BLE001 - best effort: the next write tries again
+            pass
+        finally:
+            self._lock.release()
 
 
 def _writer_queue_file(engine: Engine) -> str | None:
@@ -149,6 +192,15 @@ class WriterQueue:
             self._pid = os.getpid()
         return self._file
 _HOLDS_WRITERS = "bro_holds_writer_queue"
+
+
+def _pool_info(dbapi_connection) -> dict:
+    """The pool's info dict of a connection given to the dialect; empty for the driver's own connections (the
+    dialect's first look at a new one)."""
+    try:
+        return dbapi_connection.info
+    except (AttributeError, NotImplementedError):
+        return {}
 
 
 def _leave_writers(info: dict) -> None:
@@ -288,23 +340,33 @@ def is_timeout(error: BaseException) -> bool:
     return getattr(original, "sqlstate", None) == TIMEOUT_SQLSTATE or str(original) == "interrupted"
 
 
-def insert_new_rows(model, rows: list[dict], unique: list[str], batch: int = 500) -> int:
-    """INSERT ... ON CONFLICT (unique) DO NOTHING in batches (under the databases' bound-parameter limits);
-    returns how many rows were new. Counted from RETURNING: on psycopg the rowcount of such an insert is -1."""
-    from sqlalchemy.dialects import postgresql, sqlite
-
+def insert_new_rows(model, rows: list[dict], unique: list[str]) -> int:
+    """INSERT ... ON CONFLICT (unique) DO NOTHING of ``rows`` (keyed by attribute); returns how many rows were
+    new. Counted from RETURNING: on psycopg the rowcount of such an insert is -1. One statement per model and
+    database, built and compiled once and run for all the rows (SQLAlchemy batches them into multi-row VALUES
+    under the databases' bound-parameter limits); a statement with the rows in it would be compiled anew on
+    every call (a quiz submission makes one)."""
     from bro.extensions import db
 
     if not rows:
         return 0
-    insert = (postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite).insert
-    key = model.__mapper__.primary_key[0]
-    added = 0
-    for start in range(0, len(rows), batch):
-        statement = insert(model).values(rows[start:start + batch]).on_conflict_do_nothing(
-            index_elements=unique).returning(key)
-        added += len(db.session.execute(statement).all())
-    return added
+    dialect = db.session.get_bind().dialect.name
+    found = _NEW_ROWS_STATEMENTS.get(key := (model, dialect, tuple(unique)))
+    if found is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        mapper = model.__mapper__
+        statement = dialect_insert(model.__table__).on_conflict_do_nothing(
+            index_elements=[mapper.columns[name].name for name in unique]).returning(mapper.primary_key[0])
+        found = _NEW_ROWS_STATEMENTS[key] = (statement, {name: column.key for name, column in mapper.columns.items()})
+    statement, column_keys = found
+    return len(db.session.execute(statement, [{column_keys[name]: value for name, value in row.items()}
+                                              for row in rows]).all())
+
+
+_NEW_ROWS_STATEMENTS: dict[tuple, tuple] = {}  # (model, dialect, unique): the statement and attribute -> column key
 
 
 _ADD_COUNTS_STATEMENTS: dict[tuple, object] = {}  # (model, dialect, keys, counters): a handful of summary tables

@@ -291,9 +291,10 @@ def record_audit(*, auditor: User, staff: User, version: StandardVersion, relati
         problems["customer_ref"] = _("Enter the customer or account reference.")
     if problems:
         raise AuditRefused([], problems)
-    result = _score(version, ratings)
     if plan is None or plan.key != _plan_key(staff, version, interacted_on, ratings):
         plan = plan_retraining(staff, version, interacted_on, ratings)
+    # No score in the plan: the ratings cannot be scored, and _score refuses them saying why.
+    result = plan.score if plan.score is not None else _score(version, ratings)
 
     now = created_at or clock.utcnow()
     # Core inserts, one statement per table (the ORM's unit of work costs more than the writes themselves);
@@ -339,7 +340,7 @@ def record_audit(*, auditor: User, staff: User, version: StandardVersion, relati
 @dataclass(frozen=True)
 class RetrainingPlan:
     """What recording an audit decides for its nonconforming steps (`assign_retraining_for` on revision 1),
-    worked out by reads alone, so that a view can read it before taking the write lock (bro.database
+    and its score, worked out by reads alone, so that a view can read it before taking the write lock (bro.database
     `begin_writes`) and the write transaction only inserts.
 
     A race, and why it is accepted: two audits of the same person recorded at once each read the person's
@@ -353,6 +354,7 @@ class RetrainingPlan:
     key: tuple
     decisions: tuple[dict, ...]  # `bro.knowledge.operations.plan_decisions` rows, without the audit
     modules: tuple[tuple[CourseModule, str], ...]  # the modules to assign, with the step each retrains
+    score: AuditScore | None = None  # the audit's score, worked out here too (None: the ratings cannot be scored)
 
 
 def _plan_key(staff: User, version: StandardVersion, interacted_on: date, ratings: Mapping[str, str]) -> tuple:
@@ -369,7 +371,11 @@ def plan_retraining(staff: User, version: StandardVersion, interacted_on: date,
     for module, _step in modules:  # a quiz with an allowance is read now (kept on the module), not under the lock
         if module.quiz is not None and module.quiz.get("max_attempts"):
             module_quiz(module)
-    return RetrainingPlan(_plan_key(staff, version, interacted_on, ratings), decisions, modules)
+    try:
+        score = _score(version, ratings)
+    except AuditRefused:
+        score = None  # record_audit scores again and refuses, saying why
+    return RetrainingPlan(_plan_key(staff, version, interacted_on, ratings), decisions, modules, score)
 
 
 def _decide_retraining(version: StandardVersion, staff_id: int, nonconforming: list[str],

@@ -11,9 +11,13 @@ because tests roll back and reuse ids.
 
 After a write, the view this process showed last for each scope (standard and teams) that includes the team
 written — if it was shown within the cache's lifetime — is rendered again in a background thread and stored
-under the new data version ("warming"), so the next reader of that view usually finds it ready; a reader who
-comes first simply renders, as on any miss. One view per scope, queued once however many writes arrive
-meanwhile, bounds the background work.
+under the new data version ("warming"), so the next reader of that view usually finds it ready. It is rendered
+once the writes to its scope pause (``QUIET_SECONDS``, a second) and the process serves no request — waiting at
+most ``IDLE_WAIT_SECONDS`` more for that — because a render during a burst of writes would be out of date by the
+next write, and would take the CPU from the requests writing. A burst thus renders each view once, after it; a
+scope written without any pause is still rendered, at most once per ``MAX_WAIT_SECONDS``. A reader who comes
+before the warmer renders, as on any miss (the warmer then finds the view stored and skips it); a reader who
+comes while the warmer renders that view waits for it instead of rendering it twice.
 
 Where the entries live:
 
@@ -27,7 +31,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import queue
 import threading
 import time
 from collections import OrderedDict
@@ -176,6 +179,9 @@ def cached_body(key: Hashable, render: Callable[[], str], *, standard_id: int | 
 # -- warming after a write ---------------------------------------------------------------------------
 
 RECENT_VIEWS = 32  # scopes remembered per process
+QUIET_SECONDS = 1.0  # a scope is warmed once no audit has been written to it for this long ...
+IDLE_WAIT_SECONDS = 5.0  # ... and this process serves no request, or at the latest this much later
+MAX_WAIT_SECONDS = 30.0  # a scope written without a pause is still warmed, at most once in this long
 log = logging.getLogger(__name__)
 
 
@@ -192,18 +198,22 @@ class _View:
 
 class Warmer:
     """The view shown last per scope in this process, and one background thread that renders again those a
-    write made stale."""
+    write made stale, once the writes to the scope pause and the process is idle (see the module docstring)."""
 
-    def __init__(self, size: int = RECENT_VIEWS) -> None:
+    def __init__(self, size: int = RECENT_VIEWS, quiet: float = QUIET_SECONDS, idle_wait: float = IDLE_WAIT_SECONDS,
+                 max_wait: float = MAX_WAIT_SECONDS) -> None:
         self._views: OrderedDict[tuple, _View] = OrderedDict()
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)  # a write, or the last request in flight ended
         self._size = size
-        self._queue: queue.Queue = queue.Queue()
-        self._queued: set[tuple] = set()
+        self.quiet, self.idle_wait, self.max_wait = quiet, idle_wait, max_wait
+        self._due: dict[tuple, tuple[float, float]] = {}  # scope -> (first write not warmed yet, last write)
+        self._in_flight = 0  # requests this process is serving
         self._thread: threading.Thread | None = None
         self._idle = threading.Event()
         self._idle.set()
         self._rendering: dict[Hashable, threading.Event] = {}
+        self.rendered = 0  # views warmed since start (tests, diagnostics)
 
     def remember(self, app: Flask, key: Hashable, standard_id: int, teams: frozenset[int] | None, warm,
                  lifetime: float) -> None:
@@ -215,75 +225,122 @@ class Warmer:
                 self._views.popitem(last=False)
 
     def written(self, scopes: set[tuple[int, int]]) -> None:
-        """Audits were committed for these (standard, team) pairs: re-render the stale views in the background."""
+        """Audits were committed for these (standard, team) pairs: the views they made stale are due."""
         now = time.monotonic()
         with self._lock:
-            stale = [(scope, view) for scope, view in self._views.items()
-                     if now - view.shown_at <= view.lifetime and scope not in self._queued
+            stale = [scope for scope, view in self._views.items()
+                     if now - view.shown_at <= view.lifetime
                      and any(view.standard_id == standard and (view.teams is None or team in view.teams)
                              for standard, team in scopes)]
             if not stale:
                 return
+            for scope in stale:
+                first, _last = self._due.get(scope, (now, now))
+                self._due[scope] = (first, now)
             self._idle.clear()
-            for scope, view in stale:
-                self._queued.add(scope)
-                self._rendering.setdefault((view.key, view.standard_id, view.teams), threading.Event())
-                self._queue.put((scope, view))
+            self._changed.notify()
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._run, name="bro-dashboard-warmer", daemon=True)
                 self._thread.start()
 
-    def _run(self) -> None:
-        while True:
-            try:
-                scope, view = self._queue.get(timeout=1.0)
-                with self._lock:
-                    self._queued.discard(scope)
-            except queue.Empty:
-                with self._lock:
-                    if self._queue.empty():
-                        self._idle.set()
-                        self._thread = None
-                        return
-                continue
-            try:
-                with view.app.app_context():
-                    try:
-                        version = data_version(view.standard_id, view.teams)  # read before the data, as readers do
-                        key, body = view.warm()
-                        seconds = cache_seconds()
-                        if seconds > 0:
-                            backend().put((key, view.standard_id, version), body, seconds)
-                    finally:
-                        from bro.extensions import db as database
+    def request_began(self) -> None:
+        with self._lock:
+            self._in_flight += 1
 
-                        database.session.remove()
-            except Exception:  # noqa: BLE001 - warming is best effort: a reader renders on a miss anyway
-                log.exception("Warming a dashboard failed")
-            finally:
-                with self._lock:
-                    done = self._rendering.pop((view.key, view.standard_id, view.teams), None)
-                if done is not None:
+    def request_ended(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+            if self._in_flight <= 0 and self._due:
+                self._changed.notify()
+
+    def _next_due(self) -> tuple[tuple | None, float]:
+        """The scope to warm now (the longest quiet), else None and how long to wait at most (lock held)."""
+        now = time.monotonic()
+        chosen, chosen_last, wait = None, 0.0, self.max_wait
+        for scope, (first, last) in self._due.items():
+            quiet_for, waited = now - last, now - first
+            if waited >= self.max_wait:
+                ready_in = 0.0
+            elif quiet_for < self.quiet:
+                ready_in = self.quiet - quiet_for
+            elif self._in_flight <= 0 or quiet_for >= self.quiet + self.idle_wait:
+                ready_in = 0.0
+            else:  # quiet, but requests are being served: when they end (notified), or at the latest then
+                ready_in = self.quiet + self.idle_wait - quiet_for
+            ready_in = min(ready_in, self.max_wait - waited)
+            if ready_in <= 0 and (chosen is None or last < chosen_last):
+                chosen, chosen_last = scope, last
+            wait = min(wait, max(ready_in, 0.001))
+        return chosen, wait
+
+    def _run(self) -> None:
+        self._lock.acquire()
+        try:
+            while True:
+                if not self._due:
+                    self._thread = None
+                    self._idle.set()
+                    return
+                scope, wait = self._next_due()
+                if scope is None:
+                    self._changed.wait(wait)
+                    continue
+                del self._due[scope]
+                view = self._views.get(scope)
+                if view is None or time.monotonic() - view.shown_at > view.lifetime:
+                    continue  # forgotten, or not shown for a while: nobody is likely to read it
+                full_key = (view.key, view.standard_id, view.teams)
+                done = self._rendering[full_key] = threading.Event()
+                self._lock.release()
+                try:
+                    self._render(view)
+                finally:
+                    self._lock.acquire()
+                    if self._rendering.get(full_key) is done:
+                        del self._rendering[full_key]
                     done.set()
+        finally:
+            self._lock.release()
+
+    def _render(self, view: _View) -> None:
+        """Render ``view`` under the data version read now, unless a reader has stored it already."""
+        try:
+            with view.app.app_context():
+                try:
+                    seconds = cache_seconds()
+                    if seconds <= 0:
+                        return
+                    version = data_version(view.standard_id, view.teams)  # read before the data, as readers do
+                    store = backend()
+                    if store.get((view.key, view.standard_id, version), seconds) is not None:
+                        return  # a reader came first and rendered it
+                    key, body = view.warm()
+                    store.put((key, view.standard_id, version), body, seconds)
+                    self.rendered += 1
+                finally:
+                    db.session.remove()
+        except Exception:  # noqa: BLE001 - warming is best effort: a reader renders on a miss anyway
+            log.exception("Warming a dashboard failed")
 
     def wait_for(self, full_key: Hashable, timeout: float = 30.0) -> bool:
-        """If this process is warming the view ``(key, standard id, teams)``, wait until it is stored (True);
-        else False at once."""
+        """If this process is rendering the view ``(key, standard id, teams)`` right now, wait until it is
+        stored (True); else False at once (a view due but not started yet is the reader's to render)."""
         with self._lock:
             done = self._rendering.get(full_key)
         return done is not None and done.wait(timeout)
 
     def wait(self, timeout: float = 30.0) -> bool:
-        """Until every queued view is rendered (tests)."""
+        """Until every due view is rendered (tests)."""
         return self._idle.wait(timeout)
 
     def forget(self) -> None:
         with self._lock:
             self._views.clear()
-            self._queued.clear()
+            self._due.clear()
             for done in self._rendering.values():
                 done.set()
             self._rendering.clear()
+            self._changed.notify()
 
 
 warmer = Warmer()
@@ -297,7 +354,23 @@ def _after_commit(session: Session) -> None:
         warmer.written(scopes)
 
 
+def _counting_requests(wsgi_app):
+    """The app's WSGI callable, telling the warmer when a request begins and ends."""
+    def counted(environ, start_response):
+        warmer.request_began()
+        try:
+            return wsgi_app(environ, start_response)
+        finally:
+            warmer.request_ended()
+
+    counted.counts_for_warming = True
+    return counted
+
+
 def install(app: Flask) -> None:
-    """Warm after commits that wrote audits (called once when the quality blueprint is registered)."""
+    """Warm after commits that wrote audits, when the app is idle (called once when the quality blueprint is
+    registered)."""
     if not event.contains(Session, "after_commit", _after_commit):
         event.listen(Session, "after_commit", _after_commit)
+    if not getattr(app.wsgi_app, "counts_for_warming", False):
+        app.wsgi_app = _counting_requests(app.wsgi_app)

@@ -93,3 +93,30 @@ def test_two_audits_planned_before_either_is_written_assign_the_module_once(fact
     assert [audit_id for audit_id, _evidence in decisions] == [a.id for a in audits]
     assert [evidence["conformance"][:2] for _id, evidence in decisions] == [[0, 1], [0, 1]]
     assert _open_basics(staff) == [audits[0].id]
+
+
+def test_the_score_is_worked_out_with_the_plan_not_in_the_write_transaction(factory, monkeypatch):
+    import bro.audits.operations as operations
+    from bro.scoring import score_key
+
+    team = factory.team()
+    staff, supervisor, version = factory.staff(team=team), factory.supervisor(team), factory.standard_version()
+    plan = plan_retraining(staff, version, date.today(), MISSED_GREET)
+    assert plan.score is not None
+    monkeypatch.setattr(operations, "score_audit", lambda *args, **kwargs: pytest.fail("scored again"))
+    audit = record_audit(auditor=supervisor, staff=staff, version=version, relationship="b2c", channel="phone",
+                         interacted_on=date.today(), customer_ref="C-1", ratings=MISSED_GREET, plan=plan)
+    assert (audit.score, audit.passed) == (score_key(plan.score), plan.score.passed)
+
+
+def test_ratings_that_cannot_be_scored_are_still_refused_with_the_reason(factory):
+    from bro.audits.operations import AuditRefused
+
+    team = factory.team()
+    staff, supervisor, version = factory.staff(team=team), factory.supervisor(team), factory.standard_version()
+    every_na = {"greet": "na", "needs": "na", "confirm": "na"}
+    plan = plan_retraining(staff, version, date.today(), every_na)
+    assert plan.score is None
+    with pytest.raises(AuditRefused, match="N/A"):
+        record_audit(auditor=supervisor, staff=staff, version=version, relationship="b2c", channel="phone",
+                     interacted_on=date.today(), customer_ref="C-1", ratings=every_na, plan=plan)

@@ -2,6 +2,7 @@
 between app servers through BRO_CACHE_URL (a file-system cache here: it needs no server)."""
 from __future__ import annotations
 
+import itertools
 import os
 from datetime import timedelta
 
@@ -146,8 +147,14 @@ def test_two_servers_sharing_the_cache_see_a_write_on_either(committed_app, tmp_
             db.engine.dispose()
 
 
-@pytest.mark.no_db
-def test_a_write_warms_the_stale_views_of_its_scope_only(committed_app, monkeypatch):
+_WARMING_STANDARDS = itertools.count(1)
+
+
+@pytest.fixture
+def warming(committed_app, monkeypatch):
+    """The committed app with the cache and warming on, a counter of dashboard builds, and helpers: ``login(who)``
+    a client of team "a"'s or "b"'s supervisor, ``audit_team_a()`` an audit of team A committed outside any
+    request. Yields (ids, builds, login, audit_team_a)."""
     from bro.improve import routes
     from bro.improve.cache import dashboard_bodies, warmer
     from bro.models.curricula import StandardVersion
@@ -159,33 +166,63 @@ def test_a_write_warms_the_stale_views_of_its_scope_only(committed_app, monkeypa
     monkeypatch.setitem(committed_app.config, "BRO_DASHBOARD_WARMING", True)
     dashboard_bodies.clear()
     warmer.forget()
-    ids, emails = _two_audited_teams(committed_app, "cache-warm")
+    ids, emails = _two_audited_teams(committed_app, f"cache-warm-{next(_WARMING_STANDARDS)}")  # one per test
     builds = []
     original = routes.build_dashboard
     monkeypatch.setattr(routes, "build_dashboard", lambda *a, **k: builds.append(1) or original(*a, **k))
-    clients = {}
-    for who in ("a", "b"):
-        clients[who] = committed_app.test_client()
-        assert clients[who].post("/login", data={"email": emails[who], "password": PASSWORD}).status_code == 302
-    url_a, url_b = f"/quality/?team={ids['a']}", f"/quality/?team={ids['b']}"
-    before = clients["a"].get(url_a).get_data(as_text=True)
-    clients["b"].get(url_b)
-    assert len(builds) == 2
-    try:
+
+    def login(who):
+        client = committed_app.test_client()
+        assert client.post("/login", data={"email": emails[who], "password": PASSWORD}).status_code == 302
+        return client
+
+    def audit_team_a():
         with committed_app.app_context():
             Factory().audit(db.session.get(User, ids["staff_a"]), db.session.get(User, ids["sup_a"]),
                             db.session.get(StandardVersion, ids["version"]), interacted_on=TODAY,
                             ratings={"greet": "not_met", "needs": "met", "close": "met"})
             db.session.commit()
-        assert warmer.wait(30)
-        assert len(builds) == 3  # team A's view rendered again in the background; team B's left alone
-        after = clients["a"].get(url_a).get_data(as_text=True)
-        assert len(builds) == 3 and after != before  # the reader finds the new data ready
-        clients["b"].get(url_b)
-        assert len(builds) == 3
+
+    try:
+        yield ids, builds, login, audit_team_a
     finally:
         warmer.forget()
         dashboard_bodies.clear()
+
+
+@pytest.mark.no_db
+def test_a_write_warms_the_stale_views_of_its_scope_only(warming):
+    from bro.improve.cache import warmer
+
+    ids, builds, login, audit_team_a = warming
+    clients = {who: login(who) for who in ("a", "b")}
+    url_a, url_b = f"/quality/?team={ids['a']}", f"/quality/?team={ids['b']}"
+    before = clients["a"].get(url_a).get_data(as_text=True)
+    clients["b"].get(url_b)
+    assert len(builds) == 2
+    audit_team_a()
+    assert warmer.wait(30)
+    assert len(builds) == 3  # team A's view rendered again in the background; team B's left alone
+    after = clients["a"].get(url_a).get_data(as_text=True)
+    assert len(builds) == 3 and after != before  # the reader finds the new data ready
+    clients["b"].get(url_b)
+    assert len(builds) == 3
+
+
+@pytest.mark.no_db
+def test_a_reader_right_after_a_write_renders_and_the_warmer_then_skips_that_view(warming):
+    from bro.improve.cache import warmer
+
+    ids, builds, login, audit_team_a = warming
+    client = login("a")
+    url_a = f"/quality/?team={ids['a']}"
+    client.get(url_a)
+    rendered_before = warmer.rendered
+    audit_team_a()
+    client.get(url_a)  # within the quiet second after the write: the reader renders, as on any miss
+    assert len(builds) == 2
+    assert warmer.wait(30)
+    assert len(builds) == 2 and warmer.rendered == rendered_before  # the warmer found it stored
 
 
 def test_a_reader_waits_for_the_view_being_warmed_instead_of_rendering_it_again():
@@ -209,3 +246,65 @@ def test_a_reader_waits_for_the_view_being_warmed_instead_of_rendering_it_again(
     done.set()
     thread.join(10)
     assert not thread.is_alive()
+
+
+def _scheduling_warmer(monkeypatch, **timings):
+    """A Warmer with short waits whose renders are only counted (the scheduling alone), with one view of
+    standard 5 over team 1 shown just now: (warmer, times of its renders)."""
+    import time
+
+    from bro.improve.cache import Warmer
+
+    warmer = Warmer(**timings)
+    rendered: list[float] = []
+    monkeypatch.setattr(warmer, "_render", lambda view: rendered.append(time.monotonic()))
+    warmer.remember(None, ("en", (), (1,), 0), 5, frozenset({1}), warm=None, lifetime=60)
+    return warmer, rendered
+
+
+def test_a_burst_of_writes_warms_the_stale_view_once_after_the_burst(monkeypatch):
+    import time
+
+    warmer, rendered = _scheduling_warmer(monkeypatch, quiet=0.3, idle_wait=5, max_wait=30)
+    for _ in range(8):
+        warmer.written({(5, 1)})
+        time.sleep(0.05)
+    last_write = time.monotonic() - 0.05
+    assert rendered == []  # nothing rendered while the writes go on
+    assert warmer.wait(10)
+    assert len(rendered) == 1 and rendered[0] >= last_write + 0.3  # once, after a quiet spell
+    warmer.written({(6, 1), (5, 2)})  # another standard, another team: not this view's scope
+    assert warmer.wait(1) and len(rendered) == 1
+
+
+def test_warming_waits_until_the_process_serves_no_request(monkeypatch):
+    import time
+
+    warmer, rendered = _scheduling_warmer(monkeypatch, quiet=0.05, idle_wait=30, max_wait=60)
+    warmer.request_began()
+    warmer.written({(5, 1)})
+    time.sleep(0.5)
+    assert rendered == []  # quiet, but a request is being served
+    ended = time.monotonic()
+    warmer.request_ended()
+    assert warmer.wait(10) and len(rendered) == 1 and rendered[0] >= ended
+
+
+def test_a_busy_process_still_warms_after_the_idle_wait(monkeypatch):
+    warmer, rendered = _scheduling_warmer(monkeypatch, quiet=0.05, idle_wait=0.3, max_wait=60)
+    warmer.request_began()  # a request that never ends
+    warmer.written({(5, 1)})
+    assert warmer.wait(10) and len(rendered) == 1
+
+
+def test_a_scope_written_without_pause_is_warmed_at_most_once_per_max_wait(monkeypatch):
+    import time
+
+    warmer, rendered = _scheduling_warmer(monkeypatch, quiet=0.3, idle_wait=1, max_wait=0.5)
+    started = time.monotonic()
+    while time.monotonic() - started < 2.0:
+        warmer.written({(5, 1)})
+        time.sleep(0.02)
+    assert 1 <= len(rendered) <= 5  # about one per 0.5 s, though never quiet for 0.3 s
+    assert all(later - earlier >= 0.45 for earlier, later in zip(rendered, rendered[1:]))
+    warmer.forget()
