@@ -16,7 +16,7 @@ def post_fork(server, worker):
     """At most two malloc arenas per worker (glibc gives each thread its own, up to 8 per core): with four
     threads the freed memory of one request is reused by the next instead of sitting in another arena, which
     keeps a worker's peak RSS lower at the price of a little lock contention in malloc. And blocks of 1 MiB or
-    more (a password hash's 16 MiB, large result buffers) always come from mmap and go back to the system when
+    more (a password hash's 8 MiB, large result buffers) always come from mmap and go back to the system when
     freed (glibc otherwise raises that threshold after the first such block and keeps later ones in the heap).
     Not glibc: nothing."""
     try:
