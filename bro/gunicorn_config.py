@@ -1,4 +1,8 @@
-"""Gunicorn settings for serving bro (`gunicorn -c python:bro.gunicorn_config app:app`)."""
+"""Gunicorn settings for serving bro (`gunicorn -c python:bro.gunicorn_config app:app`).
+
+A worker's peak memory is held to 150 MB (issue 16); README "Worker memory" says where it goes and why each
+setting below is here (tests/web/test_worker_memory.py keeps them). No preload_app: RSS counts pages shared by
+copy-on-write in every worker, so it would not lower the figure measured."""
 import gc
 
 worker_class = "gthread"
