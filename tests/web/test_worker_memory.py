@@ -78,3 +78,13 @@ def test_the_dashboard_cache_keeps_bodies_compressed_and_returns_them_unchanged(
     stored = cache._entries["view"][1]
     assert isinstance(stored, bytes) and len(stored) < len(body) // 4
     assert cache.get("view", max_age=60) == body
+
+
+def test_cached_exact_limits_are_compact():
+    """exact_limits keeps up to 8192 (n, p̄) per worker: slots and tuples, ~380 bytes an entry instead of ~720."""
+    from bro.quality.pchart import exact_limits
+
+    limits = exact_limits(50, 0.1)
+    assert not hasattr(limits, "__dict__")
+    assert isinstance(limits.upper, tuple) and isinstance(limits.lower, tuple)
+    assert limits.upper[3] == exact_limits(50, 0.1).upper[3] and limits.zone(50) == 3
