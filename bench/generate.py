@@ -158,7 +158,7 @@ def create_schema(app) -> str:
     return f"db.create_all() — {reason}"
 
 
-APP_PASSWORD_METHOD = "scrypt:16384:8:5"  # bro.models.people.PASSWORD_HASH_METHOD (users log in without a rehash)
+APP_PASSWORD_METHOD = "scrypt:8192:8:10"  # bro.models.people.PASSWORD_HASH_METHOD (users log in without a rehash)
 
 
 def make_app(url: str, password_method: str = APP_PASSWORD_METHOD):

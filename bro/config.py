@@ -51,7 +51,7 @@ def load_config(instance_path: str, overrides: dict | None = None) -> dict:
         "BRO_TRUSTED_PROXIES": int(os.environ.get("BRO_TRUSTED_PROXIES", "0")),
         "BRO_HSTS_SECONDS": int(os.environ.get("BRO_HSTS_SECONDS", "31536000")),
         # Werkzeug's method string; the default is bro.models.people.PASSWORD_HASH_METHOD (README "Security").
-        "BRO_PASSWORD_HASH_METHOD": os.environ.get("BRO_PASSWORD_HASH_METHOD", "scrypt:16384:8:5"),
+        "BRO_PASSWORD_HASH_METHOD": os.environ.get("BRO_PASSWORD_HASH_METHOD", "scrypt:8192:8:10"),
         "BABEL_DEFAULT_LOCALE": "en",
         "BABEL_DEFAULT_TIMEZONE": "UTC",
         "LANGUAGES": LANGUAGES,

@@ -15,8 +15,8 @@ from bro import clock
 from bro.models.base import Base
 
 
-# scrypt takes 32 MiB per hash: hashing one password at a time keeps a worker's memory flat when
-# many people log in at once (they wait a few milliseconds each instead).
+# scrypt takes 8 MiB per hash (PASSWORD_HASH_METHOD): hashing one password at a time keeps a worker's memory flat
+# when many people log in at once (they wait a few milliseconds each instead).
 _ONE_HASH_AT_A_TIME = threading.BoundedSemaphore(1)
 _DUMMY_HASHES: dict[str, str] = {}
 
@@ -25,9 +25,10 @@ def new_session_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-#: scrypt with N = 2^14, r = 8, p = 5: 16 MiB per hash (2^15 took 32 MiB, too much of a 150 MB worker), and the
-#: work of OWASP's minimum (N = 2^17, r = 8, p = 1, or its equivalents down to 2^14 / 8 / 5). README "Security".
-PASSWORD_HASH_METHOD = "scrypt:16384:8:5"
+#: scrypt with N = 2^13, r = 8, p = 10: 8 MiB per hash (128 * N * r bytes), the smallest of OWASP's equivalents of
+#: its minimum (N = 2^17, r = 8, p = 1), with the same work per guess as 2^14 / 8 / 5; the memory a hash adds on
+#: top of a worker's pages must fit its 150 MB (issue 16). README "Password hashing".
+PASSWORD_HASH_METHOD = "scrypt:8192:8:10"
 
 
 def check_password_of_nobody(password: str, method: str = PASSWORD_HASH_METHOD) -> bool:
@@ -47,7 +48,7 @@ def _dummy_hash(method: str) -> str:
 
 
 def hash_parameters(password_hash: str) -> str:
-    """The method and cost a stored hash was made with ("scrypt:16384:8:5"), as Werkzeug writes it."""
+    """The method and cost a stored hash was made with ("scrypt:8192:8:10"), as Werkzeug writes it."""
     return (password_hash or "").split("$", 1)[0]
 
 

@@ -62,15 +62,17 @@ class PeriodCount:
             )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ExactLimits:
     """Counts that reach each zone for one (n, p̄): ``upper[k]`` is the smallest count x with
-    P(X ≥ x) ≤ 1 − Φ(k), ``lower[k]`` the largest with P(X ≤ x) ≤ 1 − Φ(k); ``None`` when no count is."""
+    P(X ≥ x) ≤ 1 − Φ(k), ``lower[k]`` the largest with P(X ≤ x) ≤ 1 − Φ(k); ``None`` when no count is.
+    Indexed by k = 1, 2, 3 (tuples, item 0 unused, and slots: thousands are cached per worker, and dicts
+    took ~6 MB of its memory)."""
 
     n: int
     centre: float
-    upper: dict[int, int | None]
-    lower: dict[int, int | None]
+    upper: tuple[int | None, ...]
+    lower: tuple[int | None, ...]
 
     def zone(self, count: int) -> int:
         """+k when ``count`` is beyond kσ above (largest k), −k below, 0 inside ±1σ."""
@@ -91,15 +93,15 @@ def exact_limits(n: int, centre: float) -> ExactLimits:
     counts = np.arange(n + 1)
     at_least = bdtrc(counts - 1, n, centre)  # P(X ≥ x); bdtrc(k) = P(X > k)
     at_most = bdtr(counts, n, centre)        # P(X ≤ x)
-    upper: dict[int, int | None] = {}
-    lower: dict[int, int | None] = {}
+    upper: list[int | None] = [None] * (max(SIGMAS) + 1)
+    lower: list[int | None] = [None] * (max(SIGMAS) + 1)
     for k in SIGMAS:
         alpha = zone_alpha(k)
         rare_high = np.flatnonzero(at_least <= alpha)
         rare_low = np.flatnonzero(at_most <= alpha)
         upper[k] = int(rare_high[0]) if rare_high.size else None
         lower[k] = int(rare_low[-1]) if rare_low.size else None
-    return ExactLimits(n, centre, upper, lower)
+    return ExactLimits(n, centre, tuple(upper), tuple(lower))
 
 
 def tail_probability(count: int, n: int, centre: float, side: int) -> float:

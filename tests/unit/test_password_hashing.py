@@ -1,4 +1,4 @@
-"""Password hashing takes 16 MiB with scrypt (bro.models.people.PASSWORD_HASH_METHOD): a worker hashes one password
+"""Password hashing takes 8 MiB with scrypt (bro.models.people.PASSWORD_HASH_METHOD): a worker hashes one password
 at a time."""
 import threading
 import time

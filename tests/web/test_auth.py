@@ -220,7 +220,7 @@ def test_the_default_password_hash_fits_a_worker():
     from bro.models.people import PASSWORD_HASH_METHOD
 
     kind, n, r, p = PASSWORD_HASH_METHOD.split(":")
-    assert kind == "scrypt" and 128 * int(n) * int(r) <= 16 * 1024 * 1024  # memory of one hash: 16 MiB
+    assert kind == "scrypt" and 128 * int(n) * int(r) <= 8 * 1024 * 1024  # memory of one hash: 8 MiB
     assert (int(n), int(p)) in OWASP_SCRYPT  # OWASP's minimum or one of its equivalents (README "Security")
 
 
