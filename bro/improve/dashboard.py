@@ -122,6 +122,7 @@ class Dashboard:
     heat_columns: list[tuple[int, str]] = field(default_factory=list)
     heat_counts: dict = field(default_factory=dict)
     heat_figure: charts.HeatMapFigure | None = None
+    heat_drawn: int = 0           # columns drawn: fewer than heat_columns when teams are many (registry)
     staff_rows: list[StaffRow] = field(default_factory=list)
     staff_shown: bool = False     # staff sections need a team or a staff member chosen
     expected: float | None = None  # signals chance alone would give over every chart and period shown

@@ -82,9 +82,36 @@ def _heat(ctx: Context, board: Dashboard) -> None:
         columns = sorted(((tid, ctx.team_names.get(tid, str(tid))) for _key, tid in board.heat_counts),
                          key=lambda item: item[1])
         board.heat_columns = list(dict.fromkeys(columns))
-    if board.heat_columns:
-        board.heat_figure = charts.heat_map_figure(board.heat_rows, board.heat_columns, board.heat_counts,
+    drawn = board.heat_columns
+    if board.heat_by == "team" and len(drawn) > HEAT_MAP_TEAMS:
+        drawn = worst_columns(drawn, board.heat_counts, {key for key, _title in board.heat_rows}, HEAT_MAP_TEAMS)
+    board.heat_drawn = len(drawn)
+    if drawn:
+        board.heat_figure = charts.heat_map_figure(board.heat_rows, drawn, board.heat_counts,
                                                    cell_text=ctx.labels.cell_text, cell_title=ctx.labels.cell)
+
+
+HEAT_MAP_TEAMS = 30  # team columns drawn at most; the numbers behind the chart (table, CSV) keep every team
+
+
+def worst_columns(columns: list[tuple[int, str]], counts: dict, row_keys: set[str],
+                  limit: int) -> list[tuple[int, str]]:
+    """The ``limit`` columns with the highest nonconformity rate over ``row_keys`` (ties: more ratings, then
+    the order given), kept in the order given."""
+    totals: dict[int, list[int]] = {}
+    for (row_key, column_key), (n, nonconforming) in counts.items():
+        if row_key in row_keys:
+            total = totals.setdefault(column_key, [0, 0])
+            total[0] += n
+            total[1] += nonconforming
+    position = {key: index for index, (key, _name) in enumerate(columns)}
+
+    def badness(column: tuple[int, str]) -> tuple:
+        n, nonconforming = totals.get(column[0], (0, 0))
+        return (-(nonconforming / n) if n else 1.0, -n, position[column[0]])
+
+    chosen = {key for key, _name in sorted(columns, key=badness)[:limit]}
+    return [column for column in columns if column[0] in chosen]
 
 
 def _staff(ctx: Context, board: Dashboard) -> None:

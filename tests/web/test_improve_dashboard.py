@@ -252,3 +252,35 @@ def test_a_very_long_day_range_is_cut_to_recent_days_and_says_so(client, login, 
     page = client.get("/quality/?period=day&from=2024-01-01&to=2026-11-26").get_data(as_text=True)
     assert "too long to chart by day" in page
     assert 'name="from" value="2026-05-25"' in page
+
+
+def test_many_teams_draw_the_worst_in_the_heat_map_and_list_every_team_behind_it(client, login, factory, org,
+                                                                                  monkeypatch):
+    """Past HEAT_MAP_TEAMS teams the chart draws those with the highest nonconformity rate (Beta: 8 of 16 rated
+    steps nonconforming, Alpha 30 of 144); its table still lists every team."""
+    from bro.improve import registry
+
+    login(factory.admin())
+    page = client.get(f"/quality/?standard={org.standard_id}").get_data(as_text=True)
+    heat = page[page.index('id="heat-map"'):page.index('id="staff"')]
+    assert 'id="heat-limit"' not in heat and "Alpha" in heat and "Beta" in heat
+
+    monkeypatch.setattr(registry, "HEAT_MAP_TEAMS", 1)
+    page = client.get(f"/quality/?standard={org.standard_id}&from={(TODAY - timedelta(weeks=9)).isoformat()}"
+                      ).get_data(as_text=True)
+    heat = page[page.index('id="heat-map"'):page.index('id="staff"')]
+    assert 'id="heat-limit"' in heat and "draws the 1 teams" in heat and "of the 2 teams" in heat
+    chart = heat[heat.index('id="heat-chart"'):]
+    assert "Beta" in chart and "Alpha" not in chart
+    table = client.get(f"/quality/table?chart=heatmap&standard={org.standard_id}").get_data(as_text=True)
+    assert "Alpha" in table and "Beta" in table
+
+
+def test_worst_columns_rank_by_rate_then_ratings_and_keep_the_order_given():
+    from bro.improve.registry import worst_columns
+
+    columns = [(1, "A"), (2, "B"), (3, "C"), (4, "D")]
+    counts = {("s", 1): (10, 1), ("s", 2): (10, 5), ("t", 2): (10, 0), ("s", 3): (4, 2), ("x", 4): (10, 10)}
+    # rates over steps s and t: A 1/10, B 5/20, C 2/4; D has none of those steps rated (ranked last)
+    assert worst_columns(columns, counts, {"s", "t"}, 2) == [(2, "B"), (3, "C")]
+    assert worst_columns(columns, counts, {"s", "t"}, 3) == [(1, "A"), (2, "B"), (3, "C")]
