@@ -203,6 +203,7 @@ def run_workload(base_urls: list[str] | str, urls: Urls, cat: Catalogue, clients
     first_staff = min(staff_ids)
     workers = []
     logins: list[tuple[int, str, Client]] = []
+    supervisors = 0
     for index in range(clients):
         kind = persona_of(index)
         if kind == "staff":
@@ -210,7 +211,10 @@ def run_workload(base_urls: list[str] | str, urls: Urls, cat: Catalogue, clients
             email = gen.user_email("staff", user_id - first_staff + 1)
             log.users.add(user_id)
         elif kind == "supervisor":
-            email = gen.user_email("sup", cat.team_ids[index % len(cat.team_ids)])
+            # One team's supervisor per client, in turn (index % teams put 15 clients on 3 accounts: five tabs
+            # each, which the per-user limit on heavy views rightly answers with 429).
+            email = gen.user_email("sup", cat.team_ids[supervisors % len(cat.team_ids)])
+            supervisors += 1
         else:
             email = gen.user_email("trainer", 1)  # trainers' sessions are independent: one account serves all
         server = index % len(base_urls)
