@@ -120,3 +120,27 @@ def test_ratings_that_cannot_be_scored_are_still_refused_with_the_reason(factory
     with pytest.raises(AuditRefused, match="N/A"):
         record_audit(auditor=supervisor, staff=staff, version=version, relationship="b2c", channel="phone",
                      interacted_on=date.today(), customer_ref="C-1", ratings=every_na, plan=plan)
+
+
+
+def test_a_course_version_imported_after_a_cached_plan_decides_the_next_audit(factory):
+    """The curriculum a plan reads is cached per process, by ids and content hashes of immutable versions and
+    which versions are current: the next audit after an import reads the new course version."""
+    from bro.knowledge.queries import plan_curriculum
+    from tests.factories import SAMPLE_CURRICULUM
+
+    team = factory.team()
+    staff, supervisor = factory.staff(team=team), factory.supervisor(team)
+    version = factory.standard_version(SAMPLE_CURRICULUM.replace("teaches: [greet, needs]", "teaches: [greet]"))
+    missed = {"greet": "not_met", "needs": "not_met", "confirm": "met"}
+    first = plan_retraining(staff, version, date.today(), missed)
+    assert [d["step_key"] for d in first.decisions] == ["greet"]  # no module teaches needs: nothing to decide
+    cached = plan_curriculum(version.standard_id)
+    assert plan_curriculum(version.standard_id) is cached  # read once, then kept
+    factory.curricula(SAMPLE_CURRICULUM)  # a new course version whose basics module teaches needs too
+    assert plan_curriculum(version.standard_id) is not cached
+    audit = record_audit(auditor=supervisor, staff=staff, version=version, relationship="b2c", channel="phone",
+                         interacted_on=date.today(), customer_ref="C-2", ratings=missed)
+    assert [step_key for step_key, in db.session.execute(
+        select(RetrainingDecision.step_key).where(RetrainingDecision.audit_id == audit.id)
+        .order_by(RetrainingDecision.step_key))] == ["greet", "needs"]
