@@ -144,3 +144,26 @@ def test_a_course_version_imported_after_a_cached_plan_decides_the_next_audit(fa
     assert [step_key for step_key, in db.session.execute(
         select(RetrainingDecision.step_key).where(RetrainingDecision.audit_id == audit.id)
         .order_by(RetrainingDecision.step_key))] == ["greet", "needs"]
+
+
+def test_an_audit_post_that_assigns_retraining_reads_the_curriculum_from_the_cache(client, login, factory):
+    from tests.conftest import count_queries
+    from tests.web.forms import audit_form
+
+    team = factory.team()
+    first, second, supervisor = factory.staff(team=team), factory.staff(team=team), factory.supervisor(team)
+    version = factory.standard_version()
+    login(supervisor)
+    assert client.post("/audits/new", data=audit_form(version, first, MISSED_GREET)).status_code == 302
+    form = audit_form(version, second, MISSED_GREET)
+    with count_queries() as queries:
+        assert client.post("/audits/new", data=form).status_code == 302
+    assert _open_basics(second) and _greet_decisions(second)
+    reads = [s for s in queries.statements if s.lstrip().upper().startswith("SELECT")]
+    # Not read again: the standard's steps as the knowledge report sees them, which steps modules teach, the
+    # quizzes' points, the standard's document, the module's course version.
+    flat = [" ".join(s.split()) for s in reads]
+    assert not [s for s in flat if "DISTINCT module_steps" in s or s.startswith("SELECT standard_versions.document FROM")
+                or s.startswith("SELECT course_modules.id, course_modules.quiz FROM")
+                or s.startswith("SELECT course_versions.id")], flat
+    assert queries.count <= 30, "\n".join(q[:150] for q in queries.statements)
