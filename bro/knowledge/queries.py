@@ -109,23 +109,28 @@ def _curriculum_fingerprint(standard_id: int) -> tuple:
     """One cheap query: the standard's current version (id, content hash) and whether it is retired, and each
     course version with modules teaching its steps (id, content hash, rows, first and last module id) with its
     course's current version."""
+    return tuple(tuple(row) for row in db.session.execute(_fingerprint_query(), {"standard_id": standard_id}))
+
+
+@cache
+def _fingerprint_query():
+    """Built once (a request pays for running it, not for building it)."""
     from bro.models.curricula import Course
 
     current = StandardVersion.__table__.alias("current_standard_version")
-    return tuple(tuple(row) for row in db.session.execute(
-        select(Standard.current_version_id, current.c.content_hash, Standard.retired_at.is_(None),
-               CourseModule.course_version_id, CourseVersion.content_hash, Course.current_version_id,
-               func.count(ModuleStep.module_id), func.min(ModuleStep.module_id), func.max(ModuleStep.module_id))
-        .select_from(Standard)
-        .outerjoin(current, current.c.id == Standard.current_version_id)
-        .outerjoin(ModuleStep, ModuleStep.standard_id == Standard.id)
-        .outerjoin(CourseModule, CourseModule.id == ModuleStep.module_id)
-        .outerjoin(CourseVersion, CourseVersion.id == CourseModule.course_version_id)
-        .outerjoin(Course, Course.id == CourseModule.course_id)
-        .where(Standard.id == standard_id)
-        .group_by(Standard.current_version_id, current.c.content_hash, Standard.retired_at,
-                  CourseModule.course_version_id, CourseVersion.content_hash, Course.current_version_id)
-        .order_by(CourseModule.course_version_id)))
+    return (select(Standard.current_version_id, current.c.content_hash, Standard.retired_at.is_(None),
+                   CourseModule.course_version_id, CourseVersion.content_hash, Course.current_version_id,
+                   func.count(ModuleStep.module_id), func.min(ModuleStep.module_id), func.max(ModuleStep.module_id))
+            .select_from(Standard)
+            .outerjoin(current, current.c.id == Standard.current_version_id)
+            .outerjoin(ModuleStep, ModuleStep.standard_id == Standard.id)
+            .outerjoin(CourseModule, CourseModule.id == ModuleStep.module_id)
+            .outerjoin(CourseVersion, CourseVersion.id == CourseModule.course_version_id)
+            .outerjoin(Course, Course.id == CourseModule.course_id)
+            .where(Standard.id == bindparam("standard_id"))
+            .group_by(Standard.current_version_id, current.c.content_hash, Standard.retired_at,
+                      CourseModule.course_version_id, CourseVersion.content_hash, Course.current_version_id)
+            .order_by(CourseModule.course_version_id))
 
 
 def plan_curriculum(standard_id: int) -> PlanCurriculum:
