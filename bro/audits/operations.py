@@ -19,7 +19,7 @@ from flask import current_app
 from bro.audits.text import _, problem_text, when_text
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import defer, lazyload, make_transient_to_detached, selectinload
+from sqlalchemy.orm import contains_eager, defer, joinedload, lazyload, make_transient_to_detached, selectinload
 
 from bro import clock
 from bro.database import add_counts
@@ -30,7 +30,7 @@ from bro.models.audits import (
     CHANNELS, RELATIONSHIPS, STATUS_AFTER, Audit, AuditEvent, AuditRating, AuditRevision, AuditStepResult,
     AuditStepWeek, AuditWeek, Dispute, DisputeStep,
 )
-from bro.models.curricula import Course, CourseModule, ModuleStep, Standard, StandardVersion
+from bro.models.curricula import Course, CourseModule, CourseVersion, ModuleStep, Standard, StandardVersion
 from bro.models.interactions import Interaction
 from bro.models.people import Role, User
 from bro.scoring import NONCONFORMING, AuditScore, InvalidAudit, Rating, StepSpec, score_audit, score_key
@@ -76,7 +76,7 @@ def standards_in_force(relationship: str) -> list[StandardVersion]:
         select(StandardVersion)
         .join(Standard, Standard.current_version_id == StandardVersion.id)
         .where(StandardVersion.relationship_kind.in_([relationship, "any"]), Standard.retired_at.is_(None))
-        .options(selectinload(StandardVersion.steps), selectinload(StandardVersion.standard),
+        .options(selectinload(StandardVersion.steps), contains_eager(StandardVersion.standard),
                  defer(StandardVersion.document))  # the whole document: loads only if read
     ).scalars().all()
     return sorted(versions, key=lambda v: (v.relationship_kind != relationship, v.standard.key))
@@ -563,8 +563,9 @@ def modules_teaching(standard_id: int, step_keys: list[str]) -> list[tuple[Cours
         .where(ModuleStep.standard_id == standard_id, ModuleStep.step_key.in_(step_keys))
         .order_by(CourseModule.course_id, CourseModule.position)
         # The join gave the step; the module's steps and lessons load only if ever read (its quiz is read:
-        # whether the allowance is used up).
-        .options(lazyload(CourseModule.teaches), defer(CourseModule.lessons))
+        # whether the allowance is used up, in its course version's language: that column only, in this query).
+        .options(lazyload(CourseModule.teaches), defer(CourseModule.lessons),
+                 joinedload(CourseModule.course_version).load_only(CourseVersion.language))
     ).all()
     order = {key: index for index, key in enumerate(step_keys)}
     chosen: dict[int, tuple[CourseModule, str]] = {}

@@ -124,11 +124,13 @@ def auditable_staff(user: User) -> list[User]:
 
 
 def auditable_staff_member(user: User, staff_id: int | None) -> User | None:
-    """The staff member ``staff_id`` when they are in ``auditable_staff(user)`` (one query), else None."""
+    """The staff member ``staff_id`` when they are in ``auditable_staff(user)``, with their roles (one query),
+    else None."""
     if not staff_id:
         return None
     return db.session.execute(_auditable_staff_query(user).where(User.id == staff_id)
-                              .options(lazyload(User.supervised_teams))).scalars().first()
+                              .options(joinedload(User.role_rows), lazyload(User.supervised_teams))
+                              ).unique().scalars().first()
 
 
 def audit_with_history(audit_id: int) -> Audit | None:

@@ -48,17 +48,19 @@ def plan_decisions(version: StandardVersion, staff_id: int, step_keys: Sequence[
     (nonconforming) ratings are added to the conformance read, as the written audit would count in it."""
     if not step_keys:
         return [], set()
-    always = (version.document or {}).get("retraining") == "always"
+    always = queries.retraining_always(version)
     standings: dict[tuple[int, str], Standing] = {}
     standard = None
     if not always:
         config = current_app.config
-        standard = next(iter(queries.standards_info([version.standard_id])), None)
+        curriculum = queries.plan_curriculum(version.standard_id)
+        standard = curriculum.standard
         if standard is not None:
             threshold = queries.conformance_threshold(config, standard.pass_score)
             unrecorded = [(staff_id, key, unrecorded_on, False) for key in step_keys] if unrecorded_on is not None else ()
             standings = queries._standings(standard, [staff_id], clock.today(), queries.settings_from(config),
-                                           threshold, step_keys=list(step_keys), unrecorded=unrecorded)
+                                           threshold, step_keys=list(step_keys), unrecorded=unrecorded,
+                                           points=curriculum.points)
     retrain = set()
     taught = {step.key for step in standard.steps if step.taught} if not always and standard is not None else None
     decisions = []

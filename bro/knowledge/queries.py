@@ -6,7 +6,8 @@ Nothing here decides access: callers pass the people the viewer may see.
 """
 from __future__ import annotations
 
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -89,6 +90,87 @@ def standards_info(standard_ids: Collection[int]) -> list[StandardInfo]:
     return [StandardInfo(standard_id, *found[standard_id], tuple(steps[standard_id])) for standard_id in found]
 
 
+@dataclass(frozen=True)
+class PlanCurriculum:
+    """What an audit's retraining plan reads of the curriculum: the standard (current version, steps, which
+    steps a module teaches; None when retired or without a version) and its `_question_points`."""
+    standard: StandardInfo | None
+    points: tuple | None
+
+
+# Per process: (database, standard id, curriculum fingerprint) -> PlanCurriculum. The fingerprint names every
+# row the entry was read from by id and content hash (versions are immutable), and which versions are current.
+PLAN_CURRICULUM_SIZE = 256
+_plan_curricula: OrderedDict = OrderedDict()
+_plan_curricula_lock = threading.Lock()
+
+
+def _curriculum_fingerprint(standard_id: int) -> tuple:
+    """One cheap query: the standard's current version (id, content hash) and whether it is retired, and each
+    course version with modules teaching its steps (id, content hash, rows, first and last module id) with its
+    course's current version."""
+    return tuple(tuple(row) for row in db.session.execute(_fingerprint_query(), {"standard_id": standard_id}))
+
+
+@cache
+def _fingerprint_query():
+    """Built once (a request pays for running it, not for building it)."""
+    from bro.models.curricula import Course
+
+    current = StandardVersion.__table__.alias("current_standard_version")
+    return (select(Standard.current_version_id, current.c.content_hash, Standard.retired_at.is_(None),
+                   CourseModule.course_version_id, CourseVersion.content_hash, Course.current_version_id,
+                   func.count(ModuleStep.module_id), func.min(ModuleStep.module_id), func.max(ModuleStep.module_id))
+            .select_from(Standard)
+            .outerjoin(current, current.c.id == Standard.current_version_id)
+            .outerjoin(ModuleStep, ModuleStep.standard_id == Standard.id)
+            .outerjoin(CourseModule, CourseModule.id == ModuleStep.module_id)
+            .outerjoin(CourseVersion, CourseVersion.id == CourseModule.course_version_id)
+            .outerjoin(Course, Course.id == CourseModule.course_id)
+            .where(Standard.id == bindparam("standard_id"))
+            .group_by(Standard.current_version_id, current.c.content_hash, Standard.retired_at,
+                      CourseModule.course_version_id, CourseVersion.content_hash, Course.current_version_id)
+            .order_by(CourseModule.course_version_id))
+
+
+def plan_curriculum(standard_id: int) -> PlanCurriculum:
+    """`standards_info` and `_question_points` of one standard, from a bounded per-process cache checked by
+    one query (`_curriculum_fingerprint`): a new or newly current version of the standard or of a course
+    teaching it is read at once."""
+    key = (db.engine.url, standard_id, _curriculum_fingerprint(standard_id))
+    with _plan_curricula_lock:
+        found = _plan_curricula.get(key)
+        if found is not None:
+            _plan_curricula.move_to_end(key)
+            return found
+    found = PlanCurriculum(next(iter(standards_info([standard_id])), None), _question_points(standard_id))
+    with _plan_curricula_lock:
+        _plan_curricula[key] = found
+        while len(_plan_curricula) > PLAN_CURRICULUM_SIZE:
+            _plan_curricula.popitem(last=False)
+    return found
+
+
+_always: dict = {}
+
+
+def retraining_always(version: StandardVersion) -> bool:
+    """Whether the standard version says ``retraining: always`` (its document, immutable, read once per process
+    and version: the key names the version by id and content hash)."""
+    key = (db.engine.url, version.id, version.content_hash)
+    found = _always.get(key)
+    if found is None:
+        found = (version.document or {}).get("retraining") == "always"
+        with _plan_curricula_lock:
+            if len(_always) >= PLAN_CURRICULUM_SIZE:
+                _always.clear()
+            _always[key] = found
+    return found
+
+
+_READ = object()  # "read the question points", as opposed to None (no quiz)
+
+
 def _question_points(standard_id: int):
     """Rows (module_id, question_key, possible) of every question of the modules (any version) teaching the
     standard's steps, or None when they have no quiz. Points live in the module's quiz document. The same rows
@@ -120,14 +202,15 @@ def _day_start(day: date) -> datetime:
 
 
 def knowledge_counts(standard_id: int, staff_ids: Collection[int], today: date, days: int,
-                     step_keys: Collection[str] | None = None) -> dict[tuple[int, str], tuple[float, int]]:
+                     step_keys: Collection[str] | None = None, points=_READ) -> dict[tuple[int, str], tuple[float, int]]:
     """{(staff id, step key): (sum of points earned / possible, questions)} over each person's latest answer
     to each question (course, module key, question key: the same across versions) submitted within ``days``
     before ``today``, in modules teaching the step. One query picks the latest answers in SQL; their shares are
     added up here, with the questions' possible points (which live in the quiz documents)."""
     if not staff_ids:
         return {}
-    points = _question_points(standard_id)
+    if points is _READ:
+        points = _question_points(standard_id)
     if points is None:
         return {}
     possible = {(module_id, question_key): value for module_id, question_key, value in points}
@@ -227,10 +310,11 @@ class TeamReport:
 
 def _standings(standard: StandardInfo, staff_ids: Collection[int], today: date, settings: KnowledgeSettings,
                threshold: float, step_keys: Collection[str] | None = None,
-               unrecorded: Collection[tuple[int, str, date, bool]] = ()) -> dict[tuple[int, str], Standing]:
+               unrecorded: Collection[tuple[int, str, date, bool]] = (), points=_READ) -> dict[tuple[int, str], Standing]:
     """``unrecorded``: ratings (staff id, step key, interacted on, met) of an audit not written yet, counted as
-    `conformance_counts` would count them once written (rated steps only)."""
-    known = knowledge_counts(standard.id, staff_ids, today, settings.knowledge_days, step_keys)
+    `conformance_counts` would count them once written (rated steps only); ``points``: `_question_points`, when
+    already read."""
+    known = knowledge_counts(standard.id, staff_ids, today, settings.knowledge_days, step_keys, points=points)
     done = conformance_counts(standard.id, staff_ids, today, settings.conformance_days, step_keys)
     for staff_id, key, interacted_on, met in unrecorded:
         if today - timedelta(days=settings.conformance_days) <= interacted_on <= today:

@@ -317,4 +317,4 @@ def test_recording_an_audit_writes_one_statement_per_table_and_reads_nothing_aft
     # The user, the standard and the staff member are read before the writes, never again after them.
     assert not any(re.search(r"FROM (users|standard_versions|standard_steps)\b", s)
                    for s in queries.statements[first_write:]), queries.statements[first_write:]
-    assert queries.count <= 40, "\n".join(q[:150] for q in queries.statements)
+    assert queries.count <= 20, "\n".join(q[:150] for q in queries.statements)

@@ -120,3 +120,50 @@ def test_ratings_that_cannot_be_scored_are_still_refused_with_the_reason(factory
     with pytest.raises(AuditRefused, match="N/A"):
         record_audit(auditor=supervisor, staff=staff, version=version, relationship="b2c", channel="phone",
                      interacted_on=date.today(), customer_ref="C-1", ratings=every_na, plan=plan)
+
+
+
+def test_a_course_version_imported_after_a_cached_plan_decides_the_next_audit(factory):
+    """The curriculum a plan reads is cached per process, by ids and content hashes of immutable versions and
+    which versions are current: the next audit after an import reads the new course version."""
+    from bro.knowledge.queries import plan_curriculum
+    from tests.factories import SAMPLE_CURRICULUM
+
+    team = factory.team()
+    staff, supervisor = factory.staff(team=team), factory.supervisor(team)
+    version = factory.standard_version(SAMPLE_CURRICULUM.replace("teaches: [greet, needs]", "teaches: [greet]"))
+    missed = {"greet": "not_met", "needs": "not_met", "confirm": "met"}
+    first = plan_retraining(staff, version, date.today(), missed)
+    assert [d["step_key"] for d in first.decisions] == ["greet"]  # no module teaches needs: nothing to decide
+    cached = plan_curriculum(version.standard_id)
+    assert plan_curriculum(version.standard_id) is cached  # read once, then kept
+    factory.curricula(SAMPLE_CURRICULUM)  # a new course version whose basics module teaches needs too
+    assert plan_curriculum(version.standard_id) is not cached
+    audit = record_audit(auditor=supervisor, staff=staff, version=version, relationship="b2c", channel="phone",
+                         interacted_on=date.today(), customer_ref="C-2", ratings=missed)
+    assert [step_key for step_key, in db.session.execute(
+        select(RetrainingDecision.step_key).where(RetrainingDecision.audit_id == audit.id)
+        .order_by(RetrainingDecision.step_key))] == ["greet", "needs"]
+
+
+def test_an_audit_post_that_assigns_retraining_reads_the_curriculum_from_the_cache(client, login, factory):
+    from tests.conftest import count_queries
+    from tests.web.forms import audit_form
+
+    team = factory.team()
+    first, second, supervisor = factory.staff(team=team), factory.staff(team=team), factory.supervisor(team)
+    version = factory.standard_version()
+    login(supervisor)
+    assert client.post("/audits/new", data=audit_form(version, first, MISSED_GREET)).status_code == 302
+    form = audit_form(version, second, MISSED_GREET)
+    with count_queries() as queries:
+        assert client.post("/audits/new", data=form).status_code == 302
+    assert _open_basics(second) and _greet_decisions(second)
+    reads = [s for s in queries.statements if s.lstrip().upper().startswith("SELECT")]
+    # Not read again: the standard's steps as the knowledge report sees them, which steps modules teach, the
+    # quizzes' points, the standard's document, the module's course version.
+    flat = [" ".join(s.split()) for s in reads]
+    assert not [s for s in flat if "DISTINCT module_steps" in s or s.startswith("SELECT standard_versions.document FROM")
+                or s.startswith("SELECT course_modules.id, course_modules.quiz FROM")
+                or s.startswith("SELECT course_versions.id")], flat
+    assert queries.count <= 30, "\n".join(q[:150] for q in queries.statements)
