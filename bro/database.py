@@ -340,6 +340,15 @@ def is_timeout(error: BaseException) -> bool:
     return getattr(original, "sqlstate", None) == TIMEOUT_SQLSTATE or str(original) == "interrupted"
 
 
+def conflict_insert(dialect: str):
+    """The database's ``insert`` construct with ON CONFLICT (PostgreSQL's, else SQLite's), for a dialect name."""
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    return insert
+
+
 def insert_new_rows(model, rows: list[dict], unique: list[str]) -> int:
     """INSERT ... ON CONFLICT (unique) DO NOTHING of ``rows`` (keyed by attribute); returns how many rows were
     new. Counted from RETURNING: on psycopg the rowcount of such an insert is -1. One statement per model and
@@ -353,12 +362,8 @@ def insert_new_rows(model, rows: list[dict], unique: list[str]) -> int:
     dialect = db.session.get_bind().dialect.name
     found = _NEW_ROWS_STATEMENTS.get(key := (model, dialect, tuple(unique)))
     if found is None:
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
         mapper = model.__mapper__
-        statement = dialect_insert(model.__table__).on_conflict_do_nothing(
+        statement = conflict_insert(dialect)(model.__table__).on_conflict_do_nothing(
             index_elements=[mapper.columns[name].name for name in unique]).returning(mapper.primary_key[0])
         found = _NEW_ROWS_STATEMENTS[key] = (statement, {name: column.key for name, column in mapper.columns.items()})
     statement, column_keys = found
@@ -381,11 +386,7 @@ def add_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tupl
     if not rows:
         return
     dialect = db.session.get_bind().dialect.name
-    if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert as dialect_insert
-    elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as dialect_insert
-    else:  # pragma: no cover - other databases: read, then write
+    if dialect not in ("postgresql", "sqlite"):  # pragma: no cover - other databases: read, then write
         for row in rows:
             existing = db.session.get(model, tuple(row[k] for k in keys))
             if existing is None:
@@ -400,7 +401,7 @@ def add_counts(model, rows: list[dict], *, keys: tuple[str, ...], counters: tupl
     statement = _ADD_COUNTS_STATEMENTS.get(key := (model, dialect, tuple(keys), tuple(counters)))
     if statement is None:
         table = model.__table__
-        statement = dialect_insert(table)
+        statement = conflict_insert(dialect)(table)
         statement = _ADD_COUNTS_STATEMENTS[key] = statement.on_conflict_do_update(
             index_elements=list(keys),
             set_={name: table.c[name] + statement.excluded[name] for name in counters},

@@ -27,6 +27,7 @@ from wtforms import HiddenField
 from wtforms.validators import Optional, Regexp
 
 from bro import clock
+from bro.database import conflict_insert
 from bro.extensions import db
 from bro.models.submissions import FormSubmission
 
@@ -85,11 +86,7 @@ def _statement(name: str):
     if statement is None:
         table = FormSubmission.__table__
         if name == "claim":
-            if dialect == "postgresql":
-                from sqlalchemy.dialects.postgresql import insert as dialect_insert
-            else:
-                from sqlalchemy.dialects.sqlite import insert as dialect_insert
-            statement = dialect_insert(table).on_conflict_do_nothing(index_elements=["token"]) \
+            statement = conflict_insert(dialect)(table).on_conflict_do_nothing(index_elements=["token"]) \
                 .returning(table.c.token)
         elif name == "earlier":
             statement = select(table.c.user_id, table.c.result_url).where(table.c.token == bindparam("claimed"))

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, defer, joinedload, lazyload, make_transient_to_detached, selectinload
 
 from bro import clock
-from bro.database import add_counts
+from bro.database import add_counts, conflict_insert
 from bro.extensions import db
 from bro.interactions.sampling import awaits_review, complete_review
 from bro.models.audits import (
@@ -534,11 +534,7 @@ def _mark_data_version(audit: Audit, revision: AuditRevision) -> None:
         return
     statement = _DATA_VERSION_UPSERTS.get(dialect)
     if statement is None:  # built once per dialect: the row is passed as parameters
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        statement = dialect_insert(AuditDataVersion.__table__)
+        statement = conflict_insert(dialect)(AuditDataVersion.__table__)
         statement = _DATA_VERSION_UPSERTS[dialect] = statement.on_conflict_do_update(
             index_elements=["standard_id", "team_id"], set_={"revision_id": statement.excluded.revision_id})
     db.session.execute(statement, row)

@@ -291,11 +291,8 @@ def staff_score_trend(scope: Scope) -> dict[int, dict[str, ScoreSum]]:
     trend: dict[int, dict[str, ScoreSum]] = defaultdict(dict)
     for staff_id, day, count, score_sum in _rows(query):
         label = _label(_as_date(day), scope.unit)
-        before = trend[staff_id].get(label)
-        if before is None:
-            trend[staff_id][label] = ScoreSum(int(count), float(score_sum or 0))
-        else:
-            trend[staff_id][label] = ScoreSum(before.audits + int(count), before.score_sum + float(score_sum or 0))
+        before = trend[staff_id].get(label, ScoreSum(0, 0.0))
+        trend[staff_id][label] = ScoreSum(before.audits + int(count), before.score_sum + float(score_sum or 0))
     return dict(trend)
 
 
