@@ -267,9 +267,9 @@ def test_a_burst_of_writes_warms_the_stale_view_once_after_the_burst(monkeypatch
 
     warmer, rendered = _scheduling_warmer(monkeypatch, quiet=0.3, idle_wait=5, max_wait=30)
     for _ in range(8):
+        last_write = time.monotonic()  # no later than the warmer's own clock reading inside written()
         warmer.written({(5, 1)})
         time.sleep(0.05)
-    last_write = time.monotonic() - 0.05
     assert rendered == []  # nothing rendered while the writes go on
     assert warmer.wait(10)
     assert len(rendered) == 1 and rendered[0] >= last_write + 0.3  # once, after a quiet spell
