@@ -57,7 +57,7 @@ def read_clean_batches(text: str, names: list[str], size: int = BATCH_ROWS):
 
 
 def _parts(frame, names: list[str], size: int):
-    parts = [frame.slice(start, size) for start in range(0, frame.height, size)]
+    parts = [frame.slice(start, length) for start, length in _part_bounds(frame.height, size)]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="interaction-import") as reader:
         pending = reader.submit(_clean_records, parts[0], names)
         for part in parts[1:]:
@@ -65,6 +65,16 @@ def _parts(frame, names: list[str], size: int):
             pending = reader.submit(_clean_records, part, names)
             yield ready
         yield pending.result()
+
+
+def _part_bounds(rows: int, size: int) -> list[tuple[int, int]]:
+    """(first row, number of rows) of each part: a quarter of ``size`` first, then a half, then ``size``, so that
+    the caller gets its first part (and starts storing) soon, while the larger parts after it are read."""
+    bounds, start, length = [], 0, max(1, size // 4)
+    while start < rows:
+        bounds.append((start, min(length, rows - start)))
+        start, length = start + length, min(size, length * 2)
+    return bounds
 
 
 def _frame(text: str, names: list[str]):

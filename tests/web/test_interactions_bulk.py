@@ -188,6 +188,17 @@ def test_a_bulk_insert_leaves_the_session_checking_foreign_keys_row_by_row_again
             INTERACTION_COLUMNS, interaction_values(staff.id + 1000, staff.team_id, 2)))))
 
 
+@pytest.mark.no_db
+def test_parts_start_small_then_grow_to_the_batch_size_and_cover_every_row_once():
+    bounds = columnar._part_bounds(100_000, 20_000)
+    assert [length for _start, length in bounds[:3]] == [5_000, 10_000, 20_000]
+    assert all(length <= 20_000 for _start, length in bounds)
+    assert [start for start, _length in bounds] == [0, *(s + n for s, n in bounds[:-1])]  # contiguous, in order
+    assert sum(length for _start, length in bounds) == 100_000
+    assert columnar._part_bounds(3, 20_000) == [(0, 3)]
+    assert columnar._part_bounds(0, 20_000) == []
+
+
 def test_a_file_read_in_parts_is_stored_as_when_read_whole(factory, monkeypatch):
     monkeypatch.setattr(columnar, "BATCH_ROWS", 7)  # the export's 45 rows in 7 parts
     staff = factory.staff(team=factory.team("Desk"))
