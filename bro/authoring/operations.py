@@ -284,8 +284,9 @@ def _place(document: Document, version_model, owner_column, owner_id: int, force
 def _version_fields(document: Document, place: _Placement, source_file: str | None, source_text: str | None,
                     imported_by: User | None) -> dict:
     """The columns a standard version and a course version share."""
-    return {"number": place.number, "restored_from": place.restored_from, "content_hash": document.content_hash,
-            "language": document.language, "title": document.title.to_dict(), "document": document.to_dict(),
+    data, content_hash = document.stored_form()
+    return {"number": place.number, "restored_from": place.restored_from, "content_hash": content_hash,
+            "language": document.language, "title": document.title.to_dict(), "document": data,
             "source_file": source_file, "source_text": source_text,
             "imported_by_id": imported_by.id if imported_by is not None else None}
 

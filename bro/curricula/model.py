@@ -159,6 +159,14 @@ class _Document:
     def content_hash(self) -> str:
         return _sha256(self.to_dict())
 
+    def stored_form(self) -> tuple[dict[str, Any], str]:
+        """``to_dict()`` and ``content_hash``, the dict made once for both (an import stores the one and
+        versions by the other)."""
+        data = self.to_dict()
+        if "content_hash" not in self.__dict__:  # cached_property's slot: the hash of these very values
+            self.__dict__["content_hash"] = _sha256(data)
+        return data, self.content_hash
+
 
 @dataclass(frozen=True, kw_only=True)
 class Standard(_Document):

@@ -65,6 +65,14 @@ def test_content_hash_ignores_formatting_key_order_comments_and_spelt_out_defaul
     assert only_document(STANDARD).content_hash == only_document(REFORMATTED).content_hash
 
 
+@pytest.mark.parametrize("text", [STANDARD, COURSE])
+def test_the_stored_form_is_the_dict_and_the_hash_of_the_same_content(text):
+    fresh, used_first = only_document(text), only_document(text)
+    data, content_hash = fresh.stored_form()  # the hash made from the stored dict
+    assert data == used_first.to_dict() and content_hash == used_first.content_hash  # ... as when made apart
+    assert used_first.stored_form() == (data, content_hash)  # a hash read before is kept
+
+
 def test_content_hash_changes_when_content_changes():
     changed = STANDARD.replace("weight: 2", "weight: 3")
     assert only_document(STANDARD).content_hash != only_document(changed).content_hash
