@@ -65,15 +65,15 @@ def _draws(series: ChanceSeries, simulations: int, seed: int):
 
 def _upper_tail(draws, ns, centre):
     """P(X ≥ x) with X ~ Binomial(n, centre), for every simulated count (bdtrc(k) = P(X > k))."""
-    from scipy.special import bdtrc
+    from bro.quality.kernels import kernels
 
-    return bdtrc(draws - 1, ns, centre)
+    return kernels().bdtrc(draws - 1, ns, centre)
 
 
 def _lower_tail(draws, ns, centre):
-    from scipy.special import bdtr
+    from bro.quality.kernels import kernels
 
-    return bdtr(draws, ns, centre)
+    return kernels().bdtr(draws, ns, centre)
 
 
 SMALL_N = 100  # up to this nᵢ zones are looked up in critical-rate tables (all of them: about 0.5 MB)
@@ -88,7 +88,10 @@ def _critical_rates(n: int):
     function in p. For a small n the table is cheaper than a tail per simulated count; for a large one it
     costs more to build than the tails it saves, and the tails are evaluated instead."""
     import numpy as np
-    from scipy.special import bdtri
+
+    from bro.quality.kernels import kernels
+
+    bdtri = kernels().bdtri
 
     above = np.full((n + 1, 3), -np.inf)
     below = np.full((n + 1, 3), np.inf)

@@ -16,9 +16,10 @@ Every test on the page is one family: Holm's step-down correction by default, Be
 discovery rate) as the exploratory choice. Only an adjusted p below 0.05 counts as a finding, and a
 comparison with fewer than ``MIN_EVENTS`` events in a group is not tested at all ("too few").
 
-numpy does the linear algebra and scipy.special the t distribution, imported inside the functions; the
-results equal statsmodels' ``OLS(...).fit(cov_type="HC3", use_t=True)`` and ``multipletests`` (the tests
-check this), which are not imported at run time because statsmodels brings pandas and ~75 MB per worker.
+numpy does the linear algebra and scipy's t kernels (``bro.quality.kernels``) the t distribution, imported
+inside the functions; the results equal statsmodels' ``OLS(...).fit(cov_type="HC3", use_t=True)`` and
+``multipletests`` (the tests check this), which are not imported at run time because statsmodels brings pandas
+and ~75 MB per worker.
 """
 
 from __future__ import annotations
@@ -196,8 +197,9 @@ def _estimate(name, kind, rows_a, rows_b, value_of) -> OutcomeEstimate:
 
 
 def _tested(estimate: OutcomeEstimate, coefficient, se, df, sign: float) -> OutcomeEstimate:
-    from scipy.special import stdtr, stdtrit
+    from bro.quality.kernels import kernels
 
+    stdtr, stdtrit = kernels().stdtr, kernels().stdtrit
     if se is None or not se > 0 or df < 1:
         return estimate
     t = coefficient / se

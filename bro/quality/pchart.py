@@ -17,7 +17,8 @@ approach p̄ ± kσᵢ, the classic chart.
 
 The binomial tails come from ``scipy.special.bdtr``/``bdtrc`` and 1 − Φ(k) from ``scipy.special.ndtr``
 — the kernels behind ``scipy.stats.binom`` and ``scipy.stats.norm``, without loading the whole of
-``scipy.stats`` (about 45 MB more per web worker). They are imported lazily.
+``scipy.stats`` (about 45 MB more per web worker). They are imported lazily, through
+:mod:`bro.quality.kernels` (the compiled kernels without the rest of ``scipy.special``).
 
 zᵢ = (pᵢ − p̄)/σᵢ with σᵢ = √(p̄(1−p̄)/nᵢ) is kept for the numbers table only: the signal rules use the
 exact zones.
@@ -40,9 +41,9 @@ SIDE_TOLERANCE = 1e-9  # |x − n·p̄| below this is "on the centre" (p̄ is a 
 @lru_cache(maxsize=None)
 def zone_alpha(k: int) -> float:
     """1 − Φ(k): the one-sided probability of "beyond kσ" (k = 1, 2, 3 → 0.1587, 0.02275, 0.00135)."""
-    from scipy.special import ndtr
+    from bro.quality.kernels import kernels
 
-    return float(ndtr(-float(k)))
+    return float(kernels().ndtr(-float(k)))
 
 
 @dataclass(frozen=True)
@@ -88,7 +89,10 @@ class ExactLimits:
 def exact_limits(n: int, centre: float) -> ExactLimits:
     """The zone counts of X ~ Binomial(n, centre) (cached: a dashboard asks for the same few n over and over)."""
     import numpy as np
-    from scipy.special import bdtr, bdtrc
+
+    from bro.quality.kernels import kernels
+
+    bdtr, bdtrc = kernels().bdtr, kernels().bdtrc
 
     counts = np.arange(n + 1)
     at_least = bdtrc(counts - 1, n, centre)  # P(X ≥ x); bdtrc(k) = P(X > k)
@@ -106,8 +110,9 @@ def exact_limits(n: int, centre: float) -> ExactLimits:
 
 def tail_probability(count: int, n: int, centre: float, side: int) -> float:
     """P(X ≥ count) for side > 0, P(X ≤ count) for side < 0, with X ~ Binomial(n, centre); 1 for side 0."""
-    from scipy.special import bdtr, bdtrc
+    from bro.quality.kernels import kernels
 
+    bdtr, bdtrc = kernels().bdtr, kernels().bdtrc
     if side > 0:
         return float(bdtrc(count - 1, n, centre))
     if side < 0:
