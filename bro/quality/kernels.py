@@ -10,8 +10,8 @@ every web worker, for nothing these kernels use (measured: numpy alone 25 MB of 
 :func:`kernels` loads the compiled module alone the first time it is asked for. Its parent package is only
 a placeholder while that import runs, and it is removed afterwards. A later ``import scipy.special`` (as
 ``scipy.stats`` does, in tests or a shell) runs the package's ``__init__`` as usual, and that ``__init__``
-finds the same compiled module already loaded. When the package is already imported, or the compiled module cannot be loaded
-without it, the package is used as it is. The values are scipy's own in every case.
+finds the same compiled module already loaded. When the package is already imported, or the compiled module
+cannot be loaded without it, the package is used as it is. The values are scipy's own in every case.
 """
 from __future__ import annotations
 

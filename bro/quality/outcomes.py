@@ -199,7 +199,8 @@ def _estimate(name, kind, rows_a, rows_b, value_of) -> OutcomeEstimate:
 def _tested(estimate: OutcomeEstimate, coefficient, se, df, sign: float) -> OutcomeEstimate:
     from bro.quality.kernels import kernels
 
-    stdtr, stdtrit = kernels().stdtr, kernels().stdtrit
+    special = kernels()
+    stdtr, stdtrit = special.stdtr, special.stdtrit
     if se is None or not se > 0 or df < 1:
         return estimate
     t = coefficient / se

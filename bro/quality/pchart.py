@@ -92,7 +92,8 @@ def exact_limits(n: int, centre: float) -> ExactLimits:
 
     from bro.quality.kernels import kernels
 
-    bdtr, bdtrc = kernels().bdtr, kernels().bdtrc
+    special = kernels()
+    bdtr, bdtrc = special.bdtr, special.bdtrc
 
     counts = np.arange(n + 1)
     at_least = bdtrc(counts - 1, n, centre)  # P(X ≥ x); bdtrc(k) = P(X > k)
@@ -112,7 +113,8 @@ def tail_probability(count: int, n: int, centre: float, side: int) -> float:
     """P(X ≥ count) for side > 0, P(X ≤ count) for side < 0, with X ~ Binomial(n, centre); 1 for side 0."""
     from bro.quality.kernels import kernels
 
-    bdtr, bdtrc = kernels().bdtr, kernels().bdtrc
+    special = kernels()
+    bdtr, bdtrc = special.bdtr, special.bdtrc
     if side > 0:
         return float(bdtrc(count - 1, n, centre))
     if side < 0:
