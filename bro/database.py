@@ -13,9 +13,11 @@ import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
-from datetime import datetime
+from functools import lru_cache
+from datetime import date, datetime
+from itertools import repeat
 
-from typing import Callable, TypeVar
+from typing import Callable, NamedTuple, TypeVar
 
 from flask import Flask, request
 from sqlalchemy import event
@@ -445,12 +447,20 @@ def bulk_insert(table, columns: list[str], rows: list[tuple]) -> None:
 
     No defaults or type processing are applied: give every value. On SQLite, datetimes and dates are written
     in the text form SQLAlchemy writes (and reads back)."""
+    if rows:
+        bulk_insert_columns(table, columns, list(zip(*rows)), len(rows))
+
+
+def bulk_insert_columns(table, columns: list[str], values: list, count: int) -> None:
+    """bulk_insert of rows given column by column: ``values`` holds, per name of ``columns``, a sequence of the
+    ``count`` rows' values, or ``Every(value)`` for a value every row has. The rows are made here, as they are
+    written: a reader that has its data in columns makes no tuple of its own."""
     from sqlalchemy import Date, DateTime
     from sqlalchemy import insert as sql_insert
 
     from bro.extensions import db
 
-    if not rows:
+    if not count:
         return
     connection = db.session.connection()
     dialect = connection.dialect.name
@@ -458,29 +468,27 @@ def bulk_insert(table, columns: list[str], rows: list[tuple]) -> None:
     names = ", ".join(f'"{name}"' for name in columns)
     if dialect == "postgresql":
         types = _binary_copy_types(table, columns)
-        with driver.cursor() as cursor, _foreign_keys_checked_once(cursor, table, columns, rows):
+        with driver.cursor() as cursor, _foreign_keys_checked_once(cursor, table, columns, values):
             # Binary: no text to format here and parse there (a quarter of the client's time of the COPY).
             with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN' + (" (FORMAT BINARY)" if types else "")
                              ) as copy:
                 if types:
                     copy.set_types(types)
-                for row in rows:
+                for row in _rows(values, count):
                     copy.write_row(row)
         return
     if dialect != "sqlite":  # pragma: no cover - other databases: SQLAlchemy's executemany
-        connection.execute(sql_insert(table), [dict(zip(columns, row)) for row in rows])
+        connection.execute(sql_insert(table), [dict(zip(columns, row)) for row in _rows(values, count)])
         return
-    dated = [index for index, name in enumerate(columns) if isinstance(table.c[name].type, (DateTime, Date))
-             and any(row[index] is not None for row in rows)]
-    if dated:
-        columns_of_rows = list(zip(*rows))
-        for index in dated:
-            values = columns_of_rows[index]
-            # Many rows share a time (imported_at, a minute of the day): each distinct value is formatted once.
-            texts = {value: None if value is None else value.isoformat(" ", "microseconds")
-                     if isinstance(value, datetime) else value.isoformat() for value in set(values)}
-            columns_of_rows[index] = map(texts.__getitem__, values)
-        rows = list(zip(*columns_of_rows))
+    values = list(values)
+    for index, name in enumerate(columns):
+        column = values[index]
+        if isinstance(table.c[name].type, (DateTime, Date)):
+            if isinstance(column, Every):
+                values[index] = Every(_sqlite_time_text(column.value))
+            else:  # many rows share a time (a minute of the day): each distinct value is formatted once
+                texts = {value: _sqlite_time_text(value) for value in set(column)}
+                values[index] = list(map(texts.__getitem__, column))
     placeholders = ", ".join("?" for _ in columns)
     cursor = driver.cursor()
     # Rows land all over the table's indexes (by team and time, by staff and time): with the default page
@@ -488,10 +496,32 @@ def bulk_insert(table, columns: list[str], rows: list[tuple]) -> None:
     cache_pages = cursor.execute("PRAGMA cache_size").fetchone()[0]
     cursor.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
     try:
-        cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({placeholders})', rows)
+        cursor.executemany(f'INSERT INTO "{table.name}" ({names}) VALUES ({placeholders})', _rows(values, count))
     finally:
         cursor.execute(f"PRAGMA cache_size = {int(cache_pages)}")
         cursor.close()
+
+
+class Every(NamedTuple):
+    """bulk_insert_columns: the value of a column every row has."""
+
+    value: object
+
+
+def _rows(values: list, count: int):
+    """The rows of bulk_insert_columns's ``values``, one tuple at a time."""
+    return zip(*(repeat(column.value, count) if isinstance(column, Every) else column for column in values))
+
+
+@lru_cache(maxsize=65_536)
+def _sqlite_time_text(value):
+    """A datetime or date as SQLAlchemy's SQLite types store it (other values as they are). Cached: the batches
+    of a large import share most of their times."""
+    if isinstance(value, datetime):
+        return value.isoformat(" ", "microseconds")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _binary_copy_types(table, columns: list[str]) -> list[str] | None:
@@ -515,7 +545,7 @@ def _binary_copy_types(table, columns: list[str]) -> list[str] | None:
 
 
 @contextmanager
-def _foreign_keys_checked_once(cursor, table, columns: list[str], rows: list[tuple]):
+def _foreign_keys_checked_once(cursor, table, columns: list[str], values: list):
     """PostgreSQL checks each inserted row's foreign keys with a trigger: a query per row and key, half of the
     server's time of a large COPY. Where the database role may, the rows referred to are checked and locked
     here once per distinct id, as those triggers would lock them (FOR KEY SHARE: nobody can delete them before
@@ -532,8 +562,9 @@ def _foreign_keys_checked_once(cursor, table, columns: list[str], rows: list[tup
                 yield  # a default no row here shows: leave its check to the trigger
                 return
             continue
-        index = columns.index(column)
-        ids = list({row[index] for row in rows} - {None})
+        column_values = values[columns.index(column)]
+        ids = [value for value in ({column_values.value} if isinstance(column_values, Every) else set(column_values))
+               if value is not None]
         if ids:
             references.append((key.column.table.name, key.column.name, ids))
     for referred, referred_column, ids in references:

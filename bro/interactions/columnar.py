@@ -16,8 +16,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from bro.interactions import parsing
 from bro.interactions.parsing import (
-    CHANNEL_ALIASES, IGNORE, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS, MAX_MESSAGES, SPEAKER_ALIASES, InteractionRow,
-    _quick_time,
+    CHANNEL_ALIASES, IGNORE, MAX_FIELD_CHARS, MAX_MESSAGE_CHARS, MAX_MESSAGES, SPEAKER_ALIASES, InteractionColumns,
+    InteractionRow, _quick_time,
 )
 from bro.models.audits import RELATIONSHIPS
 
@@ -47,22 +47,23 @@ def read_clean_records(text: str, names: list[str]
     return None if frame is None else _clean_records(frame, names)
 
 
-def read_clean_batches(text: str, names: list[str], size: int = BATCH_ROWS):
-    """read_clean_records in parts of ``size`` rows, in order, as (number of rows, iterator of parts); each part
-    is read in a thread while the caller handles the one before (stores it, say). None as read_clean_records."""
+def read_clean_batches(text: str, names: list[str], size: int | None = None):
+    """read_clean_records in parts of ``size`` rows (BATCH_ROWS when not given), in order, as (number of rows,
+    iterator of parts); each part is read in a thread while the caller handles the one before (stores it, say).
+    A part whose every row the quick checks pass comes as (InteractionColumns, []). None as read_clean_records."""
     frame = _frame(text, names)
     if frame is None:
         return None
-    return frame.height, _parts(frame, names, size)
+    return frame.height, _parts(frame, names, size or BATCH_ROWS)
 
 
 def _parts(frame, names: list[str], size: int):
     parts = [frame.slice(start, length) for start, length in _part_bounds(frame.height, size)]
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="interaction-import") as reader:
-        pending = reader.submit(_clean_records, parts[0], names)
+        pending = reader.submit(_clean_records, parts[0], names, True)
         for part in parts[1:]:
             ready = pending.result()
-            pending = reader.submit(_clean_records, part, names)
+            pending = reader.submit(_clean_records, part, names, True)
             yield ready
         yield pending.result()
 
@@ -110,8 +111,9 @@ def _frame(text: str, names: list[str]):
     return frame
 
 
-def _clean_records(frame, names: list[str]):
-    """read_clean_records of the rows of ``frame``."""
+def _clean_records(frame, names: list[str], columns: bool = False):
+    """read_clean_records of the rows of ``frame``; with ``columns``, (InteractionColumns, []) when no row is
+    doubted."""
     import polars as pl
 
     place = {name: f"c{index}" for index, name in enumerate(names) if name != IGNORE}
@@ -146,9 +148,11 @@ def _clean_records(frame, names: list[str]):
         "row", pl.col("email").str.to_lowercase(), "channel", "start", "ref", "relationship",
         *(pl.when(pl.col(name) != "").then(name).alias(name) for name in ("external", "url")),
         "stored", pl.col("count").fill_null(0))
-    columns = [good[name].to_list() for name in good.columns]
-    columns[3] = map(start_of.__getitem__, columns[3])
-    rows = list(map(InteractionRow, *columns))
+    lists = [good[name].to_list() for name in good.columns]
+    lists[3] = list(map(start_of.__getitem__, lists[3]))
+    if columns and len(lists[0]) == frame.height:
+        return InteractionColumns(*lists), []
+    rows = list(map(InteractionRow, *lists))
     doubted = frame.join(values.filter(~pl.col("clean")).select("row"), on="row", how="semi")
     doubtful = [(number, {name: cell for name, cell in zip(names, cells) if name != IGNORE})
                 for number, *cells in doubted.iter_rows()]

@@ -13,9 +13,11 @@ from sqlalchemy.dialects.postgresql import ARRAY
 
 from bro import clock
 from bro.audits.text import _
-from bro.database import bulk_insert
+from bro.database import Every, bulk_insert_columns
 from bro.extensions import db
-from bro.interactions.parsing import InteractionFileError, InteractionRow, RowProblem, without_gc_pauses
+from bro.interactions.parsing import (
+    InteractionColumns, InteractionFileError, InteractionRow, RowProblem, without_gc_pauses,
+)
 from bro.models.interactions import Interaction
 from bro.models.people import User
 
@@ -70,7 +72,7 @@ def import_interactions(rows: list[InteractionRow], *, by: User | None, team_ids
     return import_interaction_batches([rows], by=by, team_ids=team_ids, kind=kind, progress=progress)
 
 
-def import_interaction_batches(batches: Iterable[list[InteractionRow]], *, by: User | None,
+def import_interaction_batches(batches: Iterable[list[InteractionRow] | InteractionColumns], *, by: User | None,
                                team_ids: set[int] | None, kind: str = "row", progress=None) -> ImportSummary:
     """import_interactions of rows given in parts (parsing.read_interaction_batches): each part is written
     as it comes, while the next is read. A problem of any part, or one the parts raise, raises
@@ -79,8 +81,8 @@ def import_interaction_batches(batches: Iterable[list[InteractionRow]], *, by: U
         return _import_batches(batches, by=by, team_ids=team_ids, kind=kind, progress=progress)
 
 
-def _import_batches(batches: Iterable[list[InteractionRow]], *, by: User | None, team_ids: set[int] | None,
-                    kind: str, progress) -> ImportSummary:
+def _import_batches(batches: Iterable[list[InteractionRow] | InteractionColumns], *, by: User | None,
+                    team_ids: set[int] | None, kind: str, progress) -> ImportSummary:
     # The work of import_interaction_batches (its docstring says what it does).
     # Each staff member is judged once: (id, team) to write, or the problem every row naming them has.
     verdicts: dict[str, tuple[int, int] | str] = {}
@@ -89,34 +91,49 @@ def _import_batches(batches: Iterable[list[InteractionRow]], *, by: User | None,
     importer = by.id if by is not None else None
     created = skipped = messages = 0
     for rows in batches:
-        emails = {row.staff_email for row in rows} - verdicts.keys()
-        staff = _staff_by_email(emails)
-        verdicts.update((email, _staff_verdict(staff.get(email), email, team_ids)) for email in emails)
-        existing = _existing_external_ids({row.external_id for row in rows if row.external_id})
-        new_rows: list[tuple[InteractionRow, tuple[int, int]]] = []
-        for row in rows:
-            verdict = verdicts[row.staff_email]
-            if isinstance(verdict, str):
-                problems.append(RowProblem(row.row, verdict, kind))
-            elif existing and row.external_id in existing:
-                skipped += 1
-            else:
-                new_rows.append((row, verdict))
+        if not isinstance(rows, InteractionColumns):
+            rows = _as_columns(rows)
+        emails = set(rows.staff_email)
+        staff = _staff_by_email(emails - verdicts.keys())
+        verdicts.update((email, _staff_verdict(staff.get(email), email, team_ids))
+                        for email in emails - verdicts.keys())
+        refused = {email for email in emails if isinstance(verdicts[email], str)}
+        if refused:
+            problems.extend(RowProblem(number, verdicts[email], kind)
+                            for number, email in zip(rows.row, rows.staff_email) if email in refused)
         if problems:
             continue  # nothing more is written; the other parts are still read for their problems
-        for part in _chunks(new_rows, BATCH):
+        existing = _existing_external_ids(set(rows.external_id) - {None})
+        if existing:
+            kept = [index for index, external_id in enumerate(rows.external_id) if external_id not in existing]
+            skipped += len(rows) - len(kept)
+            rows = rows.taken(kept)
+        for start in range(0, len(rows), BATCH):
             # One bulk write per batch; the database numbers the rows (nothing refers to their ids yet).
-            bulk_insert(Interaction.__table__, INTERACTION_COLUMNS, [
-                (row.external_id, row.source_url, staff_id, team_id, row.channel, row.relationship, row.started_at,
-                 row.customer_ref, row.message_count, row.transcript, now, importer)
-                for row, (staff_id, team_id) in part])
+            end = min(start + BATCH, len(rows))
+            emails = rows.staff_email[start:end]
+            bulk_insert_columns(Interaction.__table__, INTERACTION_COLUMNS, [
+                rows.external_id[start:end], rows.source_url[start:end],
+                [verdicts[email][0] for email in emails], [verdicts[email][1] for email in emails],
+                rows.channel[start:end], rows.relationship[start:end], rows.started_at[start:end],
+                rows.customer_ref[start:end], rows.message_count[start:end], rows.transcript[start:end],
+                Every(now), Every(importer)], end - start)
             if progress is not None:
-                progress(len(part))
-        created += len(new_rows)
-        messages += sum(row.message_count for row, _staff in new_rows)
+                progress(end - start)
+        created += len(rows)
+        messages += sum(rows.message_count)
     if problems:
         raise InteractionFileError(problems[:200], more=max(0, len(problems) - 200))
     return ImportSummary(created=created, already_imported=skipped, messages=messages)
+
+
+def _as_columns(rows: list[InteractionRow]) -> InteractionColumns:
+    """``rows`` column by column."""
+    fields = InteractionColumns.__slots__
+    if not rows:
+        return InteractionColumns(*([] for _field in fields))
+    return InteractionColumns(*(list(values) for values in zip(*(
+        [getattr(row, field) for field in fields] for row in rows))))
 
 
 def _staff_verdict(person: User | None, email: str, team_ids: set[int] | None) -> tuple[int, int] | str:

@@ -78,6 +78,36 @@ class InteractionRow:
         return transcript_messages(self.transcript)
 
 
+@dataclass(slots=True)
+class InteractionColumns:
+    """Interactions as read from a file, column by column: per field of InteractionRow, a list with a value for
+    each row (``row``: the row numbers). The quick CSV path gives its parts so; nothing makes a Python object
+    per row before they are written (bro.interactions.operations)."""
+
+    row: list[int]
+    staff_email: list[str]
+    channel: list[str]
+    started_at: list[datetime]
+    customer_ref: list[str]
+    relationship: list[str]
+    external_id: list[str | None]
+    source_url: list[str | None]
+    transcript: list[str | None]
+    message_count: list[int]
+
+    def __len__(self) -> int:
+        return len(self.row)
+
+    def rows(self) -> list[InteractionRow]:
+        """The same interactions as InteractionRow objects."""
+        return list(map(InteractionRow, *(getattr(self, name) for name in self.__slots__)))
+
+    def taken(self, indexes) -> InteractionColumns:
+        """The interactions at ``indexes`` (positions, in order)."""
+        return InteractionColumns(*([values[index] for index in indexes]
+                                    for values in (getattr(self, name) for name in self.__slots__)))
+
+
 @dataclass(frozen=True)
 class RowProblem:
     row: int
@@ -487,20 +517,26 @@ def _csv_records(reader, width: int, records: list[tuple[int, list[str]]], probl
     return row_number
 
 
-def _repeated_external_ids(rows: list[InteractionRow], kind: str, seen: dict[str, int] | None = None
-                           ) -> list[RowProblem]:
+def _repeated_external_ids(rows: list[InteractionRow] | InteractionColumns, kind: str,
+                           seen: dict[str, int] | None = None) -> list[RowProblem]:
     """A problem for each row whose external_id an earlier row has (of ``rows``, or of the rows ``seen`` holds:
     external id to its first row, updated)."""
     problems = []
     seen = {} if seen is None else seen
-    for row in rows:
-        if row.external_id is None:
-            continue
-        if row.external_id in seen:
-            problems.append(RowProblem(row.row, _("external_id “%(id)s” repeats row %(first)d.",
-                                                  id=row.external_id, first=seen[row.external_id]), kind))
+    if isinstance(rows, InteractionColumns):
+        numbered = [(external_id, number) for external_id, number in zip(rows.external_id, rows.row)
+                    if external_id is not None]
+        if len({external_id for external_id, _number in numbered} | seen.keys()) == len(numbered) + len(seen):
+            seen.update(numbered)  # no id repeats (the usual case): one pass
+            return problems
+    else:
+        numbered = [(row.external_id, row.row) for row in rows if row.external_id is not None]
+    for external_id, number in numbered:
+        if external_id in seen:
+            problems.append(RowProblem(number, _("external_id “%(id)s” repeats row %(first)d.",
+                                               id=external_id, first=seen[external_id]), kind))
         else:
-            seen[row.external_id] = row.row
+            seen[external_id] = number
     return problems
 
 
@@ -597,12 +633,13 @@ def _refuse(problems: list[RowProblem]):
 
 
 def read_interaction_batches(text: str, fmt: str, mapping: dict[str, str] | None = None
-                             ) -> tuple[int, Iterator[list[InteractionRow]]]:
+                             ) -> tuple[int, Iterator[list[InteractionRow] | InteractionColumns]]:
     """read_interactions in parts, for import_interaction_batches: (number of rows, their parts in row order).
 
     A large CSV file is read a part at a time, the next part while the caller stores this one. Its problems,
     the same InteractionFileError as read_interactions's, are raised after its last part; the caller must then
-    undo what it stored of the parts before (one transaction). Other files are read whole first, in one part."""
+    undo what it stored of the parts before (one transaction). Other files are read whole first, in one part.
+    A part is a list of InteractionRow, or InteractionColumns when the quick path checked every row of it."""
     if fmt != "jsonl":
         from bro.interactions.columnar import read_clean_batches
 
@@ -618,14 +655,15 @@ def read_interaction_batches(text: str, fmt: str, mapping: dict[str, str] | None
     return len(rows), iter([rows])
 
 
-def _checked_parts(parts) -> Iterator[list[InteractionRow]]:
+def _checked_parts(parts) -> Iterator[list[InteractionRow] | InteractionColumns]:
     """The parts of columnar.read_clean_batches checked as read_interactions checks a file's rows; no part is
     given once a problem is found, and every problem is raised after the last part."""
     problems: list[RowProblem] = []
     first_rows: dict[str, int] = {}  # external id: the row that has it first
     with without_gc_pauses():
         for rows, doubtful in parts:
-            _check_doubtful(doubtful, rows, problems)
+            if doubtful:  # parts with rows to check one by one come as InteractionRow lists
+                _check_doubtful(doubtful, rows, problems)
             problems.extend(_repeated_external_ids(rows, "row", first_rows))
             if not problems:
                 yield rows

@@ -17,7 +17,7 @@ from bro.database import bulk_insert
 from bro.interactions.columnar import read_clean_records
 from bro.interactions.operations import INTERACTION_COLUMNS, import_interaction_batches, import_interactions
 from bro.interactions.parsing import (
-    COLUMNS, InteractionFileError, parse_record, read_interaction_batches, read_interactions,
+    COLUMNS, InteractionColumns, InteractionFileError, parse_record, read_interaction_batches, read_interactions,
 )
 from bro.models.interactions import Interaction
 
@@ -237,4 +237,47 @@ def test_problems_of_a_file_read_in_parts_are_those_of_the_file_read_whole_and_n
         import_interaction_batches(read_interaction_batches(text, "csv")[1], by=None, team_ids=None)
     assert [str(problem) for problem in in_parts.value.problems] == [
         "Row 2: no active user has the email “nobody@example.com”."]
+    assert db.session.execute(select(func.count()).select_from(Interaction)).scalar() == 0
+
+
+def clean_export(email: str, numbers: range) -> str:
+    """Rows every quick check passes (no row for parse_record): the columnar parts."""
+    return "external_id,staff_email,channel,started_at,customer_ref,transcript\n" + "".join(
+        f"Q-{n},{email},chat,2026-11-02T10:{n % 60:02d}:00Z,C-{n},customer: hello {n}\n" for n in numbers)
+
+
+def test_parts_every_row_of_which_is_clean_come_in_columns_and_a_second_import_skips_what_the_first_stored(
+        factory, monkeypatch):
+    monkeypatch.setattr(columnar, "BATCH_ROWS", 8)
+    monkeypatch.setattr(operations, "BATCH", 3)  # several writes per part
+    staff = factory.staff(team=factory.team("Desk"))
+    first = clean_export(staff.email, range(20))
+    parts = list(read_interaction_batches(first, "csv")[1])
+    assert len(parts) > 2 and all(isinstance(part, InteractionColumns) for part in parts)
+    assert [row for part in parts for row in part.rows()] == read_interactions(first, "csv") == careful_parse(first)
+    assert import_interaction_batches(parts, by=None, team_ids=None).created == 20
+    # The same rows and ten new ones, each part partly stored before: the stored ones are skipped.
+    second = clean_export(staff.email, range(30))
+    summary = import_interaction_batches(read_interaction_batches(second, "csv")[1], by=staff, team_ids=None)
+    assert (summary.created, summary.already_imported) == (10, 20)
+    stored = db.session.execute(select(Interaction).order_by(Interaction.id)).scalars().all()
+    assert [i.external_id for i in stored] == [f"Q-{n}" for n in range(30)]
+    assert [i.imported_by_id for i in stored] == [None] * 20 + [staff.id] * 10
+    assert [(i.started_at, i.messages[0].text) for i in stored[-2:]] == [
+        (datetime(2026, 11, 2, 10, 28), "hello 28"), (datetime(2026, 11, 2, 10, 29), "hello 29")]
+
+
+def test_an_id_repeated_across_clean_parts_and_an_unknown_staff_member_are_named_with_their_rows(
+        factory, monkeypatch):
+    monkeypatch.setattr(columnar, "BATCH_ROWS", 8)
+    staff = factory.staff(team=factory.team("Desk"))
+    text = clean_export(staff.email, range(20)) + f"Q-3,{staff.email},chat,2026-11-02T10:00:00Z,C-x,customer: hi\n"
+    with pytest.raises(InteractionFileError) as error, db.session.begin_nested():
+        import_interaction_batches(read_interaction_batches(text, "csv")[1], by=None, team_ids=None)
+    assert [str(problem) for problem in error.value.problems] == ["Row 22: external_id “Q-3” repeats row 5."]
+    text = clean_export(staff.email, range(20)).replace(f"Q-12,{staff.email}", "Q-12,nobody@example.com")
+    with pytest.raises(InteractionFileError) as error, db.session.begin_nested():
+        import_interaction_batches(read_interaction_batches(text, "csv")[1], by=None, team_ids=None)
+    assert [str(problem) for problem in error.value.problems] == [
+        "Row 14: no active user has the email “nobody@example.com”."]
     assert db.session.execute(select(func.count()).select_from(Interaction)).scalar() == 0
