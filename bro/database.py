@@ -13,8 +13,8 @@ import threading
 import time
 from contextlib import contextmanager
 from contextvars import ContextVar
-from functools import lru_cache
 from datetime import date, datetime
+from functools import lru_cache
 from itertools import repeat
 
 from typing import Callable, NamedTuple, TypeVar

@@ -527,7 +527,7 @@ def _repeated_external_ids(rows: list[InteractionRow] | InteractionColumns, kind
         numbered = [(external_id, number) for external_id, number in zip(rows.external_id, rows.row)
                     if external_id is not None]
         if len({external_id for external_id, _number in numbered} | seen.keys()) == len(numbered) + len(seen):
-            seen.update(numbered)  # no id repeats (the usual case): one pass
+            seen.update(numbered)  # no id repeats (the usual case): no row by row look-up
             return problems
     else:
         numbered = [(row.external_id, row.row) for row in rows if row.external_id is not None]
