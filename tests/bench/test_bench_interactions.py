@@ -17,4 +17,5 @@ def test_the_generated_export_is_deterministic_and_every_row_imports(tmp_path):
     assert len(list(csv.reader(io.StringIO(text, newline="")))) == 61
     timing = interactions.measure(f"sqlite:///{tmp_path / 'interactions.sqlite3'}", rows=60, repetitions=1)
     assert timing.rows == 60 and timing.messages >= 120
-    assert timing.ratio > 0 and timing.cpu_ratio > 0
+    assert timing.ratio > 0 and timing.cpu_ratio > 0 and timing.write_ratio > 0
+    assert len(timing.write_seconds) == 1
