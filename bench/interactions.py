@@ -13,7 +13,7 @@ import random
 import statistics
 import tempfile
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import click
@@ -61,7 +61,7 @@ class ImportTiming:
     import_cpu: list[float]
     # Writing the same rows again, already in columns (bulk_insert_columns + commit, into the emptied table):
     # the database's own share of the import, which no reading or checking can make shorter.
-    write_seconds: list[float] = field(default_factory=list)
+    write_seconds: list[float]
 
     @property
     def ratio(self) -> float:
